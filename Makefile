@@ -1,0 +1,100 @@
+# tanuki — top-level Makefile.
+#
+#   make            build the decoy for this PC (build/host/tanuki)
+#   make run        run it on 127.0.0.1 with a default persona
+#   make test       checker, unit tests (ASan+UBSan), transcripts, fuzz, integration
+#   make bench      speed and memory figures (not part of the tests)
+#
+# Variants live side by side under build/: host (-O2), asan (-O1, ASan+UBSan),
+# fuzz (clang libFuzzer).
+
+CC      ?= cc
+CLANG   ?= clang
+PYTHON  ?= /usr/bin/python3
+BUILD   ?= build
+
+PERSONA ?= xiongmai-dvr
+PORT    ?= 2323
+
+WARN    := -Wall -Wextra -Wformat=2 -Wundef -Werror
+STD     := -std=c99 -D_GNU_SOURCE
+INC     := -Isrc/common -Isrc/decoy
+OPTIONS ?=
+LDLIBS  := -lmbedcrypto
+
+COMMON_SRC := $(wildcard src/common/*.c)
+DECOY_SRC  := $(filter-out src/decoy/main.c,$(wildcard src/decoy/*.c src/decoy/*/*.c))
+LIB_SRC    := $(COMMON_SRC) $(DECOY_SRC)
+HDRS       := $(wildcard src/common/*.h src/decoy/*.h src/decoy/*/*.h)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+
+HOST_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O2 -g
+ASAN_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(STD) $(INC) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+
+HOST_OBJ := $(LIB_SRC:%.c=$(BUILD)/host/obj/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all run test bench check-banned deps units fuzz clean
+all: $(BUILD)/host/tanuki
+
+$(BUILD)/host/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+# Each variant's objects go into a static library, so a test links only
+# the parts it uses.
+$(BUILD)/%/libtanuki.a:
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/host/libtanuki.a: $(HOST_OBJ)
+$(BUILD)/asan/libtanuki.a: $(ASAN_OBJ)
+$(BUILD)/fuzz/libtanuki.a: $(FUZZ_OBJ)
+
+$(BUILD)/host/tanuki: $(BUILD)/host/obj/src/decoy/main.o $(BUILD)/host/libtanuki.a
+	$(CC) $(HOST_CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/asan/tanuki: $(BUILD)/asan/obj/src/decoy/main.o $(BUILD)/asan/libtanuki.a
+	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libtanuki.a
+	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libtanuki.a
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+# The decoy never runs what an attacker sends and never formats unbounded.
+check-banned:
+	@sh scripts/check-banned.sh src/decoy src/common
+
+deps:
+	@sh scripts/deps.sh
+
+units: $(UNIT_BIN)
+fuzz: $(FUZZ_BIN)
+
+run: deps $(BUILD)/host/tanuki
+	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT)
+
+test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN)
+	@$(PYTHON) tests/run.py --build $(BUILD)
+
+bench: deps $(BUILD)/host/tanuki
+	@$(PYTHON) tests/bench/bench.py --build $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

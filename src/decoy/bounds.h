@@ -1,0 +1,86 @@
+/* bounds.h — every cap of the decoy, in one place, with the reason for it.
+ *
+ * At a cap the decoy refuses or drops politely and keeps serving everyone
+ * else; it never aborts. Caps marked (config) can be changed per unit in
+ * `config tanuki 'main'`; the others are compile-time.
+ */
+#ifndef TANUKI_BOUNDS_H
+#define TANUKI_BOUNDS_H
+
+/* --- sessions --- */
+
+/* Sessions at once (config max_sessions). A logged-in shell costs ~10-20 KB
+ * and a pre-login session ~1 KB; 1024 shells stay under ~24 MB worst case on
+ * a 32-64 MB router, and the fd limit is raised to fit. */
+#define CAP_SESSIONS 1024
+/* Sessions at once from one source address (config max_per_src). Mirai's
+ * scanner opens up to 10 connections per target; 16 lets a real bot play
+ * while one address cannot take the whole table. */
+#define CAP_PER_SRC 16
+/* Listeners in one config: three doors per persona plus catch-alls. */
+#define CAP_LISTENERS 32
+
+/* --- time --- */
+
+/* Idle time before a session is closed (config idle_s). Mirai waits 30 s for
+ * a prompt; real BusyBox telnetd has no idle timeout but bots never idle for
+ * minutes, so 180 s only frees dead peers. */
+#define CAP_IDLE_MS (180u * 1000u)
+/* Whole-session time (config session_s): long enough for the echo loader to
+ * push a ~100 KB binary in 128-byte lines with round trips, short enough
+ * that a stuck peer cannot hold a slot for ever. */
+#define CAP_SESSION_MS (30u * 60u * 1000u)
+/* Longest `sleep` or pause a session may ask for. */
+#define CAP_SLEEP_MS (60u * 1000u)
+
+/* --- bytes in --- */
+
+/* One input line (telnet, shell). BusyBox ash's line editor takes ~1 KB; the
+ * echo loader's chunk lines are ~520 bytes; 4 KB covers every bot seen and
+ * a longer line is cut (the rest is dropped up to the next line end). */
+#define CAP_LINE 4096
+/* Telnet subnegotiation payload (NAWS is 4 bytes, TTYPE a name). */
+#define CAP_TELNET_SB 64
+/* Input bytes buffered while a session is paused (login delay, sleep).
+ * Past this we stop reading the socket and let TCP push back. */
+#define CAP_INBUF 8192
+/* Output queued for one session before it counts as a stalled peer and is
+ * closed: `cat /bin/busybox` of the synthesized image plus prompts. */
+#define CAP_OUTBUF (256u * 1024u)
+
+/* --- the emulated shell --- */
+
+/* Bytes of files a session may create (config fs_kb). Mirai binaries are
+ * 50-150 KB, the echo-built downloader ~1 KB; 1 MB holds a few of them. */
+#define CAP_FS_SESSION (1024u * 1024u)
+/* Bytes of files all sessions together may hold in RAM (config fs_total_kb):
+ * the router has tens of MB; 16 MB for attacker files is the ceiling. */
+#define CAP_FS_TOTAL (16u * 1024u * 1024u)
+/* Files (nodes) one session may create: `touch` loops cost memory too. */
+#define CAP_FS_NODES 512
+/* Nesting of $(…), `…`, sh -c and while bodies in one line. */
+#define CAP_SH_DEPTH 8
+/* Words / tokens in one line after expansion. */
+#define CAP_SH_WORDS 1024
+/* Loop iterations in one line (while read over a file). */
+#define CAP_SH_LOOP 4096
+/* Output one line may produce (`yes`-like loops, cat of big files). */
+#define CAP_SH_OUTPUT (512u * 1024u)
+/* Environment variables a session may set. */
+#define CAP_SH_VARS 64
+/* Path length in the emulated fs. */
+#define CAP_PATH 256
+
+/* --- the store --- */
+
+/* Events buffered in RAM before a write (bytes); flushed at least every
+ * STORE_FLUSH_MS. A burst past this is written at once. */
+#define CAP_EVBUF (64u * 1024u)
+/* One event line: fields are capped before this, so only junk reaches it. */
+#define CAP_EVENT (16u * 1024u)
+/* Attacker text quoted in one event field (input, username, …). */
+#define CAP_FIELD 4096
+/* Largest binary kept from one capture. */
+#define CAP_FILE (4u * 1024u * 1024u)
+
+#endif

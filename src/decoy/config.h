@@ -1,0 +1,54 @@
+/* config.h — the daemon's configuration, read from a UCI file.
+ *
+ *   config tanuki 'main'     store, sensor, persona, personas, caps
+ *   config listener 'NAME'   proto, bind, port, persona
+ *
+ * Errors are one line "FILE:LINE: problem"; the caller prints it and
+ * exits 2. Unknown options are errors too: a typo must not silently leave a
+ * default in force on a device nobody watches.
+ */
+#ifndef TANUKI_CONFIG_H
+#define TANUKI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bounds.h"
+
+enum proto {
+	PROTO_TELNET,
+};
+
+struct cfg_listener {
+	char name[32];
+	enum proto proto;
+	char bind[64];
+	uint16_t port;
+	char persona[32]; /* empty: the unit's persona */
+	int line;
+};
+
+struct config {
+	char path[256];
+	char store[256];
+	char sensor[64];
+	char persona[32];
+	char personas[256]; /* folder of persona folders */
+	unsigned max_sessions;
+	unsigned max_per_src;
+	unsigned idle_ms;
+	unsigned session_ms;
+	int fail_delay_ms; /* -1: the persona's own */
+	unsigned fs_session;
+	unsigned fs_total;
+	unsigned sync_ms; /* group commit interval of the event log */
+	struct cfg_listener listeners[CAP_LISTENERS];
+	size_t nlisteners;
+};
+
+/* Fills cfg from path. Returns 0, or -1 with the message in err. */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+const char *proto_name(enum proto p);
+
+#endif

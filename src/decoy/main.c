@@ -1,0 +1,84 @@
+/* main.c — `tanuki run|check|version`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "options.h"
+#include "persona/persona.h"
+
+static int usage(void)
+{
+	fputs("usage: tanuki run -c FILE      run the decoy in the foreground\n"
+	      "       tanuki check -c FILE    validate a config and its personas\n"
+	      "       tanuki version\n", stderr);
+	return 2;
+}
+
+/* Loads every persona the config names, with a throw-away unit seed. */
+static int check_personas(const struct config *c, char *err, size_t errlen)
+{
+	struct persona_unit u;
+	size_t i;
+
+	memset(&u, 0, sizeof u);
+	for (i = 0; i <= c->nlisteners; i++) {
+		const char *name = i < c->nlisteners ? c->listeners[i].persona : c->persona;
+		struct persona *p;
+
+		if (!name[0])
+			continue;
+		p = persona_load(c->personas, name, &u, err, errlen);
+		if (!p)
+			return -1;
+		persona_free(p);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d; /* large: keep it off the stack */
+	static struct config cfg;
+	const char *cmd, *file = NULL;
+	char err[512];
+	int i, rc;
+
+	if (argc < 2)
+		return usage();
+	cmd = argv[1];
+	if (!strcmp(cmd, "version")) {
+		printf("tanuki %s\n", TANUKI_VERSION);
+		return 0;
+	}
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc)
+			file = argv[++i];
+		else
+			return usage();
+	}
+	if (!file || (strcmp(cmd, "run") && strcmp(cmd, "check")))
+		return usage();
+	if (config_load(&cfg, file, err, sizeof err) ||
+	    check_personas(&cfg, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (!strcmp(cmd, "check")) {
+		printf("%s: ok (%zu listener%s, persona %s)\n", file, cfg.nlisteners,
+		       cfg.nlisteners == 1 ? "" : "s", cfg.persona);
+		return 0;
+	}
+	if (daemon_init(&d, &cfg, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		daemon_done(&d);
+		return 2;
+	}
+	for (i = 0; i < (int)d.nlisteners; i++)
+		fprintf(stderr, "tanuki: %s on %s port %u as %s\n",
+			proto_name(d.listeners[i].cfg->proto), d.listeners[i].cfg->bind,
+			d.listeners[i].cfg->port, d.listeners[i].persona->name);
+	rc = daemon_run(&d);
+	daemon_done(&d);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,531 @@
+/* session.c — connections, output queue with pauses, events (see session.h). */
+#include "net/session.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "daemon.h"
+#include "hash.h"
+#include "proto/proto.h"
+#include "sys/sys.h"
+
+static void sess_pump(struct session *s);
+
+/* ---------- addresses ---------- */
+
+static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t n,
+		     uint16_t *port)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss;
+
+		/* IPv4-mapped peers are logged as plain IPv4, as Cowrie does */
+		if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr))
+			inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], ip, (socklen_t)n);
+		else
+			inet_ntop(AF_INET6, &a->sin6_addr, ip, (socklen_t)n);
+		*port = ntohs(a->sin6_port);
+	} else {
+		const struct sockaddr_in *a = (const void *)ss;
+
+		inet_ntop(AF_INET, &a->sin_addr, ip, (socklen_t)n);
+		*port = ntohs(a->sin_port);
+	}
+}
+
+static unsigned count_from(struct daemon *d, const char *ip)
+{
+	struct session *s;
+	unsigned n = 0;
+
+	for (s = d->sessions; s; s = s->next)
+		if (!s->closing && !strcmp(s->src_ip, ip))
+			n++;
+	return n;
+}
+
+/* ---------- events ---------- */
+
+static void iso_time(int64_t us, char *out, size_t n)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, n, "%s.%06ldZ", base, (long)(us % 1000000));
+}
+
+struct json *ev_begin(struct daemon *d, const char *eventid,
+		      const char *session, const char *src_ip, unsigned src_port,
+		      const char *dst_ip, unsigned dst_port, const char *proto)
+{
+	char ts[48];
+
+	buf_reset(&d->evbuf);
+	json_open(&d->ev, &d->evbuf);
+	iso_time(sys_wall_us(), ts, sizeof ts);
+	json_cstr(&d->ev, "eventid", eventid);
+	json_cstr(&d->ev, "timestamp", ts);
+	json_cstr(&d->ev, "session", session);
+	json_cstr(&d->ev, "src_ip", src_ip);
+	json_int(&d->ev, "src_port", src_port);
+	json_cstr(&d->ev, "dst_ip", dst_ip);
+	json_int(&d->ev, "dst_port", dst_port);
+	json_cstr(&d->ev, "sensor", d->cfg.sensor);
+	json_cstr(&d->ev, "protocol", proto);
+	return &d->ev;
+}
+
+struct json *sess_ev(struct session *s, const char *eventid)
+{
+	return ev_begin(s->d, eventid, s->id, s->src_ip, s->src_port,
+			 s->dst_ip, s->dst_port, s->eng->name);
+}
+
+void ev_commit(struct daemon *d)
+{
+	if (json_close(&d->ev)) {
+		d->store.st.events_dropped++;
+		return;
+	}
+	store_event(&d->store, d->evbuf.p, d->evbuf.len);
+}
+
+void sess_ev_end(struct session *s, struct json *j)
+{
+	(void)j;
+	ev_commit(s->d);
+}
+
+void sess_capture(struct session *s, const char *destfile, const void *data,
+		  size_t n, const char *reason)
+{
+	char hex[SHA256_HEX], outfile[384];
+	bool dup = false;
+	struct json *j;
+	int rc;
+
+	if (!n)
+		return;
+	if (n > CAP_FILE)
+		n = CAP_FILE;
+	rc = store_put_file(&s->d->store, data, n, hex, &dup);
+	snprintf(outfile, sizeof outfile, "%s/files/%s", s->d->store.dir, hex);
+	j = sess_ev(s, rc ? "tanuki.file.capture_failed" : "cowrie.session.file_download");
+	json_cstr(j, "shasum", hex);
+	json_cstr(j, "outfile", outfile);
+	json_str(j, "destfile", destfile, strnlen(destfile, CAP_PATH));
+	json_int(j, "size", (int64_t)n);
+	json_cstr(j, "reason", reason);
+	json_bool(j, "duplicate", dup);
+	if (rc)
+		json_cstr(j, "error", strerror(-rc));
+	else
+		json_cstr(j, "message", "Saved redir contents");
+	sess_ev_end(s, j);
+}
+
+/* ---------- output queue ---------- */
+
+void sess_write(struct session *s, const void *p, size_t n)
+{
+	if (s->closing || !n)
+		return;
+	if (buf_add(&s->out, p, n)) {
+		/* a peer that does not read: drop it rather than grow */
+		sess_close(s, true);
+		return;
+	}
+	sess_pump(s);
+}
+
+void sess_term(struct session *s, const void *p, size_t n)
+{
+	const uint8_t *q = p, *end = q + n;
+
+	while (q < end && !s->closing) {
+		const uint8_t *r = q;
+
+		while (r < end && *r != '\n' && *r != 0xff)
+			r++;
+		if (r > q && buf_add(&s->out, q, (size_t)(r - q)))
+			goto full;
+		if (r < end && buf_add(&s->out, *r == '\n' ? "\r\n" : "\xff\xff", 2))
+			goto full;
+		q = r < end ? r + 1 : r;
+	}
+	sess_pump(s);
+	return;
+full:
+	sess_close(s, true);
+}
+
+void sess_pause(struct session *s, unsigned ms)
+{
+	if (s->closing || !ms)
+		return;
+	if (ms > CAP_SLEEP_MS)
+		ms = CAP_SLEEP_MS;
+	if (s->npauses && s->pauses[s->npauses - 1].off == s->out.len) {
+		s->pauses[s->npauses - 1].ms += ms; /* back-to-back pauses add up */
+		if (s->pauses[s->npauses - 1].ms > CAP_SLEEP_MS)
+			s->pauses[s->npauses - 1].ms = CAP_SLEEP_MS;
+		return;
+	}
+	if (s->npauses == SESS_MAX_PAUSES)
+		return; /* more pauses than that in one burst: keep the bytes, drop the wait */
+	s->pauses[s->npauses].off = s->out.len;
+	s->pauses[s->npauses].ms = ms;
+	s->npauses++;
+	sess_pump(s);
+}
+
+bool sess_paused(const struct session *s)
+{
+	return s->npauses > 0;
+}
+
+void sess_close(struct session *s, bool now)
+{
+	if (s->closing)
+		return;
+	if (!now && (s->out.len || s->npauses)) {
+		s->close_when_flushed = true;
+		return;
+	}
+	s->closing = true;
+	ev_io_set(&s->d->loop, &s->io, 0);
+	ev_timer_stop(&s->d->loop, &s->t_idle);
+	ev_timer_stop(&s->d->loop, &s->t_total);
+	ev_timer_stop(&s->d->loop, &s->t_pause);
+	s->d->reap_pending = true;
+}
+
+/* How many queued bytes may leave now (up to the first pause mark). */
+static size_t sendable(const struct session *s)
+{
+	return s->npauses ? s->pauses[0].off : s->out.len;
+}
+
+static void drop_sent(struct session *s, size_t n)
+{
+	unsigned i;
+
+	buf_consume(&s->out, n);
+	for (i = 0; i < s->npauses; i++)
+		s->pauses[i].off -= n;
+}
+
+static void update_interest(struct session *s)
+{
+	unsigned ev = 0;
+
+	if (s->closing)
+		return;
+	if (!s->reading_stopped)
+		ev |= EV_READ;
+	if (sendable(s))
+		ev |= EV_WRITE;
+	if (ev_io_set(&s->d->loop, &s->io, ev))
+		sess_close(s, true);
+}
+
+static void feed_engine(struct session *s)
+{
+	while (s->in.len && !s->closing && !sess_paused(s)) {
+		int used = s->eng->feed(s, (const uint8_t *)s->in.p, s->in.len);
+
+		if (used < 0) {
+			sess_close(s, false);
+			return;
+		}
+		if (used == 0)
+			break;
+		buf_consume(&s->in, (size_t)used);
+	}
+	if (s->reading_stopped && s->in.len < CAP_INBUF / 2)
+		s->reading_stopped = false;
+}
+
+static void sess_pump(struct session *s)
+{
+	for (;;) {
+		size_t n;
+
+		if (s->closing)
+			return;
+		n = sendable(s);
+		while (n) {
+			ssize_t w = send(s->io.fd, s->out.p, n, MSG_NOSIGNAL);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN || errno == EWOULDBLOCK)
+					break;
+				sess_close(s, true);
+				return;
+			}
+			s->bytes_out += (size_t)w;
+			drop_sent(s, (size_t)w);
+			n -= (size_t)w;
+		}
+		if (n) /* socket full: wait for EV_WRITE */
+			break;
+		if (s->npauses && s->pauses[0].off == 0) {
+			if (!ev_timer_armed(&s->t_pause) &&
+			    ev_timer_in(&s->d->loop, &s->t_pause, s->pauses[0].ms)) {
+				/* no timer slot: skip the wait rather than stall */
+				memmove(s->pauses, s->pauses + 1, (s->npauses - 1) * sizeof(s->pauses[0]));
+				s->npauses--;
+				continue;
+			}
+			break;
+		}
+		break;
+	}
+	if (!s->out.len && !s->npauses && s->close_when_flushed) {
+		sess_close(s, true);
+		return;
+	}
+	update_interest(s);
+}
+
+static void on_pause_done(struct ev_loop *l, struct ev_timer *t)
+{
+	struct session *s = container_of(t, struct session, t_pause);
+
+	(void)l;
+	if (s->npauses) {
+		memmove(s->pauses, s->pauses + 1, (s->npauses - 1) * sizeof(s->pauses[0]));
+		s->npauses--;
+	}
+	sess_pump(s);
+	feed_engine(s);
+	sess_pump(s);
+}
+
+/* ---------- timers and socket events ---------- */
+
+static void on_idle(struct ev_loop *l, struct ev_timer *t)
+{
+	struct session *s = container_of(t, struct session, t_idle);
+
+	(void)l;
+	sess_close(s, true);
+}
+
+static void on_total(struct ev_loop *l, struct ev_timer *t)
+{
+	struct session *s = container_of(t, struct session, t_total);
+
+	(void)l;
+	sess_close(s, true);
+}
+
+static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
+{
+	struct session *s = container_of(io, struct session, io);
+	char chunk[4096];
+
+	if (rev & EV_WRITE)
+		sess_pump(s);
+	if (!(rev & EV_READ) || s->closing || s->reading_stopped)
+		return;
+	for (;;) {
+		size_t room = CAP_INBUF - s->in.len;
+		ssize_t r;
+
+		if (!room) {
+			s->reading_stopped = true; /* TCP pushes back now */
+			break;
+		}
+		r = recv(io->fd, chunk, room < sizeof chunk ? room : sizeof chunk, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				sess_close(s, true);
+			break;
+		}
+		if (r == 0) {
+			/* peer closed: run what arrived, then end */
+			feed_engine(s);
+			sess_close(s, true);
+			return;
+		}
+		s->bytes_in += (size_t)r;
+		if (buf_add(&s->in, chunk, (size_t)r)) {
+			sess_close(s, true);
+			return;
+		}
+		if ((size_t)r < sizeof chunk)
+			break;
+	}
+	ev_timer_in(l, &s->t_idle, s->d->cfg.idle_ms);
+	feed_engine(s);
+	sess_pump(s);
+}
+
+/* ---------- life cycle ---------- */
+
+static void make_id(struct daemon *d, char id[13])
+{
+	uint8_t in[24], h[SHA256_LEN];
+	uint64_t n = d->session_seq++;
+	int i;
+
+	memcpy(in, d->id_key, 16);
+	for (i = 0; i < 8; i++)
+		in[16 + i] = (uint8_t)(n >> (8 * i));
+	hash_sha256(in, sizeof in, h);
+	hash_hex(h, 6, id);
+}
+
+static void log_refused(struct daemon *d, const char *ip, unsigned port,
+			const struct listener *l, const char *why)
+{
+	uint64_t sec = sys_mono_ms() / 1000;
+	struct json *j;
+
+	d->refused++;
+	if (sec != d->refused_logged_sec) {
+		d->refused_logged_sec = sec;
+		d->refused_logged = 0;
+	}
+	/* a flood must not become a flood of log lines */
+	if (d->refused_logged++ >= 10)
+		return;
+	j = ev_begin(d, "tanuki.session.refused", "", ip, port, l->cfg->bind,
+		     l->cfg->port, proto_name(l->cfg->proto));
+	json_cstr(j, "reason", why);
+	json_int(j, "refused_total", (int64_t)d->refused);
+	ev_commit(d);
+}
+
+void sess_accept(struct daemon *d, struct listener *l, int fd,
+		 const struct sockaddr_storage *peer)
+{
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof local;
+	struct session *s;
+	char ip[46];
+	uint16_t port;
+	struct json *j;
+
+	addr_str(peer, ip, sizeof ip, &port);
+	if (count_from(d, ip) >= d->cfg.max_per_src) {
+		log_refused(d, ip, port, l, "per_source_cap");
+		close(fd);
+		return;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		log_refused(d, ip, port, l, "out_of_memory");
+		close(fd);
+		return;
+	}
+	s->d = d;
+	s->lst = l;
+	s->persona = l->persona;
+	s->eng = proto_engine(l->cfg->proto);
+	s->io.fd = fd;
+	s->io.cb = on_io;
+	s->t_idle.cb = on_idle;
+	s->t_total.cb = on_total;
+	s->t_pause.cb = on_pause_done;
+	buf_init(&s->in, CAP_INBUF);
+	buf_init(&s->out, CAP_OUTBUF);
+	s->peer = *peer;
+	memcpy(s->src_ip, ip, sizeof ip);
+	s->src_port = port;
+	if (!getsockname(fd, (struct sockaddr *)&local, &llen))
+		addr_str(&local, s->dst_ip, sizeof s->dst_ip, &s->dst_port);
+	else
+		s->dst_port = l->cfg->port;
+	s->start_us = sys_wall_us();
+	make_id(d, s->id);
+	s->next = d->sessions;
+	if (d->sessions)
+		d->sessions->prev = s;
+	d->sessions = s;
+	d->nsessions++;
+
+	if (ev_timer_in(&d->loop, &s->t_idle, d->cfg.idle_ms) ||
+	    ev_timer_in(&d->loop, &s->t_total, d->cfg.session_ms) ||
+	    ev_io_set(&d->loop, &s->io, EV_READ)) {
+		sess_close(s, true);
+		return;
+	}
+	j = sess_ev(s, "cowrie.session.connect");
+	json_cstr(j, "message", "New connection");
+	sess_ev_end(s, j);
+	if (s->eng->start(s) < 0)
+		sess_close(s, false);
+}
+
+static void sess_free(struct session *s)
+{
+	struct daemon *d = s->d;
+	struct json *j;
+	int64_t dur = sys_wall_us() - s->start_us;
+	char dstr[32];
+
+	if (s->eng->end)
+		s->eng->end(s);
+	j = sess_ev(s, "cowrie.session.closed");
+	snprintf(dstr, sizeof dstr, "%lld.%01lld", (long long)(dur / 1000000),
+		 (long long)(dur % 1000000 / 100000));
+	json_cstr(j, "duration", dstr);
+	json_int(j, "bytes_in", (int64_t)s->bytes_in);
+	json_int(j, "bytes_out", (int64_t)s->bytes_out);
+	sess_ev_end(s, j);
+	ev_io_set(&d->loop, &s->io, 0);
+	ev_timer_stop(&d->loop, &s->t_idle);
+	ev_timer_stop(&d->loop, &s->t_total);
+	ev_timer_stop(&d->loop, &s->t_pause);
+	close(s->io.fd);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		d->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	d->nsessions--;
+	buf_free(&s->in);
+	buf_free(&s->out);
+	free(s);
+	daemon_session_gone(d);
+}
+
+void sess_reap(struct daemon *d)
+{
+	struct session *s, *n;
+
+	if (!d->reap_pending)
+		return;
+	d->reap_pending = false;
+	for (s = d->sessions; s; s = n) {
+		n = s->next;
+		if (s->closing)
+			sess_free(s);
+	}
+}
+
+void sess_close_all(struct daemon *d)
+{
+	struct session *s;
+
+	for (s = d->sessions; s; s = s->next)
+		sess_close(s, true);
+	sess_reap(d);
+}

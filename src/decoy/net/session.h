@@ -1,0 +1,106 @@
+/* session.h — one attacker connection: socket, queues, timers, events.
+ *
+ * Only net/ touches sockets. A protocol engine (proto/) is fed the bytes
+ * that arrive and answers through sess_write()/sess_term()/sess_pause();
+ * it asks for the end with sess_close(). The session is freed by the loop's
+ * idle pass, never inside a callback.
+ *
+ * Output is a byte queue with pause marks: bytes queued after a
+ * sess_pause(ms) leave only when the pause has run, and no input is fed to
+ * the engine while output is held back — the way a real login(1) sleeps
+ * after a wrong password, or a shell runs `sleep`.
+ */
+#ifndef TANUKI_SESSION_H
+#define TANUKI_SESSION_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "ev/ev.h"
+#include "json.h"
+
+struct daemon;
+struct listener;
+struct persona;
+struct session;
+
+/* A protocol engine. feed() returns the bytes it consumed (it may stop
+ * early when it paused output) or a negative value to close at once. */
+struct engine {
+	const char *name; /* "telnet": the `protocol` field of events */
+	int (*start)(struct session *s);
+	int (*feed)(struct session *s, const uint8_t *p, size_t n);
+	/* Before the session is freed: capture what is left, free state. */
+	void (*end)(struct session *s);
+};
+
+#define SESS_MAX_PAUSES 16
+
+struct session {
+	struct daemon *d;
+	struct session *prev, *next;
+	struct listener *lst;
+	const struct engine *eng;
+	void *engst; /* the engine's state, owned by the engine */
+	const struct persona *persona;
+
+	struct ev_io io;
+	struct ev_timer t_idle, t_total, t_pause;
+	struct buf in, out;
+	struct {
+		size_t off;
+		unsigned ms;
+	} pauses[SESS_MAX_PAUSES];
+	unsigned npauses;
+	bool closing;           /* freed at the next idle pass */
+	bool close_when_flushed;
+	bool reading_stopped;
+
+	char id[13];
+	struct sockaddr_storage peer;
+	char src_ip[46], dst_ip[46];
+	uint16_t src_port, dst_port;
+	int64_t start_us;
+	uint64_t bytes_in, bytes_out;
+};
+
+/* Accepted socket → new session (or a polite refusal). */
+void sess_accept(struct daemon *d, struct listener *l, int fd,
+		 const struct sockaddr_storage *peer);
+
+/* Raw bytes to the wire. */
+void sess_write(struct session *s, const void *p, size_t n);
+/* Terminal bytes: '\n' → "\r\n" (a pty's onlcr), 0xff doubled (telnet). */
+void sess_term(struct session *s, const void *p, size_t n);
+/* Holds back what is written next for ms milliseconds. */
+void sess_pause(struct session *s, unsigned ms);
+/* True while queued output waits on a pause. */
+bool sess_paused(const struct session *s);
+/* Ends the session once queued output has left (or at once if `now`). */
+void sess_close(struct session *s, bool now);
+
+/* Events: sess_ev() starts a JSON object with the common fields (eventid,
+ * timestamp, session, src_ip, src_port, dst_ip, dst_port, sensor,
+ * protocol); add fields, then sess_ev_end(). One event at a time. */
+struct json *sess_ev(struct session *s, const char *eventid);
+void sess_ev_end(struct session *s, struct json *j);
+
+/* An event outside any session (daemon, refusals): same common fields. */
+struct json *ev_begin(struct daemon *d, const char *eventid,
+		      const char *session, const char *src_ip, unsigned src_port,
+		      const char *dst_ip, unsigned dst_port, const char *proto);
+void ev_commit(struct daemon *d);
+
+/* Stores a file the session built and logs cowrie.session.file_download. */
+void sess_capture(struct session *s, const char *destfile, const void *data,
+		  size_t n, const char *reason);
+
+/* Frees every session marked closing (the loop's idle pass). */
+void sess_reap(struct daemon *d);
+/* Closes every session (shutdown). */
+void sess_close_all(struct daemon *d);
+
+#endif

@@ -1,0 +1,12 @@
+/* proto.h — the protocol engines, by listener proto. */
+#ifndef TANUKI_PROTO_H
+#define TANUKI_PROTO_H
+
+#include "config.h"
+#include "net/session.h"
+
+extern const struct engine telnet_engine;
+
+const struct engine *proto_engine(enum proto p);
+
+#endif

@@ -1,0 +1,302 @@
+/* telnet.c — the Telnet engine: opening bytes, login as the persona's
+ * telnetd/login does it, then the emulated shell. */
+#include "proto/telnet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "net/session.h"
+#include "persona/persona.h"
+#include "proto/proto.h"
+#include "sh/sh.h"
+#include "sys/sys.h"
+
+enum tn_state { TN_USER, TN_PASS, TN_SHELL };
+
+struct tn {
+	struct session *s;
+	struct telnet_parser tp;
+	enum tn_state st;
+	char user[128];
+	size_t ulen;
+	unsigned fails;
+	unsigned empty_users;
+	bool naws_logged;
+	uint8_t opts_sent[256 / 8]; /* options we answered, RFC 1143 style */
+	struct sh *sh;
+	struct sh_host host;
+};
+
+/* ---------- helpers ---------- */
+
+static void put_pstr(struct session *s, const struct pstr *ps)
+{
+	sess_write(s, ps->p, ps->n);
+}
+
+/* The login prompt may use %{hostname}, already expanded at load. */
+static void prompt_login(struct tn *t)
+{
+	put_pstr(t->s, &t->s->persona->login_prompt);
+}
+
+static unsigned fail_delay(const struct tn *t)
+{
+	int o = t->s->d->cfg.fail_delay_ms;
+
+	return o >= 0 ? (unsigned)o : t->s->persona->fail_delay_ms;
+}
+
+/* ---------- shell host callbacks ---------- */
+
+static void h_out(void *ctx, const void *p, size_t n)
+{
+	struct tn *t = ctx;
+
+	sess_term(t->s, p, n);
+}
+
+static void h_pause(void *ctx, unsigned ms)
+{
+	struct tn *t = ctx;
+
+	sess_pause(t->s, ms);
+}
+
+static int64_t h_now(void *ctx)
+{
+	(void)ctx;
+	return sys_wall_us() / 1000000;
+}
+
+static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
+{
+	struct tn *t = ctx;
+	struct session *s = t->s;
+	struct json *j;
+	size_t n = i->input_len < CAP_FIELD ? i->input_len : CAP_FIELD;
+
+	switch (ev) {
+	case SH_EV_COMMAND:
+		j = sess_ev(s, "cowrie.command.input");
+		json_str(j, "input", i->input, n);
+		break;
+	case SH_EV_NOTFOUND:
+		j = sess_ev(s, "cowrie.command.failed");
+		json_str(j, "input", i->input, n);
+		break;
+	case SH_EV_FETCH:
+		j = sess_ev(s, "tanuki.download.request");
+		json_cstr(j, "url", i->url);
+		json_cstr(j, "applet", i->applet);
+		json_cstr(j, "destfile", i->outfile);
+		break;
+	case SH_EV_SU:
+		j = sess_ev(s, "tanuki.su");
+		json_str(j, "password", i->input, n);
+		json_bool(j, "success", i->status == 0);
+		break;
+	case SH_EV_CAPTURE:
+		sess_capture(s, i->outfile ? i->outfile : "", i->data, i->len,
+			     i->reason ? i->reason : "");
+		return;
+	default:
+		return;
+	}
+	sess_ev_end(s, j);
+}
+
+/* ---------- option negotiation ---------- */
+
+static bool opt_flag(struct tn *t, uint8_t opt)
+{
+	return t->opts_sent[opt / 8] & (1u << (opt % 8));
+}
+
+static void on_opt(void *ctx, uint8_t cmd, uint8_t opt)
+{
+	struct tn *t = ctx;
+	const struct pstr *open = &t->s->persona->telnet_open;
+	uint8_t reply[3] = {TN_IAC, 0, opt};
+	size_t i;
+
+	if (!t->s->persona->telnet_answer)
+		return; /* BusyBox telnetd reads and ignores these */
+	/* what we offered or asked for in the opening is acknowledged, not answered */
+	for (i = 0; i + 2 < open->n; i += 3)
+		if ((uint8_t)open->p[i + 2] == opt &&
+		    (((uint8_t)open->p[i + 1] == TN_WILL && (cmd == TN_DO || cmd == TN_DONT)) ||
+		     ((uint8_t)open->p[i + 1] == TN_DO && (cmd == TN_WILL || cmd == TN_WONT))))
+			return;
+	if (opt_flag(t, opt))
+		return; /* answered once: no loops */
+	if (cmd == TN_DO)
+		reply[1] = TN_WONT;
+	else if (cmd == TN_WILL)
+		reply[1] = TN_DONT;
+	else
+		return; /* WONT/DONT need no answer when we never agreed */
+	t->opts_sent[opt / 8] |= (uint8_t)(1u << (opt % 8));
+	sess_write(t->s, reply, 3);
+}
+
+static void on_sb(void *ctx, const uint8_t *p, size_t n)
+{
+	struct tn *t = ctx;
+	struct json *j;
+
+	if (p[0] == TN_OPT_NAWS && n >= 5 && !t->naws_logged) {
+		t->naws_logged = true;
+		j = sess_ev(t->s, "cowrie.client.size");
+		json_int(j, "width", p[1] << 8 | p[2]);
+		json_int(j, "height", p[3] << 8 | p[4]);
+		sess_ev_end(t->s, j);
+	}
+}
+
+/* ---------- login ---------- */
+
+static void login_failed(struct tn *t, const char *pass, size_t plen)
+{
+	struct session *s = t->s;
+	struct json *j = sess_ev(s, "cowrie.login.failed");
+
+	json_str(j, "username", t->user, t->ulen);
+	json_str(j, "password", pass, plen);
+	sess_ev_end(s, j);
+	sess_pause(s, fail_delay(t));
+	put_pstr(s, &s->persona->login_fail);
+	if (++t->fails >= s->persona->max_tries) {
+		sess_close(s, false);
+		return;
+	}
+	t->st = TN_USER;
+	prompt_login(t);
+}
+
+static void login_ok(struct tn *t, const struct persona_cred *c,
+		     const char *pass, size_t plen)
+{
+	struct session *s = t->s;
+	struct json *j = sess_ev(s, "cowrie.login.success");
+
+	json_str(j, "username", t->user, t->ulen);
+	json_str(j, "password", pass, plen);
+	sess_ev_end(s, j);
+	t->host.ctx = t;
+	t->host.out = h_out;
+	t->host.pause = h_pause;
+	t->host.event = h_event;
+	t->host.now = h_now;
+	t->sh = sh_new(s->persona, &t->host, c->root);
+	if (!t->sh) {
+		sess_close(s, false);
+		return;
+	}
+	t->st = TN_SHELL;
+	sh_start(t->sh);
+	if (sh_mode(t->sh) == SH_MODE_DONE)
+		sess_close(s, false);
+}
+
+static bool on_line(void *ctx, const char *p, size_t n, bool cut)
+{
+	struct tn *t = ctx;
+	struct session *s = t->s;
+	char user[sizeof t->user + 1], pass[CAP_LINE + 1];
+	const struct persona_cred *c;
+
+	(void)cut;
+	if (s->closing || s->close_when_flushed)
+		return false;
+	switch (t->st) {
+	case TN_USER:
+		sess_term(s, p, n); /* the tty echoes the user name */
+		sess_write(s, "\r\n", 2);
+		if (!n) {
+			/* BusyBox login asks again, a few times */
+			if (++t->empty_users > 10) {
+				sess_close(s, false);
+				return false;
+			}
+			prompt_login(t);
+			break;
+		}
+		t->ulen = n < sizeof t->user ? n : sizeof t->user - 1;
+		memcpy(t->user, p, t->ulen);
+		t->st = TN_PASS;
+		put_pstr(s, &s->persona->password_prompt);
+		break;
+	case TN_PASS:
+		put_pstr(s, &s->persona->after_password);
+		memcpy(user, t->user, t->ulen);
+		user[t->ulen] = '\0';
+		memcpy(pass, p, n);
+		pass[n] = '\0';
+		c = (strlen(user) == t->ulen && strlen(pass) == n)
+			? persona_auth(s->persona, user, pass) : NULL;
+		if (c)
+			login_ok(t, c, p, n);
+		else
+			login_failed(t, p, n);
+		break;
+	case TN_SHELL:
+		if (sh_mode(t->sh) != SH_MODE_PASSWORD)
+			sess_term(s, p, n);
+		sess_term(s, "\n", 1);
+		sh_line(t->sh, p, n);
+		if (sh_mode(t->sh) == SH_MODE_DONE)
+			sess_close(s, false);
+		break;
+	}
+	return !sess_paused(s) && !s->closing && !s->close_when_flushed;
+}
+
+/* ---------- engine ---------- */
+
+static int tn_start(struct session *s)
+{
+	struct tn *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	t->s = s;
+	telnet_init(&t->tp);
+	s->engst = t;
+	put_pstr(s, &s->persona->telnet_open);
+	put_pstr(s, &s->persona->banner);
+	prompt_login(t);
+	return 0;
+}
+
+static int tn_feed(struct session *s, const uint8_t *p, size_t n)
+{
+	struct tn *t = s->engst;
+	struct telnet_cb cb = {t, on_line, on_opt, on_sb};
+
+	if (s->close_when_flushed)
+		return (int)n; /* leaving: ignore the rest */
+	return (int)telnet_parse(&t->tp, p, n > CAP_INBUF ? CAP_INBUF : n, &cb);
+}
+
+static void tn_end(struct session *s)
+{
+	struct tn *t = s->engst;
+
+	if (!t)
+		return;
+	if (t->sh) {
+		sh_end(t->sh);
+		sh_free(t->sh);
+	}
+	free(t);
+	s->engst = NULL;
+}
+
+const struct engine telnet_engine = {
+	.name = "telnet",
+	.start = tn_start,
+	.feed = tn_feed,
+	.end = tn_end,
+};

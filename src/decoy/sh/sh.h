@@ -1,0 +1,83 @@
+/* sh.h — the emulated BusyBox shell (and the vendor CLI in front of it).
+ *
+ * Nothing is ever executed: every command is interpreted here against a
+ * per-session in-memory file system layered over the persona's read-only
+ * image. The shell knows nothing about sockets or telnet: it is fed one
+ * line at a time and talks back through a struct sh_host.
+ *
+ * Output uses '\n' line ends; the telnet engine turns them into "\r\n" as a
+ * pty would. The shell prints its own prompts (and the CLI's), so after
+ * sh_start() and after every sh_line() the terminal shows what a real
+ * device would show.
+ *
+ * Ownership: sh_new() returns a shell the caller frees with sh_free(),
+ * which releases its file system too. Data passed to host callbacks is only
+ * valid during the call.
+ */
+#ifndef TANUKI_SH_H
+#define TANUKI_SH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct persona;
+struct sh;
+
+enum sh_event {
+	SH_EV_COMMAND,  /* a line was entered:  input */
+	SH_EV_NOTFOUND, /* a command was not found: input (the word) */
+	SH_EV_FETCH,    /* a download was asked for: applet, url, outfile */
+	SH_EV_CAPTURE,  /* a file the session built: outfile, data, len, reason */
+	SH_EV_SU,       /* su tried: input = password, status 0 ok */
+};
+
+struct sh_event_info {
+	const char *input; /* attacker bytes, not NUL-safe: use input_len */
+	size_t input_len;
+	const char *applet;  /* "wget", "tftp", "curl", "ftpget" */
+	const char *url;     /* normalised request, e.g. http://h:p/path or tftp://h/file */
+	const char *outfile; /* absolute path in the emulated fs */
+	const uint8_t *data;
+	size_t len;
+	const char *reason; /* capture: "exec", "chmod", "close", "session_end" */
+	int status;
+};
+
+struct sh_host {
+	void *ctx;
+	/* Terminal output. */
+	void (*out)(void *ctx, const void *p, size_t n);
+	/* Hold back everything written after this for ms milliseconds. */
+	void (*pause)(void *ctx, unsigned ms);
+	void (*event)(void *ctx, enum sh_event ev, const struct sh_event_info *i);
+	/* Wall clock for `date`, file times and uptime (tests inject it). */
+	int64_t (*now)(void *ctx);
+};
+
+enum sh_mode {
+	SH_MODE_CLI,      /* vendor CLI prompt (e.g. ATP>) */
+	SH_MODE_SHELL,    /* BusyBox ash */
+	SH_MODE_PASSWORD, /* waiting for su's password: do not echo */
+	SH_MODE_DONE,     /* the user left: close the session */
+};
+
+/* `root` selects the root or user prompt of the credential that logged in.
+ * Returns NULL on allocation failure. */
+struct sh *sh_new(const struct persona *p, const struct sh_host *host,
+		  bool root);
+void sh_free(struct sh *sh);
+
+/* Prints the motd / CLI banner and the first prompt. */
+void sh_start(struct sh *sh);
+/* Runs one line (no line terminator; may contain any bytes). */
+void sh_line(struct sh *sh, const char *line, size_t n);
+/* Runs a command string from an HTTP exploit door: no prompts, output
+ * discarded except through events; same file system and captures. */
+void sh_inject(struct sh *sh, const char *cmd, size_t n);
+enum sh_mode sh_mode(const struct sh *sh);
+/* Captures every file the session built that was not captured yet
+ * (reason "session_end"). Call before sh_free(). */
+void sh_end(struct sh *sh);
+
+#endif

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""tanuki's test runner: unit tests (cmocka, ASan+UBSan), short fuzz runs,
+then transcript and integration tests against the real daemon on loopback.
+
+Prints one line per test and, last, "N passed, N failed".
+Usage: tests/run.py [--build DIR] [--fuzz-seconds N] [-k SUBSTRING]
+"""
+import argparse
+import glob
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
+
+passed = 0
+failed = 0
+failures = []
+
+
+def report(name, ok, detail="", secs=0.0):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok    %-60s %6.2fs" % (name, secs), flush=True)
+    else:
+        failed += 1
+        failures.append(name)
+        print("FAIL  %-60s %6.2fs" % (name, secs), flush=True)
+        if detail:
+            print("      " + detail.rstrip().replace("\n", "\n      "), flush=True)
+
+
+def run_units(build, only):
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+    for exe in sorted(glob.glob(os.path.join(build, "asan", "test_*"))):
+        name = "unit/" + os.path.basename(exe)
+        if only and only not in name:
+            continue
+        t0 = time.time()
+        p = subprocess.run([exe], cwd=TOP, env=env, capture_output=True,
+                           text=True, errors="replace", timeout=600)
+        out = p.stdout + p.stderr
+        # one line per cmocka test
+        for m in re.finditer(r"^\[\s+(OK|FAILED)\s+\] (\S+)", out, re.M):
+            report("%s:%s" % (name, m.group(2)), m.group(1) == "OK")
+        if p.returncode != 0 or "Sanitizer" in out or "runtime error" in out:
+            report(name + " (exit/sanitizers)", False, out[-3000:], time.time() - t0)
+
+
+def run_fuzz(build, seconds, only):
+    for exe in sorted(glob.glob(os.path.join(build, "fuzz", "fuzz_*"))):
+        base = os.path.basename(exe)
+        name = "fuzz/" + base
+        if only and only not in name:
+            continue
+        corpus_src = os.path.join(TOP, "tests", "fuzz", "corpus", base[len("fuzz_"):])
+        work = tempfile.mkdtemp(prefix="tanuki-fuzz-")
+        if os.path.isdir(corpus_src):
+            for f in os.listdir(corpus_src):
+                shutil.copy(os.path.join(corpus_src, f), work)
+        crashes = os.path.join(TOP, "tests", "fuzz", "crashes", base[len("fuzz_"):])
+        t0 = time.time()
+        # saved crash inputs first: each must pass now
+        if os.path.isdir(crashes) and os.listdir(crashes):
+            files = [os.path.join(crashes, f) for f in sorted(os.listdir(crashes))]
+            p = subprocess.run([exe] + files, cwd=TOP, capture_output=True,
+                               text=True, errors="replace", timeout=300)
+            report(name + " (saved crashes)", p.returncode == 0,
+                   p.stderr[-3000:], time.time() - t0)
+            t0 = time.time()
+        p = subprocess.run([exe, "-max_total_time=%d" % seconds, "-timeout=10",
+                            "-rss_limit_mb=2048", "-artifact_prefix=" + work + "/",
+                            work], cwd=TOP, capture_output=True, text=True,
+                           errors="replace", timeout=seconds + 120)
+        runs = re.findall(r"#(\d+)\s+DONE", p.stderr)
+        report("%s (%ss, %s runs)" % (name, seconds, runs[-1] if runs else "?"),
+               p.returncode == 0, p.stderr[-3000:], time.time() - t0)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_python(only):
+    mods = sorted(glob.glob(os.path.join(TOP, "tests", "transcripts", "test_*.py")) +
+                  glob.glob(os.path.join(TOP, "tests", "integration", "test_*.py")))
+    for path in mods:
+        rel = os.path.relpath(path, os.path.join(TOP, "tests"))[:-3]
+        spec = importlib.util.spec_from_file_location(rel.replace("/", "_"), path)
+        mod = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(mod)
+        except Exception:
+            report(rel + " (import)", False, traceback.format_exc())
+            continue
+        for fname in sorted(n for n in dir(mod) if n.startswith("test_")):
+            name = "%s:%s" % (rel, fname)
+            if only and only not in name:
+                continue
+            t0 = time.time()
+            try:
+                getattr(mod, fname)()
+                report(name, True, secs=time.time() - t0)
+            except Exception:
+                report(name, False, traceback.format_exc(), time.time() - t0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(TOP, "build"))
+    ap.add_argument("--fuzz-seconds", type=int,
+                    default=int(os.environ.get("FUZZ_SECONDS", "20")))
+    ap.add_argument("-k", dest="only", default="")
+    ap.add_argument("--no-fuzz", action="store_true")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    os.environ["TANUKI_BUILD"] = build
+    t0 = time.time()
+    run_units(build, a.only)
+    if not a.no_fuzz:
+        run_fuzz(build, a.fuzz_seconds, a.only)
+    run_python(a.only)
+    print()
+    if failures:
+        print("failed: " + ", ".join(failures))
+    print("tests took %.0fs" % (time.time() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

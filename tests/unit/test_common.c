@@ -1,0 +1,145 @@
+/* test_common.c — buf, json, uci. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "json.h"
+#include "uci.h"
+
+static void buf_caps(void **st)
+{
+	struct buf b;
+
+	(void)st;
+	buf_init(&b, 10);
+	assert_int_equal(buf_add(&b, "0123456789", 10), 0);
+	assert_int_not_equal(buf_add(&b, "x", 1), 0); /* over the max: refused */
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.p, "0123456789", 11); /* NUL kept */
+	buf_consume(&b, 4);
+	assert_string_equal(b.p, "456789");
+	assert_int_equal(buf_printf(&b, "%d", 1234), 0);
+	assert_string_equal(b.p, "4567891234");
+	assert_int_not_equal(buf_printf(&b, "%d", 5), 0);
+	assert_string_equal(b.p, "4567891234");
+	buf_free(&b);
+	assert_null(b.p);
+}
+
+static void json_escapes_attacker_bytes(void **st)
+{
+	struct buf b;
+	struct json j;
+	const char in[] = "a\"b\\c\n\r\t\x01\x7f\xff\xc3\xa9\xe2\x82";
+
+	(void)st;
+	buf_init(&b, 1024);
+	json_open(&j, &b);
+	json_str(&j, "input", in, sizeof in - 1);
+	json_int(&j, "n", -5);
+	json_bool(&j, "ok", true);
+	assert_int_equal(json_close(&j), 0);
+	/* valid UTF-8 (é) passes; invalid bytes become Latin-1 code points */
+	assert_string_equal(b.p, "{\"input\":\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u007f"
+				 "\\u00ff\xc3\xa9\\u00e2\\u0082\",\"n\":-5,\"ok\":true}");
+	buf_free(&b);
+}
+
+static void json_cap_is_sticky(void **st)
+{
+	struct buf b;
+	struct json j;
+
+	(void)st;
+	buf_init(&b, 16);
+	json_open(&j, &b);
+	json_cstr(&j, "k", "a long value that will not fit");
+	json_int(&j, "n", 1);
+	assert_int_not_equal(json_close(&j), 0);
+	buf_free(&b);
+}
+
+static void uci_parses_openwrt_syntax(void **st)
+{
+	const char *text =
+		"# comment\n"
+		"config tanuki 'main'\n"
+		"\toption store '/overlay/tanuki'\n"
+		"\toption sensor \"decoy \\\"01\\\"\"  # trailing\n"
+		"\tlist allow '127.0.0.0/8'\n"
+		"\tlist allow '::1'\n"
+		"config listener telnet\n"
+		"\toption port 23\n";
+	char err[128];
+	struct uci_file *f = uci_parse("t.conf", text, strlen(text), err, sizeof err);
+	struct uci_sec *s;
+	struct uci_opt *o;
+	int n = 0;
+
+	(void)st;
+	assert_non_null(f);
+	s = f->secs;
+	assert_string_equal(s->type, "tanuki");
+	assert_string_equal(s->name, "main");
+	assert_string_equal(uci_str(s, "store", NULL), "/overlay/tanuki");
+	assert_string_equal(uci_str(s, "sensor", NULL), "decoy \"01\"");
+	for (o = s->opts; o; o = o->next)
+		if (o->list && !strcmp(o->key, "allow"))
+			n++;
+	assert_int_equal(n, 2);
+	s = s->next;
+	assert_string_equal(s->name, "telnet");
+	assert_string_equal(uci_str(s, "port", NULL), "23");
+	assert_int_equal(s->line, 7);
+	uci_free(f);
+}
+
+static void uci_errors_name_the_line(void **st)
+{
+	char err[128];
+	const char *t1 = "config a 'b'\n\toption x 'unterminated\n";
+	const char *t2 = "option x y\n";
+	const char *t3 = "config a\nbogus line here\n";
+	const char *t4 = "config a b c\n";
+
+	(void)st;
+	assert_null(uci_parse("f", t1, strlen(t1), err, sizeof err));
+	assert_string_equal(err, "f:2: unterminated quote");
+	assert_null(uci_parse("f", t2, strlen(t2), err, sizeof err));
+	assert_string_equal(err, "f:1: option before any config section");
+	assert_null(uci_parse("f", t3, strlen(t3), err, sizeof err));
+	assert_string_equal(err, "f:2: expected config, option or list");
+	assert_null(uci_parse("f", t4, strlen(t4), err, sizeof err));
+	assert_string_equal(err, "f:1: too many words on the line");
+}
+
+static void sha256_known_answer(void **st)
+{
+	uint8_t h[SHA256_LEN];
+	char hex[SHA256_HEX];
+
+	(void)st;
+	hash_sha256("abc", 3, h);
+	hash_hex(h, SHA256_LEN, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_caps),
+		cmocka_unit_test(json_escapes_attacker_bytes),
+		cmocka_unit_test(json_cap_is_sticky),
+		cmocka_unit_test(uci_parses_openwrt_syntax),
+		cmocka_unit_test(uci_errors_name_the_line),
+		cmocka_unit_test(sha256_known_answer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
