@@ -5,6 +5,7 @@ loopback port with a store in a temporary folder, and stopped with SIGTERM
 (its exit code and its sanitizer output are checked).
 """
 import glob
+import hashlib
 import json
 import os
 import signal
@@ -35,9 +36,14 @@ class Daemon:
     """A tanuki process with its own config and store."""
 
     def __init__(self, persona="xiongmai-dvr", listeners=None, main=None,
-                 binary=None, fail_delay_ms=0):
+                 binary=None, fail_delay_ms=0, seed=None):
         self.dir = tempfile.mkdtemp(prefix="tanuki-test-")
         self.store = os.path.join(self.dir, "store")
+        if seed is not None:
+            # a fixed unit: 32 seed bytes and the first start (big endian)
+            os.makedirs(self.store)
+            with open(os.path.join(self.store, "unit"), "wb") as f:
+                f.write(hashlib.sha256(seed).digest() + (1767225600).to_bytes(8, "big"))
         self.persona = persona
         self.binary = binary or BINARY
         self.ports = {}
@@ -213,6 +219,24 @@ class Conn:
         self.pos = len(self.buf)
         return out
 
+    def fill(self, n, timeout=10.0):
+        """Reads until n bytes wait past the read position (or time out);
+        the position does not move."""
+        deadline = time.time() + timeout
+        while len(self.buf) - self.pos < n:
+            left = deadline - time.time()
+            if left <= 0:
+                break
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            self.buf += chunk
+        return self.buf[self.pos:self.pos + n]
+
     def wait_closed(self, timeout=10.0):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -242,3 +266,35 @@ def telnet_login(c, user, password, persona_prompt=(b"login: ", b"Login:")):
 
 def by_id(events, eventid):
     return [e for e in events if e["eventid"] == eventid]
+
+
+def persona_info(name):
+    """The few facts tests need from personas/<name>/persona: creds (list of
+    (user, password, root)), applets (set), login prompt text."""
+    import shlex
+    info = {"creds": [], "applets": set(), "cli": False}
+    with open(os.path.join(TOP, "personas", name, "persona")) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            words = shlex.split(line, comments=True, posix=True)
+            if words[0] == "config":
+                if words[1] == "cli":
+                    info["cli"] = True
+                continue
+            if len(words) < 3:
+                continue
+            kind, key, val = words[0], words[1], words[2]
+            if kind == "list" and key == "cred":
+                parts = val.split(":")
+                info["creds"].append((parts[0], parts[1],
+                                      not (len(parts) > 2 and parts[2] == "user")))
+            elif key == "applets":
+                info["applets"] = set(val.split())
+            elif key in ("su_password", "hostname", "elf_data", "elf_machine"):
+                info[key] = val
+    return info
+
+
+PERSONAS = ("huawei-hg532", "zyxel-pk5001z", "xiongmai-dvr")

@@ -605,7 +605,8 @@ static int split_list(char ***dst, size_t *ndst, const char *s)
 			break;
 	}
 	free(copy);
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
 	*dst = v;
 	*ndst = n;
 	return rc;
