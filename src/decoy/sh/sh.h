@@ -53,6 +53,9 @@ struct sh_host {
 	void (*event)(void *ctx, enum sh_event ev, const struct sh_event_info *i);
 	/* Wall clock for `date`, file times and uptime (tests inject it). */
 	int64_t (*now)(void *ctx);
+	/* Optional: terminal output of bytes that stay valid and unchanged
+	 * for the shell's life (the persona image), queued without a copy. */
+	void (*out_ref)(void *ctx, const void *p, size_t n);
 };
 
 enum sh_mode {
@@ -67,6 +70,9 @@ enum sh_mode {
 struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		  bool root);
 void sh_free(struct sh *sh);
+/* Optional: the login name shown by id/whoami/ps (default "root" or
+ * "admin" by `root`). Call before sh_start(). */
+void sh_set_user(struct sh *sh, const char *user);
 
 /* Prints the motd / CLI banner and the first prompt. */
 void sh_start(struct sh *sh);

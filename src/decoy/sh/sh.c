@@ -1,0 +1,449 @@
+/* sh.c — the shell's public API: levels (CLI, ash, sh, su), prompts,
+ * terminal output with the per-line cap, events and variables. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sh/sh_int.h"
+
+/* ------------------------------------------------------------------ */
+/* output and events                                                   */
+
+void sh_term(struct sh *sh, const void *p, size_t n)
+{
+	if (sh->inject || !n)
+		return;
+	if (sh->out_used >= CAP_SH_OUTPUT)
+		return;
+	if (n > CAP_SH_OUTPUT - sh->out_used)
+		n = CAP_SH_OUTPUT - sh->out_used;
+	sh->out_used += n;
+	if (sh->host.out)
+		sh->host.out(sh->host.ctx, p, n);
+}
+
+/* Prompts and banners are not part of a command's output cap. */
+static void term_raw(struct sh *sh, const void *p, size_t n)
+{
+	if (!sh->inject && n && sh->host.out)
+		sh->host.out(sh->host.ctx, p, n);
+}
+
+void sh_emit(struct sh *sh, enum sh_event ev, const struct sh_event_info *i)
+{
+	if (sh->host.event)
+		sh->host.event(sh->host.ctx, ev, i);
+}
+
+/* ------------------------------------------------------------------ */
+/* variables                                                           */
+
+static struct sh_var *var_find(struct sh *sh, const char *name)
+{
+	int i;
+
+	for (i = 0; i < sh->nvars; i++)
+		if (strcmp(sh->vars[i].name, name) == 0)
+			return &sh->vars[i];
+	return NULL;
+}
+
+const char *sh_getvar(struct sh *sh, const char *name)
+{
+	struct sh_var *v = var_find(sh, name);
+
+	return v ? v->val : NULL;
+}
+
+int sh_setvar(struct sh *sh, const char *name, const char *val, bool exp)
+{
+	struct sh_var *v = var_find(sh, name);
+	char *nv;
+	size_t n = strlen(val);
+
+	if (n > CAP_LINE)
+		n = CAP_LINE;
+	nv = malloc(n + 1);
+	if (!nv)
+		return -ENOMEM;
+	memcpy(nv, val, n);
+	nv[n] = '\0';
+	if (!v) {
+		if (sh->nvars >= CAP_SH_VARS) {
+			free(nv);
+			return -ENOSPC;
+		}
+		v = &sh->vars[sh->nvars];
+		v->name = strdup(name);
+		if (!v->name) {
+			free(nv);
+			return -ENOMEM;
+		}
+		v->val = NULL;
+		v->exported = false;
+		sh->nvars++;
+	}
+	free(v->val);
+	v->val = nv;
+	v->exported = v->exported || exp;
+	return 0;
+}
+
+void sh_unsetvar(struct sh *sh, const char *name)
+{
+	struct sh_var *v = var_find(sh, name);
+	int i;
+
+	if (!v)
+		return;
+	i = (int)(v - sh->vars);
+	free(v->name);
+	free(v->val);
+	memmove(&sh->vars[i], &sh->vars[i + 1],
+		(size_t)(sh->nvars - i - 1) * sizeof sh->vars[0]);
+	sh->nvars--;
+}
+
+/* ------------------------------------------------------------------ */
+/* levels and prompts                                                  */
+
+bool sh_is_root(const struct sh *sh)
+{
+	return sh->nlev > 0 ? sh->lev[sh->nlev - 1].root : false;
+}
+
+static void print_prompt(struct sh *sh)
+{
+	const struct pstr *ps;
+	struct buf b;
+	size_t i;
+
+	if (sh->inject || sh->mode == SH_MODE_DONE)
+		return;
+	if (sh->cli) {
+		term_raw(sh, sh->p->cli_prompt.p, sh->p->cli_prompt.n);
+		return;
+	}
+	ps = sh_is_root(sh) ? &sh->p->prompt_root : &sh->p->prompt_user;
+	buf_init(&b, CAP_PATH * 4);
+	for (i = 0; i < ps->n; i++) {
+		if (ps->p[i] == '%' && i + 1 < ps->n) {
+			char c = ps->p[i + 1];
+
+			if (c == 'w') {
+				(void)buf_adds(&b, sh->cwd);
+				i++;
+				continue;
+			}
+			if (c == 'h') {
+				(void)buf_adds(&b, sh->p->hostname ? sh->p->hostname : "");
+				i++;
+				continue;
+			}
+			if (c == '%') {
+				(void)buf_addc(&b, '%');
+				i++;
+				continue;
+			}
+		}
+		(void)buf_addc(&b, ps->p[i]);
+	}
+	term_raw(sh, b.p, b.len);
+	buf_free(&b);
+}
+
+bool sh_push_level(struct sh *sh, bool root, bool banner)
+{
+	if (sh->nlev >= SH_MAX_LEVELS)
+		return false;
+	sh->lev[sh->nlev++].root = root;
+	sh->cli = false;
+	sh->mode = SH_MODE_SHELL;
+	if (banner)
+		sh_term(sh, sh->p->shell_banner.p, sh->p->shell_banner.n);
+	return true;
+}
+
+void sh_exit_level(struct sh *sh)
+{
+	if (sh->nlev > 0)
+		sh->nlev--;
+	if (sh->nlev > 0)
+		return;
+	if (sh->p->cli && !sh->inject) {
+		sh->cli = true;
+		sh->mode = SH_MODE_CLI;
+		return;
+	}
+	sh->mode = SH_MODE_DONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* public API                                                          */
+
+struct sh *sh_new(const struct persona *p, const struct sh_host *host,
+		  bool root)
+{
+	struct sh *sh = calloc(1, sizeof *sh);
+
+	if (!sh)
+		return NULL;
+	sh->p = p;
+	sh->host = *host;
+	sh->fs = vfs_new(p);
+	if (!sh->fs) {
+		free(sh);
+		return NULL;
+	}
+	memcpy(sh->cwd, "/", 2);
+	snprintf(sh->user, sizeof sh->user, "%s", root ? "root" : "admin");
+	buf_init(&sh->pending, CAP_LINE * 4);
+	sh->pid = p->pid_next ? p->pid_next : p->pid_base + 600;
+	sh->next_pid = sh->pid + 1;
+	if (p->cli) {
+		sh->cli = true;
+		sh->mode = SH_MODE_CLI;
+		sh->lev[0].root = root; /* used when the CLI enters the shell */
+	} else {
+		sh->nlev = 1;
+		sh->lev[0].root = root;
+		sh->mode = SH_MODE_SHELL;
+	}
+	sh_setvar(sh, "PATH", "/sbin:/usr/sbin:/bin:/usr/bin", true);
+	sh_setvar(sh, "HOME", root ? "/" : "/", true);
+	sh_setvar(sh, "SHELL", "/bin/sh", true);
+	sh_setvar(sh, "USER", sh->user, true);
+	sh_setvar(sh, "LOGNAME", sh->user, true);
+	sh_setvar(sh, "TERM", "vt102", true);
+	sh_setvar(sh, "PWD", "/", true);
+	sh_setvar(sh, "PS1", sh_is_root(sh) ? "# " : "$ ", false);
+	sh_setvar(sh, "IFS", " \t\n", false);
+	return sh;
+}
+
+void sh_set_user(struct sh *sh, const char *user)
+{
+	snprintf(sh->user, sizeof sh->user, "%s", user);
+	sh_setvar(sh, "USER", sh->user, true);
+	sh_setvar(sh, "LOGNAME", sh->user, true);
+}
+
+void sh_free(struct sh *sh)
+{
+	int i;
+
+	if (!sh)
+		return;
+	for (i = 0; i < sh->nvars; i++) {
+		free(sh->vars[i].name);
+		free(sh->vars[i].val);
+	}
+	buf_free(&sh->pending);
+	vfs_free(sh->fs);
+	free(sh);
+}
+
+enum sh_mode sh_mode(const struct sh *sh)
+{
+	return sh->mode;
+}
+
+static void set_now(struct sh *sh)
+{
+	if (sh->host.now)
+		vfs_set_now(sh->fs, (time_t)sh->host.now(sh->host.ctx));
+}
+
+static void line_reset(struct sh *sh)
+{
+	sh->out_used = 0;
+	sh->loops = 0;
+	sh->steps = 0;
+	sh->stop = false;
+	sh->exit_req = false;
+	sh->brk = sh->cont = false;
+	set_now(sh);
+}
+
+void sh_start(struct sh *sh)
+{
+	set_now(sh);
+	term_raw(sh, sh->p->motd.p, sh->p->motd.n);
+	print_prompt(sh);
+}
+
+static void run_cli(struct sh *sh, const char *line, size_t n)
+{
+	const struct persona *p = sh->p;
+	size_t i = 0, s, k;
+
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	s = i;
+	while (i < n && line[i] != ' ' && line[i] != '\t')
+		i++;
+	if (i == s)
+		goto prompt;
+	for (k = 0; k < p->nclicmds; k++) {
+		const struct persona_clicmd *c = &p->clicmds[k];
+
+		if (strlen(c->name) != i - s || memcmp(c->name, line + s, i - s))
+			continue;
+		term_raw(sh, c->output.p, c->output.n);
+		if (c->action == CLI_EXIT) {
+			sh->mode = SH_MODE_DONE;
+			return;
+		}
+		if (c->action == CLI_SHELL)
+			sh_push_level(sh, sh->lev[0].root, true);
+		goto prompt;
+	}
+	term_raw(sh, p->cli_unknown.p, p->cli_unknown.n);
+prompt:
+	print_prompt(sh);
+}
+
+static void run_password(struct sh *sh, const char *line, size_t n)
+{
+	const char *want = sh->p->su_password;
+	struct sh_event_info ei;
+	bool ok = want && strlen(want) == n && memcmp(want, line, n) == 0;
+
+	sh->mode = SH_MODE_SHELL;
+	sh->pw_pending = false;
+	memset(&ei, 0, sizeof ei);
+	ei.input = line;
+	ei.input_len = n;
+	ei.status = ok ? 0 : 1;
+	sh_emit(sh, SH_EV_SU, &ei);
+	sh_term(sh, "\n", 1);
+	if (ok)
+		sh_push_level(sh, true, false);
+	else
+		sh_term(sh, "su: incorrect password\n", 23);
+	print_prompt(sh);
+}
+
+static void run_shell(struct sh *sh, const char *line, size_t n)
+{
+	struct io io;
+	bool incomplete = false;
+	const char *src = line;
+	size_t srcn = n;
+
+	memset(&io, 0, sizeof io);
+	io.out[1].kind = SINK_TERM;
+	io.out[2].kind = SINK_TERM;
+	if (sh->pending.len) {
+		if (buf_addc(&sh->pending, '\n') || buf_add(&sh->pending, line, n)) {
+			buf_reset(&sh->pending);
+			sh_err(sh, &io, "syntax error: unexpected end of file");
+			goto prompt;
+		}
+		src = sh->pending.p;
+		srcn = sh->pending.len;
+	}
+	sh->status = sh_run(sh, &io, src, srcn, 0, &incomplete);
+	if (incomplete) {
+		if (!sh->pending.len && buf_add(&sh->pending, line, n)) {
+			sh_err(sh, &io, "syntax error: unexpected end of file");
+			goto prompt;
+		}
+		if (!sh->inject) {
+			const char *ps2 = sh_getvar(sh, "PS2");
+
+			if (!ps2)
+				ps2 = "> ";
+			term_raw(sh, ps2, strlen(ps2));
+		}
+		return;
+	}
+	buf_reset(&sh->pending);
+	if (sh->exit_req) {
+		sh->exit_req = false;
+		sh_exit_level(sh);
+	}
+	if (sh->pw_pending) {
+		sh->mode = SH_MODE_PASSWORD;
+		return;
+	}
+prompt:
+	print_prompt(sh);
+}
+
+void sh_line(struct sh *sh, const char *line, size_t n)
+{
+	struct sh_event_info ei;
+
+	if (sh->mode == SH_MODE_DONE)
+		return;
+	line_reset(sh);
+	if (n > CAP_LINE)
+		n = CAP_LINE;
+	if (sh->mode == SH_MODE_PASSWORD) {
+		run_password(sh, line, n);
+		return;
+	}
+	memset(&ei, 0, sizeof ei);
+	ei.input = line;
+	ei.input_len = n;
+	sh_emit(sh, SH_EV_COMMAND, &ei);
+	if (sh->cli)
+		run_cli(sh, line, n);
+	else
+		run_shell(sh, line, n);
+}
+
+void sh_inject(struct sh *sh, const char *cmd, size_t n)
+{
+	struct sh_event_info ei;
+	struct io io;
+	char cwd[CAP_PATH];
+	bool saved_cli = sh->cli;
+	enum sh_mode saved_mode = sh->mode;
+	int saved_nlev = sh->nlev;
+
+	line_reset(sh);
+	if (n > CAP_LINE * 4)
+		n = CAP_LINE * 4;
+	memset(&ei, 0, sizeof ei);
+	ei.input = cmd;
+	ei.input_len = n;
+	sh_emit(sh, SH_EV_COMMAND, &ei);
+	memcpy(cwd, sh->cwd, sizeof cwd);
+	memcpy(sh->cwd, "/", 2);
+	memset(&io, 0, sizeof io);
+	io.out[1].kind = SINK_NULL;
+	io.out[2].kind = SINK_NULL;
+	sh->inject = true;
+	sh->cli = false;
+	if (sh->nlev == 0)
+		sh->nlev = 1;
+	sh->status = sh_run(sh, &io, cmd, n, 0, NULL);
+	sh->inject = false;
+	sh->exit_req = false;
+	sh->pw_pending = false;
+	sh->cli = saved_cli;
+	sh->mode = saved_mode;
+	sh->nlev = saved_nlev;
+	memcpy(sh->cwd, cwd, sizeof cwd);
+}
+
+void sh_end(struct sh *sh)
+{
+	struct vfs_built b;
+	size_t idx = 0;
+
+	while (vfs_next_capture(sh->fs, &idx, &b)) {
+		struct sh_event_info ei;
+
+		memset(&ei, 0, sizeof ei);
+		ei.outfile = b.path;
+		ei.data = b.data;
+		ei.len = b.len;
+		ei.reason = "session_end";
+		sh_emit(sh, SH_EV_CAPTURE, &ei);
+	}
+}

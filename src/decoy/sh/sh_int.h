@@ -1,0 +1,153 @@
+/* sh_int.h — internals shared by the shell's files (not for other modules).
+ *
+ * sh.c      public API, levels (sh, su, CLI), prompts, terminal output
+ * exec.c    lexer, parser, expansion, redirections, command dispatch
+ * applets.c the applet table and the applets themselves
+ * vfs.c     the in-memory file system
+ */
+#ifndef TANUKI_SH_INT_H
+#define TANUKI_SH_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "persona/persona.h"
+#include "sh/sh.h"
+#include "sh/vfs.h"
+
+#define SH_MAX_LEVELS CAP_SH_DEPTH
+#define SH_MAX_KILLED 32
+/* Simple commands run for one input line, over all loops and scripts. */
+#define SH_MAX_STEPS (4 * CAP_SH_LOOP)
+
+/* Where fd 1 or 2 goes. */
+enum sink_kind { SINK_TERM, SINK_BUF, SINK_NULL };
+
+struct sink {
+	enum sink_kind kind;
+	struct buf *b; /* SINK_BUF */
+};
+
+/* Standard input: a byte string read progressively (pos is shared by the
+ * commands of a `while read` loop). */
+struct instream {
+	const uint8_t *p;
+	size_t n;
+	size_t pos;
+};
+
+struct io {
+	struct sink out[3];    /* [1] stdout, [2] stderr ([0] unused) */
+	struct instream *in;   /* NULL: the terminal (reads see EOF) */
+	const char *out_path;  /* file stdout is redirected to, or NULL */
+};
+
+struct sh_var {
+	char *name;
+	char *val;
+	bool exported;
+};
+
+struct sh_level {
+	bool root;
+};
+
+struct sh {
+	const struct persona *p;
+	struct sh_host host;
+	struct vfs *fs;
+	char cwd[CAP_PATH];
+	char user[32];
+
+	/* levels of ash (sh, su); 0 levels = CLI (if persona->cli) */
+	struct sh_level lev[SH_MAX_LEVELS];
+	int nlev;
+	bool cli;        /* in the vendor CLI */
+	enum sh_mode mode;
+	bool pw_pending; /* su waiting for a password */
+
+	struct sh_var vars[CAP_SH_VARS];
+	int nvars;
+	int status; /* $? */
+
+	uint32_t pid;       /* this shell's PID */
+	uint32_t next_pid;  /* for commands (ps shows its own) */
+	uint32_t killed[SH_MAX_KILLED];
+	int nkilled;
+
+	/* per input line */
+	bool inject;     /* output discarded */
+	size_t out_used; /* bytes sent to the terminal */
+	unsigned loops;  /* loop iterations */
+	unsigned steps;  /* simple commands */
+	bool stop;       /* abandon the rest of the line (exit, su) */
+	bool exit_req;   /* `exit` ran: leave the current level or script */
+	bool brk, cont;  /* `break` / `continue` in a loop */
+	int depth;       /* nesting of the sh_run() in progress */
+	int pargc;       /* positional parameters of a running script */
+	char **pargv;
+	struct buf pending; /* an incomplete construct waiting for more lines */
+};
+
+/* --- sh.c --- */
+void sh_term(struct sh *sh, const void *p, size_t n);
+void sh_emit(struct sh *sh, enum sh_event ev, const struct sh_event_info *i);
+bool sh_is_root(const struct sh *sh);
+/* Pushes an ash level (`sh`, `su`); false if too deep. */
+bool sh_push_level(struct sh *sh, bool root, bool banner);
+/* `exit` at the current level. */
+void sh_exit_level(struct sh *sh);
+const char *sh_getvar(struct sh *sh, const char *name);
+int sh_setvar(struct sh *sh, const char *name, const char *val, bool exp);
+void sh_unsetvar(struct sh *sh, const char *name);
+
+/* --- exec.c --- */
+/* Runs a command string; returns its exit status. depth counts nesting. */
+int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
+	   bool *incomplete);
+/* Output to fd 1 or 2 of io. */
+void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n);
+void sh_puts(struct sh *sh, struct io *io, int fd, const char *s);
+void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Runs argv as a command (dispatch by name); depth for scripts. */
+int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv,
+		 int depth);
+/* Makes path absolute against cwd into out; 0 or -ENAMETOOLONG. */
+int sh_path(struct sh *sh, const char *path, char *out, size_t outlen);
+
+/* --- applets.c --- */
+typedef int (*sh_applet_fn)(struct sh *sh, struct io *io, int argc,
+			     char **argv);
+
+enum {
+	AP_BUILTIN = 1, /* ash builtin: works bare whatever the persona lists */
+	AP_APPLET = 2,  /* BusyBox applet: needs the persona's applet list */
+};
+
+struct sh_applet {
+	const char *name;
+	sh_applet_fn fn;
+	const char *usage; /* "ARGS\n\nDescription" as BusyBox shows it */
+	unsigned flags;
+};
+
+const struct sh_applet *sh_applet_find(const char *name);
+/* True if the persona ships the applet (an empty list ships everything we
+ * implement). */
+bool sh_has_applet(const struct sh *sh, const char *name);
+/* Runs a BusyBox applet by name (argv[0] is the name). */
+int sh_applet_run(struct sh *sh, struct io *io, const struct sh_applet *a,
+		  int argc, char **argv);
+/* Runs a session-built or image file: script or "binary". */
+int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
+		 int argc, char **argv, int depth);
+/* Prints "-sh: msg\n" on stderr. */
+void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *sh_strerror(int err);
+
+#endif

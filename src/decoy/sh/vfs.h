@@ -1,0 +1,88 @@
+/* vfs.h — per-session in-memory file system over a persona's read-only image.
+ *
+ * Paths given to vfs_* are absolute and normalised (see vfs_abspath()).
+ * Lookups see, in order: the session's own nodes (files, directories and
+ * whiteouts of removed image entries), the persona image, and the applet
+ * links /bin/<applet> -> /bin/busybox. Writable directories are the mount
+ * points listed `rw` in the image's /proc/mounts; a write elsewhere fails
+ * with -EROFS. Bytes are capped per session (CAP_FS_SESSION), over all
+ * sessions (CAP_FS_TOTAL, a process-wide counter) and in nodes
+ * (CAP_FS_NODES); at a cap writes fail with -ENOSPC.
+ *
+ * Functions return 0 or a negative errno. Data pointers handed out are
+ * valid until the next change of the file system.
+ *
+ * Ownership: vfs_new() returns an object the caller frees with vfs_free();
+ * the persona must outlive it.
+ */
+#ifndef TANUKI_VFS_H
+#define TANUKI_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct persona;
+struct vfs;
+
+enum vfs_type { VFS_FILE = 1, VFS_DIR, VFS_LINK };
+
+struct vfs_stat {
+	enum vfs_type type;
+	unsigned mode;      /* permission bits (07777) */
+	size_t size;
+	time_t mtime;
+	bool session;       /* built by this session */
+	bool busybox;       /* the busybox binary or an applet link to it */
+	const char *target; /* VFS_LINK only (lstat) */
+};
+
+/* One file the session built, for captures. */
+struct vfs_built {
+	const char *path;
+	const uint8_t *data;
+	size_t len;
+};
+
+struct vfs *vfs_new(const struct persona *p);
+void vfs_free(struct vfs *v);
+/* Clock for file times. */
+void vfs_set_now(struct vfs *v, time_t now);
+
+/* Joins `path` to `cwd` and removes ".", ".." and repeated '/'. */
+int vfs_abspath(const char *cwd, const char *path, char *out, size_t outlen);
+/* Follows symbolic links (all components, or all but the last). */
+int vfs_resolve(struct vfs *v, const char *path, bool follow_last, char *out,
+		size_t outlen);
+
+int vfs_stat(struct vfs *v, const char *path, struct vfs_stat *st);
+int vfs_lstat(struct vfs *v, const char *path, struct vfs_stat *st);
+int vfs_read(struct vfs *v, const char *path, const uint8_t **data,
+	     size_t *len);
+/* Creates or truncates (append false) or appends; n may be 0. */
+int vfs_write(struct vfs *v, const char *path, const void *p, size_t n,
+	      bool append);
+/* 0 if a file could be created at path (mount rw, parent exists). */
+int vfs_can_create(struct vfs *v, const char *path);
+int vfs_mkdir(struct vfs *v, const char *path, unsigned mode);
+int vfs_unlink(struct vfs *v, const char *path); /* file or link */
+int vfs_rmdir(struct vfs *v, const char *path, bool recursive);
+int vfs_rename(struct vfs *v, const char *from, const char *to);
+int vfs_chmod(struct vfs *v, const char *path, unsigned mode);
+
+/* Calls fn for each entry name of directory `dir` (unsorted, no . ..). */
+int vfs_list(struct vfs *v, const char *dir,
+	     void (*fn)(void *ctx, const char *name), void *ctx);
+
+/* Built file at path whose content changed since its last capture, if it
+ * is non-empty and not a copy of the busybox image; marks it captured. */
+bool vfs_take_capture(struct vfs *v, const char *path, struct vfs_built *out);
+/* Iterates uncaptured built files (index from 0); marks them captured. */
+bool vfs_next_capture(struct vfs *v, size_t *idx, struct vfs_built *out);
+
+/* Bytes held by this session, and by all sessions. */
+size_t vfs_bytes(const struct vfs *v);
+size_t vfs_total_bytes(void);
+
+#endif

