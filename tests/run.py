@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""tanuki's test runner: unit tests (cmocka, ASan+UBSan), short fuzz runs,
-then transcript and integration tests against the real daemon on loopback.
+"""tanuki's test runner: unit tests (cmocka, ASan+UBSan; and the MIPS builds
+under qemu-user), short fuzz runs, then transcript and integration tests
+against the real daemon on loopback (transcripts also against the MIPS
+daemons under qemu-user), and the firmware image booted under
+qemu-system-mipsel (tests/image).
 
 Prints one line per test and, last, "N passed, N failed".
 Usage: tests/run.py [--build DIR] [--fuzz-seconds N] [-k SUBSTRING]
@@ -56,6 +59,27 @@ def run_units(build, only):
             report(name + " (exit/sanitizers)", False, out[-3000:], time.time() - t0)
 
 
+# Cross-built unit tests (mk/firmware.mk, `make fw-units`), run under
+# qemu-user: the same cmocka tests on uClibc-ng, little and big endian.
+FW_VARIANTS = (("mipsel", "qemu-mipsel-static"), ("mips", "qemu-mips-static"))
+
+
+def run_fw_units(build, only):
+    for variant, qemu in FW_VARIANTS:
+        for exe in sorted(glob.glob(os.path.join(build, variant, "test_*"))):
+            name = "unit-%s/%s" % (variant, os.path.basename(exe))
+            if only and only not in name:
+                continue
+            t0 = time.time()
+            p = subprocess.run([qemu, exe], cwd=TOP, capture_output=True,
+                               text=True, errors="replace", timeout=600)
+            out = p.stdout + p.stderr
+            for m in re.finditer(r"^\[\s+(OK|FAILED)\s+\] (\S+)", out, re.M):
+                report("%s:%s" % (name, m.group(2)), m.group(1) == "OK")
+            if p.returncode != 0:
+                report(name + " (exit)", False, out[-3000:], time.time() - t0)
+
+
 def run_fuzz(build, seconds, only):
     for exe in sorted(glob.glob(os.path.join(build, "fuzz", "fuzz_*"))):
         base = os.path.basename(exe)
@@ -87,11 +111,11 @@ def run_fuzz(build, seconds, only):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_python(only):
-    mods = sorted(glob.glob(os.path.join(TOP, "tests", "transcripts", "test_*.py")) +
-                  glob.glob(os.path.join(TOP, "tests", "integration", "test_*.py")))
+def run_python(only, dirs=("transcripts", "integration", "image"), tag=""):
+    mods = sorted(sum((glob.glob(os.path.join(TOP, "tests", d, "test_*.py"))
+                       for d in dirs), []))
     for path in mods:
-        rel = os.path.relpath(path, os.path.join(TOP, "tests"))[:-3]
+        rel = os.path.relpath(path, os.path.join(TOP, "tests"))[:-3] + tag
         spec = importlib.util.spec_from_file_location(rel.replace("/", "_"), path)
         mod = importlib.util.module_from_spec(spec)
         try:
@@ -123,9 +147,26 @@ def main():
     os.environ["TANUKI_BUILD"] = build
     t0 = time.time()
     run_units(build, a.only)
+    run_fw_units(build, a.only)
     if not a.no_fuzz:
         run_fuzz(build, a.fuzz_seconds, a.only)
     run_python(a.only)
+    # The transcripts again against the MIPS decoys under qemu-user
+    # (tanuki_test's Daemon runs TANUKI_BIN): byte-exact output on both
+    # endiannesses.
+    import tanuki_test
+    host_bin = tanuki_test.BINARY
+    for variant, qemu in FW_VARIANTS:
+        exe = os.path.join(build, variant, "tanuki")
+        if not os.path.exists(exe) or os.environ.get("TANUKI_BIN"):
+            continue
+        wrap = os.path.join(build, variant, "tanuki-qemu")
+        with open(wrap, "w") as f:
+            f.write("#!/bin/sh\nexec %s %s \"$@\"\n" % (qemu, exe))
+        os.chmod(wrap, 0o755)
+        tanuki_test.BINARY = wrap
+        run_python(a.only, dirs=("transcripts",), tag="@" + variant)
+    tanuki_test.BINARY = host_bin
     print()
     if failures:
         print("failed: " + ", ".join(failures))

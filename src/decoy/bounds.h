@@ -83,4 +83,30 @@
 /* Largest binary kept from one capture. */
 #define CAP_FILE (4u * 1024u * 1024u)
 
+/* --- HTTP doors (proto/http.c) --- */
+
+/* Request line plus headers. Bot requests to 37215/52869 carry 0-8 headers
+ * in 100-400 bytes, nmap's probes stay under 1 KB and miniupnpd itself keeps
+ * a 2 KB read buffer; 4 KB fits every client seen, and a longer head is cut
+ * there (logged, answered, then the connection ends). */
+#define CAP_HTTP_HEAD 4096
+/* Header lines kept per request. Browsers send ~12, bots 0-6; later lines
+ * stay in the logged head but are not looked up. */
+#define CAP_HTTP_HEADERS 32
+/* Request body. The SOAP bodies of the HG532 and Realtek exploits are
+ * 300-700 bytes, Metasploit's ~1 KB; 16 KB leaves room for echo-built
+ * droppers inside one argument. Past this the body is cut and the rest of
+ * the connection dropped. */
+#define CAP_HTTP_BODY (16u * 1024u)
+/* A request whose framing is not complete (Content-Length larger than what
+ * came, or a POST without one) is acted on after this much silence. Bots
+ * that lie about the length write everything at once; the second request
+ * of the "two requests 5 s apart" pattern must not be waited for. */
+#define CAP_HTTP_IDLE_MS 1500u
+/* Body bytes quoted in tanuki.http.request (the whole body is what the
+ * exploit event and the shell see). */
+#define CAP_HTTP_EXCERPT 2048
+/* Commands taken out of one request ($(...) and `...` segments). */
+#define CAP_HTTP_CMDS 8
+
 #endif

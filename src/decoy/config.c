@@ -12,6 +12,8 @@
 
 static const char *const proto_names[] = {
 	[PROTO_TELNET] = "telnet",
+	[PROTO_HG532] = "hg532",
+	[PROTO_MINIIGD] = "miniigd",
 };
 
 const char *proto_name(enum proto p)
@@ -73,7 +75,7 @@ static bool name_ok(const char *s)
 static int load_main(struct config *c, struct uci_sec *s, char *err, size_t errlen)
 {
 	const char *f = c->path;
-	unsigned delay = 0;
+	unsigned delay = 0, mixed = 0;
 	bool have_delay = uci_get(s, "fail_delay_ms") != NULL;
 
 	if (set_str(c->store, sizeof c->store, s, "store", f, err, errlen) ||
@@ -85,10 +87,13 @@ static int load_main(struct config *c, struct uci_sec *s, char *err, size_t errl
 	    set_uint(&c->idle_ms, s, "idle_s", 1, 86400, 1000, f, err, errlen) ||
 	    set_uint(&c->session_ms, s, "session_s", 1, 86400, 1000, f, err, errlen) ||
 	    set_uint(&delay, s, "fail_delay_ms", 0, 60000, 1, f, err, errlen) ||
+	    set_uint(&c->max_tries, s, "max_tries", 1, 1000, 1, f, err, errlen) ||
 	    set_uint(&c->fs_session, s, "fs_kb", 16, 65536, 1024, f, err, errlen) ||
 	    set_uint(&c->fs_total, s, "fs_total_kb", 64, 262144, 1024, f, err, errlen) ||
-	    set_uint(&c->sync_ms, s, "sync_s", 1, 3600, 1000, f, err, errlen))
+	    set_uint(&c->sync_ms, s, "sync_s", 1, 3600, 1000, f, err, errlen) ||
+	    set_uint(&mixed, s, "mixed", 0, 1, 1, f, err, errlen))
 		return -1;
+	c->mixed = mixed != 0;
 	if (have_delay)
 		c->fail_delay_ms = (int)delay;
 	if (!name_ok(c->persona))

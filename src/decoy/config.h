@@ -1,6 +1,6 @@
 /* config.h — the daemon's configuration, read from a UCI file.
  *
- *   config tanuki 'main'     store, sensor, persona, personas, caps
+ *   config tanuki 'main'     store, sensor, persona, personas, caps, mixed
  *   config listener 'NAME'   proto, bind, port, persona
  *
  * Errors are one line "FILE:LINE: problem"; the caller prints it and
@@ -18,6 +18,8 @@
 
 enum proto {
 	PROTO_TELNET,
+	PROTO_HG532,   /* Huawei HG532 UPnP, TCP 37215, CVE-2017-17215 */
+	PROTO_MINIIGD, /* Realtek SDK miniigd UPnP, TCP 52869, CVE-2014-8361 */
 };
 
 struct cfg_listener {
@@ -40,9 +42,12 @@ struct config {
 	unsigned idle_ms;
 	unsigned session_ms;
 	int fail_delay_ms; /* -1: the persona's own */
+	unsigned max_tries; /* 0: the persona's own */
 	unsigned fs_session;
 	unsigned fs_total;
 	unsigned sync_ms; /* group commit interval of the event log */
+	bool mixed;       /* allow doors the unit's persona does not own, and
+			   * several personas on one unit (a honeypot tell) */
 	struct cfg_listener listeners[CAP_LISTENERS];
 	size_t nlisteners;
 };

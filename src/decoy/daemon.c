@@ -15,8 +15,8 @@
 #include "options.h"
 #include "sys/sys.h"
 
-/* Timers: three per session, one per listener, the store tick. */
-#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 3 + CAP_LISTENERS + 8)
+/* Timers: four per session, one per listener, the store tick. */
+#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 4 + CAP_LISTENERS + 8)
 
 static void listen_pause(struct daemon *d, struct listener *l, unsigned ms)
 {

@@ -15,7 +15,8 @@ static int usage(void)
 	return 2;
 }
 
-/* Loads every persona the config names, with a throw-away unit seed. */
+/* Loads every persona the config names, with a throw-away unit seed, and
+ * checks that the unit plays one device on the doors that device has. */
 static int check_personas(const struct config *c, char *err, size_t errlen)
 {
 	struct persona_unit u;
@@ -23,15 +24,34 @@ static int check_personas(const struct config *c, char *err, size_t errlen)
 
 	memset(&u, 0, sizeof u);
 	for (i = 0; i <= c->nlisteners; i++) {
-		const char *name = i < c->nlisteners ? c->listeners[i].persona : c->persona;
+		const struct cfg_listener *l = i < c->nlisteners ? &c->listeners[i] : NULL;
+		const char *name = l ? l->persona : c->persona;
 		struct persona *p;
+		int rc = 0;
 
+		if (l && !name[0])
+			name = c->persona;
 		if (!name[0])
 			continue;
 		p = persona_load(c->personas, name, &u, err, errlen);
 		if (!p)
 			return -1;
+		if (l && !c->mixed && strcmp(name, c->persona)) {
+			snprintf(err, errlen, "%s:%d: listener plays %s while the unit plays %s: "
+				 "several devices on one address are a honeypot tell "
+				 "(option mixed '1' in config tanuki allows it)",
+				 c->path, l->line, name, c->persona);
+			rc = -1;
+		} else if (l && !c->mixed && !persona_has_door(p, proto_name(l->proto))) {
+			snprintf(err, errlen, "%s:%d: persona %s has no %s door: a port the real "
+				 "device keeps closed is a honeypot tell "
+				 "(option mixed '1' in config tanuki allows it)",
+				 c->path, l->line, name, proto_name(l->proto));
+			rc = -1;
+		}
 		persona_free(p);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

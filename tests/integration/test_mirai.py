@@ -110,9 +110,9 @@ def test_scanner_every_credential():
             for user, pw, _ in info["creds"]:
                 c = Conn(d.port)
                 mirai.login(c, user, pw)
-                out = c.read_for(0.3)
+                out = mirai.read_prompt(c)
                 assert b"ncorrect" not in out, (persona, user, pw, out)
-                mirai.enter_shell(c)
+                mirai.enter_shell(c, prompt_seen=True)
                 tok = random.choice(["MIRAI", "DMSNA", "HGYQA", "SATORI"])
                 out = mirai.token_cmd(c, "", tok)
                 assert out.endswith(tok.encode() + b": applet not found"), out

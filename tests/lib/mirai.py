@@ -42,9 +42,11 @@ def token_cmd(c, cmd, token=TOKEN, timeout=15):
     return out
 
 
-def enter_shell(c):
+def enter_shell(c, prompt_seen=False):
     """What the scanner and loader send right after the password."""
-    read_prompt(c)
+    if not prompt_seen:
+        out = read_prompt(c)
+        assert b"ncorrect" not in out, out
     for cmd in ("enable", "system", "shell", "sh"):
         c.send(cmd + "\r\n")
         read_prompt(c)

@@ -7,12 +7,18 @@ the same every run). Lines:
     < b'...'      bytes the server must send next, exactly (a Python literal)
     > b'...'      bytes the client sends
     ~ MS          wait MS milliseconds
+    % rb'...'     the server must send next bytes that match this regular
+                  expression (a Python bytes literal, matched whole; for
+                  per-unit random values such as nonces)
     = closed      the server must close the connection now
-A transcript may set the failure delay with a first line `! fail_delay_ms N`.
+Leading `!` lines set up the daemon:
+    ! fail_delay_ms N   the failure delay (default 0)
+    ! proto NAME        the listener's proto (default telnet), e.g. hg532
 """
 import ast
 import glob
 import os
+import re
 import sys
 import time
 
@@ -26,10 +32,19 @@ def run_transcript(path):
     persona = os.path.basename(os.path.dirname(path))
     with open(path) as f:
         lines = [l.rstrip("\n") for l in f]
-    delay = 0
-    if lines and lines[0].startswith("! fail_delay_ms"):
-        delay = int(lines[0].split()[2])
-    with Daemon(persona=persona, seed=b"transcript-unit", fail_delay_ms=delay) as d:
+    delay, proto = 0, "telnet"
+    for line in lines:
+        if not line.startswith("!"):
+            break
+        words = line[1:].split()
+        if words[0] == "fail_delay_ms":
+            delay = int(words[1])
+        elif words[0] == "proto":
+            proto = words[1]
+        else:
+            raise AssertionError("%s: unknown setting %r" % (path, line))
+    with Daemon(persona=persona, seed=b"transcript-unit", fail_delay_ms=delay,
+                listeners=[(proto, proto, None)]) as d:
         c = Conn(d.port)
         for no, line in enumerate(lines, 1):
             if not line or line[0] in "#!":
@@ -44,6 +59,16 @@ def run_transcript(path):
                 assert got == want, "%s: want %r\n got %r\n then %r" % (
                     where, want, got, c.buf[c.pos + len(want):][:120])
                 c.pos += len(want)
+            elif op == "%":
+                rx = re.compile(ast.literal_eval(arg), re.S)
+                deadline = time.time() + 10
+                while True:
+                    m = rx.match(c.buf, c.pos)
+                    if m or time.time() > deadline:
+                        break
+                    c.fill(len(c.buf) - c.pos + 1, 0.2)  # one more byte, or 0.2 s
+                assert m, "%s: no match for %r\n got %r" % (where, rx.pattern, c.buf[c.pos:][:200])
+                c.pos = m.end()
             elif op == "~":
                 time.sleep(int(arg) / 1000.0)
             elif op == "=":

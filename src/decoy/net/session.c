@@ -136,11 +136,81 @@ void sess_capture(struct session *s, const char *destfile, const void *data,
 
 /* ---------- output queue ---------- */
 
+static struct seg *seg_at(struct session *s, unsigned i)
+{
+	return &s->segs[(s->shead + i) % SESS_MAX_SEGS];
+}
+
+static struct seg *seg_tail(struct session *s)
+{
+	return s->nsegs ? seg_at(s, s->nsegs - 1) : NULL;
+}
+
+static struct seg *seg_push(struct session *s, enum seg_kind k)
+{
+	struct seg *g;
+
+	if (s->nsegs == SESS_MAX_SEGS)
+		return NULL;
+	g = seg_at(s, s->nsegs++);
+	memset(g, 0, sizeof(*g));
+	g->kind = (uint8_t)k;
+	if (k == SEG_PAUSE)
+		s->npauses++;
+	return g;
+}
+
+static void seg_pop(struct session *s)
+{
+	if (seg_at(s, 0)->kind == SEG_PAUSE)
+		s->npauses--;
+	s->shead = (s->shead + 1) % SESS_MAX_SEGS;
+	s->nsegs--;
+}
+
+/* Counts n more owned bytes (already in s->out) into the queue. */
+static bool own_bytes(struct session *s, size_t n)
+{
+	struct seg *g = seg_tail(s);
+
+	if (!g || g->kind != SEG_OWN)
+		g = seg_push(s, SEG_OWN);
+	if (!g)
+		return false;
+	g->n += n;
+	return true;
+}
+
+/* '\n' → "\r\n", 0xff → 0xff 0xff, appended to b. Returns the source bytes
+ * used; stops early when b would pass `limit`. */
+static size_t term_convert(struct buf *b, const uint8_t *q, size_t n, size_t limit)
+{
+	const uint8_t *p = q, *end = q + n;
+
+	while (p < end && b->len + 2 <= limit) {
+		const uint8_t *r = p;
+		size_t room = limit - b->len;
+
+		while (r < end && *r != '\n' && *r != 0xff && (size_t)(r - p) < room)
+			r++;
+		if (r > p) {
+			if (buf_add(b, p, (size_t)(r - p)))
+				break;
+			p = r;
+			continue;
+		}
+		if (buf_add(b, *p == '\n' ? "\r\n" : "\xff\xff", 2))
+			break;
+		p++;
+	}
+	return (size_t)(p - q);
+}
+
 void sess_write(struct session *s, const void *p, size_t n)
 {
 	if (s->closing || !n)
 		return;
-	if (buf_add(&s->out, p, n)) {
+	if (buf_add(&s->out, p, n) || !own_bytes(s, n)) {
 		/* a peer that does not read: drop it rather than grow */
 		sess_close(s, true);
 		return;
@@ -150,42 +220,52 @@ void sess_write(struct session *s, const void *p, size_t n)
 
 void sess_term(struct session *s, const void *p, size_t n)
 {
-	const uint8_t *q = p, *end = q + n;
+	size_t before = s->out.len;
 
-	while (q < end && !s->closing) {
-		const uint8_t *r = q;
-
-		while (r < end && *r != '\n' && *r != 0xff)
-			r++;
-		if (r > q && buf_add(&s->out, q, (size_t)(r - q)))
-			goto full;
-		if (r < end && buf_add(&s->out, *r == '\n' ? "\r\n" : "\xff\xff", 2))
-			goto full;
-		q = r < end ? r + 1 : r;
+	if (s->closing || !n)
+		return;
+	if (term_convert(&s->out, p, n, s->out.max) != n ||
+	    !own_bytes(s, s->out.len - before)) {
+		sess_close(s, true);
+		return;
 	}
 	sess_pump(s);
-	return;
-full:
-	sess_close(s, true);
+}
+
+void sess_term_ref(struct session *s, const void *p, size_t n)
+{
+	struct seg *g;
+
+	if (s->closing || !n)
+		return;
+	g = seg_push(s, SEG_REF);
+	if (!g) {
+		sess_term(s, p, n); /* queue full: copy instead */
+		return;
+	}
+	g->p = p;
+	g->n = n;
+	g->term = true;
+	sess_pump(s);
 }
 
 void sess_pause(struct session *s, unsigned ms)
 {
+	struct seg *g;
+
 	if (s->closing || !ms)
 		return;
 	if (ms > CAP_SLEEP_MS)
 		ms = CAP_SLEEP_MS;
-	if (s->npauses && s->pauses[s->npauses - 1].off == s->out.len) {
-		s->pauses[s->npauses - 1].ms += ms; /* back-to-back pauses add up */
-		if (s->pauses[s->npauses - 1].ms > CAP_SLEEP_MS)
-			s->pauses[s->npauses - 1].ms = CAP_SLEEP_MS;
-		return;
+	g = seg_tail(s);
+	if (g && g->kind == SEG_PAUSE) {
+		g->ms = g->ms + ms > CAP_SLEEP_MS ? CAP_SLEEP_MS : g->ms + ms;
+		return; /* back-to-back pauses add up */
 	}
-	if (s->npauses == SESS_MAX_PAUSES)
-		return; /* more pauses than that in one burst: keep the bytes, drop the wait */
-	s->pauses[s->npauses].off = s->out.len;
-	s->pauses[s->npauses].ms = ms;
-	s->npauses++;
+	g = seg_push(s, SEG_PAUSE);
+	if (!g)
+		return; /* more than that in one burst: keep the bytes, drop the wait */
+	g->ms = ms;
 	sess_pump(s);
 }
 
@@ -194,11 +274,16 @@ bool sess_paused(const struct session *s)
 	return s->npauses > 0;
 }
 
+static bool queue_empty(const struct session *s)
+{
+	return !s->nsegs && !s->stage.len;
+}
+
 void sess_close(struct session *s, bool now)
 {
 	if (s->closing)
 		return;
-	if (!now && (s->out.len || s->npauses)) {
+	if (!now && !queue_empty(s)) {
 		s->close_when_flushed = true;
 		return;
 	}
@@ -207,22 +292,61 @@ void sess_close(struct session *s, bool now)
 	ev_timer_stop(&s->d->loop, &s->t_idle);
 	ev_timer_stop(&s->d->loop, &s->t_total);
 	ev_timer_stop(&s->d->loop, &s->t_pause);
+	ev_timer_stop(&s->d->loop, &s->t_eng);
 	s->d->reap_pending = true;
 }
 
-/* How many queued bytes may leave now (up to the first pause mark). */
-static size_t sendable(const struct session *s)
+/* The bytes that may leave now: the stage, or the head OWN segment (after
+ * converting the next piece of a head REF into the stage). NULL when the
+ * queue is empty or waits on a pause. */
+static const uint8_t *next_bytes(struct session *s, size_t *n)
 {
-	return s->npauses ? s->pauses[0].off : s->out.len;
+	for (;;) {
+		struct seg *g;
+
+		if (s->stage.len) {
+			*n = s->stage.len;
+			return (const uint8_t *)s->stage.p;
+		}
+		if (!s->nsegs)
+			break;
+		g = seg_at(s, 0);
+		if (g->kind == SEG_OWN && g->n) {
+			*n = g->n;
+			return (const uint8_t *)s->out.p;
+		}
+		if (g->kind == SEG_REF && g->n) {
+			size_t used = term_convert(&s->stage, g->p, g->n, 4096);
+
+			if (!used)
+				break; /* out of memory: try again on the next event */
+			g->p += used;
+			g->n -= used;
+			continue;
+		}
+		if (g->kind == SEG_PAUSE)
+			break;
+		seg_pop(s); /* an emptied OWN or REF */
+	}
+	*n = 0;
+	return NULL;
 }
 
-static void drop_sent(struct session *s, size_t n)
+static void sent(struct session *s, size_t n)
 {
-	unsigned i;
-
+	if (s->stage.len) {
+		buf_consume(&s->stage, n);
+		return;
+	}
 	buf_consume(&s->out, n);
-	for (i = 0; i < s->npauses; i++)
-		s->pauses[i].off -= n;
+	seg_at(s, 0)->n -= n;
+}
+
+static bool sendable(struct session *s)
+{
+	size_t n;
+
+	return next_bytes(s, &n) != NULL;
 }
 
 static void update_interest(struct session *s)
@@ -231,7 +355,7 @@ static void update_interest(struct session *s)
 
 	if (s->closing)
 		return;
-	if (!s->reading_stopped)
+	if (!s->reading_stopped && !s->peer_eof)
 		ev |= EV_READ;
 	if (sendable(s))
 		ev |= EV_WRITE;
@@ -259,43 +383,41 @@ static void feed_engine(struct session *s)
 static void sess_pump(struct session *s)
 {
 	for (;;) {
+		const uint8_t *p;
 		size_t n;
+		ssize_t w;
 
 		if (s->closing)
 			return;
-		n = sendable(s);
-		while (n) {
-			ssize_t w = send(s->io.fd, s->out.p, n, MSG_NOSIGNAL);
-
+		p = next_bytes(s, &n);
+		if (p) {
+			w = send(s->io.fd, p, n, MSG_NOSIGNAL);
 			if (w < 0) {
 				if (errno == EINTR)
 					continue;
 				if (errno == EAGAIN || errno == EWOULDBLOCK)
-					break;
+					break; /* socket full: wait for EV_WRITE */
 				sess_close(s, true);
 				return;
 			}
 			s->bytes_out += (size_t)w;
-			drop_sent(s, (size_t)w);
-			n -= (size_t)w;
+			sent(s, (size_t)w);
+			continue;
 		}
-		if (n) /* socket full: wait for EV_WRITE */
-			break;
-		if (s->npauses && s->pauses[0].off == 0) {
-			if (!ev_timer_armed(&s->t_pause) &&
-			    ev_timer_in(&s->d->loop, &s->t_pause, s->pauses[0].ms)) {
-				/* no timer slot: skip the wait rather than stall */
-				memmove(s->pauses, s->pauses + 1, (s->npauses - 1) * sizeof(s->pauses[0]));
-				s->npauses--;
-				continue;
-			}
-			break;
+		if (s->nsegs && seg_at(s, 0)->kind == SEG_PAUSE &&
+		    !ev_timer_armed(&s->t_pause) &&
+		    ev_timer_in(&s->d->loop, &s->t_pause, seg_at(s, 0)->ms)) {
+			seg_pop(s); /* no timer slot: skip the wait rather than stall */
+			continue;
 		}
 		break;
 	}
-	if (!s->out.len && !s->npauses && s->close_when_flushed) {
-		sess_close(s, true);
-		return;
+	if (queue_empty(s)) {
+		buf_free(&s->stage);
+		if (s->close_when_flushed) {
+			sess_close(s, true);
+			return;
+		}
 	}
 	update_interest(s);
 }
@@ -305,10 +427,8 @@ static void on_pause_done(struct ev_loop *l, struct ev_timer *t)
 	struct session *s = container_of(t, struct session, t_pause);
 
 	(void)l;
-	if (s->npauses) {
-		memmove(s->pauses, s->pauses + 1, (s->npauses - 1) * sizeof(s->pauses[0]));
-		s->npauses--;
-	}
+	if (s->nsegs && seg_at(s, 0)->kind == SEG_PAUSE)
+		seg_pop(s);
 	sess_pump(s);
 	feed_engine(s);
 	sess_pump(s);
@@ -322,6 +442,27 @@ static void on_idle(struct ev_loop *l, struct ev_timer *t)
 
 	(void)l;
 	sess_close(s, true);
+}
+
+static void on_eng_timer(struct ev_loop *l, struct ev_timer *t)
+{
+	struct session *s = container_of(t, struct session, t_eng);
+
+	(void)l;
+	if (s->closing || !s->eng->timer)
+		return;
+	s->eng->timer(s);
+	sess_pump(s);
+}
+
+void sess_timer(struct session *s, unsigned ms)
+{
+	if (s->closing)
+		return;
+	if (!ms)
+		ev_timer_stop(&s->d->loop, &s->t_eng);
+	else if (ev_timer_in(&s->d->loop, &s->t_eng, ms) && s->eng->timer)
+		s->eng->timer(s); /* no timer slot: act now rather than never */
 }
 
 static void on_total(struct ev_loop *l, struct ev_timer *t)
@@ -339,7 +480,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 
 	if (rev & EV_WRITE)
 		sess_pump(s);
-	if (!(rev & EV_READ) || s->closing || s->reading_stopped)
+	if (!(rev & EV_READ) || s->closing || s->reading_stopped || s->peer_eof)
 		return;
 	for (;;) {
 		size_t room = CAP_INBUF - s->in.len;
@@ -358,9 +499,15 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			break;
 		}
 		if (r == 0) {
-			/* peer closed: run what arrived, then end */
+			/* peer closed: run what arrived, let an engine with an
+			 * eof hook act on a partial request and answer a
+			 * half-closed peer, then end */
+			s->peer_eof = true;
 			feed_engine(s);
-			sess_close(s, true);
+			if (s->eng->eof && !s->closing)
+				s->eng->eof(s);
+			sess_close(s, !s->eng->eof);
+			sess_pump(s);
 			return;
 		}
 		s->bytes_in += (size_t)r;
@@ -443,8 +590,10 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 	s->t_idle.cb = on_idle;
 	s->t_total.cb = on_total;
 	s->t_pause.cb = on_pause_done;
+	s->t_eng.cb = on_eng_timer;
 	buf_init(&s->in, CAP_INBUF);
 	buf_init(&s->out, CAP_OUTBUF);
+	buf_init(&s->stage, 16384);
 	s->peer = *peer;
 	memcpy(s->src_ip, ip, sizeof ip);
 	s->src_port = port;
@@ -493,6 +642,7 @@ static void sess_free(struct session *s)
 	ev_timer_stop(&d->loop, &s->t_idle);
 	ev_timer_stop(&d->loop, &s->t_total);
 	ev_timer_stop(&d->loop, &s->t_pause);
+	ev_timer_stop(&d->loop, &s->t_eng);
 	close(s->io.fd);
 	if (s->prev)
 		s->prev->next = s->next;
@@ -503,6 +653,7 @@ static void sess_free(struct session *s)
 	d->nsessions--;
 	buf_free(&s->in);
 	buf_free(&s->out);
+	buf_free(&s->stage);
 	free(s);
 	daemon_session_gone(d);
 }

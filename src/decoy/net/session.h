@@ -35,9 +35,32 @@ struct engine {
 	int (*feed)(struct session *s, const uint8_t *p, size_t n);
 	/* Before the session is freed: capture what is left, free state. */
 	void (*end)(struct session *s);
+	/* Optional: the peer closed its side and every byte was fed. The
+	 * engine may still answer (a half-closed peer reads it); the session
+	 * ends once that output has left. Without this hook it ends at once. */
+	void (*eof)(struct session *s);
+	/* Optional: the engine's own timer (sess_timer()) ran out. */
+	void (*timer)(struct session *s);
 };
 
-#define SESS_MAX_PAUSES 16
+/* Output segments queued at once: bytes, references, pauses. A shell line
+ * makes a handful; a burst past this is copied (refs) or loses its waits
+ * (pauses), never its bytes. */
+#define SESS_MAX_SEGS 32
+
+enum seg_kind { SEG_OWN, SEG_REF, SEG_PAUSE };
+
+/* One piece of queued output. OWN bytes sit in order in session.out; a REF
+ * points at memory that lives as long as the session (the persona image)
+ * and is converted for the terminal as it leaves, so `cat /bin/busybox` in
+ * a thousand sessions costs no copies. */
+struct seg {
+	uint8_t kind;
+	bool term;         /* REF: apply sess_term's conversion when sending */
+	unsigned ms;       /* PAUSE */
+	size_t n;          /* OWN, REF: bytes left */
+	const uint8_t *p;  /* REF: next byte */
+};
 
 struct session {
 	struct daemon *d;
@@ -49,15 +72,15 @@ struct session {
 
 	struct ev_io io;
 	struct ev_timer t_idle, t_total, t_pause;
-	struct buf in, out;
-	struct {
-		size_t off;
-		unsigned ms;
-	} pauses[SESS_MAX_PAUSES];
-	unsigned npauses;
+	struct ev_timer t_eng; /* the engine's own timer, see sess_timer() */
+	struct buf in, out;  /* out: bytes of the OWN segments, in order */
+	struct buf stage;    /* converted bytes of the REF segment at the head */
+	struct seg segs[SESS_MAX_SEGS];
+	unsigned shead, nsegs, npauses;
 	bool closing;           /* freed at the next idle pass */
 	bool close_when_flushed;
 	bool reading_stopped;
+	bool peer_eof;          /* recv() said the peer closed: read no more */
 
 	char id[13];
 	struct sockaddr_storage peer;
@@ -75,10 +98,15 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 void sess_write(struct session *s, const void *p, size_t n);
 /* Terminal bytes: '\n' → "\r\n" (a pty's onlcr), 0xff doubled (telnet). */
 void sess_term(struct session *s, const void *p, size_t n);
+/* Terminal bytes that stay valid and unchanged for the session's life
+ * (persona data): queued by reference, converted as they leave. */
+void sess_term_ref(struct session *s, const void *p, size_t n);
 /* Holds back what is written next for ms milliseconds. */
 void sess_pause(struct session *s, unsigned ms);
 /* True while queued output waits on a pause. */
 bool sess_paused(const struct session *s);
+/* Arms the engine's timer to call eng->timer in ms (0 stops it). */
+void sess_timer(struct session *s, unsigned ms);
 /* Ends the session once queued output has left (or at once if `now`). */
 void sess_close(struct session *s, bool now);
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "hash.h"
 #include "uci.h"
@@ -683,14 +684,31 @@ static int load_persona_sec(struct loader *L, struct uci_sec *sec,
 			ncred++;
 		else if (!strcmp(o->key, "proc"))
 			nproc++;
+		else if (!strcmp(o->key, "doors"))
+			p->ndoors++;
 		else
 			return fail(L, file, o->line, "unknown list in persona");
 		o->used = true;
 	}
 	p->creds = calloc(ncred ? ncred : 1, sizeof(*p->creds));
 	p->procs = calloc(nproc ? nproc : 1, sizeof(*p->procs));
-	if (!p->creds || !p->procs)
+	p->doors = calloc(p->ndoors + 1, sizeof(*p->doors));
+	if (!p->creds || !p->procs || !p->doors)
 		return -ENOMEM;
+	if (!p->ndoors) {
+		/* a persona without `list doors` has the telnet door only */
+		p->doors[0] = strdup("telnet");
+		if (!p->doors[0])
+			return -ENOMEM;
+		p->ndoors = 1;
+	} else {
+		size_t k = 0;
+
+		for (o = sec->opts; o; o = o->next)
+			if (o->list && !strcmp(o->key, "doors") &&
+			    !(p->doors[k++] = strdup(o->val)))
+				return -ENOMEM;
+	}
 	for (o = sec->opts; o; o = o->next) {
 		if (o->list && !strcmp(o->key, "cred")) {
 			struct persona_cred *c = &p->creds[p->ncreds];
@@ -733,6 +751,72 @@ static int load_persona_sec(struct loader *L, struct uci_sec *sec,
 	return 0;
 }
 
+static int load_door(struct loader *L, struct uci_sec *s, const char *file)
+{
+	struct persona *p = L->p;
+	struct persona_door *d, *nd;
+	struct uci_opt *o;
+	size_t n = 0;
+	int rc;
+
+	if (!s->name[0])
+		return fail(L, file, s->line, "config door needs a name (the listener proto)");
+	nd = realloc(p->doorcfg, (p->ndoorcfg + 1) * sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	p->doorcfg = nd;
+	d = &p->doorcfg[p->ndoorcfg++];
+	memset(d, 0, sizeof(*d));
+	if (!(d->kind = strdup(s->name)))
+		return -ENOMEM;
+	rc = get_pstr(L, s, "server", "", &d->server, file);
+	rc = rc ? rc : get_pstr(L, s, "challenge", "", &d->challenge, file);
+	if (rc)
+		return rc;
+	for (o = s->opts; o; o = o->next)
+		if (o->list && !strcmp(o->key, "control"))
+			n++;
+	d->control = calloc(n + 1, sizeof(*d->control));
+	if (!d->control)
+		return -ENOMEM;
+	for (o = s->opts; o; o = o->next) {
+		if (o->list && !strcmp(o->key, "control")) {
+			o->used = true;
+			if (!(d->control[d->ncontrol++] = strdup(o->val)))
+				return -ENOMEM;
+		}
+		if (!o->used)
+			return fail(L, file, o->line, "unknown option in door");
+	}
+	return 0;
+}
+
+/* http/ is optional: its files are loaded like fs/ (templates expanded)
+ * into their own sorted table. */
+static int load_http(struct loader *L, const char *path)
+{
+	struct persona *p = L->p;
+	struct persona_file *files = p->files;
+	size_t nfiles = p->nfiles, cap = L->cap;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	p->files = NULL;
+	p->nfiles = 0;
+	L->cap = 0;
+	rc = scan_dir(L, path, "", 0);
+	p->http = p->files;
+	p->nhttp = p->nfiles;
+	p->files = files;
+	p->nfiles = nfiles;
+	L->cap = cap;
+	if (!rc && p->nhttp)
+		qsort(p->http, p->nhttp, sizeof(*p->http), cmp_file);
+	return rc;
+}
+
 static int load_cli(struct loader *L, struct uci_file *uf, const char *file)
 {
 	struct persona *p = L->p;
@@ -772,6 +856,9 @@ static int load_cli(struct loader *L, struct uci_file *uf, const char *file)
 			p->nclicmds++;
 			if (!c->name[0])
 				return fail(L, file, s->line, "clicmd without a name");
+		} else if (!strcmp(s->type, "door")) {
+			if ((rc = load_door(L, s, file)))
+				return rc;
 		} else if (strcmp(s->type, "persona")) {
 			return fail(L, file, s->line, "unknown section type in persona");
 		}
@@ -815,6 +902,9 @@ struct persona *persona_load(const char *dir, const char *name,
 		goto bad;
 	if ((rc = add_links(&L)) || (rc = make_elf(&L)))
 		goto bad;
+	snprintf(path, sizeof path, "%s/%s/http", dir, name);
+	if ((rc = load_http(&L, path)))
+		goto bad;
 	uci_free(uf);
 	return L.p;
 oom:
@@ -855,6 +945,26 @@ void persona_free(struct persona *p)
 		free(p->files[i].target);
 	}
 	free(p->files);
+	for (i = 0; i < p->nhttp; i++) {
+		free(p->http[i].path);
+		free(p->http[i].data.p);
+		free(p->http[i].target);
+	}
+	free(p->http);
+	for (i = 0; p->doors && i < p->ndoors; i++)
+		free(p->doors[i]);
+	free(p->doors);
+	for (i = 0; i < p->ndoorcfg; i++) {
+		size_t k;
+
+		free(p->doorcfg[i].kind);
+		free(p->doorcfg[i].server.p);
+		free(p->doorcfg[i].challenge.p);
+		for (k = 0; p->doorcfg[i].control && k < p->doorcfg[i].ncontrol; k++)
+			free(p->doorcfg[i].control[k]);
+		free(p->doorcfg[i].control);
+	}
+	free(p->doorcfg);
 	free(p->telnet_open.p);
 	free(p->banner.p);
 	free(p->login_prompt.p);
@@ -902,6 +1012,46 @@ bool persona_has_applet(const struct persona *p, const char *name)
 			lo = mid + 1;
 	}
 	return false;
+}
+
+bool persona_has_door(const struct persona *p, const char *door)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndoors; i++)
+		if (!strcmp(p->doors[i], door))
+			return true;
+	return false;
+}
+
+const struct persona_door *persona_door(const struct persona *p,
+					const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndoorcfg; i++)
+		if (!strcmp(p->doorcfg[i].kind, kind))
+			return &p->doorcfg[i];
+	return NULL;
+}
+
+const struct persona_file *persona_http(const struct persona *p,
+					const char *door, const char *path,
+					size_t n)
+{
+	char key[CAP_PATH + 64];
+	size_t dl = strlen(door);
+	const struct persona_file *f;
+
+	if (!p->nhttp || !n || path[0] != '/' || dl + 1 + n >= sizeof key ||
+	    memchr(path, '\0', n))
+		return NULL;
+	key[0] = '/';
+	memcpy(key + 1, door, dl);
+	memcpy(key + 1 + dl, path, n);
+	key[1 + dl + n] = '\0';
+	f = find_in(p->http, p->nhttp, key);
+	return f && S_ISREG(f->mode) ? f : NULL;
 }
 
 const struct persona_cred *persona_auth(const struct persona *p,

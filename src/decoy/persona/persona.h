@@ -1,9 +1,13 @@
 /* persona.h — a device to impersonate, loaded from data.
  *
  * A persona is a folder `personas/<name>/` holding:
- *   persona   UCI file: strings, credentials, CLI commands, process table
+ *   persona   UCI file: strings, credentials, CLI commands, process table,
+ *             the doors (listener protos) the device answers on
  *   fs/       files of the device's read-only image (/proc/cpuinfo, /etc/…),
  *             laid out as on the device: fs/proc/cpuinfo is /proc/cpuinfo
+ *   http/     per-door HTTP data: http/<door>/<url path> is served by that
+ *             door (description XML), http/<door>/soap/<Action>.xml answers
+ *             a SOAP action (optional)
  * The format is documented in docs/personas.md. Adding a device means
  * adding a folder, never an `if` in the code.
  *
@@ -55,6 +59,15 @@ struct persona_file {
 	unsigned mode; /* st_mode bits incl. S_IFDIR / S_IFREG / S_IFLNK */
 	char *target;  /* symlink target, or NULL */
 	time_t mtime;
+};
+
+/* `config door '<kind>'`: what an HTTP door of this device says. */
+struct persona_door {
+	char *kind;             /* listener proto: "hg532", "miniigd" */
+	struct pstr server;     /* Server header value; empty: none sent */
+	struct pstr challenge;  /* WWW-Authenticate value; %{nonce} is filled per request */
+	char **control;         /* control URLs that take SOAP POSTs (hg532) */
+	size_t ncontrol;
 };
 
 struct persona_elf {
@@ -112,6 +125,14 @@ struct persona {
 	uint8_t *busybox; /* synthesized ELF image for /bin/busybox (and applet links) */
 	size_t busybox_len;
 
+	/* --- doors --- */
+	char **doors; /* listener protos the device answers on (`list doors`) */
+	size_t ndoors;
+	struct persona_door *doorcfg;
+	size_t ndoorcfg;
+	struct persona_file *http; /* files under http/, path "/<door>/…", sorted */
+	size_t nhttp;
+
 	/* --- this unit --- */
 	uint8_t mac[6];
 	char serial[24];
@@ -138,6 +159,15 @@ const struct persona_file *persona_file(const struct persona *p,
 					const char *path);
 /* True if `name` is one of the persona's applets. */
 bool persona_has_applet(const struct persona *p, const char *name);
+/* True if the device answers on listener proto `door` (`list doors`). */
+bool persona_has_door(const struct persona *p, const char *door);
+/* The `config door` section of that kind, or NULL. */
+const struct persona_door *persona_door(const struct persona *p,
+					const char *kind);
+/* The regular file http/<door><path> (path starts with '/'), or NULL. */
+const struct persona_file *persona_http(const struct persona *p,
+					const char *door, const char *path,
+					size_t n);
 /* The credential that matches, or NULL. */
 const struct persona_cred *persona_auth(const struct persona *p,
 					const char *user, const char *pass);

@@ -6,6 +6,8 @@
 #include "net/session.h"
 
 extern const struct engine telnet_engine;
+extern const struct engine hg532_engine;   /* proto/hg532.c */
+extern const struct engine miniigd_engine; /* proto/miniigd.c */
 
 const struct engine *proto_engine(enum proto p);
 

@@ -9,8 +9,8 @@
 #include "net/session.h"
 #include "persona/persona.h"
 #include "proto/proto.h"
+#include "proto/shhost.h"
 #include "sh/sh.h"
-#include "sys/sys.h"
 
 enum tn_state { TN_USER, TN_PASS, TN_SHELL };
 
@@ -46,65 +46,6 @@ static unsigned fail_delay(const struct tn *t)
 	int o = t->s->d->cfg.fail_delay_ms;
 
 	return o >= 0 ? (unsigned)o : t->s->persona->fail_delay_ms;
-}
-
-/* ---------- shell host callbacks ---------- */
-
-static void h_out(void *ctx, const void *p, size_t n)
-{
-	struct tn *t = ctx;
-
-	sess_term(t->s, p, n);
-}
-
-static void h_pause(void *ctx, unsigned ms)
-{
-	struct tn *t = ctx;
-
-	sess_pause(t->s, ms);
-}
-
-static int64_t h_now(void *ctx)
-{
-	(void)ctx;
-	return sys_wall_us() / 1000000;
-}
-
-static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
-{
-	struct tn *t = ctx;
-	struct session *s = t->s;
-	struct json *j;
-	size_t n = i->input_len < CAP_FIELD ? i->input_len : CAP_FIELD;
-
-	switch (ev) {
-	case SH_EV_COMMAND:
-		j = sess_ev(s, "cowrie.command.input");
-		json_str(j, "input", i->input, n);
-		break;
-	case SH_EV_NOTFOUND:
-		j = sess_ev(s, "cowrie.command.failed");
-		json_str(j, "input", i->input, n);
-		break;
-	case SH_EV_FETCH:
-		j = sess_ev(s, "tanuki.download.request");
-		json_cstr(j, "url", i->url);
-		json_cstr(j, "applet", i->applet);
-		json_cstr(j, "destfile", i->outfile);
-		break;
-	case SH_EV_SU:
-		j = sess_ev(s, "tanuki.su");
-		json_str(j, "password", i->input, n);
-		json_bool(j, "success", i->status == 0);
-		break;
-	case SH_EV_CAPTURE:
-		sess_capture(s, i->outfile ? i->outfile : "", i->data, i->len,
-			     i->reason ? i->reason : "");
-		return;
-	default:
-		return;
-	}
-	sess_ev_end(s, j);
 }
 
 /* ---------- option negotiation ---------- */
@@ -167,7 +108,7 @@ static void login_failed(struct tn *t, const char *pass, size_t plen)
 	sess_ev_end(s, j);
 	sess_pause(s, fail_delay(t));
 	put_pstr(s, &s->persona->login_fail);
-	if (++t->fails >= s->persona->max_tries) {
+	if (++t->fails >= (s->d->cfg.max_tries ? s->d->cfg.max_tries : s->persona->max_tries)) {
 		sess_close(s, false);
 		return;
 	}
@@ -184,11 +125,7 @@ static void login_ok(struct tn *t, const struct persona_cred *c,
 	json_str(j, "username", t->user, t->ulen);
 	json_str(j, "password", pass, plen);
 	sess_ev_end(s, j);
-	t->host.ctx = t;
-	t->host.out = h_out;
-	t->host.pause = h_pause;
-	t->host.event = h_event;
-	t->host.now = h_now;
+	shhost_bind(&t->host, s, true);
 	t->sh = sh_new(s->persona, &t->host, c->root);
 	if (!t->sh) {
 		sess_close(s, false);
