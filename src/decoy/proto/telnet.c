@@ -179,9 +179,12 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 			login_failed(t, p, n);
 		break;
 	case TN_SHELL:
-		if (sh_mode(t->sh) != SH_MODE_PASSWORD)
+		/* the tty echoes a typed line and its end; a password is not
+		 * echoed at all (su prints the newline itself, as bb_ask does) */
+		if (sh_mode(t->sh) != SH_MODE_PASSWORD) {
 			sess_term(s, p, n);
-		sess_term(s, "\n", 1);
+			sess_term(s, "\n", 1);
+		}
 		sh_line(t->sh, p, n);
 		if (sh_mode(t->sh) == SH_MODE_DONE)
 			sess_close(s, false);
