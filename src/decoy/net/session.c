@@ -134,7 +134,10 @@ void sess_capture(struct session *s, const char *destfile, const void *data,
 	sess_ev_end(s, j);
 }
 
-/* ---------- output queue ---------- */
+/* ---------- output queue ----------
+ * Writers only queue; the session sends once the engine is done with what
+ * arrived (sess_pump at the end of every event), so a reply the engine makes
+ * in several writes leaves in one segment: no Nagle/delayed-ACK stall. */
 
 static struct seg *seg_at(struct session *s, unsigned i)
 {
@@ -215,7 +218,6 @@ void sess_write(struct session *s, const void *p, size_t n)
 		sess_close(s, true);
 		return;
 	}
-	sess_pump(s);
 }
 
 void sess_term(struct session *s, const void *p, size_t n)
@@ -229,7 +231,6 @@ void sess_term(struct session *s, const void *p, size_t n)
 		sess_close(s, true);
 		return;
 	}
-	sess_pump(s);
 }
 
 void sess_term_ref(struct session *s, const void *p, size_t n)
@@ -246,7 +247,6 @@ void sess_term_ref(struct session *s, const void *p, size_t n)
 	g->p = p;
 	g->n = n;
 	g->term = true;
-	sess_pump(s);
 }
 
 void sess_pause(struct session *s, unsigned ms)
@@ -266,7 +266,6 @@ void sess_pause(struct session *s, unsigned ms)
 	if (!g)
 		return; /* more than that in one burst: keep the bytes, drop the wait */
 	g->ms = ms;
-	sess_pump(s);
 }
 
 bool sess_paused(const struct session *s)
@@ -620,6 +619,7 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 	sess_ev_end(s, j);
 	if (s->eng->start(s) < 0)
 		sess_close(s, false);
+	sess_pump(s);
 }
 
 static void sess_free(struct session *s)
