@@ -52,5 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			__builtin_trap();
 		off += used ? used : seg;
 	}
+	telnet_free(&tp);
 	return 0;
 }

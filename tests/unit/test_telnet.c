@@ -47,6 +47,8 @@ static void r_sb(void *ctx, const uint8_t *p, size_t n)
 	buf_addc(&r->sbs, '|');
 }
 
+static struct telnet_parser tp;
+
 static int setup(void **st)
 {
 	struct rec *r = calloc(1, sizeof(*r));
@@ -62,6 +64,7 @@ static int teardown(void **st)
 {
 	struct rec *r = *st;
 
+	telnet_free(&tp);
 	buf_free(&r->lines);
 	buf_free(&r->opts);
 	buf_free(&r->sbs);
@@ -80,7 +83,6 @@ static size_t feed(struct telnet_parser *tp, struct rec *r, const void *p, size_
 static void mirai_negotiation(void **st)
 {
 	struct rec *r = *st;
-	struct telnet_parser tp;
 	const uint8_t in[] = {0xff, 0xfc, 0x01, 0xff, 0xfb, 0x1f,
 			      0xff, 0xfa, 0x1f, 0x00, 0x50, 0x00, 0x18, 0xff, 0xf0,
 			      0xff, 0xfd, 0x01, 0xff, 0xfd, 0x03,
@@ -97,7 +99,6 @@ static void mirai_negotiation(void **st)
 static void line_ends_and_nuls(void **st)
 {
 	struct rec *r = *st;
-	struct telnet_parser tp;
 	const char in[] = "a\r\nb\r\0c\nd\re\0f\r\n\r\n";
 
 	telnet_init(&tp);
@@ -110,7 +111,6 @@ static void line_ends_and_nuls(void **st)
 static void split_segments(void **st)
 {
 	struct rec *r = *st;
-	struct telnet_parser tp;
 
 	telnet_init(&tp);
 	feed(&tp, r, "adm", 3);
@@ -131,7 +131,6 @@ static void split_segments(void **st)
 static void erase_and_iac_in_sb(void **st)
 {
 	struct rec *r = *st;
-	struct telnet_parser tp;
 	const uint8_t in[] = {'a', 'b', 0x7f, 'c', 0x08, 0x08, 0x08, 'x', '\n',
 			      0xff, 0xfa, 0x1f, 0xff, 0xff, 0x01, 0xff, 0xf0};
 
@@ -145,7 +144,6 @@ static void erase_and_iac_in_sb(void **st)
 static void bounded(void **st)
 {
 	struct rec *r = *st;
-	struct telnet_parser tp;
 	char *big = malloc(3 * CAP_LINE);
 
 	telnet_init(&tp);
@@ -164,7 +162,6 @@ static void bounded(void **st)
 static void stops_when_asked(void **st)
 {
 	struct rec *r = *st;
-	struct telnet_parser tp;
 	const char in[] = "one\ntwo\nthree\n";
 
 	telnet_init(&tp);

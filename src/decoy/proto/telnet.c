@@ -226,6 +226,7 @@ static void tn_end(struct session *s)
 
 	if (!t)
 		return;
+	telnet_free(&t->tp);
 	if (t->sh) {
 		sh_end(t->sh);
 		sh_free(t->sh);

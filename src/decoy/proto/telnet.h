@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "buf.h"
 
 #define TN_IAC 255
 #define TN_DONT 254
@@ -46,11 +47,11 @@ struct telnet_parser {
 	bool cut; /* the line passed CAP_LINE: the rest is dropped */
 	uint8_t sb[CAP_TELNET_SB];
 	size_t sblen;
-	char line[CAP_LINE];
-	size_t len;
+	struct buf line; /* grows to CAP_LINE: an idle pre-login session stays small */
 };
 
 void telnet_init(struct telnet_parser *tp);
+void telnet_free(struct telnet_parser *tp);
 /* Returns the bytes consumed (all of them unless a line callback said stop). */
 size_t telnet_parse(struct telnet_parser *tp, const uint8_t *p, size_t n,
 		    const struct telnet_cb *cb);

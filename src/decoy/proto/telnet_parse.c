@@ -6,13 +6,19 @@
 void telnet_init(struct telnet_parser *tp)
 {
 	memset(tp, 0, sizeof(*tp));
+	buf_init(&tp->line, CAP_LINE);
+}
+
+void telnet_free(struct telnet_parser *tp)
+{
+	buf_free(&tp->line);
 }
 
 static bool end_line(struct telnet_parser *tp, const struct telnet_cb *cb)
 {
-	bool go = cb->line(cb->ctx, tp->line, tp->len, tp->cut);
+	bool go = cb->line(cb->ctx, tp->line.p ? tp->line.p : "", tp->line.len, tp->cut);
 
-	tp->len = 0;
+	buf_reset(&tp->line);
 	tp->cut = false;
 	return go;
 }
@@ -88,13 +94,11 @@ size_t telnet_parse(struct telnet_parser *tp, const uint8_t *p, size_t n,
 		if (c == '\0')
 			continue;
 		if (c == 0x7f || c == 0x08) {
-			if (tp->len)
-				tp->len--;
+			if (tp->line.len)
+				tp->line.p[--tp->line.len] = '\0';
 			continue;
 		}
-		if (tp->len < sizeof tp->line)
-			tp->line[tp->len++] = (char)c;
-		else
+		if (buf_addc(&tp->line, (char)c))
 			tp->cut = true;
 	}
 	return n;
