@@ -4,6 +4,8 @@
 #   make run        run it on 127.0.0.1 with a default persona
 #   make test       checker, unit tests (ASan+UBSan), transcripts, fuzz, integration
 #   make bench      speed and memory figures (not part of the tests)
+#   make TARGET=mipsel|mips, make image, make run-image: the firmware
+#                   (mk/firmware.mk, docs/firmware.md)
 #
 # Variants live side by side under build/: host (-O2), asan (-O1, ASan+UBSan),
 # fuzz (clang libFuzzer).
@@ -90,7 +92,7 @@ fuzz: $(FUZZ_BIN)
 run: deps $(BUILD)/host/tanuki
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT)
 
-test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN)
+test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: deps $(BUILD)/host/tanuki
@@ -98,3 +100,6 @@ bench: deps $(BUILD)/host/tanuki
 
 clean:
 	rm -rf $(BUILD)
+
+# The firmware: cross toolchains, packages, MIPS builds, the Malta image.
+include mk/firmware.mk

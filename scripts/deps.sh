@@ -1,18 +1,28 @@
 #!/bin/sh
 # deps.sh — install the Debian packages tanuki needs to build and test.
 # As root it installs what is missing; otherwise it names them in one line.
+# Quick (one dpkg-query) when everything is there.
 set -eu
+# the PC build and its tests
 PKGS="gcc make clang libclang-rt-14-dev libmbedtls-dev libcmocka-dev python3 hydra nmap"
+# the firmware (mk/firmware.mk): cross compilers and their kernel headers,
+# uClibc-ng's source, qemu-user for the MIPS unit tests, qemu-system-mips
+# for the Malta image, depmod, dpkg-deb/patch for unpacking, the scp/ssh client
+PKGS="$PKGS gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross
+uclibc-source qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
+debian-archive-keyring"
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
+	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""
 for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+	case $installed in *" $p "*) ;; *) missing="$missing$p " ;; esac
 done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "tanuki: missing Debian packages:$missing — run: sudo sh scripts/deps.sh" >&2
+	echo "tanuki: missing Debian packages: $missing— run: sudo sh scripts/deps.sh" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
-echo "tanuki: installed$missing"
+echo "tanuki: installed $missing"

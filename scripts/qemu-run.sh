@@ -1,0 +1,18 @@
+#!/bin/sh
+# qemu-run.sh IMGDIR FLASH TELNET_PORT SSH_PORT [SERIAL] — boot the Malta image.
+#
+# Only 127.0.0.1 is forwarded: 127.0.0.1:TELNET_PORT -> guest 23 (the decoy),
+# 127.0.0.1:SSH_PORT -> guest 22 (dropbear). restrict=on: the guest can reach
+# nothing outside the VM, not even the host. SERIAL is a QEMU chardev for the
+# console (default: this terminal; Ctrl-A X quits). A reboot inside the guest
+# ends QEMU (-no-reboot), so scripts can boot again on the same flash.
+set -eu
+img=$1 flash=$2 tport=$3 sport=$4 serial=${5:-mon:stdio}
+board=$(cd "$(dirname "$0")/../board/qemu-malta" && pwd)
+exec qemu-system-mipsel -M malta -m "${MEM_MB:-64}" \
+	-kernel "$img/vmlinux" -initrd "$img/rootfs.cpio.gz" \
+	-append "$(cat "$board/cmdline")" \
+	-drive file="$flash",format=raw,if=ide,index=0 \
+	-netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:"$tport"-:23,hostfwd=tcp:127.0.0.1:"$sport"-:22 \
+	-device pcnet,netdev=n0,romfile= \
+	-vga none -display none -serial "$serial" -monitor none -no-reboot

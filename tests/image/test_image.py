@@ -1,0 +1,187 @@
+"""The firmware image on the emulated Malta board (qemu-system-mipsel):
+boot it, play a Mirai-style login and a few commands against the decoy
+inside the VM over the forwarded telnet port, pull the store off the flash
+with a real scp client through dropbear (the owner's key), reboot, and
+check the captures survived on the flash; then attack again, cut the power
+(kill QEMU) after the store's group commit, boot again and check again.
+
+Only 127.0.0.1 is used: QEMU forwards two loopback ports into the guest and
+runs its user network with restrict=on. `make test` builds the image first
+(`make image`); without it this test fails and says so.
+"""
+import glob
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import mirai  # noqa: E402
+import tanuki_test as tt  # noqa: E402
+
+IMG = os.path.join(tt.BUILD, "mipsel", "image")
+KEY = os.path.join(IMG, "owner_key")
+PERSONA = "huawei-hg532"     # rootfs/etc/config/tanuki
+BOOT_TIMEOUT = 120           # seconds; a cold TCG boot takes ~5-10 s
+SSH_OPTS = ["-i", KEY, "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+            "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20"]
+
+
+class VM:
+    """One boot of the image on a given flash file."""
+
+    def __init__(self, flash, work):
+        self.flash = flash
+        self.work = work
+        self.tport = tt.free_port()
+        self.sport = tt.free_port()
+        self.serial = os.path.join(work, "serial-%d.log" % self.tport)
+        self.proc = None
+        self.boot_s = None
+
+    def start(self):
+        t0 = time.time()
+        self.proc = subprocess.Popen(
+            ["sh", os.path.join(tt.TOP, "scripts", "qemu-run.sh"), IMG, self.flash,
+             str(self.tport), str(self.sport), "file:" + self.serial],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # QEMU's forwarder accepts at once; the decoy is up when bytes come back.
+        while True:
+            if self.proc.poll() is not None:
+                raise AssertionError("qemu exited %s: %s\n%s" % (
+                    self.proc.returncode, self.proc.stderr.read().decode(), self.console()))
+            if time.time() - t0 > BOOT_TIMEOUT:
+                raise AssertionError("decoy never answered; console:\n" + self.console())
+            try:
+                s = socket.create_connection(("127.0.0.1", self.tport), 1)
+                s.settimeout(1.5)
+                got = s.recv(64)
+                s.close()
+                if got:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.boot_s = time.time() - t0
+        return self
+
+    def console(self):
+        try:
+            with open(self.serial, "rb") as f:
+                return f.read().decode("utf-8", "replace")[-4000:]
+        except OSError:
+            return ""
+
+    def ssh(self, cmd, timeout=60):
+        p = subprocess.run(["ssh", "-p", str(self.sport)] + SSH_OPTS + ["root@127.0.0.1", cmd],
+                           capture_output=True, text=True, timeout=timeout)
+        return p
+
+    def scp_store(self, dest):
+        """Pulls /overlay/tanuki/events with the legacy scp protocol (the
+        image has no sftp-server)."""
+        os.makedirs(dest, exist_ok=True)
+        p = subprocess.run(["scp", "-O", "-r", "-P", str(self.sport)] + SSH_OPTS +
+                           ["root@127.0.0.1:/overlay/tanuki/events", dest],
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, "scp failed: %s\n%s" % (p.stderr, self.console())
+        evs = []
+        for path in sorted(glob.glob(os.path.join(dest, "events", "*.jsonl"))):
+            with open(path, "rb") as f:
+                evs += [json.loads(line) for line in f if line.strip()]
+        return evs
+
+    def reboot_and_wait(self, timeout=60):
+        # -no-reboot: QEMU exits when the guest reboots, after rcK ran
+        self.ssh("reboot", timeout=30)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError("guest did not reboot; console:\n" + self.console())
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _attack(port):
+    """A Mirai-style session: login, the shell escape, two commands."""
+    user, pw, _ = tt.persona_info(PERSONA)["creds"][0]
+    c = tt.Conn(port, timeout=30)
+    mirai.login(c, user, pw)
+    mirai.enter_shell(c)
+    out = mirai.token_cmd(c, "/bin/busybox cat /proc/mounts", timeout=30)
+    mirai.token_cmd(c, "cd /tmp; echo tanuki-image-test > probe", timeout=30)
+    c.close()
+    return out
+
+
+def test_image_boot_attack_scp_reboot_powercut():
+    for f in ("vmlinux", "rootfs.cpio.gz", "flash.img", "owner_key"):
+        assert os.path.exists(os.path.join(IMG, f)), \
+            "%s missing: run `make image` (make test does)" % os.path.join(IMG, f)
+    work = tempfile.mkdtemp(prefix="tanuki-image-")
+    flash = os.path.join(work, "flash.img")
+    shutil.copy(os.path.join(IMG, "flash.img"), flash)
+    vm = VM(flash, work).start()
+    try:
+        _attack(vm.tport)
+        free = vm.ssh("free -k; grep VmRSS /proc/$(pidof tanuki)/status")
+        assert free.returncode == 0, "ssh failed: %s\n%s" % (free.stderr, vm.console())
+        # the event log is written within 1 s and synced to flash every 5 s
+        deadline = time.time() + 30
+        while True:
+            evs = vm.scp_store(os.path.join(work, "pull1"))
+            ok = (tt.by_id(evs, "cowrie.login.success") and
+                  any("tanuki-image-test" in e.get("input", "")
+                      for e in tt.by_id(evs, "cowrie.command.input")))
+            if ok or time.time() > deadline:
+                break
+            time.sleep(2)
+        assert ok, "events missing from the store: %s" % [e["eventid"] for e in evs]
+        sessions = {e["session"] for e in tt.by_id(evs, "cowrie.login.success")}
+        assert all(e["sensor"] == "tanuki-malta" for e in evs)
+        boot1 = vm.boot_s
+        vm.reboot_and_wait()
+        assert "rcK: flash unmounted" in vm.console(), vm.console()
+
+        vm2 = VM(flash, work).start()
+        vm = vm2
+        evs2 = vm.scp_store(os.path.join(work, "pull2"))
+        again = {e["session"] for e in tt.by_id(evs2, "cowrie.login.success")}
+        assert sessions <= again, ("captures lost across the reboot", sessions, again)
+
+        # a power cut: attack, let the group commit pass (sync_s 5), pull
+        # the plug (kill QEMU), boot again: the synced session must be there
+        _attack(vm.tport)
+        deadline = time.time() + 30
+        while True:
+            evs = vm.scp_store(os.path.join(work, "pull3"))
+            new = {e["session"] for e in tt.by_id(evs, "cowrie.login.success")} - again
+            if new or time.time() > deadline:
+                break
+            time.sleep(1)
+        assert new, "second attack never reached the store"
+        time.sleep(7)
+        vm.kill()
+        vm3 = VM(flash, work).start()
+        vm = vm3
+        evs3 = vm.scp_store(os.path.join(work, "pull4"))
+        after = {e["session"] for e in tt.by_id(evs3, "cowrie.login.success")}
+        assert (again | new) <= after, ("synced captures lost in a power cut", new, after)
+        vm.reboot_and_wait()
+        used = [" ".join(line.split()) for line in free.stdout.splitlines()
+                if line.startswith(("Mem:", "VmRSS:"))]
+        print("      image: decoy answered %.1fs after QEMU start (reboot %.1fs, after a "
+              "power cut %.1fs); guest free -k %s" % (
+                  boot1, vm2.boot_s, vm3.boot_s, "; tanuki ".join(used)), flush=True)
+        shutil.rmtree(work, ignore_errors=True)
+    finally:
+        vm.kill()
