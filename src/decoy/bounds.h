@@ -109,4 +109,42 @@
 /* Commands taken out of one request ($(...) and `...` segments). */
 #define CAP_HTTP_CMDS 8
 
+/* --- the payload fetcher (fetch/) --- */
+
+/* Bytes of one fetched file (config fetch max_kb): CAP_FILE, the largest
+ * binary the store keeps. Mirai/Gafgyt builds are 50-150 KB, the biggest
+ * Go bots (BotenaGo, Kaiji) 2-4 MB; past this the fetch is cut, not stored. */
+#define CAP_FETCH_BYTES CAP_FILE
+/* Seconds one fetch may take, DNS to last byte (config fetch timeout_s):
+ * a 4 MB file at a slow 1 Mbit/s line takes ~35 s; a drip-feeding server
+ * is cut here. */
+#define CAP_FETCH_MS (30u * 1000u)
+/* Fetches in flight. Each holds up to CAP_FETCH_BYTES in RAM until it is
+ * stored: 4 x 4 MB = 16 MB worst case, the same ceiling as CAP_FS_TOTAL. */
+#define CAP_FETCH_INFLIGHT 4
+/* Fetches one session may start: a loader tries wget, then tftp, for one
+ * or two architectures; 8 covers it, a loop of wgets does not get more. */
+#define CAP_FETCH_PER_SESSION 8
+/* Fetches started per minute by the whole decoy: the decoy must not become
+ * a download amplifier pointed at some third party. */
+#define CAP_FETCH_PER_MIN 30
+/* Fetches in flight to one target host: one payload server gets at most
+ * this many connections from us at once. */
+#define CAP_FETCH_PER_HOST 2
+/* HTTP redirects followed (BusyBox wget follows 5; each hop is re-checked
+ * against the address policy). */
+#define CAP_FETCH_REDIRECTS 5
+/* HTTP response head, FTP reply lines: real servers send < 1 KB. */
+#define CAP_FETCH_HEAD 8192
+/* Second-stage fetches found in one binary (Mirai dlr has one URL). */
+#define CAP_FETCH_STAGE2 2
+/* DNS: one try waits this long, and there is exactly one retry. */
+#define CAP_DNS_TRY_MS 2000u
+/* TFTP: wait this long for a block before resending, at most this often
+ * (BusyBox tftp: 5 tries with a growing wait). */
+#define CAP_TFTP_WAIT_MS 2000u
+#define CAP_TFTP_RETRIES 4
+/* Entries in `list allow` of config fetch. */
+#define CAP_FETCH_ALLOW 16
+
 #endif

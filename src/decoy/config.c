@@ -150,7 +150,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	struct uci_file *uf;
 	struct uci_sec *s;
 	struct uci_opt *o;
-	bool have_main = false;
+	bool have_main = false, have_fetch = false;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -180,6 +180,12 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			have_main = true;
 		} else if (!strcmp(s->type, "listener")) {
 			rc = load_listener(c, s, err, errlen);
+		} else if (!strcmp(s->type, "fetch")) {
+			if (have_fetch)
+				rc = bad(err, errlen, path, s->line, "second `config fetch` section", NULL);
+			else
+				rc = fetch_config(&c->fetch, s, path, err, errlen);
+			have_fetch = true;
 		} else {
 			/* sections of later features are read by their modules */
 			continue;

@@ -2,6 +2,7 @@
  *
  *   config tanuki 'main'     store, sensor, persona, personas, caps, mixed
  *   config listener 'NAME'   proto, bind, port, persona
+ *   config fetch 'fetch'      the payload fetcher (fetch/fetchcfg.h)
  *
  * Errors are one line "FILE:LINE: problem"; the caller prints it and
  * exits 2. Unknown options are errors too: a typo must not silently leave a
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "fetch/fetchcfg.h"
 
 enum proto {
 	PROTO_TELNET,
@@ -50,6 +52,7 @@ struct config {
 			   * several personas on one unit (a honeypot tell) */
 	struct cfg_listener listeners[CAP_LISTENERS];
 	size_t nlisteners;
+	struct fetch_cfg fetch; /* config fetch (fetch/fetchcfg.h); off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */

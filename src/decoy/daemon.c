@@ -15,8 +15,10 @@
 #include "options.h"
 #include "sys/sys.h"
 
-/* Timers: four per session, one per listener, the store tick. */
-#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 4 + CAP_LISTENERS + 8)
+/* Timers: four per session, one per listener, the store tick, three per
+ * fetch (total, TFTP step, DNS try). */
+#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 4 + CAP_LISTENERS + 8 + \
+		       CAP_FETCH_INFLIGHT * 3)
 
 static void listen_pause(struct daemon *d, struct listener *l, unsigned ms)
 {
@@ -191,6 +193,7 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 		return -1;
 	}
 	sys_random(d->id_key, sizeof d->id_key);
+	fetch_init(&d->fetch, d, &d->cfg.fetch);
 	for (i = 0; i < d->cfg.nlisteners; i++) {
 		struct listener *l = &d->listeners[d->nlisteners];
 		const struct cfg_listener *c = &d->cfg.listeners[i];
@@ -219,6 +222,7 @@ static void idle(struct ev_loop *loop)
 	struct daemon *d = container_of(loop, struct daemon, loop);
 
 	sess_reap(d);
+	fetch_reap(&d->fetch);
 }
 
 int daemon_run(struct daemon *d)
@@ -232,6 +236,7 @@ int daemon_run(struct daemon *d)
 	ev_commit(d);
 	rc = ev_run(&d->loop, idle);
 	sess_close_all(d);
+	fetch_shutdown(&d->fetch);
 	j = ev_begin(d, "tanuki.daemon.stop", "", "", 0, "", 0, "");
 	json_int(j, "refused", (int64_t)d->refused);
 	json_int(j, "events_dropped", (int64_t)d->store.st.events_dropped);
@@ -245,6 +250,7 @@ void daemon_done(struct daemon *d)
 	size_t i;
 
 	sess_close_all(d);
+	fetch_shutdown(&d->fetch);
 	for (i = 0; i < d->nlisteners; i++) {
 		ev_io_set(&d->loop, &d->listeners[i].io, 0);
 		close(d->listeners[i].io.fd);

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "json.h"
 #include "ev/ev.h"
+#include "fetch/fetch.h"
 #include "persona/persona.h"
 #include "store/store.h"
 
@@ -39,6 +40,7 @@ struct daemon {
 	size_t nsessions;
 	bool reap_pending;
 	struct ev_timer t_tick;   /* store flush / sync */
+	struct fetcher fetch;     /* payload downloads (fetch/fetch.h) */
 
 	uint64_t session_seq;
 	uint8_t id_key[16];       /* session ids: hash of key and counter */

@@ -36,7 +36,7 @@ class Daemon:
     """A tanuki process with its own config and store."""
 
     def __init__(self, persona="xiongmai-dvr", listeners=None, main=None,
-                 binary=None, fail_delay_ms=0, seed=None):
+                 binary=None, fail_delay_ms=0, seed=None, extra=None):
         self.dir = tempfile.mkdtemp(prefix="tanuki-test-")
         self.store = os.path.join(self.dir, "store")
         if seed is not None:
@@ -66,6 +66,8 @@ class Daemon:
                       "\toption port '%d'" % port]
             if lpersona:
                 lines.append("\toption persona '%s'" % lpersona)
+        # more sections (config fetch …), as UCI lines
+        lines += [""] + list(extra or [])
         self.conf = os.path.join(self.dir, "tanuki.conf")
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")

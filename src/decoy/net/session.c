@@ -132,6 +132,12 @@ void sess_capture(struct session *s, const char *destfile, const void *data,
 	else
 		json_cstr(j, "message", "Saved redir contents");
 	sess_ev_end(s, j);
+	if (!rc) {
+		struct fetch_origin o;
+
+		fetch_origin_of(&o, s);
+		fetch_stage2(&s->d->fetch, &o, data, n, hex);
+	}
 }
 
 /* ---------- output queue ----------

@@ -88,6 +88,7 @@ struct session {
 	uint16_t src_port, dst_port;
 	int64_t start_us;
 	uint64_t bytes_in, bytes_out;
+	unsigned nfetch; /* fetches started (CAP_FETCH_PER_SESSION) */
 };
 
 /* Accepted socket → new session (or a polite refusal). */
@@ -122,7 +123,8 @@ struct json *ev_begin(struct daemon *d, const char *eventid,
 		      const char *dst_ip, unsigned dst_port, const char *proto);
 void ev_commit(struct daemon *d);
 
-/* Stores a file the session built and logs cowrie.session.file_download. */
+/* Stores a file the session built and logs cowrie.session.file_download;
+ * a downloader (fetch/dlr.h) gets its second stage fetched. */
 void sess_capture(struct session *s, const char *destfile, const void *data,
 		  size_t n, const char *reason);
 

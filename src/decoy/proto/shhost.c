@@ -2,6 +2,8 @@
 #include "proto/shhost.h"
 
 #include "bounds.h"
+#include "daemon.h"
+#include "fetch/fetch.h"
 #include "net/session.h"
 #include "sys/sys.h"
 
@@ -46,7 +48,10 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 		json_cstr(j, "url", i->url);
 		json_cstr(j, "applet", i->applet);
 		json_cstr(j, "destfile", i->outfile);
-		break;
+		sess_ev_end(s, j);
+		/* the daemon fetches it itself; the shell's output does not wait */
+		fetch_from_session(s, i->url, i->applet, i->outfile ? i->outfile : "");
+		return;
 	case SH_EV_SU:
 		j = sess_ev(s, "tanuki.su");
 		json_str(j, "password", i->input, n);

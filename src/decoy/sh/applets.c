@@ -2171,6 +2171,8 @@ static bool parse_url(const char *url, struct fetch_req *r, const char **path)
 	memcpy(r->addr, h, n);
 	r->addr[n] = '\0';
 	colon = strrchr(r->addr, ':');
+	if (colon && strchr(colon, ']'))
+		colon = NULL; /* [IPv6] without a port */
 	if (colon) {
 		if (!parse_uint(colon + 1, &port) || port == 0 || port > 65535)
 			return false;

@@ -1,0 +1,70 @@
+/* fetch.h — the payload fetcher: downloads what the attacker points at
+ * (HTTP, FTP, TFTP) inside the one event loop, and stores it by SHA-256.
+ *
+ * A fetch never points at a session: it copies what its events need (the
+ * origin: session id, addresses, ports, protocol), so a session may end
+ * while its fetches run and nothing has to be detached. Every fetch ends
+ * in exactly one event: cowrie.session.file_download (stored) or
+ * cowrie.session.file_download.failed (with `reason`). A fetch refused at
+ * the start (caps, policy, bad URL) gets the failed event too.
+ *
+ * State machines (one struct fetch each):
+ *   all:  [RESOLVE: dns.c] -> policy_check(address) -> CONNECT
+ *   http: CONNECT -> SEND request -> HEAD -> 3xx: back to RESOLVE with the
+ *         Location (CAP_FETCH_REDIRECTS) | 200: BODY (Content-Length,
+ *         chunked or close-delimited) -> store
+ *   ftp:  CONNECT -> 220 -> USER -> 331/230 -> PASS -> 230 -> TYPE I ->
+ *         200 -> PASV -> 227 -> data CONNECT (to the control peer's address,
+ *         never the one in the 227 reply) + RETR -> data EOF -> store
+ *   tftp: RRQ (octet) -> DATA n -> ACK n ... -> short block -> store;
+ *         replies only from the policy-checked address, resend every
+ *         CAP_TFTP_WAIT_MS, CAP_TFTP_RETRIES times.
+ * Caps (bounds.h): bytes, total time, in flight, per session, per minute,
+ * per target host. Finished fetches are freed from the loop's idle pass.
+ */
+#ifndef TANUKI_FETCH_H
+#define TANUKI_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fetch/fetchcfg.h"
+
+struct daemon;
+struct session;
+struct fetch;
+
+struct fetch_origin {
+	char session[16];
+	char src_ip[46], dst_ip[46];
+	uint16_t src_port, dst_port;
+	char proto[16];
+};
+
+struct fetcher {
+	struct daemon *d;
+	const struct fetch_cfg *cfg;
+	struct fetch *list;
+	size_t inflight;
+	bool reap_pending;
+	uint64_t window_ms;  /* start of the current one-minute window */
+	unsigned window_n;   /* fetches started in it */
+	uint64_t started, stored, failed;
+};
+
+void fetch_init(struct fetcher *f, struct daemon *d, const struct fetch_cfg *cfg);
+/* Ends every fetch (failed, reason "shutdown") and frees them. */
+void fetch_shutdown(struct fetcher *f);
+/* Frees finished fetches (the loop's idle pass). */
+void fetch_reap(struct fetcher *f);
+
+void fetch_origin_of(struct fetch_origin *o, const struct session *s);
+/* A session's applet asked for url (the shell's SH_EV_FETCH). */
+void fetch_from_session(struct session *s, const char *url, const char *applet,
+			const char *destfile);
+/* A stored file (sha) may be a downloader: fetch what it would fetch. */
+void fetch_stage2(struct fetcher *f, const struct fetch_origin *o,
+		  const uint8_t *data, size_t n, const char *sha);
+
+#endif
