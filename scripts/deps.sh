@@ -11,6 +11,10 @@ PKGS="gcc make clang libclang-rt-14-dev libmbedtls-dev libcmocka-dev python3 hyd
 PKGS="$PKGS gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross
 uclibc-source qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
 debian-archive-keyring"
+# the hub (mk/hub.mk, docs/hub.md): HTTPS ingest, SQLite/PostgreSQL, and
+# its tests (curl as the decoy's stand-in, a throw-away PostgreSQL server)
+PKGS="$PKGS libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev pkg-config
+curl openssl postgresql"
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
 	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""

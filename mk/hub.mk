@@ -1,0 +1,63 @@
+# mk/hub.mk — tanuki-hub (src/hub, docs/hub.md), included by the Makefile.
+#
+#   make hub          build/host/tanuki-hub
+#   make hub-test     the hub's unit, fuzz and integration tests only
+#
+# The hub links src/common itself (not libtanuki.a, which carries the
+# decoy). Its unit tests are tests/unit/hub_test_*.c, built as
+# build/asan/test_hub_* so tests/run.py runs them with the others; its
+# fuzz target tests/fuzz/hub_fuzz_json.c becomes build/fuzz/fuzz_hub_json
+# (corpus: tests/fuzz/corpus/hub_json).
+
+HUB_INC    := -Isrc/common -Isrc/hub $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lpthread
+HUB_SRC    := $(filter-out src/hub/main.c,$(wildcard src/hub/*.c)) $(COMMON_SRC)
+HUB_HDRS   := $(wildcard src/hub/*.h src/common/*.h)
+HUB_UNIT   := $(patsubst tests/unit/hub_test_%.c,$(BUILD)/asan/test_hub_%,$(wildcard tests/unit/hub_test_*.c))
+HUB_FUZZ   := $(BUILD)/fuzz/fuzz_hub_json
+
+HUB_HOST_OBJ := $(HUB_SRC:%.c=$(BUILD)/host/hub/%.o)
+HUB_ASAN_OBJ := $(HUB_SRC:%.c=$(BUILD)/asan/hub/%.o)
+HUB_FUZZ_OBJ := $(HUB_SRC:%.c=$(BUILD)/fuzz/hub/%.o)
+
+$(BUILD)/host/hub/%.o: %.c $(HUB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(HUB_INC) -O2 -g -c $< -o $@
+
+$(BUILD)/asan/hub/%.o: %.c $(HUB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(HUB_INC) -O1 -g -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined -c $< -o $@
+
+$(BUILD)/fuzz/hub/%.o: %.c $(HUB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STD) $(HUB_INC) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(BUILD)/host/tanuki-hub: $(BUILD)/host/hub/src/hub/main.o $(HUB_HOST_OBJ)
+	$(CC) -O2 -g $^ -o $@ $(HUB_LDLIBS)
+
+$(BUILD)/asan/tanuki-hub: $(BUILD)/asan/hub/src/hub/main.o $(HUB_ASAN_OBJ)
+	$(CC) -fsanitize=address,undefined $^ -o $@ $(HUB_LDLIBS)
+
+$(BUILD)/asan/test_hub_%: tests/unit/hub_test_%.c $(HUB_ASAN_OBJ)
+	$(CC) $(STD) $(WARN) $(HUB_INC) -O1 -g -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		$^ -o $@ $(HUB_LDLIBS) -lcmocka
+
+$(BUILD)/fuzz/fuzz_hub_json: tests/fuzz/hub_fuzz_json.c $(HUB_FUZZ_OBJ)
+	$(CLANG) $(STD) $(HUB_INC) -O1 -g -fsanitize=fuzzer,address,undefined \
+		$^ -o $@ $(HUB_LDLIBS)
+
+.PHONY: hub hub-test check-banned-hub
+hub: $(BUILD)/host/tanuki-hub
+
+check-banned-hub:
+	@sh scripts/check-banned.sh src/hub
+
+HUB_TEST_BINS := $(BUILD)/host/tanuki-hub $(BUILD)/asan/tanuki-hub $(HUB_UNIT) $(HUB_FUZZ)
+
+hub-test: deps check-banned-hub $(HUB_TEST_BINS)
+	@$(PYTHON) tests/run.py --build $(BUILD) -k hub
+
+# `make test` builds and runs the hub's tests with everything else.
+test: check-banned-hub $(HUB_TEST_BINS)

@@ -1,0 +1,44 @@
+/* db.h — the hub's schema and every query, written once for both backends.
+ *
+ * All functions return 0 or a negative errno (-EIO: see st->err).
+ * API answers are appended to `out` as one JSON document.
+ */
+#ifndef TANUKI_HUB_DB_H
+#define TANUKI_HUB_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "jp.h"
+#include "store.h"
+#include "summary.h"
+
+#define DB_SECRET_LEN 64 /* hex characters of a device secret */
+
+int db_init(struct store *st);
+/* -EEXIST when the device is already enrolled. */
+int db_device_add(struct store *st, const char *name, const char *secret,
+		  int64_t now);
+/* -ENOENT for an unknown device. out gets DB_SECRET_LEN+1 bytes. */
+int db_device_secret(struct store *st, const char *name,
+		     char out[DB_SECRET_LEN + 1]);
+/* 0 when the nonce is new (and now recorded), -EALREADY for a replay. */
+int db_nonce_use(struct store *st, const char *device, const char *nonce,
+		 int64_t t);
+/* Records the nonce (as db_nonce_use) and stores one summary, in one
+ * transaction. *dup is set when (device, seq) was already stored: then
+ * only the nonce is recorded. -EALREADY: replayed nonce, nothing changed. */
+int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s,
+	      const char *body, const char *nonce, int64_t now, bool *dup);
+/* Drops summaries older than `days` (0 keeps all) and stale nonces. */
+int db_prune(struct store *st, int64_t now, int64_t days, int64_t window);
+
+int db_api_totals(struct store *st, int64_t from, int64_t to, struct buf *out);
+int db_api_devices(struct store *st, struct buf *out);
+/* which: "credentials", "sources", "commands", "exploits". */
+int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
+	       int64_t limit, struct buf *out);
+int db_api_binaries(struct store *st, int64_t limit, struct buf *out);
+
+#endif

@@ -1,0 +1,426 @@
+/* http.c — POST /v1/ingest and the GET API on libmicrohttpd (see hub.h). */
+#include "hub.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <mbedtls/md.h>
+#include <microhttpd.h>
+
+#include "buf.h"
+#include "db.h"
+#include "hash.h"
+#include "jp.h"
+#include "json.h"
+#include "hub_limits.h"
+#include "summary.h"
+
+struct req {
+	struct buf body;
+	bool ingest, too_big, answered;
+	char device[HUB_NAME_MAX + 1];
+	char time[24];
+	char nonce[33];
+	char sig[65];
+	char secret[DB_SECRET_LEN + 1];
+};
+
+bool hub_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	const char *p = s;
+	int64_t v = 0;
+	bool neg = false;
+
+	if (!s || !*s)
+		return false;
+	if (*p == '-')
+		neg = true, p++;
+	if (!*p || strlen(p) > 18)
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool lowhex(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!s || strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+bool hub_sig_ok(const char *secret, const char *device, const char *time,
+		const char *nonce, const void *body, size_t len,
+		const char *sig_hex)
+{
+	uint8_t bh[SHA256_LEN], mac[32];
+	char bhex[SHA256_HEX], mhex[65];
+	struct buf m;
+	unsigned diff = 0;
+	int r, i;
+
+	if (!lowhex(sig_hex, 64))
+		return false;
+	hash_sha256(body, len, bh);
+	hash_hex(bh, sizeof(bh), bhex);
+	buf_init(&m, 512);
+	r = buf_printf(&m, "%s\n%s\n%s\n%s", device, time, nonce, bhex);
+	if (!r)
+		r = mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+				    (const unsigned char *)secret, strlen(secret),
+				    (const unsigned char *)m.p, m.len, mac);
+	buf_free(&m);
+	if (r)
+		return false;
+	hash_hex(mac, sizeof(mac), mhex);
+	for (i = 0; i < 64; i++)
+		diff |= (unsigned)(mhex[i] ^ sig_hex[i]);
+	return diff == 0;
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, n, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  out, (socklen_t)n);
+}
+
+/* One log line on stderr. `device` has passed summary_name_ok or is "?". */
+static void logline(struct MHD_Connection *c, const char *device,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void logline(struct MHD_Connection *c, const char *device,
+		    const char *fmt, ...)
+{
+	char ip[INET6_ADDRSTRLEN], msg[256];
+	va_list ap;
+
+	client_ip(c, ip, sizeof(ip));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tanuki-hub: %s device=%s: %s\n", ip,
+		device && *device ? device : "?", msg);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+			     const char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* An error answer {"error":"…"} and its log line. */
+static enum MHD_Result refuse(struct MHD_Connection *c, const char *device,
+			      unsigned status, const char *why)
+{
+	char body[160];
+	int n;
+
+	logline(c, device, "refused %u: %s", status, why);
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", why);
+	return reply(c, status, body, (size_t)n);
+}
+
+static const char *hdr(struct MHD_Connection *c, const char *k)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, k);
+}
+
+/* First call of an ingest: every check that needs no body. Returns 0 to
+ * read the body, or the status of a refusal (queued already). */
+static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
+			    struct req *q)
+{
+	const char *dev = hdr(c, "X-Tanuki-Device");
+	const char *t = hdr(c, "X-Tanuki-Time");
+	const char *nonce = hdr(c, "X-Tanuki-Nonce");
+	const char *sig = hdr(c, "X-Tanuki-Signature");
+	const char *cl = hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	int64_t tv, len, now = (int64_t)time(NULL);
+	int r;
+
+	if (dev && summary_name_ok(dev, strlen(dev)))
+		snprintf(q->device, sizeof(q->device), "%s", dev);
+	if (cl && (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
+		   (size_t)len > h->conf->max_body))
+		return refuse(c, q->device, 413, "body too large"), 413;
+	if (!q->device[0] || !t || !nonce || !sig ||
+	    !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) || !lowhex(nonce, 32) ||
+	    !lowhex(sig, 64))
+		return refuse(c, q->device, 400, "missing or malformed headers"),
+		       400;
+	if (tv < now - HUB_TIME_WINDOW || tv > now + HUB_TIME_WINDOW)
+		return refuse(c, q->device, 401, "timestamp outside window"), 401;
+	r = db_device_secret(h->st, q->device, q->secret);
+	if (r == -ENOENT)
+		return refuse(c, q->device, 401, "unknown device"), 401;
+	if (r) {
+		logline(c, q->device, "store: %s", h->st->err);
+		return refuse(c, q->device, 500, "store error"), 500;
+	}
+	snprintf(q->time, sizeof(q->time), "%s", t);
+	snprintf(q->nonce, sizeof(q->nonce), "%s", nonce);
+	snprintf(q->sig, sizeof(q->sig), "%s", sig);
+	return 0;
+}
+
+static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
+				   struct req *q)
+{
+	struct jdoc d;
+	struct summary s;
+	char err[96], ack[48];
+	size_t where = 0;
+	int64_t now = (int64_t)time(NULL);
+	bool dup = false;
+	int r;
+
+	if (q->too_big)
+		return refuse(c, q->device, 413, "body too large");
+	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
+			q->body.p ? q->body.p : "", q->body.len, q->sig))
+		return refuse(c, q->device, 401, "bad signature");
+	r = jp_parse(&d, q->body.p ? q->body.p : "", q->body.len,
+		     (int32_t)HUB_JSON_NODES(h->conf->max_body), HUB_JSON_DEPTH,
+		     &where);
+	if (r) {
+		jp_free(&d);
+		logline(c, q->device, "json %s at byte %zu",
+			r == -E2BIG ? "too deep or too many nodes" : "syntax error",
+			where);
+		return refuse(c, q->device, 400, "bad json");
+	}
+	if (summary_check(&d, &s, err, sizeof(err))) {
+		jp_free(&d);
+		logline(c, q->device, "summary: %s", err);
+		return refuse(c, q->device, 400, "bad summary");
+	}
+	if (strcmp(s.device, q->device)) {
+		jp_free(&d);
+		return refuse(c, q->device, 400, "device differs from header");
+	}
+	if (now - h->last_prune > 3600) {
+		if (db_prune(h->st, now, h->conf->retention_days, HUB_TIME_WINDOW))
+			logline(c, q->device, "prune: %s", h->st->err);
+		h->last_prune = now;
+	}
+	r = db_ingest(h->st, &d, &s, q->body.p, q->nonce, now, &dup);
+	jp_free(&d);
+	if (r == -EALREADY)
+		return refuse(c, q->device, 401, "replayed nonce");
+	if (r) {
+		logline(c, q->device, "store: %s", h->st->err);
+		return refuse(c, q->device, 500, "store error");
+	}
+	logline(c, q->device, "seq %" PRId64 " %s", s.seq,
+		dup ? "duplicate, acked again" : "stored");
+	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);
+	return reply(c, 200, ack, (size_t)r);
+}
+
+static bool token_ok(struct hub *h, struct MHD_Connection *c)
+{
+	const char *a = hdr(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *t = h->conf->api_token;
+	size_t n = strlen(t), i;
+	unsigned diff = 0;
+
+	if (!n || !a || strncmp(a, "Bearer ", 7) || strlen(a + 7) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		diff |= (unsigned)(a[7 + i] ^ t[i]);
+	return diff == 0;
+}
+
+static bool arg(struct MHD_Connection *c, const char *k, int64_t min,
+		int64_t max, int64_t def, int64_t *out)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+
+	*out = def;
+	return !v || !*v || hub_parse_i64(v, min, max, out);
+}
+
+static enum MHD_Result api(struct hub *h, struct MHD_Connection *c,
+			   const char *url)
+{
+	struct buf out;
+	int64_t from, to, limit;
+	enum MHD_Result ret;
+	int r;
+
+	if (!token_ok(h, c))
+		return refuse(c, NULL, 401, "bad or missing api token");
+	if (!arg(c, "from", 0, INT64_MAX / 2, 0, &from) ||
+	    !arg(c, "to", 0, INT64_MAX / 2, INT64_MAX / 2, &to) ||
+	    !arg(c, "limit", 1, HUB_API_LIMIT_MAX, HUB_API_LIMIT_DEFAULT, &limit))
+		return refuse(c, NULL, 400, "bad query argument");
+	buf_init(&out, HUB_API_OUT_MAX);
+	if (!strcmp(url, "/v1/totals"))
+		r = db_api_totals(h->st, from, to, &out);
+	else if (!strcmp(url, "/v1/devices"))
+		r = db_api_devices(h->st, &out);
+	else if (!strcmp(url, "/v1/binaries"))
+		r = db_api_binaries(h->st, limit, &out);
+	else if (!strcmp(url, "/v1/credentials") || !strcmp(url, "/v1/sources") ||
+		 !strcmp(url, "/v1/commands") || !strcmp(url, "/v1/exploits"))
+		r = db_api_top(h->st, url + 4, from, to, limit, &out);
+	else {
+		buf_free(&out);
+		return refuse(c, NULL, 404, "no such endpoint");
+	}
+	if (r) {
+		buf_free(&out);
+		logline(c, NULL, "api: %s", r == -EIO ? h->st->err : strerror(-r));
+		return refuse(c, NULL, 500, "store error");
+	}
+	ret = reply(c, 200, out.p, out.len);
+	buf_free(&out);
+	return ret;
+}
+
+static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *data,
+			      size_t *data_size, void **ctx)
+{
+	struct hub *h = cls;
+	struct req *q = *ctx;
+
+	(void)version;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return MHD_NO;
+		*ctx = q;
+		buf_init(&q->body, h->conf->max_body);
+		if (!strcmp(url, "/v1/ingest")) {
+			if (strcmp(method, "POST"))
+				return refuse(c, NULL, 405, "POST only");
+			q->ingest = true;
+			if (ingest_head(h, c, q))
+				q->answered = true; /* refused, answer queued */
+			return MHD_YES;
+		}
+		if (strcmp(method, "GET"))
+			return refuse(c, NULL, 405, "GET only");
+		return api(h, c, url);
+	}
+	if (!q->ingest || q->answered) {
+		*data_size = 0; /* the answer is queued: drop what follows */
+		return MHD_YES;
+	}
+	if (*data_size) {
+		if (!q->too_big && buf_add(&q->body, data, *data_size))
+			q->too_big = true;
+		*data_size = 0;
+		return MHD_YES;
+	}
+	return ingest_done(h, c, q);
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
+		    enum MHD_RequestTerminationCode why)
+{
+	struct req *q = *ctx;
+
+	(void)cls;
+	(void)c;
+	(void)why;
+	if (q) {
+		buf_free(&q->body);
+		free(q);
+		*ctx = NULL;
+	}
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	fprintf(stderr, "tanuki-hub: http: %s\n", msg);
+}
+
+int http_start(struct hub *h, const char *cert, const char *key, char *err,
+	       size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
+			 MHD_USE_ERROR_LOG | MHD_USE_EPOLL_LINUX_ONLY;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, h->conf->listen, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)h->conf->port);
+	} else if (inet_pton(AF_INET6, h->conf->listen, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)h->conf->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		snprintf(err, errlen, "bad listen address");
+		return -1;
+	}
+	h->mhd = MHD_start_daemon(
+		flags, (uint16_t)h->conf->port, NULL, NULL, on_req, h,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+		MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_MAX,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_CONN_TIMEOUT_S,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	if (!h->mhd) {
+		snprintf(err, errlen, "cannot listen on %s port %d (in use, or bad"
+			 " certificate/key)", h->conf->listen, h->conf->port);
+		return -1;
+	}
+	return 0;
+}
+
+void http_stop(struct hub *h)
+{
+	if (h->mhd)
+		MHD_stop_daemon(h->mhd);
+	h->mhd = NULL;
+}

@@ -1,0 +1,53 @@
+/* hub.h — tanuki-hub's configuration and its HTTPS server.
+ *
+ * Threads: libmicrohttpd runs one internal polling thread; every request
+ * callback, and so every use of the store, happens on it. The main thread
+ * only waits for SIGTERM/SIGINT.
+ */
+#ifndef TANUKI_HUB_HUB_H
+#define TANUKI_HUB_HUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "tls.h"
+
+struct hub_conf {
+	char path[1024];   /* the config file, for messages */
+	char listen[64];
+	int port;
+	char db[1024];
+	char cert[1024];
+	char key[1024];
+	char api_token[256]; /* "" disables the API */
+	char url[1024];      /* public ingest URL for enrolment ("" = derived) */
+	int64_t retention_days;
+	size_t max_body;
+};
+
+struct MHD_Daemon;
+struct hub {
+	struct hub_conf *conf;
+	struct store *st;
+	struct MHD_Daemon *mhd;
+	char pin[TLS_PIN_LEN];
+	int64_t last_prune;
+};
+
+/* Starts the server; cert and key are PEM text. 0 or -1 with err set. */
+int http_start(struct hub *h, const char *cert, const char *key, char *err,
+	       size_t errlen);
+void http_stop(struct hub *h);
+
+/* True when sig_hex is the lowercase hex HMAC-SHA256(secret, device "\n"
+ * time "\n" nonce "\n" hex(SHA-256(body))). Constant time in the compare. */
+bool hub_sig_ok(const char *secret, const char *device, const char *time,
+		const char *nonce, const void *body, size_t len,
+		const char *sig_hex);
+
+/* Strict decimal in [min, max]. */
+bool hub_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+#endif

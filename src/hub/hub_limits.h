@@ -1,0 +1,35 @@
+/* limits.h — every cap of the hub in one place, each with its reason.
+ *
+ * The hub is reachable by anyone who can reach its port, so everything an
+ * unauthenticated client can make it hold is bounded here.
+ */
+#ifndef TANUKI_HUB_LIMITS_H
+#define TANUKI_HUB_LIMITS_H
+
+/* Largest summary body by default (option max_body_kb overrides). A 300 s
+ * summary of a busy decoy is a few tens of KB; optional raw events make it
+ * larger, and the decoy splits what does not fit. */
+#define HUB_BODY_DEFAULT (1024 * 1024)
+/* Hard ceiling for option max_body_kb: the body is held in memory whole. */
+#define HUB_BODY_MAX (16 * 1024 * 1024)
+/* JSON nodes per body: ~1 node per 8 bytes is the densest real JSON we
+ * produce ({"a":1} per node); beyond that it is junk. */
+#define HUB_JSON_NODES(len) ((len) / 4 + 64)
+/* Nesting: a summary is 4 deep, raw events a few more. */
+#define HUB_JSON_DEPTH 32
+/* Replay window (seconds) for X-Tanuki-Time; nonces are kept twice as long. */
+#define HUB_TIME_WINDOW 300
+/* Device names: short, printable, safe in logs, URLs and UCI. */
+#define HUB_NAME_MAX 64
+/* Strings in a summary (usernames, commands, URLs) are cut by the decoy;
+ * the hub refuses longer ones instead of storing unbounded text. */
+#define HUB_STR_MAX 4096
+/* Simultaneous connections and the idle timeout (slow clients). */
+#define HUB_CONN_MAX 256
+#define HUB_CONN_TIMEOUT_S 30
+/* API: rows per list answer, and the answer's size. */
+#define HUB_API_LIMIT_DEFAULT 100
+#define HUB_API_LIMIT_MAX 10000
+#define HUB_API_OUT_MAX (8 * 1024 * 1024)
+
+#endif
