@@ -88,7 +88,7 @@ $(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done
 	rm -rf $$($(1)_S)/include/mbedtls && cp -r $$($(1)_D)/src/mbedtls/include/mbedtls $$($(1)_S)/include/
 	@touch $$@
 
-# zlib: static only (the store's sealed segments will use it).
+# zlib: static only (the store's sealed segments use it: src/decoy/store/seal.c).
 $(BUILD)/$(1)/staging/.zlib: $(DL)/zlib.hash.ok $(TC)/$(3)-$(2)/.done
 	@$$(call fw_unpack,zlib_1.2.13.dfsg.orig.tar.bz2,package/zlib/zlib.hash,$$($(1)_D)/src/zlib)
 	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS)" \
@@ -111,7 +111,7 @@ $(BUILD)/$(1)/staging/.cmocka: $(DL)/cmocka.hash.ok $(TC)/$(3)-$(2)/.done
 	@touch $$@
 
 # The decoy.
-$(BUILD)/$(1)/obj/%.o: %.c $(HDRS) $(BUILD)/$(1)/staging/.mbedtls
+$(BUILD)/$(1)/obj/%.o: %.c $(HDRS) $(BUILD)/$(1)/staging/.mbedtls $(BUILD)/$(1)/staging/.zlib
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include -c $$< -o $$@
 
@@ -121,7 +121,7 @@ $(BUILD)/$(1)/libtanuki.a: $$($(1)_OBJ)
 
 # tanuki.elf keeps the symbols (for addr2line); tanuki is what ships.
 $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a
-	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedcrypto
+	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedcrypto -lz
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/obj/src/decoy/main.o
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $$@.elf || [ "$(FP_CHECK)" = warn ]
 	$$($(1)_CROSS)strip -s -R .comment -R .note -o $$@ $$@.elf
@@ -129,7 +129,7 @@ $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki
 
 $(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/staging/.cmocka
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a \
-		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedcrypto
+		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedcrypto -lz
 
 # BusyBox: allnoconfig plus our fragment, static.
 $(BUILD)/$(1)/busybox/.done: $(DL)/busybox.hash.ok $(TC)/$(3)-$(2)/.done package/busybox/busybox.fragment

@@ -91,6 +91,12 @@ static int load_main(struct config *c, struct uci_sec *s, char *err, size_t errl
 	    set_uint(&c->fs_session, s, "fs_kb", 16, 65536, 1024, f, err, errlen) ||
 	    set_uint(&c->fs_total, s, "fs_total_kb", 64, 262144, 1024, f, err, errlen) ||
 	    set_uint(&c->sync_ms, s, "sync_s", 1, 3600, 1000, f, err, errlen) ||
+	    /* store options (docs/store.md); sync_ms is for tests */
+	    set_uint(&c->sync_ms, s, "sync_ms", 10, 3600000, 1, f, err, errlen) ||
+	    set_uint(&c->quota_kb, s, "quota_kb", 64, 4194304, 1, f, err, errlen) ||
+	    set_uint(&c->reserve_kb, s, "reserve_kb", 0, 4194304, 1, f, err, errlen) ||
+	    set_uint(&c->segment_kb, s, "segment_kb", 4, 16384, 1, f, err, errlen) ||
+	    set_uint(&c->seal_age_s, s, "seal_age_s", 1, 30 * 86400, 1, f, err, errlen) ||
 	    set_uint(&mixed, s, "mixed", 0, 1, 1, f, err, errlen))
 		return -1;
 	c->mixed = mixed != 0;
@@ -167,6 +173,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	c->fs_session = CAP_FS_SESSION;
 	c->fs_total = CAP_FS_TOTAL;
 	c->sync_ms = STORE_SYNC_MS;
+	c->quota_kb = STORE_QUOTA / 1024;
+	c->reserve_kb = STORE_RESERVE / 1024;
+	c->segment_kb = STORE_SEGMENT_MAX / 1024;
+	c->seal_age_s = STORE_SEAL_AGE_MS / 1000;
 
 	uf = uci_load(path, err, errlen);
 	if (!uf)

@@ -48,6 +48,8 @@ struct config {
 	unsigned fs_session;
 	unsigned fs_total;
 	unsigned sync_ms; /* group commit interval of the event log */
+	/* the store (docs/store.md) */
+	unsigned quota_kb, reserve_kb, segment_kb, seal_age_s;
 	bool mixed;       /* allow doors the unit's persona does not own, and
 			   * several personas on one unit (a honeypot tell) */
 	struct cfg_listener listeners[CAP_LISTENERS];

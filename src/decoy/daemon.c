@@ -148,12 +148,33 @@ static const struct persona *get_persona(struct daemon *d, const char *name,
 	return d->personas[d->npersonas++];
 }
 
+static unsigned tick_ms(const struct daemon *d)
+{
+	return d->cfg.sync_ms < STORE_FLUSH_MS ? d->cfg.sync_ms : STORE_FLUSH_MS;
+}
+
+/* The store evicted something to stay in its bounds: say so in the log. */
+static void on_store_note(void *arg, const struct store_note *n)
+{
+	struct daemon *d = arg;
+	struct json *j = ev_begin(d, "tanuki.store.evicted", "", "", 0, "", 0, "");
+
+	json_cstr(j, "kind", n->kind);
+	json_cstr(j, "name", n->name);
+	json_int(j, "bytes", (int64_t)n->bytes);
+	json_bool(j, "delivered", n->delivered);
+	json_cstr(j, "reason", n->reason);
+	ev_commit(d);
+}
+
 static void on_tick(struct ev_loop *loop, struct ev_timer *t)
 {
 	struct daemon *d = container_of(t, struct daemon, t_tick);
 
+	d->store.sessions = (unsigned)d->nsessions;
 	store_tick(&d->store, false);
-	ev_timer_in(loop, t, STORE_FLUSH_MS);
+	store_drain_notes(&d->store);
+	ev_timer_in(loop, t, tick_ms(d));
 }
 
 static void on_signal(struct ev_loop *loop, int sig)
@@ -175,10 +196,12 @@ static void raise_fd_limit(void)
 int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 		size_t errlen)
 {
+	struct store_opts so;
 	size_t i;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	memset(&so, 0, sizeof so);
 	d->cfg = *cfg;
 	buf_init(&d->evbuf, CAP_EVENT);
 	raise_fd_limit();
@@ -186,13 +209,20 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 		snprintf(err, errlen, "%s:0: event loop: %s", cfg->path, strerror(-rc));
 		return -1;
 	}
-	if ((rc = store_open(&d->store, d->cfg.store, d->cfg.sync_ms)) ||
+	so.sync_ms = d->cfg.sync_ms;
+	so.quota = (uint64_t)d->cfg.quota_kb * 1024;
+	so.reserve = (uint64_t)d->cfg.reserve_kb * 1024;
+	so.segment_max = (size_t)d->cfg.segment_kb * 1024;
+	so.seal_age_ms = d->cfg.seal_age_s * 1000u;
+	d->store.note = NULL;
+	if ((rc = store_open(&d->store, d->cfg.store, &so)) ||
 	    (rc = store_unit(&d->store, &d->unit))) {
 		snprintf(err, errlen, "%s:0: store %s: %s", cfg->path, d->cfg.store,
 			 strerror(-rc));
 		return -1;
 	}
-	sys_random(d->id_key, sizeof d->id_key);
+	d->store.note = on_store_note;
+	d->store.note_arg = d;
 	fetch_init(&d->fetch, d, &d->cfg.fetch);
 	for (i = 0; i < d->cfg.nlisteners; i++) {
 		struct listener *l = &d->listeners[d->nlisteners];
@@ -213,7 +243,7 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 		return -1;
 	}
 	d->t_tick.cb = on_tick;
-	ev_timer_in(&d->loop, &d->t_tick, STORE_FLUSH_MS);
+	ev_timer_in(&d->loop, &d->t_tick, tick_ms(d));
 	return 0;
 }
 
@@ -240,8 +270,15 @@ int daemon_run(struct daemon *d)
 	j = ev_begin(d, "tanuki.daemon.stop", "", "", 0, "", 0, "");
 	json_int(j, "refused", (int64_t)d->refused);
 	json_int(j, "events_dropped", (int64_t)d->store.st.events_dropped);
+	json_int(j, "files_failed", (int64_t)d->store.st.files_failed);
 	ev_commit(d);
+	store_drain_notes(&d->store);
 	store_tick(&d->store, true);
+	/* evictions of that last write are logged too */
+	if (d->store.nnotes) {
+		store_drain_notes(&d->store);
+		store_tick(&d->store, true);
+	}
 	return rc;
 }
 

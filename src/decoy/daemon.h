@@ -42,8 +42,6 @@ struct daemon {
 	struct ev_timer t_tick;   /* store flush / sync */
 	struct fetcher fetch;     /* payload downloads (fetch/fetch.h) */
 
-	uint64_t session_seq;
-	uint8_t id_key[16];       /* session ids: hash of key and counter */
 	uint64_t refused;         /* connections turned away at a cap */
 	uint64_t refused_logged_sec;
 	unsigned refused_logged;

@@ -1,5 +1,6 @@
-/* main.c — `tanuki run|check|version`. */
+/* main.c — `tanuki run|check|export|verify|status|version`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -11,7 +12,13 @@ static int usage(void)
 {
 	fputs("usage: tanuki run -c FILE      run the decoy in the foreground\n"
 	      "       tanuki check -c FILE    validate a config and its personas\n"
-	      "       tanuki version\n", stderr);
+	      "       tanuki export (-c FILE | --store DIR) [--since TIME] [--until TIME]\n"
+	      "                               every event as JSON lines, in order\n"
+	      "       tanuki verify (-c FILE | --store DIR)   check segments and binaries\n"
+	      "       tanuki status (-c FILE | --store DIR)   sessions, use, syncs, wear\n"
+	      "       tanuki version\n"
+	      "TIME is YYYY-MM-DDTHH:MM:SS[.ffffff]Z, YYYY-MM-DD or seconds since 1970.\n",
+	      stderr);
 	return 2;
 }
 
@@ -56,6 +63,75 @@ static int check_personas(const struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* TIME for --since/--until, in microseconds; -1 if malformed. */
+static int64_t parse_when(const char *s)
+{
+	char full[28];
+	size_t n = strlen(s);
+	int64_t us;
+	char *end;
+	unsigned long long v;
+
+	if (n == 10 && s[4] == '-') {
+		memcpy(full, s, 10);
+		memcpy(full + 10, "T00:00:00.000000Z", 18);
+	} else if (n == 20 && s[19] == 'Z') {
+		memcpy(full, s, 19);
+		memcpy(full + 19, ".000000Z", 9);
+	} else if (n == 27) {
+		memcpy(full, s, 28);
+	} else {
+		v = strtoull(s, &end, 10);
+		if (!n || *end || s[0] == '-' || v > 253402300799ull)
+			return -1;
+		return (int64_t)v * 1000000;
+	}
+	return seal_parse_time(full, 27, &us) ? us : -1;
+}
+
+/* export / verify / status: the store of a config, or a folder. */
+static int tool(const char *cmd, int argc, char **argv)
+{
+	static struct config cfg;
+	const char *file = NULL, *dir = NULL;
+	int64_t since = 0, until = 0;
+	uint64_t quota = STORE_QUOTA;
+	char err[512];
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc)
+			file = argv[++i];
+		else if (!strcmp(argv[i], "--store") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--since") && i + 1 < argc && !strcmp(cmd, "export"))
+			since = parse_when(argv[++i]);
+		else if (!strcmp(argv[i], "--until") && i + 1 < argc && !strcmp(cmd, "export"))
+			until = parse_when(argv[++i]);
+		else
+			return usage();
+		if (since < 0 || until < 0) {
+			fprintf(stderr, "tanuki: bad TIME %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!!file == !!dir)
+		return usage();
+	if (file) {
+		if (config_load(&cfg, file, err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+		dir = cfg.store;
+		quota = (uint64_t)cfg.quota_kb * 1024;
+	}
+	if (!strcmp(cmd, "export"))
+		return store_export(dir, since, until, stdout);
+	if (!strcmp(cmd, "verify"))
+		return store_verify(dir, stdout);
+	return store_status(dir, quota, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	static struct daemon d; /* large: keep it off the stack */
@@ -71,6 +147,8 @@ int main(int argc, char **argv)
 		printf("tanuki %s\n", TANUKI_VERSION);
 		return 0;
 	}
+	if (!strcmp(cmd, "export") || !strcmp(cmd, "verify") || !strcmp(cmd, "status"))
+		return tool(cmd, argc, argv);
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			file = argv[++i];

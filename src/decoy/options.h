@@ -27,9 +27,26 @@
 #ifndef STORE_SYNC_MS
 #define STORE_SYNC_MS 5000
 #endif
-/* An open event segment is closed and a new one begun at this size. */
+/* An open event segment is sealed (compressed, docs/store.md) and a new one
+ * begun at this size (config segment_kb) … A bigger segment seals to fewer
+ * bytes per event, but it is kept uncompressed until then and counts
+ * against the quota as it is: 512 KB is ~600 failed logins. */
 #ifndef STORE_SEGMENT_MAX
-#define STORE_SEGMENT_MAX (1024u * 1024u)
+#define STORE_SEGMENT_MAX (512u * 1024u)
+#endif
+/* … or at this age (config seal_age_s), so a quiet unit's log is compact
+ * and delivered whole before long. */
+#ifndef STORE_SEAL_AGE_MS
+#define STORE_SEAL_AGE_MS (3600u * 1000u)
+#endif
+/* The whole store's size (config quota_kb): a quarter of a 4 MB overlay,
+ * half of a small one; the reserve (config reserve_kb) keeps free space
+ * for the system's own writes (opkg, config saves). */
+#ifndef STORE_QUOTA
+#define STORE_QUOTA (1024u * 1024u)
+#endif
+#ifndef STORE_RESERVE
+#define STORE_RESERVE (256u * 1024u)
 #endif
 
 #ifndef TANUKI_VERSION

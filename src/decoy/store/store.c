@@ -1,67 +1,676 @@
-/* store.c — event segments and captured binaries on flash (see store.h). */
+/* store.c — event segments, sealing, quota and captured binaries on flash
+ * (see store.h and docs/store.md). */
 #include "store/store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
+#include "json.h"
 #include "options.h"
 #include "persona/persona.h"
 #include "sys/sys.h"
+
+#define SEG_NAME_MAX 48
+
+/* ------------------------------------------------------------- helpers */
+
+static int path_of(char *out, size_t cap, const char *dir, const char *sub,
+		   const char *name, const char *ext)
+{
+	int n = snprintf(out, cap, "%s/%s%s%s%s", dir, sub, *sub ? "/" : "", name, ext);
+
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+static int read_all(const char *path, size_t max, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char tmp[8192];
+	int rc = 0;
+
+	buf_reset(b);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof tmp);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (!r)
+			break;
+		if (b->len + (size_t)r > max || buf_add(b, tmp, (size_t)r)) {
+			rc = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+static void fsync_dir(struct store *s, const char *sub)
+{
+	char p[384];
+	int fd;
+
+	if (path_of(p, sizeof p, s->dir, sub, "", ""))
+		return;
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!fsync(fd))
+		s->st.syncs++;
+	close(fd);
+}
+
+static void seg_key(const struct store *s, const char *base, uint8_t key[SEAL_KEY_LEN])
+{
+	uint8_t in[14 + 32 + SEG_NAME_MAX], h[SHA256_LEN];
+	size_t n = strnlen(base, SEG_NAME_MAX);
+
+	memcpy(in, "tanuki-segment", 14);
+	memcpy(in + 14, s->seed, 32);
+	memcpy(in + 46, base, n);
+	hash_sha256(in, 46 + n, h);
+	memcpy(key, h, SEAL_KEY_LEN);
+}
+
+/* Segment names in events/, sorted: base names with their kind. */
+struct seg_ent {
+	char base[SEG_NAME_MAX];
+	bool sealed, open;
+};
+
+static int cmp_seg(const void *a, const void *b)
+{
+	const struct seg_ent *x = a, *y = b;
+	int c = strcmp(x->base, y->base);
+
+	return c ? c : (int)y->sealed - (int)x->sealed; /* sealed first */
+}
+
+/* Lists events/; caller frees *out. Leftover .tmp files are removed. */
+static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
+{
+	char p[384];
+	DIR *d;
+	struct dirent *e;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (path_of(p, sizeof p, dir, "events", "", ""))
+		return -ENAMETOOLONG;
+	d = opendir(p);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		bool sealed;
+
+		if (l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
+			char t[640];
+
+			if ((size_t)snprintf(t, sizeof t, "%s/%s", p, e->d_name) < sizeof t)
+				unlink(t);
+			continue;
+		}
+		if (l > 6 && !strcmp(e->d_name + l - 6, ".jsonl"))
+			sealed = false, l -= 6;
+		else if (l > 4 && !strcmp(e->d_name + l - 4, ".tzs"))
+			sealed = true, l -= 4;
+		else
+			continue;
+		if (l >= SEG_NAME_MAX)
+			continue;
+		if (*n == cap) {
+			struct seg_ent *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
+
+			if (!q) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			*out = q;
+			cap = cap ? cap * 2 : 32;
+		}
+		memcpy((*out)[*n].base, e->d_name, l);
+		(*out)[*n].base[l] = '\0';
+		(*out)[*n].sealed = sealed;
+		(*out)[*n].open = false;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_seg);
+	return 0;
+}
+
+static bool sealed_ok(const char *path)
+{
+	struct buf b;
+	struct seal_info in;
+	bool ok;
+
+	buf_init(&b, 64u << 20);
+	ok = !read_all(path, b.max, &b) && !seal_check((const uint8_t *)b.p, b.len, &in);
+	buf_free(&b);
+	return ok;
+}
+
+/* ------------------------------------------------------------- sealing */
+
+/* Seals events/<base>.jsonl into <base>.tzs and removes the plain file.
+ * A torn last line (power cut) is cut here. */
+static int seal_segment(struct store *s, const char *base)
+{
+	char src[384], dst[384];
+	struct buf in, out;
+	uint8_t key[SEAL_KEY_LEN];
+	int rc;
+
+	if ((rc = path_of(src, sizeof src, s->dir, "events", base, ".jsonl")) ||
+	    (rc = path_of(dst, sizeof dst, s->dir, "events", base, ".tzs")))
+		return rc;
+	if (sealed_ok(dst)) { /* sealed before a crash took the unlink */
+		unlink(src);
+		fsync_dir(s, "events");
+		return 0;
+	}
+	buf_init(&in, 64u << 20);
+	buf_init(&out, 96u << 20);
+	rc = read_all(src, in.max, &in);
+	if (!rc && !memchr(in.p ? in.p : "", '\n', in.len)) {
+		/* nothing complete in it */
+		unlink(src);
+		fsync_dir(s, "events");
+		goto out;
+	}
+	seg_key(s, base, key);
+	if (!rc)
+		rc = seal_encode(in.p, in.len, key, &out);
+	if (!rc)
+		rc = sys_write_atomic(dst, out.p, out.len);
+	if (!rc) {
+		s->st.bytes_written += out.len;
+		s->st.syncs += 2;
+		s->st.sealed++;
+		unlink(src);
+		fsync_dir(s, "events");
+	} else {
+		s->st.seal_failed++;
+	}
+out:
+	buf_free(&in);
+	buf_free(&out);
+	return rc;
+}
+
+/* Seals every plain segment but the open one. */
+static void seal_waiting(struct store *s)
+{
+	struct seg_ent *v;
+	size_t n, i;
+
+	s->unsealed = false;
+	if (list_segments(s->dir, &v, &n))
+		return;
+	for (i = 0; i < n; i++)
+		if (!v[i].sealed && (s->fd < 0 || strcmp(v[i].base, s->seg)) &&
+		    seal_segment(s, v[i].base))
+			s->unsealed = true;
+	free(v);
+}
+
+/* ------------------------------------------------------------ space use */
+
+static uint64_t dir_bytes(const char *dir, const char *sub, const char *skip)
+{
+	char p[384];
+	DIR *d;
+	struct dirent *e;
+	uint64_t sum = 0;
+	int dfd;
+
+	if (path_of(p, sizeof p, dir, sub, "", ""))
+		return 0;
+	d = opendir(p);
+	if (!d)
+		return 0;
+	dfd = dirfd(d);
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' || (skip && !strcmp(e->d_name, skip)))
+			continue;
+		if (!fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode))
+			sum += (uint64_t)st.st_blocks * 512 > (uint64_t)st.st_size
+				       ? (uint64_t)st.st_size : (uint64_t)st.st_blocks * 512;
+	}
+	closedir(d);
+	return sum;
+}
+
+static void rescan(struct store *s)
+{
+	char open_name[SEG_NAME_MAX + 8];
+
+	snprintf(open_name, sizeof open_name, "%s.jsonl", s->seg);
+	s->used_base = dir_bytes(s->dir, "events", s->fd >= 0 ? open_name : NULL) +
+		       dir_bytes(s->dir, "files", NULL) + dir_bytes(s->dir, "", NULL);
+}
+
+static uint64_t used(const struct store *s)
+{
+	return s->used_base + s->seg_bytes + s->pending.len;
+}
+
+static bool read_cursor(const char *dir, char cur[SEG_NAME_MAX])
+{
+	char p[384];
+	struct buf b;
+	bool ok = false;
+
+	cur[0] = '\0';
+	if (path_of(p, sizeof p, dir, "", "cursor", ""))
+		return false;
+	buf_init(&b, 256);
+	if (!read_all(p, 256, &b) && b.len) {
+		size_t n = strcspn(b.p, "\r\n");
+
+		if (n && n < SEG_NAME_MAX) {
+			memcpy(cur, b.p, n);
+			cur[n] = '\0';
+			ok = true;
+		}
+	}
+	buf_free(&b);
+	return ok;
+}
+
+/* The binaries named by undelivered sealed segments (from their headers). */
+static void add_seg_refs(const struct store *s, const char *base, struct buf *refs)
+{
+	char p[384];
+	uint8_t h[SEAL_HDR_LEN];
+	int fd;
+	uint32_t n;
+
+	if (path_of(p, sizeof p, s->dir, "events", base, ".tzs"))
+		return;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (read(fd, h, sizeof h) == (ssize_t)sizeof h && !memcmp(h, "TNKS", 4)) {
+		n = (uint32_t)h[60] | (uint32_t)h[61] << 8 | (uint32_t)h[62] << 16 |
+		    (uint32_t)h[63] << 24;
+		if (n <= 4096) {
+			uint8_t *r = malloc((size_t)n * 32 + 1);
+
+			if (r && read(fd, r, (size_t)n * 32) == (ssize_t)n * 32) {
+				uint32_t i;
+
+				for (i = 0; i < n; i++) {
+					char hex[SHA256_HEX];
+
+					hash_hex(r + 32 * i, 32, hex);
+					buf_add(refs, hex, SHA256_HEX - 1);
+				}
+			}
+			free(r);
+		}
+	}
+	close(fd);
+}
+
+static bool referenced(const struct store *s, const struct buf *refs, const char *name)
+{
+	size_t i;
+
+	if (s->refs_full)
+		return true;
+	for (i = 0; i < s->nrefs; i++)
+		if (!strcmp(s->refs[i], name))
+			return true;
+	for (i = 0; i + SHA256_HEX - 1 <= refs->len; i += SHA256_HEX - 1)
+		if (!memcmp(refs->p + i, name, SHA256_HEX - 1))
+			return true;
+	return false;
+}
+
+/* The oldest binary no undelivered segment names (captured before the open
+ * segment began). name receives it; false if there is none. */
+static bool victim_file(struct store *s, const struct buf *refs, char name[SHA256_HEX],
+			uint64_t *bytes)
+{
+	char p[384];
+	DIR *d;
+	struct dirent *e;
+	time_t best = 0;
+	bool found = false;
+	int dfd;
+
+	if (path_of(p, sizeof p, s->dir, "files", "", ""))
+		return false;
+	d = opendir(p);
+	if (!d)
+		return false;
+	dfd = dirfd(d);
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		if (strlen(e->d_name) != SHA256_HEX - 1 || referenced(s, refs, e->d_name) ||
+		    fstatat(dfd, e->d_name, &st, 0) || !S_ISREG(st.st_mode))
+			continue;
+		if (!found || st.st_mtime < best) {
+			best = st.st_mtime;
+			memcpy(name, e->d_name, SHA256_HEX);
+			*bytes = (uint64_t)st.st_size;
+			found = true;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static void note(struct store *s, const char *kind, const char *name, uint64_t bytes,
+		 bool delivered, const char *reason)
+{
+	struct store_note *q;
+
+	if (s->nnotes >= STORE_NOTES) {
+		s->notes_lost++;
+		return;
+	}
+	q = &s->notes[s->nnotes++];
+	q->kind = kind;
+	snprintf(q->name_buf, sizeof q->name_buf, "%s", name);
+	q->name = q->name_buf;
+	q->bytes = bytes;
+	q->delivered = delivered;
+	q->reason = reason;
+}
+
+/* Gets the store under its limit: delivered segments oldest first, then
+ * binaries no undelivered segment names, then the oldest segments. */
+static void enforce(struct store *s)
+{
+	struct statvfs fs;
+	uint64_t limit = s->o.quota, u;
+	const char *reason = "quota";
+	struct seg_ent *v = NULL;
+	size_t n = 0, i;
+	char cur[SEG_NAME_MAX];
+	bool have_cur, evicted = false;
+	struct buf refs;
+
+	if (!statvfs(s->dir, &fs)) {
+		uint64_t avail = (uint64_t)fs.f_bavail * fs.f_frsize, room;
+
+		u = used(s);
+		room = avail > s->o.reserve ? u + avail - s->o.reserve
+					    : (u > s->o.reserve - avail ? u - (s->o.reserve - avail) : 0);
+		if (room < limit) {
+			limit = room;
+			reason = "reserve";
+		}
+	}
+	s->limit = limit;
+	s->over = false;
+	if (used(s) <= limit)
+		return;
+	if (list_segments(s->dir, &v, &n))
+		return;
+	have_cur = read_cursor(s->dir, cur);
+	buf_init(&refs, 1u << 20);
+	for (i = 0; i < n; i++)
+		if (v[i].sealed && !(have_cur && strcmp(v[i].base, cur) <= 0))
+			add_seg_refs(s, v[i].base, &refs);
+	for (;;) {
+		char name[SHA256_HEX], p[384];
+		const char *kind = NULL;
+		uint64_t bytes = 0;
+		bool delivered = false;
+		struct stat st;
+		size_t k;
+
+		if (used(s) <= limit)
+			break;
+		/* 1. delivered segments, 3. the oldest undelivered (after 2.) */
+		for (k = 0; k < n; k++)
+			if (v[k].base[0] && !(s->fd >= 0 && !strcmp(v[k].base, s->seg)) &&
+			    have_cur && strcmp(v[k].base, cur) <= 0)
+				break;
+		if (k < n) {
+			delivered = true;
+		} else if (victim_file(s, &refs, name, &bytes)) {
+			kind = "file";
+		} else {
+			for (k = 0; k < n; k++)
+				if (v[k].base[0] && !(s->fd >= 0 && !strcmp(v[k].base, s->seg)))
+					break;
+			if (k == n) {
+				s->over = true;
+				break;
+			}
+		}
+		if (!kind) {
+			kind = "segment";
+			snprintf(name, sizeof name, "%s", v[k].base);
+			if (path_of(p, sizeof p, s->dir, "events", v[k].base,
+				    v[k].sealed ? ".tzs" : ".jsonl"))
+				break;
+			v[k].base[0] = '\0';
+			if (!stat(p, &st))
+				bytes = (uint64_t)st.st_size;
+			if (!delivered) {
+				/* its binaries are no longer protected by it */
+				buf_reset(&refs);
+				for (i = k + 1; i < n; i++)
+					if (v[i].sealed && v[i].base[0] &&
+					    !(have_cur && strcmp(v[i].base, cur) <= 0))
+						add_seg_refs(s, v[i].base, &refs);
+			}
+		} else if (path_of(p, sizeof p, s->dir, "files", name, "")) {
+			break;
+		}
+		if (unlink(p))
+			break;
+		evicted = true;
+		s->used_base = s->used_base > bytes ? s->used_base - bytes : 0;
+		s->st.evicted_bytes += bytes;
+		if (!strcmp(kind, "file"))
+			s->st.evicted_files++;
+		else
+			s->st.evicted_segments++;
+		note(s, kind, name, bytes, delivered, reason);
+	}
+	if (evicted) {
+		fsync_dir(s, "events");
+		fsync_dir(s, "files");
+	}
+	buf_free(&refs);
+	free(v);
+}
+
+/* ------------------------------------------------------------ segments */
+
+static void write_status(struct store *s);
+static void roll(struct store *s);
 
 static int open_segment(struct store *s)
 {
 	char path[384];
 	time_t t = (time_t)(sys_wall_us() / 1000000);
 	struct tm tm;
-	int fd;
+	int fd, rc;
 
 	gmtime_r(&t, &tm);
-	if (sys_mkdirs(s->dir) || (snprintf(path, sizeof path, "%s/events", s->dir), sys_mkdirs(path)))
-		return -errno;
+	s->broken = false;
+	/* names sort by time: the number restarts each second at the first
+	 * free one (a restart within the same second continues after) */
+	if ((int64_t)t != s->seg_sec) {
+		s->seg_sec = (int64_t)t;
+		s->seg_seq = 0;
+	}
+	if ((rc = sys_mkdirs(s->dir)) || (rc = path_of(path, sizeof path, s->dir, "events", "", "")) ||
+	    (rc = sys_mkdirs(path)))
+		return rc;
 	for (;;) {
-		int n = snprintf(path, sizeof path, "%s/events/%04d%02d%02dT%02d%02d%02d-%u.jsonl",
-				 s->dir, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-				 tm.tm_hour, tm.tm_min, tm.tm_sec, s->seg_seq++);
+		struct stat st;
 
-		if (n < 0 || (size_t)n >= sizeof path)
-			return -ENAMETOOLONG;
+		snprintf(s->seg, sizeof s->seg, "%04d%02d%02dT%02d%02d%02d-%03u",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			 tm.tm_min, tm.tm_sec, s->seg_seq++ % 1000);
+		seg_key(s, s->seg, s->seg_key);
+		s->sid_seq = 0;
+		if ((rc = path_of(path, sizeof path, s->dir, "events", s->seg, ".tzs")))
+			return rc;
+		if (!stat(path, &st))
+			continue;
+		path_of(path, sizeof path, s->dir, "events", s->seg, ".jsonl");
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
+		if (fd >= 0 || errno != EEXIST || s->seg_seq > 100000)
 			break;
 	}
 	if (fd < 0)
 		return -errno;
+	fsync_dir(s, "events");
 	s->fd = fd;
-	s->seg_bytes = 0;
+	s->seg_bytes = s->seg_synced = 0;
+	s->seg_open_ms = sys_mono_ms();
+	s->nrefs = 0;
+	s->refs_full = false;
 	return 0;
 }
 
-int store_open(struct store *s, const char *dir, unsigned sync_ms)
+/* Cuts a plain segment at its last complete line (a power cut's torn
+ * tail). */
+static void cut_torn(struct store *s, const char *base)
+{
+	char p[384], tmp[4096];
+	struct stat st;
+	off_t end, pos;
+	int fd;
+
+	if (path_of(p, sizeof p, s->dir, "events", base, ".jsonl"))
+		return;
+	fd = open(p, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) || !st.st_size) {
+		close(fd);
+		return;
+	}
+	end = st.st_size;
+	pos = end;
+	while (pos > 0) {
+		size_t chunk = pos > (off_t)sizeof tmp ? sizeof tmp : (size_t)pos;
+		ssize_t r = pread(fd, tmp, chunk, pos - (off_t)chunk), i;
+
+		if (r != (ssize_t)chunk)
+			break;
+		for (i = r - 1; i >= 0 && tmp[i] != '\n'; i--)
+			;
+		if (i >= 0) {
+			pos = pos - (off_t)chunk + i + 1;
+			break;
+		}
+		pos -= (off_t)chunk;
+	}
+	if (pos != end && !ftruncate(fd, pos) && !fdatasync(fd))
+		s->st.syncs++;
+	close(fd);
+}
+
+static int load_unit(struct store *s)
 {
 	char path[384];
+	uint8_t b[40];
+	int fd, rc, i;
+	ssize_t r;
+	int64_t t;
+
+	if ((rc = path_of(path, sizeof path, s->dir, "", "unit", "")))
+		return rc;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		r = read(fd, b, sizeof b);
+		close(fd);
+		if (r == (ssize_t)sizeof b) {
+			memcpy(s->seed, b, 32);
+			for (t = 0, i = 0; i < 8; i++)
+				t = (int64_t)((uint64_t)t << 8 | b[32 + i]);
+			s->first_start = t;
+			return 0;
+		}
+	}
+	if ((rc = sys_random(b, 32)))
+		return rc;
+	t = sys_wall_us() / 1000000;
+	s->first_start = t;
+	for (i = 7; i >= 0; i--, t >>= 8)
+		b[32 + i] = (uint8_t)t;
+	memcpy(s->seed, b, 32);
+	return sys_write_atomic(path, b, sizeof b);
+}
+
+int store_open(struct store *s, const char *dir, const struct store_opts *o)
+{
+	char path[384];
+	struct seg_ent *v;
+	size_t n, i;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
-	s->sync_ms = sync_ms ? sync_ms : STORE_SYNC_MS;
+	s->o = *o;
+	if (!s->o.sync_ms)
+		s->o.sync_ms = STORE_SYNC_MS;
+	if (!s->o.segment_max)
+		s->o.segment_max = STORE_SEGMENT_MAX;
+	if (!s->o.seal_age_ms)
+		s->o.seal_age_ms = STORE_SEAL_AGE_MS;
+	if (!s->o.quota)
+		s->o.quota = STORE_QUOTA;
 	if (strlen(dir) >= sizeof s->dir)
 		return -ENAMETOOLONG;
 	memcpy(s->dir, dir, strlen(dir) + 1);
 	buf_init(&s->pending, CAP_EVBUF);
-	if ((rc = sys_mkdirs(dir)))
+	if ((rc = sys_mkdirs(dir)) || (rc = path_of(path, sizeof path, dir, "files", "", "")) ||
+	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "events", "", "")) ||
+	    (rc = sys_mkdirs(path)) || (rc = load_unit(s)))
 		return rc;
-	snprintf(path, sizeof path, "%s/files", dir);
-	if ((rc = sys_mkdirs(path)))
-		return rc;
-	s->last_write_ms = s->last_sync_ms = sys_mono_ms();
-	return open_segment(s);
+	s->start_ms = s->last_write_ms = s->last_sync_ms = sys_mono_ms();
+	/* recovery: cut torn tails, seal what the last run left open */
+	if (!list_segments(dir, &v, &n)) {
+		for (i = 0; i < n; i++)
+			if (!v[i].sealed)
+				cut_torn(s, v[i].base);
+		free(v);
+	}
+	seal_waiting(s);
+	rescan(s);
+	rc = open_segment(s); /* the first tick enforces the bounds */
+	if (!rc)
+		rescan(s);
+	/* everything before now is on flash (recovery synced it) */
+	s->synced_through_us = sys_wall_us();
+	write_status(s);
+	return rc;
 }
+
 
 static void write_pending(struct store *s)
 {
@@ -69,17 +678,37 @@ static void write_pending(struct store *s)
 
 	if (!s->pending.len)
 		return;
+	if (s->fd >= 0 && !s->broken) {
+		struct stat st;
+
+		/* the folder was removed under us: writes to the unlinked file
+		 * would succeed and vanish with it; begin a new segment */
+		if (!fstat(s->fd, &st) && !st.st_nlink)
+			s->broken = true;
+	}
+	if (s->broken && s->fd >= 0) {
+		close(s->fd);
+		s->fd = -1;
+		s->unsealed = true;
+	}
 	if (s->fd < 0 && open_segment(s))
 		goto drop;
+	if (used(s) > s->limit && s->limit) {
+		enforce(s);
+		if (s->over)
+			goto drop;
+	}
+	s->write_start_us = sys_wall_us();
 	while (off < s->pending.len) {
 		ssize_t w = write(s->fd, s->pending.p + off, s->pending.len - off);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			/* ENOSPC, EROFS, EIO: keep serving; these events are lost. */
-			close(s->fd);
-			s->fd = -1;
+			/* ENOSPC, EROFS, EIO: keep serving; these events are
+			 * lost, and the torn segment gets no more lines */
+			s->broken = true;
+			s->seg_bytes += off;
 			goto drop;
 		}
 		off += (size_t)w;
@@ -89,6 +718,8 @@ static void write_pending(struct store *s)
 	s->dirty = true;
 	buf_reset(&s->pending);
 	s->pending_lines = 0;
+	if (s->seg_bytes >= s->o.segment_max)
+		roll(s);
 	return;
 drop:
 	s->st.events_dropped += s->pending_lines;
@@ -98,11 +729,31 @@ drop:
 
 static void sync_segment(struct store *s)
 {
-	if (s->fd >= 0 && s->dirty) {
-		fdatasync(s->fd);
+	if (s->fd >= 0 && s->dirty && !s->broken && !fdatasync(s->fd)) {
 		s->st.syncs++;
+		s->seg_synced = s->seg_bytes;
+		s->synced_through_us = s->write_start_us;
+		s->last_sync_us = sys_wall_us();
+		s->dirty = false;
+		write_status(s);
 	}
-	s->dirty = false;
+}
+
+/* Seals the open segment and begins a new one. */
+static void roll(struct store *s)
+{
+	char base[SEG_NAME_MAX];
+
+	sync_segment(s);
+	close(s->fd);
+	s->fd = -1;
+	memcpy(base, s->seg, sizeof base);
+	if (seal_segment(s, base))
+		s->unsealed = true;
+	rescan(s);
+	enforce(s);
+	if (!open_segment(s))
+		rescan(s);
 }
 
 void store_tick(struct store *s, bool force)
@@ -110,27 +761,40 @@ void store_tick(struct store *s, bool force)
 	uint64_t now = sys_mono_ms();
 
 	if (force || now - s->last_write_ms >= STORE_FLUSH_MS) {
+		enforce(s);
 		write_pending(s);
 		s->last_write_ms = now;
 	}
-	if (force || now - s->last_sync_ms >= s->sync_ms) {
+	if (force || now - s->last_sync_ms >= s->o.sync_ms) {
+		write_pending(s); /* the sync covers everything committed so far */
 		sync_segment(s);
 		s->last_sync_ms = now;
 	}
-	if (s->fd >= 0 && s->seg_bytes >= STORE_SEGMENT_MAX) {
-		sync_segment(s);
-		close(s->fd);
-		s->fd = -1;
+	/* a segment opened during this tick is younger than `now` (unsigned:
+	 * no wrap to "ancient", which sealed it at once) */
+	if (s->fd >= 0 && !s->broken &&
+	    (s->seg_bytes >= s->o.segment_max ||
+	     (s->seg_bytes && now > s->seg_open_ms &&
+	      now - s->seg_open_ms >= s->o.seal_age_ms)))
+		roll(s);
+	if (s->unsealed && now - s->last_write_ms < STORE_FLUSH_MS) {
+		seal_waiting(s);
+		rescan(s);
 	}
 }
 
 void store_event(struct store *s, const char *line, size_t n)
 {
+	int64_t day = sys_wall_us() / INT64_C(86400000000);
+	const char *k;
+
 	if (n + 1 > CAP_EVENT) {
 		s->st.events_dropped++;
 		return;
 	}
-	if (s->pending.len + n + 1 > s->pending.max)
+	/* a burst is written at once, so the open segment stays near its size */
+	if (s->pending.len + n + 1 > s->pending.max ||
+	    s->seg_bytes + s->pending.len + n + 1 > s->o.segment_max)
 		write_pending(s);
 	if (buf_add(&s->pending, line, n) || buf_addc(&s->pending, '\n')) {
 		s->st.events_dropped++;
@@ -138,6 +802,46 @@ void store_event(struct store *s, const char *line, size_t n)
 	}
 	s->pending_lines++;
 	s->st.events++;
+	if (day != s->today) {
+		s->today = day;
+		s->events_today = 0;
+	}
+	s->events_today++;
+	/* binaries the open segment names are not evicted */
+	k = memmem(line, n, "\"shasum\":\"", 10);
+	if (k && (size_t)(k - line) + 10 + 64 < n && !s->refs_full) {
+		size_t i;
+
+		for (i = 0; i < s->nrefs; i++)
+			if (!memcmp(s->refs[i], k + 10, 64))
+				break;
+		if (i == s->nrefs) {
+			if (s->nrefs == STORE_REFS) {
+				s->refs_full = true;
+			} else {
+				memcpy(s->refs[s->nrefs], k + 10, 64);
+				s->refs[s->nrefs++][64] = '\0';
+			}
+		}
+	}
+}
+
+void store_drain_notes(struct store *s)
+{
+	size_t i, n = s->nnotes;
+
+	s->nnotes = 0; /* the callback may log events, which may evict again */
+	for (i = 0; i < n && s->note; i++) {
+		struct store_note copy = s->notes[i];
+
+		copy.name = copy.name_buf;
+		s->note(s->note_arg, &copy);
+	}
+}
+
+void store_session_id(struct store *s, char id[SEAL_SID_LEN + 1])
+{
+	seal_sid(s->seg_key, s->sid_seq++, id);
 }
 
 int store_put_file(struct store *s, const void *data, size_t n,
@@ -151,55 +855,105 @@ int store_put_file(struct store *s, const void *data, size_t n,
 	hash_sha256(data, n, h);
 	hash_hex(h, SHA256_LEN, hex);
 	*dup = false;
-	snprintf(path, sizeof path, "%s/files/%s", s->dir, hex);
+	if (path_of(path, sizeof path, s->dir, "files", hex, ""))
+		return -ENAMETOOLONG;
 	if (!stat(path, &st) && (size_t)st.st_size == n) {
 		*dup = true;
 		s->st.files_dup++;
 		return 0;
 	}
+	if (s->limit && used(s) + n > s->limit) {
+		s->used_base += n; /* as if stored: evict room for it first */
+		enforce(s);
+		s->used_base -= n;
+		if (s->over) {
+			s->st.files_failed++;
+			return -ENOSPC;
+		}
+	}
+	if (!path_of(path, sizeof path, s->dir, "files", "", ""))
+		sys_mkdirs(path); /* the folder may have vanished */
+	path_of(path, sizeof path, s->dir, "files", hex, "");
 	rc = sys_write_atomic(path, data, n);
-	if (rc)
+	if (rc) {
 		s->st.files_failed++;
-	else
+	} else {
 		s->st.files_new++;
+		s->st.bytes_written += n;
+		s->st.syncs += 2;
+		s->used_base += n;
+	}
 	return rc;
 }
 
 int store_unit(struct store *s, struct persona_unit *u)
 {
-	char path[384];
-	uint8_t b[40];
-	int fd, rc;
-	ssize_t r;
-	int64_t t;
-	int i;
+	memcpy(u->seed, s->seed, 32);
+	u->first_start = (time_t)s->first_start;
+	return 0;
+}
 
-	snprintf(path, sizeof path, "%s/unit", s->dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		r = read(fd, b, sizeof b);
-		close(fd);
-		if (r == (ssize_t)sizeof b) {
-			memcpy(u->seed, b, 32);
-			for (t = 0, i = 0; i < 8; i++)
-				t = t << 8 | b[32 + i];
-			u->first_start = (time_t)t;
-			return 0;
+/* One JSON line; written with a rename but no sync: it is for people, and
+ * a sync per status would double the flash wear of the log. */
+static void write_status(struct store *s)
+{
+	char path[384], tmp[400], ts[28];
+	struct buf b;
+	struct json j;
+	uint64_t up_ms = sys_mono_ms() - s->start_ms + 1;
+	int fd;
+
+	if (path_of(path, sizeof path, s->dir, "", "status", "") ||
+	    (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return;
+	buf_init(&b, 4096);
+	json_open(&j, &b);
+	seal_format_time(sys_wall_us(), ts);
+	json_cstr(&j, "time", ts);
+	json_int(&j, "pid", (int64_t)getpid());
+	json_int(&j, "uptime_s", (int64_t)(up_ms / 1000));
+	json_int(&j, "sessions", s->sessions);
+	json_int(&j, "events", (int64_t)s->st.events);
+	json_int(&j, "events_today", (int64_t)s->events_today);
+	json_int(&j, "events_dropped", (int64_t)s->st.events_dropped);
+	seal_format_time(s->last_sync_us, ts);
+	json_cstr(&j, "last_sync", s->last_sync_us ? ts : "");
+	json_int(&j, "synced_through_us", s->synced_through_us);
+	json_cstr(&j, "open_segment", s->fd >= 0 ? s->seg : "");
+	json_int(&j, "open_synced", (int64_t)s->seg_synced);
+	json_int(&j, "store_bytes", (int64_t)used(s));
+	json_int(&j, "quota_bytes", (int64_t)s->o.quota);
+	json_int(&j, "limit_bytes", (int64_t)s->limit);
+	json_int(&j, "sealed", (int64_t)s->st.sealed);
+	json_int(&j, "evicted_segments", (int64_t)s->st.evicted_segments);
+	json_int(&j, "evicted_files", (int64_t)s->st.evicted_files);
+	json_int(&j, "evicted_bytes", (int64_t)s->st.evicted_bytes);
+	json_int(&j, "files_new", (int64_t)s->st.files_new);
+	json_int(&j, "files_failed", (int64_t)s->st.files_failed);
+	json_int(&j, "bytes_written", (int64_t)s->st.bytes_written);
+	json_int(&j, "syncs", (int64_t)s->st.syncs);
+	json_int(&j, "bytes_written_per_hour",
+		 (int64_t)(s->st.bytes_written * 3600000u / up_ms));
+	json_int(&j, "syncs_per_hour", (int64_t)(s->st.syncs * 3600000u / up_ms));
+	if (!json_close(&j) && !buf_addc(&b, '\n')) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			bool ok = write(fd, b.p, b.len) == (ssize_t)b.len;
+
+			close(fd);
+			if (ok && !rename(tmp, path))
+				s->st.bytes_written += b.len;
+			else
+				unlink(tmp);
 		}
 	}
-	if ((rc = sys_random(b, 32)))
-		return rc;
-	t = sys_wall_us() / 1000000;
-	for (i = 7; i >= 0; i--, t >>= 8)
-		b[32 + i] = (uint8_t)t;
-	memcpy(u->seed, b, 32);
-	u->first_start = (time_t)(sys_wall_us() / 1000000);
-	return sys_write_atomic(path, b, sizeof b);
+	buf_free(&b);
 }
 
 void store_close(struct store *s)
 {
 	store_tick(s, true);
+	write_status(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;

@@ -1,0 +1,351 @@
+/* tool.c — `tanuki export`, `verify`, `status`: read a store, the one on
+ * the router or a copy pulled with scp (see store.h). */
+#include "store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/seal.h"
+
+#define NAME_MAX_SEG 48
+
+struct ent {
+	char base[NAME_MAX_SEG];
+	bool sealed;
+};
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	int c = strcmp(x->base, y->base);
+
+	return c ? c : (int)y->sealed - (int)x->sealed;
+}
+
+static int list(const char *dir, struct ent **out, size_t *n)
+{
+	char p[512];
+	DIR *d;
+	struct dirent *e;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((size_t)snprintf(p, sizeof p, "%s/events", dir) >= sizeof p)
+		return -ENAMETOOLONG;
+	d = opendir(p);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		bool sealed;
+
+		if (l > 6 && !strcmp(e->d_name + l - 6, ".jsonl"))
+			sealed = false, l -= 6;
+		else if (l > 4 && !strcmp(e->d_name + l - 4, ".tzs"))
+			sealed = true, l -= 4;
+		else
+			continue;
+		if (l >= NAME_MAX_SEG)
+			continue;
+		if (*n == cap) {
+			struct ent *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
+
+			if (!q) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			*out = q;
+			cap = cap ? cap * 2 : 32;
+		}
+		memcpy((*out)[*n].base, e->d_name, l);
+		(*out)[*n].base[l] = '\0';
+		(*out)[(*n)++].sealed = sealed;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_ent);
+	return 0;
+}
+
+static int slurp(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char tmp[65536];
+	int rc = 0;
+
+	buf_reset(b);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof tmp);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = r < 0 ? -errno : 0;
+			break;
+		}
+		if (buf_add(b, tmp, (size_t)r)) {
+			rc = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+struct exp {
+	FILE *out;
+	int64_t since, until;
+};
+
+static int emit(void *arg, const char *line, size_t n, int64_t ts)
+{
+	struct exp *e = arg;
+
+	if ((e->since && ts && ts < e->since) || (e->until && ts && ts >= e->until))
+		return 0;
+	fwrite(line, 1, n, e->out);
+	fputc('\n', e->out);
+	return 0;
+}
+
+static bool line_ts(const char *p, size_t n, int64_t *ts)
+{
+	static const char k[] = "\"timestamp\":\"";
+	size_t i;
+
+	for (i = 0; i + sizeof k - 1 + 27 <= n; i++)
+		if (p[i] == '"' && !memcmp(p + i, k, sizeof k - 1))
+			return seal_parse_time(p + i + sizeof k - 1, 27, ts);
+	return false;
+}
+
+int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
+{
+	struct ent *v;
+	size_t n, i;
+	struct buf b;
+	struct exp e = {out, since, until};
+	int rc, bad = 0;
+	char p[512];
+
+	if ((rc = list(dir, &v, &n))) {
+		fprintf(stderr, "tanuki: %s/events: %s\n", dir, strerror(-rc));
+		return 1;
+	}
+	buf_init(&b, 96u << 20);
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base, v[i].sealed ? ".tzs" : ".jsonl");
+		if ((rc = slurp(p, &b))) {
+			fprintf(stderr, "tanuki: %s: %s\n", p, strerror(-rc));
+			bad = 1;
+			continue;
+		}
+		if (v[i].sealed) {
+			struct seal_info in;
+
+			if (!seal_check((const uint8_t *)b.p, b.len, &in) &&
+			    ((since && in.last_us && in.last_us < since) ||
+			     (until && in.first_us && in.first_us >= until)))
+				rc = 0;
+			else
+				rc = seal_decode((const uint8_t *)b.p, b.len, emit, &e);
+			if (rc) {
+				fprintf(stderr, "tanuki: %s: corrupt (%s)\n", p, strerror(-rc));
+				bad = 1;
+				continue;
+			}
+			/* a plain copy left by a crash between seal and unlink */
+			if (i + 1 < n && !v[i + 1].sealed && !strcmp(v[i + 1].base, v[i].base))
+				i++;
+		} else {
+			size_t pos = 0;
+
+			while (pos < b.len) {
+				const char *nl = memchr(b.p + pos, '\n', b.len - pos);
+				size_t len;
+				int64_t ts = 0;
+
+				if (!nl)
+					break; /* torn tail: cut on the next start */
+				len = (size_t)(nl - b.p) - pos;
+				line_ts(b.p + pos, len, &ts);
+				emit(&e, b.p + pos, len, ts);
+				pos += len + 1;
+			}
+		}
+	}
+	buf_free(&b);
+	free(v);
+	return bad;
+}
+
+static int count_line(void *arg, const char *line, size_t n, int64_t ts)
+{
+	(void)line;
+	(void)n;
+	(void)ts;
+	++*(uint64_t *)arg;
+	return 0;
+}
+
+int store_verify(const char *dir, FILE *out)
+{
+	struct ent *v;
+	size_t n, i;
+	struct buf b;
+	int rc, bad = 0;
+	char p[512];
+	uint64_t events = 0, files = 0, segs = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if ((rc = list(dir, &v, &n))) {
+		fprintf(out, "%s/events: %s\n", dir, strerror(-rc));
+		return 1;
+	}
+	buf_init(&b, 96u << 20);
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base, v[i].sealed ? ".tzs" : ".jsonl");
+		segs++;
+		if ((rc = slurp(p, &b))) {
+			fprintf(out, "%s: %s\n", p, strerror(-rc));
+			bad++;
+			continue;
+		}
+		if (v[i].sealed) {
+			uint64_t c = 0;
+			struct seal_info in;
+
+			rc = seal_check((const uint8_t *)b.p, b.len, &in);
+			if (!rc)
+				rc = seal_decode((const uint8_t *)b.p, b.len, count_line, &c);
+			if (rc || c != in.nevents) {
+				fprintf(out, "%s: corrupt sealed segment (%s)\n", p,
+					strerror(rc ? -rc : EBADMSG));
+				bad++;
+			}
+			events += c;
+		} else {
+			size_t pos = 0;
+
+			while (pos < b.len) {
+				const char *nl = memchr(b.p + pos, '\n', b.len - pos);
+				size_t len;
+
+				if (!nl) {
+					fprintf(out, "%s: torn tail of %zu bytes after the last "
+						"complete line (cut on the next start)\n", p, b.len - pos);
+					break;
+				}
+				len = (size_t)(nl - b.p) - pos;
+				if (len < 2 || b.p[pos] != '{' || b.p[pos + len - 1] != '}' ||
+				    memchr(b.p + pos, '\0', len)) {
+					fprintf(out, "%s: bad line at byte %zu\n", p, pos);
+					bad++;
+					break;
+				}
+				events++;
+				pos += len + 1;
+			}
+		}
+	}
+	free(v);
+	snprintf(p, sizeof p, "%s/files", dir);
+	d = opendir(p);
+	while (d && (e = readdir(d))) {
+		uint8_t h[SHA256_LEN];
+		char hex[SHA256_HEX], fp[1024];
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(fp, sizeof fp, "%s/%s", p, e->d_name);
+		if (l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
+			fprintf(out, "%s: unfinished write (removed by the daemon)\n", fp);
+			continue;
+		}
+		files++;
+		if ((rc = slurp(fp, &b))) {
+			fprintf(out, "%s: %s\n", fp, strerror(-rc));
+			bad++;
+			continue;
+		}
+		hash_sha256(b.p, b.len, h);
+		hash_hex(h, SHA256_LEN, hex);
+		if (strcmp(hex, e->d_name)) {
+			fprintf(out, "%s: SHA-256 is %s\n", fp, hex);
+			bad++;
+		}
+	}
+	if (d)
+		closedir(d);
+	buf_free(&b);
+	fprintf(out, "%s: %llu segments, %llu events, %llu binaries, %d problem%s\n", dir,
+		(unsigned long long)segs, (unsigned long long)events,
+		(unsigned long long)files, bad, bad == 1 ? "" : "s");
+	return bad ? 1 : 0;
+}
+
+int store_status(const char *dir, uint64_t quota, FILE *out)
+{
+	char p[512];
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 1u << 16);
+	snprintf(p, sizeof p, "%s/status", dir);
+	rc = slurp(p, &b);
+	if (rc || !b.len) {
+		fprintf(out, "%s: no status (the daemon writes it after each sync)\n", dir);
+		buf_free(&b);
+		return 1;
+	}
+	/* the status file is one JSON object; show it a field a line */
+	{
+		size_t i;
+		int depth = 0;
+		bool str = false;
+
+		fprintf(out, "store %s (quota %llu bytes)\n", dir, (unsigned long long)quota);
+		fputs("  ", out);
+		for (i = 0; i < b.len; i++) {
+			char c = b.p[i];
+
+			if (str) {
+				if (c == '"') {
+					str = false;
+					continue;
+				}
+				fputc(c, out);
+				if (c == '\\' && i + 1 < b.len)
+					fputc(b.p[++i], out);
+				continue;
+			}
+			if (c == '"') {
+				str = true;
+				continue;
+			}
+			if (c == '{' && !depth++)
+				continue;
+			if (c == '}' && !--depth)
+				break;
+			if (c == ',' && depth == 1)
+				fputs("\n  ", out);
+			else if (c == ':' && depth == 1)
+				fputs(": ", out);
+			else if (c != '\n')
+				fputc(c, out);
+		}
+		fputc('\n', out);
+	}
+	buf_free(&b);
+	return 0;
+}

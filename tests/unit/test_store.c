@@ -1,0 +1,302 @@
+/* test_store.c — sealed segments (store/seal.c) and the store's recovery
+ * of a torn segment (store/store.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <errno.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "store/seal.h"
+#include "store/store.h"
+
+/* ------------------------------------------------------------ helpers */
+
+struct cat {
+	struct buf b;
+	unsigned lines;
+};
+
+static int cat_line(void *arg, const char *line, size_t n, int64_t ts)
+{
+	struct cat *c = arg;
+
+	(void)ts;
+	c->lines++;
+	if (buf_add(&c->b, line, n) || buf_addc(&c->b, '\n'))
+		return -1;
+	return 0;
+}
+
+/* A realistic segment: Mirai-like sessions with derived ids, a download
+ * naming a binary, attacker bytes (escaped and raw), and lines that are
+ * not of the writer's shape. */
+static void make_lines(struct buf *b, const uint8_t key[SEAL_KEY_LEN])
+{
+	static const char *const users[] = {"root", "admin", "support", "guest"};
+	static const char *const pws[] = {"xc3511", "vizxv", "\\u0001\\\"\\\\",
+					  "\xc3\xa9t\xc3\xa9", "\xff\xfe raw", ""};
+	char sid[SEAL_SID_LEN + 1], ts[28];
+	int64_t t = INT64_C(1767225600000000);
+	unsigned i;
+
+	for (i = 0; i < 200; i++) {
+		unsigned ip = 16777216u * (1 + i % 7) + i * 2654435761u % 16777216u;
+		unsigned port = 32768 + i * 37 % 28000;
+
+		seal_sid(key, i, sid);
+		t += 1000 * (int64_t)(150 + i * 7 % 900);
+		seal_format_time(t, ts);
+		assert_int_equal(buf_printf(b,
+			"{\"eventid\":\"cowrie.session.connect\",\"timestamp\":\"%s\",\"session\":\"%s\","
+			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
+			"\"sensor\":\"tanuki-7f3a\",\"protocol\":\"telnet\",\"message\":\"New connection\"}\n",
+			ts, sid, ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255, port), 0);
+		t += 1000 * (int64_t)(100 + i * 13 % 700);
+		seal_format_time(t, ts);
+		assert_int_equal(buf_printf(b,
+			"{\"eventid\":\"cowrie.login.failed\",\"timestamp\":\"%s\",\"session\":\"%s\","
+			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
+			"\"sensor\":\"tanuki-7f3a\",\"protocol\":\"telnet\",\"username\":\"%s\",\"password\":\"%s\"}\n",
+			ts, sid, ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255, port,
+			users[i % 4], pws[i % 6]), 0);
+		if (i % 50 == 7)
+			assert_int_equal(buf_printf(b,
+				"{\"eventid\":\"cowrie.session.file_download\",\"timestamp\":\"%s\",\"session\":\"%s\","
+				"\"url\":\"http://198.51.100.9/bins/mips\",\"shasum\":\"%064x\",\"size\":-12,"
+				"\"ok\":true}\n", ts, sid, i), 0);
+		t += 1000 * (int64_t)(5 + i % 300);
+		seal_format_time(t, ts);
+		assert_int_equal(buf_printf(b,
+			"{\"eventid\":\"cowrie.session.closed\",\"timestamp\":\"%s\",\"session\":\"%s\","
+			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
+			"\"sensor\":\"tanuki-7f3a\",\"protocol\":\"telnet\",\"duration\":\"0.%u\","
+			"\"bytes_in\":%u,\"bytes_out\":97}\n",
+			ts, sid, ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255, port, i % 10,
+			21 + i % 9), 0);
+	}
+	/* not the writer's shape */
+	assert_int_equal(buf_adds(b, "{ \"spaced\": 1 }\n"), 0);
+	assert_int_equal(buf_adds(b, "not json at all \x01\x02\xff\n"), 0);
+	assert_int_equal(buf_adds(b, "\n"), 0);
+	assert_int_equal(buf_adds(b, "{\"a\":18446744073709551615,\"b\":-9223372036854775808}\n"), 0);
+	assert_int_equal(buf_adds(b, "{\"nested\":{\"x\":[1,2]},\"session\":\"zz\"}\n"), 0);
+}
+
+static void roundtrip(const char *text, size_t n, const uint8_t key[SEAL_KEY_LEN],
+		      size_t *sealed)
+{
+	struct buf out;
+	struct cat c;
+	struct seal_info in;
+	unsigned lines = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		lines += text[i] == '\n';
+	buf_init(&out, 16u << 20);
+	buf_init(&c.b, 16u << 20);
+	c.lines = 0;
+	assert_int_equal(seal_encode(text, n, key, &out), 0);
+	assert_int_equal(seal_check((const uint8_t *)out.p, out.len, &in), 0);
+	assert_int_equal(in.nevents, lines);
+	assert_int_equal(in.raw_len, n);
+	assert_int_equal(seal_decode((const uint8_t *)out.p, out.len, cat_line, &c), 0);
+	assert_int_equal(c.lines, lines);
+	assert_int_equal(c.b.len, n);
+	assert_memory_equal(c.b.p, text, n);
+	/* one flipped bit anywhere is caught (CRC) */
+	out.p[out.len / 2] ^= 0x10;
+	assert_int_equal(seal_check((const uint8_t *)out.p, out.len, &in), -EBADMSG);
+	assert_int_not_equal(seal_decode((const uint8_t *)out.p, out.len, cat_line, &c), 0);
+	/* and so is a cut file */
+	assert_int_not_equal(seal_check((const uint8_t *)out.p, out.len - 7, &in), 0);
+	*sealed = out.len;
+	buf_free(&out);
+	buf_free(&c.b);
+}
+
+static void seal_roundtrip(void **st)
+{
+	uint8_t key[SEAL_KEY_LEN];
+	struct buf t;
+	size_t sealed, i;
+
+	(void)st;
+	for (i = 0; i < sizeof key; i++)
+		key[i] = (uint8_t)(i * 29 + 3);
+	buf_init(&t, 1u << 20);
+	make_lines(&t, key);
+	roundtrip(t.p, t.len, key, &sealed);
+	assert_true(sealed * 8 < t.len); /* it is compact */
+	/* a last line without newline is left out; an empty text seals too */
+	assert_int_equal(buf_adds(&t, "{\"eventid\":\"torn"), 0);
+	{
+		struct buf out;
+		struct seal_info in;
+
+		buf_init(&out, 16u << 20);
+		assert_int_equal(seal_encode(t.p, t.len, key, &out), 0);
+		assert_int_equal(seal_check((const uint8_t *)out.p, out.len, &in), 0);
+		assert_int_equal(in.raw_len, t.len - 16);
+		assert_int_equal(seal_encode("", 0, key, &out), 0);
+		assert_int_equal(seal_check((const uint8_t *)out.p, out.len, &in), 0);
+		assert_int_equal(in.nevents, 0);
+		buf_free(&out);
+	}
+	buf_free(&t);
+}
+
+/* ---------------------------------------------------------- recovery */
+
+/* rm -r of the test folder (two levels: the store's layout) */
+static void rm_tree(const char *dir, int depth)
+{
+	char p[512];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			if (unlink(p) && depth < 3)
+				rm_tree(p, depth + 1);
+		}
+		closedir(d);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static char *read_file(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long len;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc((size_t)len + 1);
+	if (p && fread(p, 1, (size_t)len, f) != (size_t)len) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	if (p)
+		p[len] = '\0';
+	*n = (size_t)len;
+	return p;
+}
+
+/* export into a temporary file (uClibc has no open_memstream) */
+static char *export_all(const char *dir, size_t *n)
+{
+	FILE *f = tmpfile();
+	char *p;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(store_export(dir, 0, 0, f), 0);
+	fflush(f);
+	len = ftell(f);
+	assert_true(len >= 0);
+	rewind(f);
+	p = malloc((size_t)len + 1);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	p[len] = '\0';
+	*n = (size_t)len;
+	return p;
+}
+
+static void torn_tail_recovered(void **st)
+{
+	char dir[] = "/tmp/tanuki-unit-XXXXXX", path[256], *out;
+	const char synced[] = "{\"eventid\":\"a\",\"timestamp\":\"2026-01-01T00:00:00.001000Z\",\"n\":1}\n"
+			      "{\"eventid\":\"b\",\"timestamp\":\"2026-01-01T00:00:00.002000Z\",\"n\":2}\n";
+	const char torn[] = "{\"eventid\":\"c\",\"timest";
+	const char later[] = "{\"eventid\":\"d\",\"n\":4}";
+	struct store_opts o;
+	struct store *s;
+	struct stat sb;
+	FILE *f, *devnull;
+	size_t n;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/events", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	/* the open segment of a run that lost power mid-line, and a .tmp of
+	 * a seal it never finished */
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.jsonl", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(synced, f);
+	fputs(torn, f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.tzs.tmp", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("TNKS half", f);
+	fclose(f);
+
+	memset(&o, 0, sizeof o);
+	o.sync_ms = 20;
+	s = calloc(1, sizeof(*s));
+	assert_non_null(s);
+	assert_int_equal(store_open(s, dir, &o), 0);
+	/* cut at the last complete line and sealed; the .tmp is gone */
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.tzs", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.jsonl", dir);
+	assert_int_not_equal(stat(path, &sb), 0);
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.tzs.tmp", dir);
+	assert_int_not_equal(stat(path, &sb), 0);
+	/* the store goes on in a new segment */
+	store_event(s, later, strlen(later));
+	store_tick(s, true);
+	store_close(s);
+	free(s);
+
+	out = export_all(dir, &n);
+	assert_int_equal(n, sizeof synced - 1 + strlen(later) + 1);
+	assert_memory_equal(out, synced, sizeof synced - 1);
+	assert_memory_equal(out + sizeof synced - 1, later, strlen(later));
+	free(out);
+	devnull = fopen("/dev/null", "w");
+	assert_non_null(devnull);
+	assert_int_equal(store_verify(dir, devnull), 0);
+	fclose(devnull);
+	/* the status file is one JSON line */
+	snprintf(path, sizeof path, "%s/status", dir);
+	out = read_file(path, &n);
+	assert_non_null(out);
+	assert_true(n > 2 && out[0] == '{' && out[n - 1] == '\n');
+	assert_non_null(strstr(out, "\"synced_through_us\":"));
+	free(out);
+	rm_tree(dir, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seal_roundtrip),
+		cmocka_unit_test(torn_tail_recovered),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
