@@ -4,8 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t json_utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
 	size_t len, i;
@@ -55,7 +54,7 @@ int json_escape(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t l = utf8_len(p + i, n - i);
+			size_t l = json_utf8_len(p + i, n - i);
 
 			if (l) {
 				rc = buf_add(b, p + i, l);

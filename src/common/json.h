@@ -33,6 +33,10 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_raw(struct json *j, const char *key, const char *raw, size_t n);
 int json_close(struct json *j);
 
+/* Length (1-4) of the valid UTF-8 sequence at p (n bytes available), or 0
+ * if it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
+size_t json_utf8_len(const unsigned char *p, size_t n);
+
 /* Appends the escaped form of p[0..n) (no quotes) to b. */
 int json_escape(struct buf *b, const char *p, size_t n);
 

@@ -1,5 +1,6 @@
 /* jp.c — bounded JSON parser (see jp.h). */
 #include "jp.h"
+#include "json.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -90,36 +91,6 @@ static int hex4(const unsigned char *p, uint32_t *out)
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static int put_cp(struct jdoc *d, uint32_t cp)
 {
 	unsigned char o[4];
@@ -161,7 +132,7 @@ static int string(struct jp *s, uint32_t *off, uint32_t *len)
 				s->p++;
 				continue;
 			}
-			n = utf8_seq(s->p, s->end);
+			n = json_utf8_len(s->p, (size_t)(s->end - s->p));
 			if (!n)
 				return -EINVAL;
 			s->p += n;
