@@ -83,18 +83,19 @@ class VM:
         return p
 
     def scp_store(self, dest):
-        """Pulls /overlay/tanuki/events with the legacy scp protocol (the
-        image has no sftp-server)."""
+        """Pulls the whole store (/overlay/tanuki) with the legacy scp
+        protocol (the image has no sftp-server), then reads it on the PC as
+        the owner does: `tanuki export --store DIR` of the PC build, sealed
+        and open segments together."""
         os.makedirs(dest, exist_ok=True)
         p = subprocess.run(["scp", "-O", "-r", "-P", str(self.sport)] + SSH_OPTS +
-                           ["root@127.0.0.1:/overlay/tanuki/events", dest],
+                           ["root@127.0.0.1:/overlay/tanuki", dest],
                            capture_output=True, text=True, timeout=120)
         assert p.returncode == 0, "scp failed: %s\n%s" % (p.stderr, self.console())
-        evs = []
-        for path in sorted(glob.glob(os.path.join(dest, "events", "*.jsonl"))):
-            with open(path, "rb") as f:
-                evs += [json.loads(line) for line in f if line.strip()]
-        return evs
+        x = subprocess.run([tt.BINARY, "export", "--store", os.path.join(dest, "tanuki")],
+                           capture_output=True, timeout=120, env=dict(os.environ, **tt.SAN_ENV))
+        assert x.returncode == 0, x.stderr
+        return [json.loads(line) for line in x.stdout.splitlines() if line.strip()]
 
     def reboot_and_wait(self, timeout=60):
         # -no-reboot: QEMU exits when the guest reboots, after rcK ran
