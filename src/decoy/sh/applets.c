@@ -43,17 +43,12 @@ const char *sh_strerror(int err)
 
 void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
 {
-	char tmp[1024];
 	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
 	sh_puts(sh, io, 2, "-sh: ");
-	sh_puts(sh, io, 2, tmp);
+	va_start(ap, fmt);
+	sh_vprintf(sh, io, 2, fmt, ap);
+	va_end(ap);
 	sh_puts(sh, io, 2, "\n");
 }
 
@@ -64,16 +59,13 @@ static void ap_err(struct sh *sh, struct io *io, const char *ap,
 static void ap_err(struct sh *sh, struct io *io, const char *ap,
 		   const char *fmt, ...)
 {
-	char tmp[1024];
 	va_list ap2;
-	int n;
 
+	sh_printf(sh, io, 2, "%s: ", ap);
 	va_start(ap2, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
+	sh_vprintf(sh, io, 2, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
-		return;
-	sh_printf(sh, io, 2, "%s: %s\n", ap, tmp);
+	sh_puts(sh, io, 2, "\n");
 }
 
 static const char *bb_version(const struct sh *sh)

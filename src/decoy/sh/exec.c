@@ -120,20 +120,25 @@ void sh_puts(struct sh *sh, struct io *io, int fd, const char *s)
 	sh_write(sh, io, fd, s, strlen(s));
 }
 
-void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
+void sh_vprintf(struct sh *sh, struct io *io, int fd, const char *fmt, va_list ap)
 {
 	char tmp[1024];
-	va_list ap;
-	int n;
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof tmp)
 		n = (int)sizeof tmp - 1;
 	sh_write(sh, io, fd, tmp, (size_t)n);
+}
+
+void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sh_vprintf(sh, io, fd, fmt, ap);
+	va_end(ap);
 }
 
 int sh_path(struct sh *sh, const char *path, char *out, size_t outlen)

@@ -8,6 +8,7 @@
 #ifndef TANUKI_SH_INT_H
 #define TANUKI_SH_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -113,6 +114,9 @@ void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n);
 void sh_puts(struct sh *sh, struct io *io, int fd, const char *s);
 void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Bounded: output past 1023 bytes of one call is cut. */
+void sh_vprintf(struct sh *sh, struct io *io, int fd, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* Runs argv as a command (dispatch by name); depth for scripts. */
 int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv,
 		 int depth);
