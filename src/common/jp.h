@@ -10,8 +10,8 @@
  *
  * Ownership: jp_parse fills a caller-owned struct jdoc; jp_free releases it.
  */
-#ifndef TANUKI_HUB_JP_H
-#define TANUKI_HUB_JP_H
+#ifndef TANUKI_JP_H
+#define TANUKI_JP_H
 
 #include <stdbool.h>
 #include <stddef.h>
