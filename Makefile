@@ -22,7 +22,7 @@ WARN    := -Wall -Wextra -Wformat=2 -Wundef -Werror
 STD     := -std=c99 -D_GNU_SOURCE
 INC     := -Isrc/common -Isrc/decoy
 OPTIONS ?=
-LDLIBS  := -lmbedcrypto -lz
+LDLIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -lz
 
 COMMON_SRC := $(wildcard src/common/*.c)
 DECOY_SRC  := $(filter-out src/decoy/main.c,$(wildcard src/decoy/*.c src/decoy/*/*.c))

@@ -121,7 +121,7 @@ $(BUILD)/$(1)/libtanuki.a: $$($(1)_OBJ)
 
 # tanuki.elf keeps the symbols (for addr2line); tanuki is what ships.
 $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a
-	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedcrypto -lz
+	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/obj/src/decoy/main.o
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $$@.elf || [ "$(FP_CHECK)" = warn ]
 	$$($(1)_CROSS)strip -s -R .comment -R .note -o $$@ $$@.elf
@@ -129,7 +129,7 @@ $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki
 
 $(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/staging/.cmocka
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a \
-		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedcrypto -lz
+		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto -lz
 
 # BusyBox: allnoconfig plus our fragment, static.
 $(BUILD)/$(1)/busybox/.done: $(DL)/busybox.hash.ok $(TC)/$(3)-$(2)/.done package/busybox/busybox.fragment

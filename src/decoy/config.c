@@ -21,8 +21,8 @@ const char *proto_name(enum proto p)
 	return proto_names[p];
 }
 
-static int bad(char *err, size_t errlen, const char *file, int line,
-	       const char *what, const char *key)
+int cfg_bad(char *err, size_t errlen, const char *file, int line,
+	    const char *what, const char *key)
 {
 	snprintf(err, errlen, "%s:%d: %s%s%s", file, line, what,
 		 key ? ": " : "", key ? key : "");
@@ -37,14 +37,14 @@ static int set_str(char *dst, size_t cap, struct uci_sec *s, const char *key,
 	if (!o)
 		return 0;
 	if (strlen(o->val) >= cap)
-		return bad(err, errlen, file, o->line, "value too long", key);
+		return cfg_bad(err, errlen, file, o->line, "value too long", key);
 	memcpy(dst, o->val, strlen(o->val) + 1);
 	return 0;
 }
 
-static int set_uint(unsigned *dst, struct uci_sec *s, const char *key,
-		    unsigned long min, unsigned long max, unsigned long scale,
-		    const char *file, char *err, size_t errlen)
+int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key,
+	     unsigned long min, unsigned long max, unsigned long scale,
+	     const char *file, char *err, size_t errlen)
 {
 	struct uci_opt *o = uci_get(s, key);
 	unsigned long v;
@@ -58,7 +58,7 @@ static int set_uint(unsigned *dst, struct uci_sec *s, const char *key,
 		char msg[96];
 
 		snprintf(msg, sizeof msg, "%s must be a number from %lu to %lu", key, min, max);
-		return bad(err, errlen, file, o->line, msg, NULL);
+		return cfg_bad(err, errlen, file, o->line, msg, NULL);
 	}
 	*dst = (unsigned)(v * scale);
 	return 0;
@@ -82,28 +82,28 @@ static int load_main(struct config *c, struct uci_sec *s, char *err, size_t errl
 	    set_str(c->sensor, sizeof c->sensor, s, "sensor", f, err, errlen) ||
 	    set_str(c->persona, sizeof c->persona, s, "persona", f, err, errlen) ||
 	    set_str(c->personas, sizeof c->personas, s, "personas", f, err, errlen) ||
-	    set_uint(&c->max_sessions, s, "max_sessions", 1, CAP_SESSIONS * 4, 1, f, err, errlen) ||
-	    set_uint(&c->max_per_src, s, "max_per_src", 1, CAP_SESSIONS * 4, 1, f, err, errlen) ||
-	    set_uint(&c->idle_ms, s, "idle_s", 1, 86400, 1000, f, err, errlen) ||
-	    set_uint(&c->session_ms, s, "session_s", 1, 86400, 1000, f, err, errlen) ||
-	    set_uint(&delay, s, "fail_delay_ms", 0, 60000, 1, f, err, errlen) ||
-	    set_uint(&c->max_tries, s, "max_tries", 1, 1000, 1, f, err, errlen) ||
-	    set_uint(&c->fs_session, s, "fs_kb", 16, 65536, 1024, f, err, errlen) ||
-	    set_uint(&c->fs_total, s, "fs_total_kb", 64, 262144, 1024, f, err, errlen) ||
-	    set_uint(&c->sync_ms, s, "sync_s", 1, 3600, 1000, f, err, errlen) ||
+	    cfg_uint(&c->max_sessions, s, "max_sessions", 1, CAP_SESSIONS * 4, 1, f, err, errlen) ||
+	    cfg_uint(&c->max_per_src, s, "max_per_src", 1, CAP_SESSIONS * 4, 1, f, err, errlen) ||
+	    cfg_uint(&c->idle_ms, s, "idle_s", 1, 86400, 1000, f, err, errlen) ||
+	    cfg_uint(&c->session_ms, s, "session_s", 1, 86400, 1000, f, err, errlen) ||
+	    cfg_uint(&delay, s, "fail_delay_ms", 0, 60000, 1, f, err, errlen) ||
+	    cfg_uint(&c->max_tries, s, "max_tries", 1, 1000, 1, f, err, errlen) ||
+	    cfg_uint(&c->fs_session, s, "fs_kb", 16, 65536, 1024, f, err, errlen) ||
+	    cfg_uint(&c->fs_total, s, "fs_total_kb", 64, 262144, 1024, f, err, errlen) ||
+	    cfg_uint(&c->sync_ms, s, "sync_s", 1, 3600, 1000, f, err, errlen) ||
 	    /* store options (docs/store.md); sync_ms is for tests */
-	    set_uint(&c->sync_ms, s, "sync_ms", 10, 3600000, 1, f, err, errlen) ||
-	    set_uint(&c->quota_kb, s, "quota_kb", 64, 4194304, 1, f, err, errlen) ||
-	    set_uint(&c->reserve_kb, s, "reserve_kb", 0, 4194304, 1, f, err, errlen) ||
-	    set_uint(&c->segment_kb, s, "segment_kb", 4, 16384, 1, f, err, errlen) ||
-	    set_uint(&c->seal_age_s, s, "seal_age_s", 1, 30 * 86400, 1, f, err, errlen) ||
-	    set_uint(&mixed, s, "mixed", 0, 1, 1, f, err, errlen))
+	    cfg_uint(&c->sync_ms, s, "sync_ms", 10, 3600000, 1, f, err, errlen) ||
+	    cfg_uint(&c->quota_kb, s, "quota_kb", 64, 4194304, 1, f, err, errlen) ||
+	    cfg_uint(&c->reserve_kb, s, "reserve_kb", 0, 4194304, 1, f, err, errlen) ||
+	    cfg_uint(&c->segment_kb, s, "segment_kb", 4, 16384, 1, f, err, errlen) ||
+	    cfg_uint(&c->seal_age_s, s, "seal_age_s", 1, 30 * 86400, 1, f, err, errlen) ||
+	    cfg_uint(&mixed, s, "mixed", 0, 1, 1, f, err, errlen))
 		return -1;
 	c->mixed = mixed != 0;
 	if (have_delay)
 		c->fail_delay_ms = (int)delay;
 	if (!name_ok(c->persona))
-		return bad(err, errlen, f, uci_get(s, "persona")->line,
+		return cfg_bad(err, errlen, f, uci_get(s, "persona")->line,
 			   "persona names are [a-z0-9_-]", NULL);
 	return 0;
 }
@@ -117,37 +117,37 @@ static int load_listener(struct config *c, struct uci_sec *s, char *err, size_t 
 	uint8_t tmp[16];
 
 	if (c->nlisteners >= CAP_LISTENERS)
-		return bad(err, errlen, f, s->line, "too many listeners", NULL);
+		return cfg_bad(err, errlen, f, s->line, "too many listeners", NULL);
 	l = &c->listeners[c->nlisteners++];
 	memset(l, 0, sizeof(*l));
 	l->line = s->line;
 	snprintf(l->name, sizeof l->name, "%s", s->name[0] ? s->name : "listener");
 	proto = uci_str(s, "proto", NULL);
 	if (!proto)
-		return bad(err, errlen, f, s->line, "listener needs option proto", NULL);
+		return cfg_bad(err, errlen, f, s->line, "listener needs option proto", NULL);
 	for (i = 0; i < sizeof proto_names / sizeof *proto_names; i++)
 		if (!strcmp(proto, proto_names[i]))
 			break;
 	if (i == sizeof proto_names / sizeof *proto_names)
-		return bad(err, errlen, f, uci_get(s, "proto")->line, "unknown proto", proto);
+		return cfg_bad(err, errlen, f, uci_get(s, "proto")->line, "unknown proto", proto);
 	l->proto = (enum proto)i;
 	snprintf(l->bind, sizeof l->bind, "0.0.0.0");
 	if (set_str(l->bind, sizeof l->bind, s, "bind", f, err, errlen) ||
-	    set_uint(&port, s, "port", 1, 65535, 1, f, err, errlen) ||
+	    cfg_uint(&port, s, "port", 1, 65535, 1, f, err, errlen) ||
 	    set_str(l->persona, sizeof l->persona, s, "persona", f, err, errlen))
 		return -1;
 	if (!port)
-		return bad(err, errlen, f, s->line, "listener needs option port", NULL);
+		return cfg_bad(err, errlen, f, s->line, "listener needs option port", NULL);
 	l->port = (uint16_t)port;
 	if (inet_pton(AF_INET, l->bind, tmp) != 1 && inet_pton(AF_INET6, l->bind, tmp) != 1)
-		return bad(err, errlen, f, uci_get(s, "bind")->line,
+		return cfg_bad(err, errlen, f, uci_get(s, "bind")->line,
 			   "bind must be an IPv4 or IPv6 address", l->bind);
 	if (!name_ok(l->persona))
-		return bad(err, errlen, f, uci_get(s, "persona")->line,
+		return cfg_bad(err, errlen, f, uci_get(s, "persona")->line,
 			   "persona names are [a-z0-9_-]", NULL);
 	for (i = 0; i + 1 < c->nlisteners; i++)
 		if (c->listeners[i].port == l->port && !strcmp(c->listeners[i].bind, l->bind))
-			return bad(err, errlen, f, s->line, "two listeners on the same address and port", NULL);
+			return cfg_bad(err, errlen, f, s->line, "two listeners on the same address and port", NULL);
 	return 0;
 }
 
@@ -156,7 +156,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	struct uci_file *uf;
 	struct uci_sec *s;
 	struct uci_opt *o;
-	bool have_main = false, have_fetch = false;
+	bool have_main = false, have_fetch = false, have_uplink = false;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -184,15 +184,21 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	for (s = uf->secs; s && !rc; s = s->next) {
 		if (!strcmp(s->type, "tanuki")) {
 			if (have_main)
-				rc = bad(err, errlen, path, s->line, "second `config tanuki` section", NULL);
+				rc = cfg_bad(err, errlen, path, s->line, "second `config tanuki` section", NULL);
 			else
 				rc = load_main(c, s, err, errlen);
 			have_main = true;
 		} else if (!strcmp(s->type, "listener")) {
 			rc = load_listener(c, s, err, errlen);
+		} else if (!strcmp(s->type, "uplink")) {
+			if (have_uplink)
+				rc = cfg_bad(err, errlen, path, s->line, "second `config uplink` section", NULL);
+			else
+				rc = uplink_config(&c->uplink, s, path, err, errlen);
+			have_uplink = true;
 		} else if (!strcmp(s->type, "fetch")) {
 			if (have_fetch)
-				rc = bad(err, errlen, path, s->line, "second `config fetch` section", NULL);
+				rc = cfg_bad(err, errlen, path, s->line, "second `config fetch` section", NULL);
 			else
 				rc = fetch_config(&c->fetch, s, path, err, errlen);
 			have_fetch = true;
@@ -202,14 +208,14 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		}
 		for (o = s->opts; o && !rc; o = o->next)
 			if (!o->used)
-				rc = bad(err, errlen, path, o->line, "unknown option", o->key);
+				rc = cfg_bad(err, errlen, path, o->line, "unknown option", o->key);
 	}
 	if (!rc && !have_main)
-		rc = bad(err, errlen, path, 1, "no `config tanuki` section", NULL);
+		rc = cfg_bad(err, errlen, path, 1, "no `config tanuki` section", NULL);
 	if (!rc && !c->nlisteners)
-		rc = bad(err, errlen, path, 1, "no listener configured", NULL);
+		rc = cfg_bad(err, errlen, path, 1, "no listener configured", NULL);
 	if (!rc && !c->store[0])
-		rc = bad(err, errlen, path, 1, "option store is empty", NULL);
+		rc = cfg_bad(err, errlen, path, 1, "option store is empty", NULL);
 	uci_free(uf);
 	return rc;
 }

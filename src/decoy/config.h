@@ -3,6 +3,7 @@
  *   config tanuki 'main'     store, sensor, persona, personas, caps, mixed
  *   config listener 'NAME'   proto, bind, port, persona
  *   config fetch 'fetch'      the payload fetcher (fetch/fetchcfg.h)
+ *   config uplink 'hub'       summaries to a tanuki-hub (uplink/upcfg.h)
  *
  * Errors are one line "FILE:LINE: problem"; the caller prints it and
  * exits 2. Unknown options are errors too: a typo must not silently leave a
@@ -17,6 +18,7 @@
 
 #include "bounds.h"
 #include "fetch/fetchcfg.h"
+#include "uplink/upcfg.h"
 
 enum proto {
 	PROTO_TELNET,
@@ -55,10 +57,20 @@ struct config {
 	struct cfg_listener listeners[CAP_LISTENERS];
 	size_t nlisteners;
 	struct fetch_cfg fetch; /* config fetch (fetch/fetchcfg.h); off if absent */
+	struct uplink_cfg uplink; /* config uplink (uplink/upcfg.h); off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 const char *proto_name(enum proto p);
+
+struct uci_sec;
+/* For the modules that read their own sections: "FILE:LINE: what: key"
+ * into err, returns -1; a decimal option in [min, max] times scale. */
+int cfg_bad(char *err, size_t errlen, const char *file, int line, const char *what,
+	    const char *key);
+int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key, unsigned long min,
+	     unsigned long max, unsigned long scale, const char *file, char *err,
+	     size_t errlen);
 
 #endif

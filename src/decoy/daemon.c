@@ -16,9 +16,10 @@
 #include "sys/sys.h"
 
 /* Timers: four per session, one per listener, the store tick, three per
- * fetch (total, TFTP step, DNS try). */
+ * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
+ * DNS try). */
 #define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 4 + CAP_LISTENERS + 8 + \
-		       CAP_FETCH_INFLIGHT * 3)
+		       CAP_FETCH_INFLIGHT * 3 + 3)
 
 static void listen_pause(struct daemon *d, struct listener *l, unsigned ms)
 {
@@ -224,6 +225,8 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 	d->store.note = on_store_note;
 	d->store.note_arg = d;
 	fetch_init(&d->fetch, d, &d->cfg.fetch);
+	if (uplink_init(&d->up, d, &d->cfg.uplink, err, errlen))
+		return -1;
 	for (i = 0; i < d->cfg.nlisteners; i++) {
 		struct listener *l = &d->listeners[d->nlisteners];
 		const struct cfg_listener *c = &d->cfg.listeners[i];
@@ -265,6 +268,7 @@ int daemon_run(struct daemon *d)
 	json_int(j, "listeners", (int64_t)d->nlisteners);
 	ev_commit(d);
 	rc = ev_run(&d->loop, idle);
+	uplink_stop(&d->up);
 	sess_close_all(d);
 	fetch_shutdown(&d->fetch);
 	j = ev_begin(d, "tanuki.daemon.stop", "", "", 0, "", 0, "");
@@ -292,6 +296,7 @@ void daemon_done(struct daemon *d)
 		ev_io_set(&d->loop, &d->listeners[i].io, 0);
 		close(d->listeners[i].io.fd);
 	}
+	uplink_done(&d->up);
 	store_close(&d->store);
 	for (i = 0; i < d->npersonas; i++)
 		persona_free(d->personas[i]);

@@ -14,6 +14,7 @@
 #include "fetch/fetch.h"
 #include "persona/persona.h"
 #include "store/store.h"
+#include "uplink/uplink.h"
 
 struct session;
 
@@ -41,6 +42,7 @@ struct daemon {
 	bool reap_pending;
 	struct ev_timer t_tick;   /* store flush / sync */
 	struct fetcher fetch;     /* payload downloads (fetch/fetch.h) */
+	struct uplink up;         /* summaries to the hub (uplink/uplink.h) */
 
 	uint64_t refused;         /* connections turned away at a cap */
 	uint64_t refused_logged_sec;

@@ -1,0 +1,135 @@
+/* upcfg.c — `config uplink` (see upcfg.h). */
+#include "uplink/upcfg.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/base64.h>
+
+#include "config.h"
+#include "fetch/dns.h"
+#include "uci.h"
+
+static bool device_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > UPLINK_DEVICE_MAX || s[0] == '.' || s[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* https://host[:port][/path], host a name, an IPv4 address or [IPv6]. */
+static bool parse_url(struct uplink_cfg *c, const char *u)
+{
+	const char *h, *e, *p;
+	unsigned long port = 443;
+	size_t hn;
+
+	if (strncmp(u, "https://", 8) || strlen(u) >= sizeof c->url)
+		return false;
+	h = u + 8;
+	p = h + strcspn(h, "/");
+	if (*h == '[') {
+		e = memchr(h, ']', (size_t)(p - h));
+		if (!e)
+			return false;
+		hn = (size_t)(e - h - 1);
+		h++;
+		e++;
+	} else {
+		e = memchr(h, ':', (size_t)(p - h));
+		if (!e)
+			e = p;
+		hn = (size_t)(e - h);
+	}
+	if (!hn || hn >= sizeof c->host || memchr(h, '@', hn))
+		return false;
+	memcpy(c->host, h, hn);
+	c->host[hn] = '\0';
+	if (*e == ':') {
+		const char *q;
+
+		port = 0;
+		for (q = e + 1; q < p; q++) {
+			if (*q < '0' || *q > '9' || port > 65535)
+				return false;
+			port = port * 10 + (unsigned long)(*q - '0');
+		}
+		if (q == e + 1)
+			return false;
+	} else if (e != p) {
+		return false;
+	}
+	if (!port || port > 65535)
+		return false;
+	c->port = (uint16_t)port;
+	snprintf(c->path, sizeof c->path, "%s", *p ? p : "/v1/ingest");
+	if (strlen(p) >= sizeof c->path || strpbrk(c->path, " \r\n\t"))
+		return false;
+	snprintf(c->url, sizeof c->url, "%s", u);
+	return true;
+}
+
+int uplink_config(struct uplink_cfg *c, struct uci_sec *s, const char *file, char *err,
+		  size_t errlen)
+{
+	struct uci_opt *o;
+	unsigned enabled = 1, events = 0, kb = 256, tmo = 30, ival = 300, ival_ms = 0;
+	size_t n, i;
+
+	memset(c, 0, sizeof(*c));
+	if (cfg_uint(&enabled, s, "enabled", 0, 1, 1, file, err, errlen) ||
+	    cfg_uint(&events, s, "events", 0, 1, 1, file, err, errlen) ||
+	    cfg_uint(&kb, s, "max_kb", 64, 4096, 1, file, err, errlen) ||
+	    cfg_uint(&tmo, s, "timeout_s", 1, 600, 1, file, err, errlen) ||
+	    cfg_uint(&ival, s, "interval_s", 1, 86400, 1, file, err, errlen) ||
+	    /* for tests: sub-second periods */
+	    cfg_uint(&ival_ms, s, "interval_ms", 50, 86400000, 1, file, err, errlen))
+		return -1;
+	c->enabled = enabled != 0;
+	c->events = events != 0;
+	c->max_body = kb * 1024u;
+	c->timeout_ms = tmo * 1000u;
+	c->interval_ms = ival_ms ? ival_ms : ival * 1000u;
+	if ((o = uci_get(s, "binaries")))
+		return cfg_bad(err, errlen, file, o->line,
+			       "option binaries is not supported yet (the hub takes no binaries)",
+			       NULL);
+	o = uci_get(s, "url");
+	if (!o || !parse_url(c, o->val))
+		return cfg_bad(err, errlen, file, o ? o->line : s->line,
+			       "option url must be https://HOST[:PORT][/PATH]", NULL);
+	o = uci_get(s, "pin");
+	if (!o || strncmp(o->val, "sha256/", 7) ||
+	    mbedtls_base64_decode(c->pin, sizeof c->pin, &n, (const unsigned char *)o->val + 7,
+				  strlen(o->val + 7)) || n != sizeof c->pin)
+		return cfg_bad(err, errlen, file, o ? o->line : s->line,
+			       "option pin must be sha256/<base64 of 32 bytes> (tanuki-hub pin)",
+			       NULL);
+	o = uci_get(s, "device");
+	if (!o || !device_ok(o->val))
+		return cfg_bad(err, errlen, file, o ? o->line : s->line,
+			       "option device must be [A-Za-z0-9._-]{1,64}", NULL);
+	snprintf(c->device, sizeof c->device, "%s", o->val);
+	o = uci_get(s, "secret");
+	if (!o || strlen(o->val) != UPLINK_SECRET_LEN)
+		goto bad_secret;
+	for (i = 0; i < UPLINK_SECRET_LEN; i++)
+		if (!strchr("0123456789abcdef", o->val[i]))
+			goto bad_secret;
+	memcpy(c->secret, o->val, UPLINK_SECRET_LEN + 1);
+	if ((o = uci_get(s, "dns")) && dns_server_parse(o->val, &c->dns, &c->dnslen))
+		return cfg_bad(err, errlen, file, o->line, "option dns must be an address[:port]",
+			       o->val);
+	return 0;
+bad_secret:
+	return cfg_bad(err, errlen, file, o ? o->line : s->line,
+		       "option secret must be the 64 lowercase hex digits tanuki-hub enroll printed",
+		       NULL);
+}
