@@ -77,10 +77,11 @@ $(1)_OBJ   := $(LIB_SRC:%.c=$(BUILD)/$(1)/obj/%.o)
 $(1)_UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/$(1)/%)
 $(1)_ENDIANDEF := $(if $(filter mips,$(2)),-DWORDS_BIGENDIAN=1,)
 
-# mbedTLS: libmbedcrypto (SHA-256 today), x509 and tls for the uplink later.
-# Default config; --gc-sections keeps only what the decoy calls.
-$(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done
+# mbedTLS: SHA-256, HMAC, base64 and the uplink's TLS 1.2 client, with our
+# own trimmed config (package/mbedtls/config.h) over the default one.
+$(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done package/mbedtls/config.h
 	@$$(call fw_unpack,mbedtls_2.28.3.orig.tar.gz,package/mbedtls/mbedtls.hash,$$($(1)_D)/src/mbedtls)
+	cp package/mbedtls/config.h $$($(1)_D)/src/mbedtls/include/mbedtls/config.h
 	+$$(MAKE) -s -C $$($(1)_D)/src/mbedtls/library CC=$$($(1)_CC) AR=$$($(1)_CROSS)ar \
 		CFLAGS="$(FW_LIBCFLAGS)" libmbedcrypto.a libmbedx509.a libmbedtls.a
 	@mkdir -p $$($(1)_S)/lib $$($(1)_S)/include

@@ -221,3 +221,27 @@ def test_uplink_config_errors():
                            env=dict(os.environ, **SAN_ENV), timeout=30)
         assert p.returncode == 2 and msg in p.stderr, (lines, p.returncode, p.stderr)
         assert d.conf + ":" in p.stderr
+
+
+def test_uplink_router_build_under_qemu():
+    """The router's own binary (uClibc-ng, the trimmed mbedTLS of
+    package/mbedtls/config.h) against the hub, under qemu-user. make test
+    builds it before the runner starts."""
+    binary = os.path.join(BUILD, "mipsel", "tanuki")
+    if not os.path.exists(binary):
+        print("  (no %s: run make TARGET=mipsel; make test builds it)" % binary)
+        return
+    with Hub() as hub:
+        secret, pin = hub.enroll("decoy-mips")
+        d = Daemon(main={"sync_ms": "50"},
+                   extra=uplink_lines(hub, secret, pin, device="decoy-mips"))
+        wrapper = os.path.join(d.dir, "tanuki-mipsel")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec qemu-mipsel-static "%s" "$@"\n' % binary)
+        os.chmod(wrapper, 0o755)
+        d.binary = wrapper
+        with d:
+            attack(d, 6)
+            tot, ids, creds = wait_match(hub, d, timeout=60)
+            assert ids["cowrie.login.failed"] == 6, ids
+        assert "refused" not in hub.stderr(), hub.stderr()
