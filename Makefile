@@ -17,6 +17,7 @@ BUILD   ?= build
 
 PERSONA ?= xiongmai-dvr
 PORT    ?= 2323
+HUBPORT ?= 8443
 
 WARN    := -Wall -Wextra -Wformat=2 -Wundef -Werror
 STD     := -std=c99 -D_GNU_SOURCE
@@ -89,8 +90,8 @@ deps:
 units: $(UNIT_BIN)
 fuzz: $(FUZZ_BIN)
 
-run: deps $(BUILD)/host/tanuki
-	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT)
+run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
+	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT) $(HUBPORT)
 
 test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
