@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -24,7 +27,7 @@
 
 struct req {
 	struct buf body;
-	bool ingest, too_big, answered;
+	bool ingest, binary, too_big, answered;
 	char device[HUB_NAME_MAX + 1];
 	char time[24];
 	char nonce[33];
@@ -255,6 +258,59 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 	return reply(c, 200, ack, (size_t)r);
 }
 
+/* POST /v1/binary: a captured binary, signed like a summary, named by the
+ * X-Tanuki-Sha256 header that must match the body. Kept once as
+ * <files>/<sha256>; a second upload changes nothing. */
+static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
+				   struct req *q)
+{
+	const char *want = hdr(c, "X-Tanuki-Sha256");
+	uint8_t dig[SHA256_LEN];
+	char hex[SHA256_HEX], path[1200], tmp[1300], ans[128];
+	int64_t now = (int64_t)time(NULL);
+	struct stat st;
+	bool dup;
+	int r, fd;
+
+	if (q->too_big)
+		return refuse(c, q->device, 413, "body too large");
+	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
+			q->body.p ? q->body.p : "", q->body.len, q->sig))
+		return refuse(c, q->device, 401, "bad signature");
+	if (!want || !lowhex(want, 64))
+		return refuse(c, q->device, 400, "missing or malformed headers");
+	hash_sha256(q->body.p ? q->body.p : "", q->body.len, dig);
+	hash_hex(dig, sizeof(dig), hex);
+	if (strcmp(hex, want))
+		return refuse(c, q->device, 400, "sha256 differs from body");
+	r = db_nonce_use(h->st, q->device, q->nonce, now);
+	if (r == -EALREADY)
+		return refuse(c, q->device, 401, "replayed nonce");
+	if (r) {
+		logline(c, q->device, "store: %s", h->st->err);
+		return refuse(c, q->device, 500, "store error");
+	}
+	snprintf(path, sizeof(path), "%s/%s", h->conf->files, hex);
+	dup = !stat(path, &st) && (size_t)st.st_size == q->body.len;
+	if (!dup) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || (q->body.len &&
+			       write(fd, q->body.p, q->body.len) != (ssize_t)q->body.len) ||
+		    fsync(fd) || close(fd) || rename(tmp, path)) {
+			logline(c, q->device, "binary %s: %s", hex, strerror(errno));
+			if (fd >= 0)
+				unlink(tmp);
+			return refuse(c, q->device, 500, "store error");
+		}
+	}
+	logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
+		q->body.len);
+	r = snprintf(ans, sizeof(ans), "{\"stored\":\"%s\",\"duplicate\":%s}", hex,
+		     dup ? "true" : "false");
+	return reply(c, 200, ans, (size_t)r);
+}
+
 static bool token_ok(struct hub *h, struct MHD_Connection *c)
 {
 	const char *a = hdr(c, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -316,6 +372,47 @@ static enum MHD_Result api(struct hub *h, struct MHD_Connection *c,
 	return ret;
 }
 
+/* GET /v1/binary/<sha256>: the bytes a decoy uploaded (API token). */
+static enum MHD_Result get_binary(struct hub *h, struct MHD_Connection *c,
+				  const char *hex)
+{
+	char path[1200];
+	struct buf b;
+	enum MHD_Result ret;
+	int fd;
+	ssize_t r;
+	char tmp[16384];
+
+	if (!token_ok(h, c))
+		return refuse(c, NULL, 401, "bad or missing api token");
+	if (!lowhex(hex, 64))
+		return refuse(c, NULL, 404, "no such binary");
+	snprintf(path, sizeof(path), "%s/%s", h->conf->files, hex);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return refuse(c, NULL, 404, "no such binary");
+	buf_init(&b, h->conf->max_body);
+	while ((r = read(fd, tmp, sizeof(tmp))) > 0)
+		if (buf_add(&b, tmp, (size_t)r))
+			break;
+	close(fd);
+	{
+		struct MHD_Response *resp = MHD_create_response_from_buffer(
+			b.len, b.p ? b.p : "", MHD_RESPMEM_MUST_COPY);
+
+		if (!resp) {
+			buf_free(&b);
+			return MHD_NO;
+		}
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					"application/octet-stream");
+		ret = MHD_queue_response(c, 200, resp);
+		MHD_destroy_response(resp);
+	}
+	buf_free(&b);
+	return ret;
+}
+
 static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *data,
@@ -331,16 +428,19 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			return MHD_NO;
 		*ctx = q;
 		buf_init(&q->body, h->conf->max_body);
-		if (!strcmp(url, "/v1/ingest")) {
+		if (!strcmp(url, "/v1/ingest") || !strcmp(url, "/v1/binary")) {
 			if (strcmp(method, "POST"))
 				return refuse(c, NULL, 405, "POST only");
 			q->ingest = true;
+			q->binary = url[4] == 'b';
 			if (ingest_head(h, c, q))
 				q->answered = true; /* refused, answer queued */
 			return MHD_YES;
 		}
 		if (strcmp(method, "GET"))
 			return refuse(c, NULL, 405, "GET only");
+		if (!strncmp(url, "/v1/binary/", 11))
+			return get_binary(h, c, url + 11);
 		return api(h, c, url);
 	}
 	if (!q->ingest || q->answered) {
@@ -353,7 +453,7 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 		*data_size = 0;
 		return MHD_YES;
 	}
-	return ingest_done(h, c, q);
+	return q->binary ? binary_done(h, c, q) : ingest_done(h, c, q);
 }
 
 static void on_done(void *cls, struct MHD_Connection *c, void **ctx,

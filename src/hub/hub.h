@@ -23,6 +23,7 @@ struct hub_conf {
 	char key[1024];
 	char api_token[256]; /* "" disables the API */
 	char url[1024];      /* public ingest URL for enrolment ("" = derived) */
+	char files[1024];    /* binaries decoys upload, by SHA-256 ("" = derived) */
 	int64_t retention_days;
 	size_t max_body;
 };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,7 +77,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 {
 	static const char *const known[] = {
 		"listen", "port", "db", "cert", "key", "api_token", "url",
-		"retention_days", "max_body_kb", NULL};
+		"retention_days", "max_body_kb", "files", NULL};
 	struct uci_file *f;
 	struct uci_sec *s, *main = NULL;
 	struct uci_opt *o;
@@ -128,6 +129,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 	    (r = copy_opt(main, "cert", c->cert, sizeof(c->cert), path)) ||
 	    (r = copy_opt(main, "key", c->key, sizeof(c->key), path)) ||
 	    (r = copy_opt(main, "url", c->url, sizeof(c->url), path)) ||
+	    (r = copy_opt(main, "files", c->files, sizeof(c->files), path)) ||
 	    (r = copy_opt(main, "api_token", c->api_token, sizeof(c->api_token),
 			  path)))
 		goto out;
@@ -220,6 +222,19 @@ static int cmd_run(struct hub_conf *c)
 		return 1;
 	if (!(h.st = open_store(c)))
 		goto out;
+	if (!c->files[0]) {
+		/* beside an SQLite file; a fixed place for PostgreSQL */
+		const char *sl = strrchr(c->db, '/');
+
+		if (strncmp(c->db, "postgres", 8) && !strchr(c->db, '=') && sl)
+			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->db), c->db);
+		else
+			snprintf(c->files, sizeof(c->files), "/var/lib/tanuki-hub/files");
+	}
+	if (mkdir(c->files, 0700) && errno != EEXIST) {
+		fprintf(stderr, "tanuki-hub: %s: %s\n", c->files, strerror(errno));
+		goto out;
+	}
 	h.last_prune = (int64_t)time(NULL);
 	if (db_prune(h.st, h.last_prune, c->retention_days, 300))
 		fprintf(stderr, "tanuki-hub: prune: %s\n", h.st->err);

@@ -350,3 +350,38 @@ def test_hub_ingest_postgresql():
                            timeout=120)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_hub_binary_upload():
+    """POST /v1/binary: signed like a summary, named by X-Tanuki-Sha256."""
+    with Hub() as hub:
+        secret, _ = hub.enroll("decoy-b")
+        blob = bytes(range(256)) * 40
+        sha = hashlib.sha256(blob).hexdigest()
+
+        def up(body, sha_hdr, sec=secret, nonce=None):
+            t = str(int(time.time()))
+            nonce = nonce or os.urandom(16).hex()
+            msg = "decoy-b\n%s\n%s\n%s" % (t, nonce, hashlib.sha256(body).hexdigest())
+            sig = hmac.new(sec.encode(), msg.encode(), hashlib.sha256).hexdigest()
+            return hub.curl("/v1/binary", "POST", body,
+                            ["X-Tanuki-Device: decoy-b", "X-Tanuki-Time: " + t,
+                             "X-Tanuki-Nonce: " + nonce, "X-Tanuki-Signature: " + sig,
+                             "X-Tanuki-Sha256: " + sha_hdr])
+
+        code, data = up(blob, sha)
+        assert code == 200 and json.loads(data) == {"stored": sha, "duplicate": False}, data
+        code, data = up(blob, sha)
+        assert code == 200 and json.loads(data)["duplicate"] is True, data
+        assert up(blob, "1" * 64)[0] == 400                 # hash header ≠ body
+        assert up(blob, sha, sec="f" * 64)[0] == 401        # forged
+        n = os.urandom(16).hex()
+        assert up(b"x", hashlib.sha256(b"x").hexdigest(), nonce=n)[0] == 200
+        assert up(b"x", hashlib.sha256(b"x").hexdigest(), nonce=n)[0] == 401  # replay
+        code, data = hub.curl("/v1/binary/" + sha, headers=["Authorization: Bearer " + TOKEN])
+        assert code == 200 and data == blob
+        assert hub.curl("/v1/binary/" + sha)[0] == 401     # the API token is needed
+        assert sorted(os.listdir(os.path.join(hub.dir, "files"))) == sorted(
+            [sha, hashlib.sha256(b"x").hexdigest()])
+        err = hub.stderr()
+        assert "sha256 differs from body" in err and "replayed nonce" in err, err

@@ -245,3 +245,45 @@ def test_uplink_router_build_under_qemu():
             tot, ids, creds = wait_match(hub, d, timeout=60)
             assert ids["cowrie.login.failed"] == 6, ids
         assert "refused" not in hub.stderr(), hub.stderr()
+
+
+def test_uplink_uploads_binaries():
+    """option binaries '1': a binary the attacker built with echo goes up
+    after its summary, byte-exact, and the hub keeps it once."""
+    import hashlib
+    import mirai
+    user, pw, _ = [c for c in persona_info("xiongmai-dvr")["creds"] if c[2]][0]
+    with Hub() as hub:
+        secret, pin = hub.enroll("decoy-u5")
+        d = Daemon(main={"sync_ms": "50"},
+                   extra=uplink_lines(hub, secret, pin, device="decoy-u5",
+                                      extra=["\toption binaries '1'"]))
+        blob = mirai.fake_dlr(size=3000, seed=11)
+        sha = hashlib.sha256(blob).hexdigest()
+        with d:
+            ld = mirai.Loader(d.port, user, pw)
+            ld.step_mounts()
+            ld.step_prepare()
+            ld.upload_echo(blob, "dvrHelper")
+            ld.run("/bin/busybox chmod 777 dvrHelper; ./dvrHelper")
+            ld.close()
+            wait_export(d, lambda e: any(x.get("shasum") == sha for x in e))
+            deadline = time.time() + 20
+            while True:
+                code, data = hub.curl("/v1/binary/" + sha,
+                                      headers=["Authorization: Bearer test-token-0123456789abcdef"])
+                if code == 200:
+                    break
+                assert time.time() < deadline, (code, data, hub.stderr()[-1500:])
+                time.sleep(0.2)
+            assert data == blob
+            bins = hub.api("/v1/binaries")["binaries"]
+            assert [b["sha256"] for b in bins] == [sha] and bins[0]["size"] == len(blob), bins
+            time.sleep(1)
+        err = hub.stderr()
+        assert err.count("binary %s stored" % sha) == 1, err
+        assert "refused 40" not in err.replace("refused 404: no such binary", ""), err
+        # an unknown binary is not there
+        code, data = hub.curl("/v1/binary/" + "0" * 64,
+                              headers=["Authorization: Bearer test-token-0123456789abcdef"])
+        assert code == 404

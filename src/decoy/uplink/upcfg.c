@@ -80,12 +80,13 @@ int uplink_config(struct uplink_cfg *c, struct uci_sec *s, const char *file, cha
 		  size_t errlen)
 {
 	struct uci_opt *o;
-	unsigned enabled = 1, events = 0, kb = 256, tmo = 30, ival = 300, ival_ms = 0;
+	unsigned enabled = 1, events = 0, bins = 0, kb = 256, tmo = 30, ival = 300, ival_ms = 0;
 	size_t n, i;
 
 	memset(c, 0, sizeof(*c));
 	if (cfg_uint(&enabled, s, "enabled", 0, 1, 1, file, err, errlen) ||
 	    cfg_uint(&events, s, "events", 0, 1, 1, file, err, errlen) ||
+	    cfg_uint(&bins, s, "binaries", 0, 1, 1, file, err, errlen) ||
 	    cfg_uint(&kb, s, "max_kb", 64, 4096, 1, file, err, errlen) ||
 	    cfg_uint(&tmo, s, "timeout_s", 1, 600, 1, file, err, errlen) ||
 	    cfg_uint(&ival, s, "interval_s", 1, 86400, 1, file, err, errlen) ||
@@ -94,13 +95,10 @@ int uplink_config(struct uplink_cfg *c, struct uci_sec *s, const char *file, cha
 		return -1;
 	c->enabled = enabled != 0;
 	c->events = events != 0;
+	c->binaries = bins != 0;
 	c->max_body = kb * 1024u;
 	c->timeout_ms = tmo * 1000u;
 	c->interval_ms = ival_ms ? ival_ms : ival * 1000u;
-	if ((o = uci_get(s, "binaries")))
-		return cfg_bad(err, errlen, file, o->line,
-			       "option binaries is not supported yet (the hub takes no binaries)",
-			       NULL);
 	o = uci_get(s, "url");
 	if (!o || !parse_url(c, o->val))
 		return cfg_bad(err, errlen, file, o ? o->line : s->line,

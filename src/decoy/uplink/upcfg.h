@@ -7,6 +7,7 @@
  *   option secret '<64 hex digits>'                   the HMAC key
  *   option interval_s '300'                           a summary every …
  *   option events '0'                                 1: the raw events too
+ *   option binaries '0'                               1: upload new binaries
  *   option max_kb '256'                               largest body sent
  *   option timeout_s '30'                             per attempt
  *   option dns '127.0.0.1'                            for a hub by name
@@ -38,6 +39,7 @@ struct uplink_cfg {
 	char secret[UPLINK_SECRET_LEN + 1];
 	unsigned interval_ms;
 	bool events;
+	bool binaries;
 	unsigned max_body;
 	unsigned timeout_ms;
 	struct sockaddr_storage dns;

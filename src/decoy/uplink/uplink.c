@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mbedtls/ctr_drbg.h>
@@ -31,6 +33,8 @@
 #define UP_HEAD_MAX 1024u          /* request line and headers */
 #define UP_RETRY_MIN_MS 1000u      /* first retry; doubles up to the interval */
 #define UP_CATCHUP_MS 50u          /* between summaries of a backlog */
+#define UP_BIN_MAX (1024u * 1024u) /* tanuki-hub's default max_body_kb: larger
+				      * binaries stay on the router (scp) */
 
 struct up_tls {
 	mbedtls_entropy_context ent;
@@ -41,6 +45,8 @@ struct up_tls {
 };
 
 static void attempt(struct uplink *u);
+static void send_now(struct uplink *u);
+static void next_binary(struct uplink *u);
 
 static int64_t wall_s(void)
 {
@@ -84,6 +90,7 @@ static void failed(struct uplink *u, const char *reason, const char *detail)
 	if (detail)
 		snprintf(det, sizeof det, "%s", detail);
 	up_close(u);
+	u->uploading = false; /* a retry starts again with the summary */
 	u->fails++;
 	u->st_.failed++;
 	for (k = 1; k < u->fails && delay < u->c->interval_ms; k++)
@@ -110,6 +117,7 @@ static void acked(struct uplink *u)
 	int rc;
 
 	up_close(u);
+	u->uploading = false;
 	u->cur.acked_seq = u->cur.pend_seq;
 	u->cur.acked = u->cur.pend;
 	u->cur.acked_to = u->cur.pend_to;
@@ -199,7 +207,33 @@ static int build(struct uplink *u)
 	return agg_render(u->agg, &h, &u->body);
 }
 
-static int sign_request(struct uplink *u)
+static int read_file(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	char tmp[4096];
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof tmp);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = r < 0 ? -errno : 0;
+			break;
+		}
+		if (buf_add(b, tmp, (size_t)r)) {
+			rc = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+static int sign_request(struct uplink *u, const char *path, const char *ctype,
+			const char *extra)
 {
 	uint8_t nonce[16], bh[32], mac[32];
 	char nonce_hex[33], bh_hex[65], mac_hex[65], msg[256];
@@ -222,12 +256,12 @@ static int sign_request(struct uplink *u)
 	buf_init(&u->req, u->body.len + UP_HEAD_MAX);
 	if (buf_printf(&u->req,
 		       "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: tanuki/%s\r\n"
-		       "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+		       "Content-Type: %s\r\nContent-Length: %zu\r\n"
 		       "X-Tanuki-Device: %s\r\nX-Tanuki-Time: %" PRId64 "\r\n"
-		       "X-Tanuki-Nonce: %s\r\nX-Tanuki-Signature: %s\r\n"
+		       "X-Tanuki-Nonce: %s\r\nX-Tanuki-Signature: %s\r\n%s"
 		       "Connection: close\r\n\r\n",
-		       u->c->path, u->c->host, TANUKI_VERSION, u->body.len, u->c->device, t,
-		       nonce_hex, mac_hex) ||
+		       path, u->c->host, TANUKI_VERSION, ctype, u->body.len, u->c->device, t,
+		       nonce_hex, mac_hex, extra) ||
 	    buf_add(&u->req, u->body.p, u->body.len))
 		return -ENOBUFS;
 	buf_free(&u->body);
@@ -301,6 +335,20 @@ static void answer(struct uplink *u)
 		if (hub && code == 401 && strstr(body, "timestamp outside window"))
 			u->skew = hub - wall_s();
 	}
+	if (code == 200 && u->uploading) {
+		char want[96];
+
+		snprintf(want, sizeof want, "\"stored\":\"%s\"", u->bin_hex);
+		if (!strstr(body, want)) {
+			failed(u, "bad answer", body);
+			return;
+		}
+		up_close(u);
+		u->st_.uploaded++;
+		u->bin_i++;
+		next_binary(u);
+		return;
+	}
 	if (code == 200) {
 		struct jdoc jd;
 		int32_t a;
@@ -310,7 +358,14 @@ static void answer(struct uplink *u)
 		    jp_node(&jd, a)->type == J_NUM && jp_node(&jd, a)->isint &&
 		    (uint64_t)jp_node(&jd, a)->num == u->cur.pend_seq) {
 			jp_free(&jd);
-			acked(u);
+			if (u->c->binaries) {
+				up_close(u);
+				u->uploading = true;
+				u->bin_i = 0;
+				next_binary(u);
+			} else {
+				acked(u);
+			}
 			return;
 		}
 		jp_free(&jd);
@@ -559,7 +614,6 @@ static void on_timeout(struct ev_loop *l, struct ev_timer *t)
 
 static void attempt(struct uplink *u)
 {
-	uint8_t a[16];
 	int rc;
 
 	u->st_.attempts++;
@@ -567,10 +621,19 @@ static void attempt(struct uplink *u)
 		failed(u, "summary", strerror(-rc));
 		return;
 	}
-	if ((rc = sign_request(u))) {
+	if ((rc = sign_request(u, u->c->path, "application/json", ""))) {
 		failed(u, "sign", strerror(-rc));
 		return;
 	}
+	send_now(u);
+}
+
+/* Connects (resolving the hub's name if needed) and sends u->req. */
+static void send_now(struct uplink *u)
+{
+	uint8_t a[16];
+	int rc;
+
 	ev_timer_in(&u->d->loop, &u->t_to, u->c->timeout_ms);
 	if (inet_pton(AF_INET, u->c->host, a) == 1) {
 		set_addr(u, AF_INET, a);
@@ -595,6 +658,53 @@ static void attempt(struct uplink *u)
 		return;
 	}
 	start_connect(u);
+}
+
+/* option binaries: after the hub acked a summary, each binary it lists
+ * goes up as POST <path's folder>/binary, signed the same way; only then
+ * does the cursor move (a retry resends the summary, answered as a
+ * duplicate, and the uploads, which the hub keeps once). */
+static void next_binary(struct uplink *u)
+{
+	const struct agg_tab *t = &u->agg->t[AG_BIN];
+	char path[600], url[256], extra[128];
+	const char *sl;
+	int rc;
+
+	for (; u->bin_i < t->n; u->bin_i++) {
+		const struct agg_row *r = &t->rows[u->bin_i];
+		struct stat st;
+
+		if (r->alen != 64)
+			continue;
+		memcpy(u->bin_hex, u->agg->arena + r->a, 64);
+		u->bin_hex[64] = '\0';
+		snprintf(path, sizeof path, "%s/files/%s", u->d->store.dir, u->bin_hex);
+		if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > UP_BIN_MAX) {
+			u->st_.upload_skipped++; /* evicted, or too big for the hub */
+			continue;
+		}
+		buf_init(&u->body, UP_BIN_MAX);
+		if ((rc = read_file(path, &u->body))) {
+			u->st_.upload_skipped++;
+			buf_free(&u->body);
+			continue;
+		}
+		break;
+	}
+	if (u->bin_i >= t->n) {
+		acked(u);
+		return;
+	}
+	/* /v1/ingest → /v1/binary */
+	sl = strrchr(u->c->path, '/');
+	snprintf(url, sizeof url, "%.*s/binary", sl ? (int)(sl - u->c->path) : 0, u->c->path);
+	snprintf(extra, sizeof extra, "X-Tanuki-Sha256: %s\r\n", u->bin_hex);
+	if ((rc = sign_request(u, url, "application/octet-stream", extra))) {
+		failed(u, "sign", strerror(-rc));
+		return;
+	}
+	send_now(u);
 }
 
 static void on_timer(struct ev_loop *l, struct ev_timer *t)

@@ -39,7 +39,7 @@ struct up_tls; /* mbedTLS state, uplink.c */
 enum up_state { UP_IDLE, UP_DNS, UP_CONNECT, UP_HANDSHAKE, UP_SEND, UP_RECV };
 
 struct uplink_stats {
-	uint64_t attempts, acked, failed, cursor_errors;
+	uint64_t attempts, acked, failed, cursor_errors, uploaded, upload_skipped;
 	int64_t last_ack; /* unix seconds */
 };
 
@@ -61,6 +61,9 @@ struct uplink {
 	size_t req_off;
 	struct up_cursor cur;
 	bool more;              /* the last cut stopped on a full summary */
+	bool uploading;         /* summary acked; its binaries going up */
+	uint32_t bin_i;         /* next binary row of the summary to upload */
+	char bin_hex[65];       /* the one in flight */
 	unsigned fails;
 	int64_t skew;           /* hub's clock minus ours, from its Date header */
 	int64_t boot_wall;      /* unix seconds at start */
