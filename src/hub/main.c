@@ -223,13 +223,13 @@ static int cmd_run(struct hub_conf *c)
 	if (!(h.st = open_store(c)))
 		goto out;
 	if (!c->files[0]) {
-		/* beside an SQLite file; a fixed place for PostgreSQL */
-		const char *sl = strrchr(c->db, '/');
+		/* beside the hub's key, whatever the database */
+		const char *sl = strrchr(c->key, '/');
 
-		if (strncmp(c->db, "postgres", 8) && !strchr(c->db, '=') && sl)
-			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->db), c->db);
+		if (sl)
+			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key), c->key);
 		else
-			snprintf(c->files, sizeof(c->files), "/var/lib/tanuki-hub/files");
+			snprintf(c->files, sizeof(c->files), "files");
 	}
 	if (mkdir(c->files, 0700) && errno != EEXIST) {
 		fprintf(stderr, "tanuki-hub: %s: %s\n", c->files, strerror(errno));
