@@ -96,8 +96,9 @@ run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
-bench: deps $(BUILD)/host/tanuki
+bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@$(PYTHON) tests/bench/bench.py --build $(BUILD)
+	@$(PYTHON) tests/bench/bench_uplink.py --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

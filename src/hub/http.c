@@ -252,8 +252,8 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 		logline(c, q->device, "store: %s", h->st->err);
 		return refuse(c, q->device, 500, "store error");
 	}
-	logline(c, q->device, "seq %" PRId64 " %s", s.seq,
-		dup ? "duplicate, acked again" : "stored");
+	logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
+		dup ? "duplicate, acked again" : "stored", q->body.len);
 	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);
 	return reply(c, 200, ack, (size_t)r);
 }

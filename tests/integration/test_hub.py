@@ -205,7 +205,7 @@ def test_hub_ingest_sqlite():
     with Hub() as hub:
         check_flow(hub)
         err = hub.stderr()
-        assert "seq 1 duplicate, acked again" in err, err
+        assert "seq 1 duplicate, acked again (" in err, err
         # a restart keeps everything (and the certificate: same pin)
         pin = hub.pin
         hub.stop()
