@@ -287,3 +287,26 @@ def test_uplink_uploads_binaries():
         code, data = hub.curl("/v1/binary/" + "0" * 64,
                               headers=["Authorization: Bearer test-token-0123456789abcdef"])
         assert code == 404
+
+
+def test_uplink_full_events():
+    """option events '1': the raw events ride along, byte for byte as the
+    store has them, each exactly once on the hub."""
+    import sqlite3
+    with Hub() as hub:
+        secret, pin = hub.enroll("decoy-u6")
+        d = Daemon(main={"sync_ms": "50"},
+                   extra=uplink_lines(hub, secret, pin, device="decoy-u6",
+                                      extra=["\toption events '1'"]))
+        with d:
+            attack(d, 7)
+            wait_match(hub, d)
+            time.sleep(0.5)
+            store = [l for l in subprocess.run(
+                [TOOL, "export", "--store", d.store], capture_output=True,
+                check=True).stdout.decode().splitlines() if '"eventid":"cowrie.' in l]
+        db = sqlite3.connect(os.path.join(hub.dir, "hub.db"))
+        raw = [r[0] for r in db.execute("SELECT raw FROM events ORDER BY seq, idx")]
+        db.close()
+        got = [r for r in raw if '"eventid":"cowrie.' in r]
+        assert got == store, (len(got), len(store))
