@@ -310,3 +310,26 @@ def test_uplink_full_events():
         db.close()
         got = [r for r in raw if '"eventid":"cowrie.' in r]
         assert got == store, (len(got), len(store))
+
+
+def test_uplink_hub_by_name():
+    """A hub by name: resolved with the decoy's own async DNS client against
+    a server the test runs on 127.0.0.1; an unknown name is a failure."""
+    import fetchsrv
+    dns = fetchsrv.Dns({"hub.test": "127.0.0.1"})
+    with Hub() as hub:
+        secret, pin = hub.enroll("decoy-u7")
+        lines = uplink_lines(hub, secret, pin, device="decoy-u7",
+                             extra=["\toption dns '127.0.0.1:%d'" % dns.port])
+        lines[1] = "\toption url 'https://hub.test:%d/v1/ingest'" % hub.port
+        d = Daemon(main={"sync_ms": "50"}, extra=lines)
+        with d:
+            attack(d, 4)
+            wait_match(hub, d)
+        assert any(q == "hub.test" or "hub.test" in str(q) for q in dns.queries), dns.queries
+        lines[1] = "\toption url 'https://nohub.test:%d/v1/ingest'" % hub.port
+        d = Daemon(main={"sync_ms": "50"}, extra=lines)
+        with d:
+            evs = d.wait_events(lambda e: len(by_id(e, "tanuki.uplink.failed")) >= 1)
+            f = by_id(evs, "tanuki.uplink.failed")[0]
+            assert f["reason"] == "dns", f

@@ -774,6 +774,7 @@ int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, 
 	u->t.cb = on_timer;
 	u->t_to.cb = on_timeout;
 	u->on = true;
+	u->more = u->cur.pending; /* a backlog may follow the restored cut */
 	/* a summary cut before a restart goes out soon; else one interval on */
 	schedule(u, u->cur.pending ? UP_RETRY_MIN_MS : c->interval_ms);
 	return 0;
