@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 static int64_t fake_wall;
 static uint64_t fake_mono;
 
@@ -126,6 +128,32 @@ out:
 		unlink(tmp);
 	else
 		rc = fsync_dir_of(path);
+	return rc;
+}
+
+int sys_read_file(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	char tmp[8192];
+
+	buf_reset(b);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof tmp);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = r < 0 ? -errno : 0;
+			break;
+		}
+		if (buf_add(b, tmp, (size_t)r)) {
+			rc = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
 	return rc;
 }
 

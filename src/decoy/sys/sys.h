@@ -22,6 +22,10 @@ void sys_fake_clock(int64_t wall_us, uint64_t mono_ms);
 /* Writes data to path atomically and durably: a temporary name in the same
  * folder, fsync, rename, fsync of the folder. Returns 0 or -errno. */
 int sys_write_atomic(const char *path, const void *data, size_t n);
+/* Reads the whole file into b (reset first), within b's maximum: 0,
+ * -EFBIG when it does not fit, or -errno. */
+struct buf;
+int sys_read_file(const char *path, struct buf *b);
 /* mkdir -p with mode 0700 for each missing component. */
 int sys_mkdirs(const char *path);
 

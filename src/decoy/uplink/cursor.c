@@ -227,33 +227,6 @@ static int one_sealed(void *arg, const char *line, size_t n, int64_t ts)
 	return one(arg, line, n);
 }
 
-static int slurp(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char tmp[8192];
-	int rc = 0;
-
-	buf_reset(b);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof tmp);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : 0;
-			break;
-		}
-		if (buf_add(b, tmp, (size_t)r)) {
-			rc = -EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	return rc;
-}
-
 /* The lines of a plain segment, read in pieces (up to `limit` bytes). */
 static int plain(struct walk *w, const char *path, size_t limit)
 {
@@ -318,7 +291,7 @@ int cursor_scan(struct scan *s, scan_fn fn, void *arg)
 			break;
 		if (v[i].sealed) {
 			snprintf(p, sizeof p, "%s/events/%s.tzs", s->store, v[i].base);
-			if (slurp(p, &b))
+			if (sys_read_file(p, &b))
 				stop = 0;
 			else
 				stop = seal_decode((const uint8_t *)b.p, b.len, one_sealed, &w);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -205,31 +204,6 @@ static int build(struct uplink *u)
 	h.dropped = d->store.st.events_dropped;
 	buf_init(&u->body, u->c->max_body + AGG_ARENA * 6 + 64u * 1024u);
 	return agg_render(u->agg, &h, &u->body);
-}
-
-static int read_file(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
-	char tmp[4096];
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof tmp);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : 0;
-			break;
-		}
-		if (buf_add(b, tmp, (size_t)r)) {
-			rc = -EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	return rc;
 }
 
 static int sign_request(struct uplink *u, const char *path, const char *ctype,
@@ -685,7 +659,7 @@ static void next_binary(struct uplink *u)
 			continue;
 		}
 		buf_init(&u->body, UP_BIN_MAX);
-		if ((rc = read_file(path, &u->body))) {
+		if ((rc = sys_read_file(path, &u->body))) {
 			u->st_.upload_skipped++;
 			buf_free(&u->body);
 			continue;
