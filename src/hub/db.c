@@ -516,3 +516,30 @@ int db_api_binaries(struct store *st, int64_t limit, struct buf *out)
 		    " binaries ORDER BY first_seen DESC, sha256 LIMIT $1",
 		    1, a, names, "sisisi", out);
 }
+
+/* One raw event a line (NDJSON), as the decoy stored it. */
+static int raw_row(void *ctx, int ncol, const char *const *col)
+{
+	struct out_ctx *o = ctx;
+
+	if (ncol < 1 || !col[0])
+		return 0;
+	if (buf_adds(o->b, col[0]) || buf_addc(o->b, '\n'))
+		return o->err = -ENOBUFS;
+	o->rows++;
+	return 0;
+}
+
+int db_api_events(struct store *st, int64_t from, int64_t to, int64_t limit,
+		  struct buf *out)
+{
+	struct out_ctx o = {.b = out};
+	struct hval a[] = {HV_I(from), HV_I(to), HV_I(limit)};
+	int r;
+
+	r = store_exec(st,
+		       "SELECT raw FROM events WHERE pfrom >= $1 AND pfrom < $2"
+		       " ORDER BY pfrom, device, seq, idx LIMIT $3",
+		       3, a, raw_row, &o);
+	return r ? r : o.err;
+}

@@ -40,5 +40,9 @@ int db_api_devices(struct store *st, struct buf *out);
 int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
 	       int64_t limit, struct buf *out);
 int db_api_binaries(struct store *st, int64_t limit, struct buf *out);
+/* The raw events summaries carried (option events '1' on the decoy), one
+ * JSON object a line, for Logstash/Splunk/Elasticsearch pulls. */
+int db_api_events(struct store *st, int64_t from, int64_t to, int64_t limit,
+		  struct buf *out);
 
 #endif

@@ -133,8 +133,8 @@ static void logline(struct MHD_Connection *c, const char *device,
 		device && *device ? device : "?", msg);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-			     const char *body, size_t len)
+static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
+				const char *body, size_t len, const char *ctype)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -143,10 +143,16 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 					    MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Content-Type", ctype);
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+			     const char *body, size_t len)
+{
+	return reply_as(c, status, body, len, "application/json");
 }
 
 /* An error answer {"error":"…"} and its log line. */
@@ -355,6 +361,8 @@ static enum MHD_Result api(struct hub *h, struct MHD_Connection *c,
 		r = db_api_devices(h->st, &out);
 	else if (!strcmp(url, "/v1/binaries"))
 		r = db_api_binaries(h->st, limit, &out);
+	else if (!strcmp(url, "/v1/events"))
+		r = db_api_events(h->st, from, to, limit, &out);
 	else if (!strcmp(url, "/v1/credentials") || !strcmp(url, "/v1/sources") ||
 		 !strcmp(url, "/v1/commands") || !strcmp(url, "/v1/exploits"))
 		r = db_api_top(h->st, url + 4, from, to, limit, &out);
@@ -367,7 +375,8 @@ static enum MHD_Result api(struct hub *h, struct MHD_Connection *c,
 		logline(c, NULL, "api: %s", r == -EIO ? h->st->err : strerror(-r));
 		return refuse(c, NULL, 500, "store error");
 	}
-	ret = reply(c, 200, out.p, out.len);
+	ret = reply_as(c, 200, out.p ? out.p : "", out.len,
+		       strcmp(url, "/v1/events") ? "application/json" : "application/x-ndjson");
 	buf_free(&out);
 	return ret;
 }
@@ -396,19 +405,7 @@ static enum MHD_Result get_binary(struct hub *h, struct MHD_Connection *c,
 		if (buf_add(&b, tmp, (size_t)r))
 			break;
 	close(fd);
-	{
-		struct MHD_Response *resp = MHD_create_response_from_buffer(
-			b.len, b.p ? b.p : "", MHD_RESPMEM_MUST_COPY);
-
-		if (!resp) {
-			buf_free(&b);
-			return MHD_NO;
-		}
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"application/octet-stream");
-		ret = MHD_queue_response(c, 200, resp);
-		MHD_destroy_response(resp);
-	}
+	ret = reply_as(c, 200, b.p ? b.p : "", b.len, "application/octet-stream");
 	buf_free(&b);
 	return ret;
 }

@@ -310,6 +310,13 @@ def test_uplink_full_events():
         db.close()
         got = [r for r in raw if '"eventid":"cowrie.' in r]
         assert got == store, (len(got), len(store))
+        # the same lines for a pipeline, as NDJSON from the API
+        code, data = hub.curl("/v1/events?limit=10000",
+                              headers=["Authorization: Bearer test-token-0123456789abcdef"])
+        assert code == 200
+        lines = data.decode().splitlines()
+        assert [l for l in lines if '"eventid":"cowrie.' in l] == store
+        assert all(json.loads(l)["sensor"] == "test-sensor" for l in lines)
 
 
 def test_uplink_hub_by_name():
