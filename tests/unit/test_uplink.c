@@ -18,6 +18,7 @@
 #include "jp.h"
 #include "uplink/agg.h"
 #include "uplink/cursor.h"
+#include "uplink/uplink.h"
 
 static struct agg g;
 
@@ -258,6 +259,19 @@ static void cursor_roundtrip_and_scan(void **st)
 	assert_int_equal(system(p), 0);
 }
 
+static void http_date_strict(void **st)
+{
+	(void)st;
+	assert_int_equal(uplink_http_date("Fri, 27 Nov 2026 07:19:48 GMT"), 1795763988);
+	assert_int_equal(uplink_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+	assert_int_equal(uplink_http_date("Tue, 29 Feb 2028 12:00:00 GMT"), 1835438400);
+	assert_int_equal(uplink_http_date("Fri, 27 Nov 2026 07:19:48 UTC"), 0);
+	assert_int_equal(uplink_http_date("Fri, 27 Xyz 2026 07:19:48 GMT"), 0);
+	assert_int_equal(uplink_http_date("Fri, 27 Nov 2026 07:19:4 GMT"), 0);
+	assert_int_equal(uplink_http_date("Friday, 27-Nov-26 07:19:48 GMT"), 0);
+	assert_int_equal(uplink_http_date(""), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +280,7 @@ int main(void)
 		cmocka_unit_test(agg_cuts_long_strings_on_utf8),
 		cmocka_unit_test(agg_raw_events_bounded),
 		cmocka_unit_test(cursor_roundtrip_and_scan),
+		cmocka_unit_test(http_date_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,19 +30,57 @@ static bool seg_ok(const char *s)
 	return true;
 }
 
-static bool pos_parse(const char *seg, const char *idx, struct up_pos *p)
+/* Splits s at spaces in place; returns the number of fields (max+1 means
+ * too many). */
+static int fields(char *s, char **f, int max)
+{
+	int k = 0;
+
+	while (*s) {
+		while (*s == ' ')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		if (k == max)
+			return max + 1;
+		f[k++] = s;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return k;
+}
+
+static bool u64(const char *s, uint64_t *v)
 {
 	char *e;
 
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &e, 10);
+	return !errno && !*e;
+}
+
+static bool i64(const char *s, int64_t *v)
+{
+	char *e;
+
+	if ((*s < '0' || *s > '9') && *s != '-')
+		return false;
+	errno = 0;
+	*v = strtoll(s, &e, 10);
+	return !errno && !*e;
+}
+
+static bool pos_parse(const char *seg, const char *idx, struct up_pos *p)
+{
 	if (!strcmp(seg, "-"))
 		p->seg[0] = '\0';
 	else if (seg_ok(seg))
 		snprintf(p->seg, sizeof p->seg, "%s", seg);
 	else
 		return false;
-	errno = 0;
-	p->idx = strtoull(idx, &e, 10);
-	return !errno && *e == '\0' && *idx != '-';
+	return u64(idx, &p->idx);
 }
 
 int cursor_read(const char *store, struct up_cursor *c)
@@ -65,7 +103,7 @@ int cursor_read(const char *store, struct up_cursor *c)
 	/* the first line may be empty: split by hand */
 	line = text;
 	while (line && *line) {
-		char *nl = strchr(line, '\n'), f[6][CUR_SEG_MAX];
+		char *nl = strchr(line, '\n'), *f[7];
 		int k;
 
 		if (nl)
@@ -77,18 +115,14 @@ int cursor_read(const char *store, struct up_cursor *c)
 		} else if (!strcmp(line, "tanuki-cursor 1")) {
 			magic = true;
 		} else if (*line) {
-			k = sscanf(line, "%47s %47s %47s %47s %47s %47s", f[0], f[1], f[2], f[3],
-				   f[4], f[5]);
+			k = fields(line, f, 7);
 			if (k == 5 && !strcmp(f[0], "acked")) {
-				if (sscanf(f[1], "%" SCNu64, &c->acked_seq) != 1 ||
-				    !pos_parse(f[2], f[3], &c->acked) ||
-				    sscanf(f[4], "%" SCNd64, &c->acked_to) != 1)
+				if (!u64(f[1], &c->acked_seq) || !pos_parse(f[2], f[3], &c->acked) ||
+				    !i64(f[4], &c->acked_to))
 					return -EBADMSG;
 			} else if (k == 6 && !strcmp(f[0], "pending")) {
-				if (sscanf(f[1], "%" SCNu64, &c->pend_seq) != 1 ||
-				    !pos_parse(f[2], f[3], &c->pend) ||
-				    sscanf(f[4], "%" SCNd64, &c->pend_to) != 1 ||
-				    (strcmp(f[5], "-") && !seg_ok(f[5])))
+				if (!u64(f[1], &c->pend_seq) || !pos_parse(f[2], f[3], &c->pend) ||
+				    !i64(f[4], &c->pend_to) || (strcmp(f[5], "-") && !seg_ok(f[5])))
 					return -EBADMSG;
 				snprintf(c->pend_done, sizeof c->pend_done, "%s",
 					 strcmp(f[5], "-") ? f[5] : "");

@@ -267,22 +267,39 @@ static bool header(const char *head, size_t n, const char *name, char *out, size
 	return false;
 }
 
-/* "Fri, 27 Nov 2026 07:19:48 GMT" → unix seconds, 0 if unreadable. */
-static int64_t http_date(const char *s)
+/* Reads n digits at p into *v; false if one is not a digit. */
+static bool digits(const char *p, int n, int *v)
+{
+	*v = 0;
+	while (n--) {
+		if (*p < '0' || *p > '9')
+			return false;
+		*v = *v * 10 + (*p++ - '0');
+	}
+	return true;
+}
+
+/* "Fri, 27 Nov 2026 07:19:48 GMT" (RFC 9110 IMF-fixdate) → unix
+ * seconds, 0 if it is not exactly that form. */
+int64_t uplink_http_date(const char *s)
 {
 	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	static const int cum[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-	char m[4] = "";
-	int d, y, h, mi, sec;
-	const char *p;
+	int d, y, h, mi, sec, m;
 	int64_t days;
 
-	if (sscanf(s, "%*3s, %d %3s %d %d:%d:%d GMT", &d, m, &y, &h, &mi, &sec) != 6 ||
-	    !(p = strstr(mon, m)) || strlen(m) != 3 || y < 1970 || y > 9999)
+	if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+	    s[16] != ' ' || s[19] != ':' || s[22] != ':' || strcmp(s + 25, " GMT") ||
+	    !digits(s + 5, 2, &d) || !digits(s + 12, 4, &y) || !digits(s + 17, 2, &h) ||
+	    !digits(s + 20, 2, &mi) || !digits(s + 23, 2, &sec) || y < 1970)
+		return 0;
+	for (m = 0; m < 12 && memcmp(mon + 3 * m, s + 8, 3); m++)
+		;
+	if (m == 12)
 		return 0;
 	days = (int64_t)(y - 1970) * 365 + (y - 1969) / 4 - (y - 1901) / 100 + (y - 1601) / 400 +
-	       cum[(p - mon) / 3] + d - 1;
-	if ((p - mon) / 3 > 1 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+	       cum[m] + d - 1;
+	if (m > 1 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
 		days++;
 	return ((days * 24 + h) * 60 + mi) * 60 + sec;
 }
@@ -296,14 +313,14 @@ static void answer(struct uplink *u)
 	int code = 0;
 
 	body = strstr(p, "\r\n\r\n");
-	if (strncmp(p, "HTTP/1.", 7) || !body || sscanf(p + 8, " %d", &code) != 1) {
+	if (strncmp(p, "HTTP/1.", 7) || !body || p[8] != ' ' || !digits(p + 9, 3, &code)) {
 		failed(u, "bad answer", NULL);
 		return;
 	}
 	hn = (size_t)(body - p);
 	body += 4;
 	if (header(p, hn, "Date", v, sizeof v)) {
-		int64_t hub = http_date(v);
+		int64_t hub = uplink_http_date(v);
 
 		/* only the hub's word on time: the window check is its own */
 		if (hub && code == 401 && strstr(body, "timestamp outside window"))

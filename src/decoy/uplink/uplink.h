@@ -78,4 +78,8 @@ int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, 
 void uplink_stop(struct uplink *u);
 void uplink_done(struct uplink *u);
 
+/* "Fri, 27 Nov 2026 07:19:48 GMT" → unix seconds; 0 for anything else
+ * (the hub's Date header, for the clock offset after a 401). */
+int64_t uplink_http_date(const char *s);
+
 #endif
