@@ -146,5 +146,10 @@
 #define CAP_TFTP_RETRIES 4
 /* Entries in `list allow` of config fetch. */
 #define CAP_FETCH_ALLOW 16
+/* Input lines a shell keeps while it waits for a download (bytes, with a
+ * 2-byte length per line): a tty's input buffer is 4096 bytes (N_TTY), and
+ * two full lines fit so a loader's next command and its token are kept;
+ * what comes past this is dropped, as a full tty drops typed bytes. */
+#define CAP_SH_QUEUE (2u * (CAP_LINE + 2u))
 
 #endif
