@@ -119,6 +119,7 @@ void door_end(struct session *s)
 
 	if (!d)
 		return;
+	shhost_detach(&d->host);
 	if (d->sh) {
 		sh_end(d->sh);
 		sh_free(d->sh);
@@ -420,7 +421,8 @@ size_t door_inject(struct door *d, const struct http_req *q, const char *action,
 			continue;
 		if (!d->sh) {
 			shhost_bind(&d->host, s, false);
-			d->sh = sh_new(s->persona, &d->host, true);
+			d->sh = sh_new(s->persona, &d->host.h, true);
+			shhost_attach(&d->host, d->sh);
 		}
 		if (d->sh)
 			sh_inject(d->sh, cmds[i].p, cmds[i].n);

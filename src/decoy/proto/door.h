@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "proto/http.h"
+#include "proto/shhost.h"
 #include "sh/sh.h"
 
 struct session;
@@ -34,7 +35,7 @@ struct door {
 	const struct door_ops *ops;
 	struct http_reader rd;
 	struct sh *sh; /* made at the first injected command */
-	struct sh_host host;
+	struct shhost host;
 	uint32_t seq;  /* requests answered, for per-request values (nonces) */
 	bool done;     /* answered for the last time: the rest is ignored */
 };
