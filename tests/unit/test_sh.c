@@ -710,6 +710,8 @@ static void t_fetch_wait_more(void **state)
 
 	new_fetch_shell(fx);
 	run(fx, "cd /var");
+	/* `sh FILE` reads the file: no x bit needed, unlike ./FILE */
+	RUN_EQ(fx, "echo 'echo hi' > s; sh s; ./s", "hi\n-sh: ./s: Permission denied\n" P);
 	RUN_EQ(fx, "for i in 1; do wget http://1.2.3.4/x; done",
 	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
 	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n" P);

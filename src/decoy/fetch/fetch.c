@@ -474,6 +474,9 @@ static int ftp_reply(struct fetch *f, char *text, size_t tcap)
 			int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 			size_t tn = ln - 4 < tcap - 1 ? ln - 4 : tcap - 1;
 
+			if (ln > 4 && line[ln - 1] == '\r' && tn == ln - 4)
+				tn--; /* the CR of CR LF is no part of the text */
+
 			memcpy(text, line + 4, tn);
 			text[tn] = '\0';
 			buf_consume(&f->in, (size_t)(nl - f->in.p) + 1);

@@ -2776,8 +2776,18 @@ static int ap_nc(struct sh *sh, struct io *io, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* shells and busybox                                                  */
 
+/* need_x: run as a command (the x bit counts), not as `sh FILE`. */
+static int exec_file(struct sh *sh, struct io *io, const char *abspath,
+		     int argc, char **argv, int depth, bool need_x);
+
 int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
 		 int argc, char **argv, int depth)
+{
+	return exec_file(sh, io, abspath, argc, argv, depth, true);
+}
+
+static int exec_file(struct sh *sh, struct io *io, const char *abspath,
+		     int argc, char **argv, int depth, bool need_x)
 {
 	struct vfs_stat st;
 	const uint8_t *d;
@@ -2791,7 +2801,7 @@ int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
 		sh_err(sh, io, "%s: not found", argv[0]);
 		return 127;
 	}
-	if (!(st.mode & 0111)) {
+	if (need_x && !(st.mode & 0111)) {
 		sh_err(sh, io, "%s: Permission denied", argv[0]);
 		return 126;
 	}
@@ -2877,9 +2887,8 @@ static int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 			sh_printf(sh, io, 2, "%s: can't open '%s'\n", argv[0], argv[a]);
 			return 2;
 		}
-		st.mode |= 0111;
 		capture(sh, abs, "exec");
-		return sh_exec_file(sh, io, abs, argc - a, argv + a, sh->depth + 1);
+		return exec_file(sh, io, abs, argc - a, argv + a, sh->depth + 1, false);
 	}
 	if (sh->inject || io->in)
 		return 0;
