@@ -108,6 +108,15 @@
 #define CAP_HTTP_EXCERPT 2048
 /* Commands taken out of one request ($(...) and `...` segments). */
 #define CAP_HTTP_CMDS 8
+/* Door shells kept between HTTP connections, per source address and
+ * persona, so the Realtek pattern's third request (chmod, run) sees the
+ * file its second one fetched. Each holds at most CAP_FS_SESSION of files
+ * (all of them within CAP_FS_TOTAL); 8 covers a few bots at once, the
+ * least recently parked is dropped first. */
+#define CAP_DOOR_SHELLS 8
+/* How long a parked door shell waits for its next request: bots send the
+ * three requests within seconds ("two requests 5 s apart"). */
+#define CAP_DOOR_KEEP_MS (60u * 1000u)
 
 /* --- the payload fetcher (fetch/) --- */
 

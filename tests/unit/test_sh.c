@@ -734,6 +734,17 @@ static void t_fetch_wait_more(void **state)
 	assert_true(sh_waiting(fx->sh));
 	assert_string_equal(fx->h.f_url, "http://127.0.0.1/b");
 	assert_string_equal(done_ok(fx, "BB", 1), "a\nb\n" P);
+	/* injected (a door): no wait, the applet succeeds, the host stores */
+	fx->h.nfetch = 0;
+	buf_reset(&fx->h.out);
+	sh_inject(fx->sh, "wget http://127.0.0.1/d -O /var/d && echo x > /var/e", 52);
+	assert_int_equal(fx->h.out.len, 0);
+	assert_int_equal(fx->h.nfetch, 1);
+	assert_string_equal(fx->h.f_outfile, "/var/d");
+	assert_false(sh_waiting(fx->sh));
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/d", (const uint8_t *)"DDD", 3), 0);
+	assert_int_equal(sh_fetch_store(fx->sh, "/proc/x", (const uint8_t *)"DDD", 3) < 0, 1);
+	RUN_EQ(fx, "cat d; cat e", "DDDx\n" P);
 	/* the queue is bounded; an end while waiting leaks nothing */
 	RUN_EQ(fx, "wget -q http://127.0.0.1/c", "");
 	for (i = 0; i < 100; i++)

@@ -34,7 +34,8 @@ struct door {
 	struct session *s;
 	const struct door_ops *ops;
 	struct http_reader rd;
-	struct sh *sh; /* made at the first injected command */
+	struct sh *sh; /* made or taken up at the first injected command */
+	struct doorsh *ds; /* the kept shell (doorsh.h), or NULL: sh is ours */
 	struct shhost host;
 	uint32_t seq;  /* requests answered, for per-request values (nonces) */
 	bool done;     /* answered for the last time: the rest is ignored */

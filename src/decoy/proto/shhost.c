@@ -37,7 +37,7 @@ static int64_t h_now(void *ctx)
 	return sys_wall_us() / 1000000;
 }
 
-static void log_request(struct session *s, const struct sh_event_info *i)
+void shhost_log_request(struct session *s, const struct sh_event_info *i)
 {
 	struct json *j = sess_ev(s, "tanuki.download.request");
 
@@ -57,6 +57,8 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 	struct json *j;
 	size_t n = i->input_len < CAP_FIELD ? i->input_len : CAP_FIELD;
 
+	if (!s)
+		return; /* a parked door shell (doorsh.c): no session to log to */
 	switch (ev) {
 	case SH_EV_COMMAND:
 		j = sess_ev(s, "cowrie.command.input");
@@ -67,7 +69,7 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 		json_str(j, "input", i->input, n);
 		break;
 	case SH_EV_FETCH:
-		log_request(s, i);
+		shhost_log_request(s, i);
 		/* the daemon fetches it itself; the shell's output does not wait */
 		fetch_from_session(s, i->url, i->applet, i->outfile ? i->outfile : "");
 		return;
@@ -91,7 +93,7 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 {
 	struct shhost *hh = ctx;
 
-	log_request(hh->s, i);
+	shhost_log_request(hh->s, i);
 	return fetch_from_session_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
 				       i->user, i->pass, &hh->w) ? 1 : 0;
 }

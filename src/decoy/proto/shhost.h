@@ -36,4 +36,7 @@ void shhost_attach(struct shhost *hh, struct sh *sh);
  * and logged), nobody is resumed. */
 void shhost_detach(struct shhost *hh);
 
+/* tanuki.download.request for a fetch the shell asked for. */
+void shhost_log_request(struct session *s, const struct sh_event_info *i);
+
 #endif

@@ -443,6 +443,24 @@ void sh_line(struct sh *sh, const char *line, size_t n)
 		run_shell(sh, line, n);
 }
 
+int sh_fetch_store(struct sh *sh, const char *outfile, const uint8_t *data, size_t n)
+{
+	size_t room;
+	int err;
+
+	if (!outfile || outfile[0] != '/')
+		return -EINVAL;
+	set_now(sh);
+	err = vfs_can_create(sh->fs, outfile);
+	if (err)
+		return err;
+	room = vfs_room(sh->fs, outfile);
+	err = vfs_write(sh->fs, outfile, data, n < room ? n : room, false);
+	if (!err)
+		vfs_mark_captured(sh->fs, outfile);
+	return err;
+}
+
 void sh_fetch_done(struct sh *sh, const struct sh_fetch_result *r)
 {
 	struct io io;

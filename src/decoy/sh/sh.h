@@ -77,7 +77,9 @@ struct sh_host {
 	 * outfile, user, pass as in SH_EV_FETCH; the host logs the request).
 	 * Returns 1 when started: the host calls sh_fetch_done() later, never
 	 * from inside this call. Returns 0 when it was refused or fetching is
-	 * off: the shell goes on at once and prints the applet's failure. */
+	 * off: the shell goes on at once and prints the applet's failure.
+	 * In sh_inject() the shell never waits: 1 means the host puts the
+	 * file in place itself (sh_fetch_store) and the applet succeeds. */
 	int (*fetch)(void *ctx, const struct sh_event_info *i);
 };
 
@@ -113,6 +115,10 @@ bool sh_waiting(const struct sh *sh);
  * puts the file in the session's file system, runs the rest of the line
  * and the queued lines (which may wait again). Ignored when not waiting. */
 void sh_fetch_done(struct sh *sh, const struct sh_fetch_result *r);
+/* A download nobody waited for (an injected command's) arrived: writes it
+ * to outfile in the file system (bounded by the vfs caps, truncated past
+ * them; marked captured: the fetcher stored it). 0 or -errno. */
+int sh_fetch_store(struct sh *sh, const char *outfile, const uint8_t *data, size_t n);
 /* Captures every file the session built that was not captured yet
  * (reason "session_end"). Call before sh_free(). */
 void sh_end(struct sh *sh);
