@@ -176,6 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (sh_waiting(sh) && n > 1 && (d[1] & 1))
 		finish(sh, d, n);
 	sh_inject(sh, (const char *)d, n);
+	/* a door's download arriving later */
+	sh_fetch_store(sh, n > 2 && (d[2] & 1) ? "/var/tmp/f" : "/var/f", d, n);
 	sh_end(sh);
 	sh_free(sh);
 	return 0;
