@@ -108,6 +108,15 @@
 #define CAP_HTTP_EXCERPT 2048
 /* Commands taken out of one request ($(...) and `...` segments). */
 #define CAP_HTTP_CMDS 8
+/* Door shells kept between HTTP connections, per source address and
+ * persona, so the Realtek pattern's third request (chmod, run) sees the
+ * file its second one fetched. Each holds at most CAP_FS_SESSION of files
+ * (all of them within CAP_FS_TOTAL); 8 covers a few bots at once, the
+ * least recently parked is dropped first. */
+#define CAP_DOOR_SHELLS 8
+/* How long a parked door shell waits for its next request: bots send the
+ * three requests within seconds ("two requests 5 s apart"). */
+#define CAP_DOOR_KEEP_MS (60u * 1000u)
 
 /* --- the payload fetcher (fetch/) --- */
 
@@ -146,5 +155,10 @@
 #define CAP_TFTP_RETRIES 4
 /* Entries in `list allow` of config fetch. */
 #define CAP_FETCH_ALLOW 16
+/* Input lines a shell keeps while it waits for a download (bytes, with a
+ * 2-byte length per line): a tty's input buffer is 4096 bytes (N_TTY), and
+ * two full lines fit so a loader's next command and its token are kept;
+ * what comes past this is dropped, as a full tty drops typed bytes. */
+#define CAP_SH_QUEUE (2u * (CAP_LINE + 2u))
 
 #endif

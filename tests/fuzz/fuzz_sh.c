@@ -2,6 +2,9 @@
  *
  * The input is fed line by line (split at '\n') to an interactive shell
  * over a persona built here (no files needed), then whole to sh_inject().
+ * When the first byte has bit 2 set the host fetches: a line that waits
+ * for a download is resumed after the next line (queued meanwhile) with a
+ * success or one of the failures, picked and filled from the input.
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/common
  *        -Isrc/decoy src/common/buf.c src/decoy/sh/\*.c tests/fuzz/fuzz_sh.c
  */
@@ -113,16 +116,47 @@ static int64_t h_now(void *ctx)
 	return 100000;
 }
 
+static int h_fetch(void *ctx, const struct sh_event_info *i)
+{
+	(void)ctx;
+	return i->url && strlen(i->url) % 4 != 3; /* some are refused */
+}
+
+static const char *const reasons[] = {"dns",      "connect", "http_status", "timeout",
+				      "tftp_error", "ftp_error", "truncated", "policy"};
+
+/* Ends the shell's wait with a result taken from [p, p+n). */
+static void finish(struct sh *sh, const uint8_t *p, size_t n)
+{
+	struct sh_fetch_result r;
+
+	memset(&r, 0, sizeof r);
+	r.ok = n > 0 && (p[0] & 1);
+	r.data = p;
+	r.len = n;
+	r.reason = reasons[n ? p[n - 1] % 8 : 0];
+	r.detail = n > 1 && (p[1] & 1) ? "Connection refused" : NULL;
+	r.status_line = "HTTP/1.1 404 Not Found";
+	r.ftp_cmd = n > 2 && (p[2] & 1) ? "USER" : NULL;
+	r.code = (int)n;
+	r.peer_ip = n > 3 && (p[3] & 1) ? "127.0.0.1" : "";
+	r.connected = n > 4 && (p[4] & 1);
+	r.ms = (unsigned)n * 100;
+	sh_fetch_done(sh, &r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL};
+	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL, NULL};
 	struct sh *sh;
 	size_t s = 0, i;
 
 	if (!p.name)
 		init_persona();
+	if (n > 0 && (d[0] & 4))
+		h.fetch = h_fetch;
 	/* the first byte picks the CLI persona or plain ash, root or not */
 	p.cli = n > 0 && (d[0] & 1);
 	sh = sh_new(&p, &h, n > 0 && (d[0] & 2));
@@ -133,11 +167,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (i == n || d[i] == '\n') {
 			if (sh_mode(sh) == SH_MODE_DONE)
 				break;
+			if (sh_waiting(sh) && (d[s % n] & 8))
+				finish(sh, d + s, i - s);
 			sh_line(sh, (const char *)d + s, i - s);
 			s = i + 1;
 		}
 	}
+	if (sh_waiting(sh) && n > 1 && (d[1] & 1))
+		finish(sh, d, n);
 	sh_inject(sh, (const char *)d, n);
+	/* a door's download arriving later */
+	sh_fetch_store(sh, n > 2 && (d[2] & 1) ? "/var/tmp/f" : "/var/f", d, n);
 	sh_end(sh);
 	sh_free(sh);
 	return 0;

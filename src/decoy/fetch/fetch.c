@@ -65,6 +65,17 @@ struct fetch {
 	unsigned retries;
 	uint8_t last[516];
 	size_t lastn;
+	/* for the waiter */
+	struct fetch_waiter *w;
+	uint64_t t0;
+	bool connected;
+	const char *ftp_last;  /* the last FTP command sent */
+	int code;
+	char reason[24];
+	char detail[320];
+	char status_line[128];
+	uint8_t *data;         /* stored bytes kept until the waiter had them */
+	size_t datan;
 };
 
 #define RECV_CHUNK 16384
@@ -136,6 +147,8 @@ static void f_fail(struct fetch *f, const char *reason, const char *detail)
 
 	if (f->dead)
 		return;
+	snprintf(f->reason, sizeof f->reason, "%s", reason);
+	snprintf(f->detail, sizeof f->detail, "%s", detail ? detail : "");
 	url_format(&f->u, cur, sizeof cur);
 	j = f_ev(f->fr, &f->o, "cowrie.session.file_download.failed");
 	json_str(j, "url", f->url, strnlen(f->url, URL_MAX));
@@ -201,7 +214,13 @@ static void f_store(struct fetch *f)
 		f->body.len = f->body.cap = 0;
 		f_end(f);
 		fetch_stage2(fr, &o, data, n, hex);
-		free(data);
+		if (f->w) {
+			/* the waiting shell gets the bytes at the idle pass */
+			f->data = data;
+			f->datan = n;
+		} else {
+			free(data);
+		}
 	}
 }
 
@@ -298,6 +317,7 @@ static int http_request(struct fetch *f)
 
 static int ftp_cmd(struct fetch *f, const char *cmd, const char *arg)
 {
+	f->ftp_last = cmd;
 	buf_reset(&f->out);
 	f->outoff = 0;
 	if (buf_adds(&f->out, cmd) || (arg && (buf_addc(&f->out, ' ') ||
@@ -385,6 +405,18 @@ static void http_head(struct fetch *f)
 		return;
 	}
 	if (r.status != 200) {
+		size_t i;
+
+		/* the first line as BusyBox shows it: up to a control byte */
+		for (i = 0; i < hl && i < sizeof f->status_line - 1; i++) {
+			unsigned char c = (unsigned char)f->in.p[i];
+
+			if (c < 0x20)
+				break;
+			f->status_line[i] = c < 0x7f ? (char)c : '?';
+		}
+		f->status_line[i] = '\0';
+		f->code = (int)r.status;
 		snprintf(detail, sizeof detail, "%u", r.status);
 		f_fail(f, "http_status", detail);
 		return;
@@ -442,6 +474,9 @@ static int ftp_reply(struct fetch *f, char *text, size_t tcap)
 			int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 			size_t tn = ln - 4 < tcap - 1 ? ln - 4 : tcap - 1;
 
+			if (ln > 4 && line[ln - 1] == '\r' && tn == ln - 4)
+				tn--; /* the CR of CR LF is no part of the text */
+
 			memcpy(text, line + 4, tn);
 			text[tn] = '\0';
 			buf_consume(&f->in, (size_t)(nl - f->in.p) + 1);
@@ -491,6 +526,7 @@ static void ftp_step(struct fetch *f)
 			return;
 		}
 		if (code >= 400) {
+			f->code = code;
 			snprintf(detail, sizeof detail, "%d %s", code, text);
 			f_fail(f, "ftp_error", detail);
 			return;
@@ -610,6 +646,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			f_fail(f, "connect", strerror(e));
 			return;
 		}
+		f->connected = true;
 		if (f->u.scheme == URL_HTTP) {
 			if (http_request(f)) {
 				f_fail(f, "bad_url", NULL);
@@ -765,6 +802,8 @@ static void on_tftp(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			memcpy(msg, pkt + 4, mn);
 			msg[mn] = '\0';
 			msg[strnlen(msg, mn)] = '\0';
+			f->code = blk;
+			f->connected = true;
 			f_fail(f, "tftp_error", msg);
 			return;
 		}
@@ -772,6 +811,7 @@ static void on_tftp(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			continue;
 		if (!f->tid)
 			f->tid = port;
+		f->connected = true;
 		if (blk == f->block) {
 			if (buf_add(&f->body, pkt + 4, (size_t)n - 4)) {
 				f_fail(f, "too_large", NULL);
@@ -932,8 +972,9 @@ static void on_total(struct ev_loop *l, struct ev_timer *t)
 
 /* ---------- starting ---------- */
 
-static bool start_fetch(struct fetcher *fr, const struct fetch_origin *o, const char *url,
-			const char *applet, const char *destfile, const char *parent)
+static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *o,
+				 const char *url, const char *applet, const char *destfile,
+				 const char *parent, const char *user, const char *pass)
 {
 	struct url u;
 	struct fetch *f, *g;
@@ -942,7 +983,16 @@ static bool start_fetch(struct fetcher *fr, const struct fetch_origin *o, const 
 
 	if (url_parse(url, &u)) {
 		refuse(fr, o, url, applet, "bad_url", NULL);
-		return false;
+		return NULL;
+	}
+	/* an applet's own login (ftpget -u/-p) replaces the URL's */
+	if (user || pass) {
+		if (snprintf(u.user, sizeof u.user, "%s", user ? user : "anonymous") >=
+			    (int)sizeof u.user ||
+		    snprintf(u.pass, sizeof u.pass, "%s", pass ? pass : "") >= (int)sizeof u.pass) {
+			refuse(fr, o, url, applet, "bad_url", "login too long");
+			return NULL;
+		}
 	}
 	/* an address literal the policy refuses costs nothing and uses no
 	 * cap: refuse it here, before any socket exists */
@@ -953,16 +1003,16 @@ static bool start_fetch(struct fetcher *fr, const struct fetch_origin *o, const 
 
 		if (kind < 0) {
 			refuse(fr, o, url, applet, "bad_host", NULL);
-			return false;
+			return NULL;
 		}
 		if (kind && (why = policy_check_addr(&fr->cfg->pol, kind == 4 ? AF_INET : AF_INET6, a))) {
 			refuse(fr, o, url, applet, "policy", why);
-			return false;
+			return NULL;
 		}
 	}
 	if (fr->inflight >= CAP_FETCH_INFLIGHT) {
 		refuse(fr, o, url, applet, "busy", "fetches in flight");
-		return false;
+		return NULL;
 	}
 	if (now - fr->window_ms >= 60000u) {
 		fr->window_ms = now;
@@ -970,19 +1020,19 @@ static bool start_fetch(struct fetcher *fr, const struct fetch_origin *o, const 
 	}
 	if (fr->window_n >= CAP_FETCH_PER_MIN) {
 		refuse(fr, o, url, applet, "rate", "fetches per minute");
-		return false;
+		return NULL;
 	}
 	for (g = fr->list; g; g = g->next)
 		if (!g->dead && !strcmp(g->host0, u.host))
 			per_host++;
 	if (per_host >= CAP_FETCH_PER_HOST) {
 		refuse(fr, o, url, applet, "host_busy", "fetches to this host");
-		return false;
+		return NULL;
 	}
 	f = calloc(1, sizeof(*f));
 	if (!f) {
 		refuse(fr, o, url, applet, "out_of_memory", NULL);
-		return false;
+		return NULL;
 	}
 	fr->window_n++;
 	fr->started++;
@@ -1009,12 +1059,13 @@ static bool start_fetch(struct fetcher *fr, const struct fetch_origin *o, const 
 	if (fr->list)
 		fr->list->prev = f;
 	fr->list = f;
+	f->t0 = now;
 	if (ev_timer_in(&fr->d->loop, &f->t_total, fr->cfg->timeout_ms)) {
 		f_fail(f, "busy", "timers");
-		return false;
+		return f;
 	}
 	f_begin_target(f);
-	return true;
+	return f;
 }
 
 void fetch_init(struct fetcher *fr, struct daemon *d, const struct fetch_cfg *cfg)
@@ -1025,13 +1076,38 @@ void fetch_init(struct fetcher *fr, struct daemon *d, const struct fetch_cfg *cf
 	fr->window_ms = sys_mono_ms();
 }
 
+static void notify(struct fetch *f)
+{
+	struct fetch_waiter *w = f->w;
+	struct fetch_result r;
+
+	if (!w)
+		return;
+	f->w = NULL;
+	w->f = NULL;
+	memset(&r, 0, sizeof r);
+	r.ok = f->data != NULL;
+	r.data = f->data;
+	r.len = f->datan;
+	r.reason = f->reason[0] ? f->reason : NULL;
+	r.detail = f->detail[0] ? f->detail : NULL;
+	r.status_line = f->status_line;
+	r.ftp_cmd = f->ftp_last;
+	r.code = f->code;
+	r.peer_ip = f->peer_ip;
+	r.connected = f->connected;
+	r.ms = (unsigned)(sys_mono_ms() - f->t0);
+	w->done(w, &r);
+}
+
 void fetch_reap(struct fetcher *fr)
 {
-	struct fetch *f, *n;
+	struct fetch *f, *n, *gone = NULL;
 
 	if (!fr->reap_pending)
 		return;
 	fr->reap_pending = false;
+	/* unlink first: a waiter may start new fetches */
 	for (f = fr->list; f; f = n) {
 		n = f->next;
 		if (!f->dead)
@@ -1042,6 +1118,14 @@ void fetch_reap(struct fetcher *fr)
 			fr->list = f->next;
 		if (f->next)
 			f->next->prev = f->prev;
+		f->prev = NULL;
+		f->next = gone;
+		gone = f;
+	}
+	for (f = gone; f; f = n) {
+		n = f->next;
+		notify(f);
+		free(f->data);
 		free(f);
 	}
 }
@@ -1052,9 +1136,15 @@ void fetch_shutdown(struct fetcher *fr)
 
 	if (!fr->d)
 		return;
-	for (f = fr->list; f; f = f->next)
+	for (f = fr->list; f; f = f->next) {
+		/* nobody is resumed while the daemon stops */
+		if (f->w) {
+			f->w->f = NULL;
+			f->w = NULL;
+		}
 		if (!f->dead)
 			f_fail(f, "shutdown", NULL);
+	}
 	fr->reap_pending = true;
 	fetch_reap(fr);
 }
@@ -1083,8 +1173,42 @@ void fetch_from_session(struct session *s, const char *url, const char *applet,
 		refuse(fr, &o, url, applet, "session_cap", "fetches per session");
 		return;
 	}
-	if (start_fetch(fr, &o, url, applet, destfile, NULL))
+	if (start_fetch(fr, &o, url, applet, destfile, NULL, NULL, NULL))
 		s->nfetch++;
+}
+
+bool fetch_from_session_wait(struct session *s, const char *url, const char *applet,
+			     const char *destfile, const char *user, const char *pass,
+			     struct fetch_waiter *w)
+{
+	struct fetcher *fr = &s->d->fetch;
+	struct fetch_origin o;
+	struct fetch *f;
+
+	if (!fr->cfg || !fr->cfg->enabled)
+		return false;
+	fetch_origin_of(&o, s);
+	if (s->nfetch >= CAP_FETCH_PER_SESSION) {
+		refuse(fr, &o, url, applet, "session_cap", "fetches per session");
+		return false;
+	}
+	f = start_fetch(fr, &o, url, applet, destfile, NULL, user, pass);
+	if (!f)
+		return false;
+	s->nfetch++;
+	/* even one that failed at once is told at the idle pass */
+	fetch_unwait(w);
+	f->w = w;
+	w->f = f;
+	return true;
+}
+
+void fetch_unwait(struct fetch_waiter *w)
+{
+	if (w->f) {
+		w->f->w = NULL;
+		w->f = NULL;
+	}
 }
 
 void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_t *data,
@@ -1114,6 +1238,6 @@ void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_
 		json_cstr(j, "url", url);
 		json_cstr(j, "message", "Downloader found: fetching its payload");
 		ev_commit(fr->d);
-		start_fetch(fr, o, url, "dlr", "", sha);
+		start_fetch(fr, o, url, "dlr", "", sha, NULL, NULL);
 	}
 }

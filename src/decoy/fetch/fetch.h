@@ -35,6 +35,30 @@ struct daemon;
 struct session;
 struct fetch;
 
+/* How a fetch ended, for the one who waits for it (the session's shell).
+ * Everything is valid during the waiter's callback only. */
+struct fetch_result {
+	bool ok;
+	const uint8_t *data; /* ok: the whole file as stored */
+	size_t len;
+	const char *reason;      /* failed: the event's reason */
+	const char *detail;      /* the event's detail, or NULL */
+	const char *status_line; /* http_status: the server's first line, clean */
+	const char *ftp_cmd;     /* ftp_error: the command refused */
+	int code;                /* HTTP status, TFTP error code, FTP reply */
+	const char *peer_ip;     /* the last address tried, "" if none */
+	bool connected;          /* a TCP connection (or a TFTP reply) was made */
+	unsigned ms;
+};
+
+/* Embedded in who waits. done() is called once, from the loop's idle pass
+ * (never inside fetch_from_session_wait), unless fetch_unwait() ran first.
+ * Either way the fetch runs to its end and stores what it got. */
+struct fetch_waiter {
+	struct fetch *f; /* set while waiting */
+	void (*done)(struct fetch_waiter *w, const struct fetch_result *r);
+};
+
 struct fetch_origin {
 	char session[16];
 	char src_ip[46], dst_ip[46];
@@ -63,6 +87,14 @@ void fetch_origin_of(struct fetch_origin *o, const struct session *s);
 /* A session's applet asked for url (the shell's SH_EV_FETCH). */
 void fetch_from_session(struct session *s, const char *url, const char *applet,
 			const char *destfile);
+/* The same, and w->done() is called when it ends; user/pass (or NULL) are
+ * the FTP login the applet was given. Returns false (w is never called)
+ * when fetching is off or the fetch was refused at the start (logged). */
+bool fetch_from_session_wait(struct session *s, const char *url, const char *applet,
+			     const char *destfile, const char *user, const char *pass,
+			     struct fetch_waiter *w);
+/* The waiter goes away (its session ends): the fetch goes on alone. */
+void fetch_unwait(struct fetch_waiter *w);
 /* A stored file (sha) may be a downloader: fetch what it would fetch. */
 void fetch_stage2(struct fetcher *f, const struct fetch_origin *o,
 		  const uint8_t *data, size_t n, const char *sha);

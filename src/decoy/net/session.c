@@ -430,6 +430,11 @@ static void sess_pump(struct session *s)
 	update_interest(s);
 }
 
+void sess_flush(struct session *s)
+{
+	sess_pump(s);
+}
+
 static void on_pause_done(struct ev_loop *l, struct ev_timer *t)
 {
 	struct session *s = container_of(t, struct session, t_pause);

@@ -108,6 +108,9 @@ void sess_pause(struct session *s, unsigned ms);
 bool sess_paused(const struct session *s);
 /* Arms the engine's timer to call eng->timer in ms (0 stops it). */
 void sess_timer(struct session *s, unsigned ms);
+/* Sends what was queued outside the session's own callbacks (the shell
+ * resumed when a download ended, from the loop's idle pass). */
+void sess_flush(struct session *s);
 /* Ends the session once queued output has left (or at once if `now`). */
 void sess_close(struct session *s, bool now);
 

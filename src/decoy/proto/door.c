@@ -7,6 +7,7 @@
 #include "bounds.h"
 #include "net/session.h"
 #include "persona/persona.h"
+#include "proto/doorsh.h"
 #include "proto/shhost.h"
 
 /* ---------- engine hooks ---------- */
@@ -119,9 +120,14 @@ void door_end(struct session *s)
 
 	if (!d)
 		return;
-	if (d->sh) {
-		sh_end(d->sh);
-		sh_free(d->sh);
+	if (d->ds) {
+		doorsh_put(d->ds);
+	} else {
+		shhost_detach(&d->host);
+		if (d->sh) {
+			sh_end(d->sh);
+			sh_free(d->sh);
+		}
 	}
 	http_free(&d->rd);
 	free(d);
@@ -418,9 +424,13 @@ size_t door_inject(struct door *d, const struct http_req *q, const char *action,
 		sess_ev_end(s, j);
 		if (!run)
 			continue;
-		if (!d->sh) {
+		if (!d->sh && !d->ds && (d->ds = doorsh_get(s)))
+			d->sh = doorsh_sh(d->ds);
+		if (!d->sh && !d->ds) {
+			/* every kept shell is in use: one of its own, not kept */
 			shhost_bind(&d->host, s, false);
-			d->sh = sh_new(s->persona, &d->host, true);
+			d->sh = sh_new(s->persona, &d->host.h, true);
+			shhost_attach(&d->host, d->sh);
 		}
 		if (d->sh)
 			sh_inject(d->sh, cmds[i].p, cmds[i].n);

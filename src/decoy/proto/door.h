@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "proto/http.h"
+#include "proto/shhost.h"
 #include "sh/sh.h"
 
 struct session;
@@ -33,8 +34,9 @@ struct door {
 	struct session *s;
 	const struct door_ops *ops;
 	struct http_reader rd;
-	struct sh *sh; /* made at the first injected command */
-	struct sh_host host;
+	struct sh *sh; /* made or taken up at the first injected command */
+	struct doorsh *ds; /* the kept shell (doorsh.h), or NULL: sh is ours */
+	struct shhost host;
 	uint32_t seq;  /* requests answered, for per-request values (nonces) */
 	bool done;     /* answered for the last time: the rest is ignored */
 };

@@ -1,25 +1,34 @@
 /* shhost.c — shell host callbacks shared by the engines (see shhost.h). */
 #include "proto/shhost.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #include "bounds.h"
 #include "daemon.h"
+#include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
 #include "sys/sys.h"
 
+static struct session *sess_of(void *ctx)
+{
+	return ((struct shhost *)ctx)->s;
+}
+
 static void h_out(void *ctx, const void *p, size_t n)
 {
-	sess_term(ctx, p, n);
+	sess_term(sess_of(ctx), p, n);
 }
 
 static void h_out_ref(void *ctx, const void *p, size_t n)
 {
-	sess_term_ref(ctx, p, n);
+	sess_term_ref(sess_of(ctx), p, n);
 }
 
 static void h_pause(void *ctx, unsigned ms)
 {
-	sess_pause(ctx, ms);
+	sess_pause(sess_of(ctx), ms);
 }
 
 static int64_t h_now(void *ctx)
@@ -28,12 +37,28 @@ static int64_t h_now(void *ctx)
 	return sys_wall_us() / 1000000;
 }
 
+void shhost_log_request(struct session *s, const struct sh_event_info *i)
+{
+	struct json *j = sess_ev(s, "tanuki.download.request");
+
+	json_cstr(j, "url", i->url);
+	json_cstr(j, "applet", i->applet);
+	json_cstr(j, "destfile", i->outfile ? i->outfile : "");
+	if (i->user)
+		json_str(j, "username", i->user, strnlen(i->user, CAP_FIELD));
+	if (i->pass)
+		json_str(j, "password", i->pass, strnlen(i->pass, CAP_FIELD));
+	sess_ev_end(s, j);
+}
+
 static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 {
-	struct session *s = ctx;
+	struct session *s = sess_of(ctx);
 	struct json *j;
 	size_t n = i->input_len < CAP_FIELD ? i->input_len : CAP_FIELD;
 
+	if (!s)
+		return; /* a parked door shell (doorsh.c): no session to log to */
 	switch (ev) {
 	case SH_EV_COMMAND:
 		j = sess_ev(s, "cowrie.command.input");
@@ -44,11 +69,7 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 		json_str(j, "input", i->input, n);
 		break;
 	case SH_EV_FETCH:
-		j = sess_ev(s, "tanuki.download.request");
-		json_cstr(j, "url", i->url);
-		json_cstr(j, "applet", i->applet);
-		json_cstr(j, "destfile", i->outfile);
-		sess_ev_end(s, j);
+		shhost_log_request(s, i);
 		/* the daemon fetches it itself; the shell's output does not wait */
 		fetch_from_session(s, i->url, i->applet, i->outfile ? i->outfile : "");
 		return;
@@ -67,12 +88,63 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 	sess_ev_end(s, j);
 }
 
-void shhost_bind(struct sh_host *h, struct session *s, bool terminal)
+/* A download the shell waits for (terminal sessions). */
+static int h_fetch(void *ctx, const struct sh_event_info *i)
 {
-	h->ctx = s;
-	h->out = terminal ? h_out : NULL;
-	h->out_ref = terminal ? h_out_ref : NULL;
-	h->pause = terminal ? h_pause : NULL;
-	h->event = h_event;
-	h->now = h_now;
+	struct shhost *hh = ctx;
+
+	shhost_log_request(hh->s, i);
+	return fetch_from_session_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
+				       i->user, i->pass, &hh->w) ? 1 : 0;
+}
+
+static void on_fetched(struct fetch_waiter *w, const struct fetch_result *r)
+{
+	struct shhost *hh = container_of(w, struct shhost, w);
+	struct session *s = hh->s;
+	struct sh_fetch_result x;
+
+	if (!hh->sh || s->closing || s->close_when_flushed)
+		return;
+	memset(&x, 0, sizeof x);
+	x.ok = r->ok;
+	x.data = r->data;
+	x.len = r->len;
+	x.reason = r->reason;
+	x.detail = r->detail;
+	x.status_line = r->status_line;
+	x.ftp_cmd = r->ftp_cmd;
+	x.code = r->code;
+	x.peer_ip = r->peer_ip;
+	x.connected = r->connected;
+	x.ms = r->ms;
+	sh_fetch_done(hh->sh, &x);
+	if (sh_mode(hh->sh) == SH_MODE_DONE)
+		sess_close(s, false);
+	sess_flush(s);
+}
+
+void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
+{
+	memset(hh, 0, sizeof *hh);
+	hh->s = s;
+	hh->h.ctx = hh;
+	hh->h.out = terminal ? h_out : NULL;
+	hh->h.out_ref = terminal ? h_out_ref : NULL;
+	hh->h.pause = terminal ? h_pause : NULL;
+	hh->h.event = h_event;
+	hh->h.now = h_now;
+	hh->h.fetch = terminal ? h_fetch : NULL;
+	hh->w.done = on_fetched;
+}
+
+void shhost_attach(struct shhost *hh, struct sh *sh)
+{
+	hh->sh = sh;
+}
+
+void shhost_detach(struct shhost *hh)
+{
+	fetch_unwait(&hh->w);
+	hh->sh = NULL;
 }

@@ -25,7 +25,7 @@ struct tn {
 	bool naws_logged;
 	uint8_t opts_sent[256 / 8]; /* options we answered, RFC 1143 style */
 	struct sh *sh;
-	struct sh_host host;
+	struct shhost host;
 };
 
 /* ---------- helpers ---------- */
@@ -126,7 +126,8 @@ static void login_ok(struct tn *t, const struct persona_cred *c,
 	json_str(j, "password", pass, plen);
 	sess_ev_end(s, j);
 	shhost_bind(&t->host, s, true);
-	t->sh = sh_new(s->persona, &t->host, c->root);
+	t->sh = sh_new(s->persona, &t->host.h, c->root);
+	shhost_attach(&t->host, t->sh);
 	if (!t->sh) {
 		sess_close(s, false);
 		return;
@@ -227,6 +228,7 @@ static void tn_end(struct session *s)
 	if (!t)
 		return;
 	telnet_free(&t->tp);
+	shhost_detach(&t->host);
 	if (t->sh) {
 		sh_end(t->sh);
 		sh_free(t->sh);

@@ -2100,16 +2100,6 @@ static int ap_env(struct sh *sh, struct io *io, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* downloads                                                           */
 
-struct fetch_req {
-	const char *applet;
-	char url[CAP_PATH * 2];
-	char host[CAP_PATH]; /* as written, with :port if given */
-	char addr[CAP_PATH]; /* host without port */
-	unsigned port;
-	char outfile[CAP_PATH]; /* absolute, or empty for stdout */
-	bool quiet;
-};
-
 static bool is_ipv4(const char *s)
 {
 	int dots = 0, digits = 0;
@@ -2177,18 +2167,11 @@ static bool parse_url(const char *url, struct fetch_req *r, const char **path)
 	return true;
 }
 
-/* The one place a download happens. For now nothing arrives: the event is
- * emitted and the applet's BusyBox failure is printed. */
-static int fetch(struct sh *sh, struct io *io, const struct fetch_req *r)
+/* The applet's failure when no download is waited for (fetching off,
+ * refused at the start, or a context a wait cannot resume into). */
+static int fetch_fail_now(struct sh *sh, struct io *io, const struct fetch_req *r)
 {
-	struct sh_event_info ei;
 	bool ip = is_ipv4(r->addr);
-
-	memset(&ei, 0, sizeof ei);
-	ei.applet = r->applet;
-	ei.url = r->url;
-	ei.outfile = r->outfile[0] ? r->outfile : io->out_path;
-	sh_emit(sh, SH_EV_FETCH, &ei);
 
 	if (strcmp(r->applet, "tftp") == 0) {
 		ap_err(sh, io, "tftp", "timeout");
@@ -2219,12 +2202,305 @@ static int fetch(struct sh *sh, struct io *io, const struct fetch_req *r)
 	return 1;
 }
 
+/* The one place a download happens. With a host that fetches (and a
+ * simple command of the line itself), the shell waits: the line stops here
+ * and sh_fetch_done() finishes this command through sh_fetch_finish(). */
+static int fetch(struct sh *sh, struct io *io, const struct fetch_req *r)
+{
+	struct sh_event_info ei;
+
+	memset(&ei, 0, sizeof ei);
+	ei.applet = r->applet;
+	ei.url = r->url;
+	ei.outfile = r->outfile[0] ? r->outfile : io->out_path;
+	ei.user = r->user;
+	ei.pass = r->pass;
+	if (sh->host.fetch && sh->inject) {
+		/* a door: nobody waits; the host stores the file when it comes */
+		if (sh->host.fetch(sh->host.ctx, &ei) > 0)
+			return 0;
+	} else if (sh->host.fetch && sh->susp_ok && !sh->waiting) {
+		if (sh->host.fetch(sh->host.ctx, &ei) > 0) {
+			sh->fx = *r;
+			sh->fx.user = sh->fx.pass = NULL;
+			sh->waiting = true;
+			sh->susp_ni = sh->cur_ni;
+			sh->stop = true; /* the rest of the line runs on resume */
+			return 0;
+		}
+	} else {
+		sh_emit(sh, SH_EV_FETCH, &ei);
+	}
+	return fetch_fail_now(sh, io, r);
+}
+
+/* ---- what each applet prints when the download ends ---- */
+
+static const char *res_ip(const struct fetch_req *r, const struct sh_fetch_result *x)
+{
+	return x->peer_ip && x->peer_ip[0] ? x->peer_ip : r->addr;
+}
+
+/* BusyBox 1.1x wget's status line (networking/wget.c progressmeter):
+ * "\r%-20.20s%4d%% |<stars><blanks>|%6d%c " and the ETA, the bar being
+ * the terminal width less 49 (80 columns: 31), sizes >= 100000 shifted
+ * by 10 bits per unit letter " kMGTPEZY". Only the first and the last
+ * call show on a quick transfer; the last one ends the line. */
+static void wget_meter(struct sh *sh, struct io *io, const char *name,
+		       size_t done, size_t total, unsigned ms, bool last)
+{
+	char bar[TERM_WIDTH];
+	int barlen = TERM_WIDTH - 49, stars;
+	unsigned ratio = 100;
+	unsigned long long ab = done;
+	int unit = 0;
+
+	if (total)
+		ratio = (unsigned)(100ULL * done / total);
+	if (ratio > 100)
+		ratio = 100;
+	stars = barlen * (int)ratio / 100;
+	memset(bar, '*', (size_t)stars);
+	memset(bar + stars, ' ', (size_t)(barlen - stars));
+	bar[barlen] = '\0';
+	while (ab >= 100000 && unit < 8) {
+		unit++;
+		ab >>= 10;
+	}
+	sh_printf(sh, io, 2, "\r%-20.20s%4u%% |%s|%6d%c %s%s", name, ratio, bar,
+		  (int)ab, " kMGTPEZY"[unit],
+		  !done || ms < 1000 ? "--:--:-- ETA" : "00:00:00 ETA",
+		  last ? "\n" : "");
+}
+
+/* Puts the download where the applet writes it: a file of the session's
+ * file system (at most what the caps leave: the whole sample is in the
+ * store already), or stdout. Returns 0 or -errno. */
+static int fetch_deliver(struct sh *sh, struct io *io, const struct fetch_req *r,
+			 const struct sh_fetch_result *x)
+{
+	size_t n = x->len, room;
+	int err;
+
+	if (!r->outfile[0]) {
+		sh_write(sh, io, 1, x->data, x->len);
+		return 0;
+	}
+	err = vfs_can_create(sh->fs, r->outfile);
+	if (err)
+		return err;
+	room = vfs_room(sh->fs, r->outfile);
+	if (n > room)
+		n = room;
+	err = vfs_write(sh->fs, r->outfile, x->data, n, false);
+	if (err)
+		return err;
+	vfs_mark_captured(sh->fs, r->outfile);
+	return 0;
+}
+
+static const char *curfile(const struct fetch_req *r)
+{
+	return r->outfile[0] ? base_of(r->outname) : "-";
+}
+
+static int wget_done(struct sh *sh, struct io *io, const struct fetch_req *r,
+		     const struct sh_fetch_result *x)
+{
+	const char *why = x->reason ? x->reason : "";
+	int err;
+
+	if (!x->ok && strcmp(why, "dns") == 0) {
+		ap_err(sh, io, "wget", "bad address '%s'", r->addr);
+		return 1;
+	}
+	if (!r->quiet)
+		sh_printf(sh, io, 2, "Connecting to %s (%s:%u)\n", r->host,
+			  res_ip(r, x), r->port);
+	if (x->ok) {
+		/* the output file is opened before the meter starts */
+		err = fetch_deliver(sh, io, r, x);
+		if (err) {
+			ap_err(sh, io, "wget", "can't open '%s': %s", r->outname,
+			       sh_strerror(err));
+			return 1;
+		}
+		if (!r->quiet) {
+			wget_meter(sh, io, curfile(r), 0, x->len, 0, false);
+			wget_meter(sh, io, curfile(r), x->len, x->len, x->ms, true);
+		}
+		return 0;
+	}
+	if (strcmp(why, "http_status") == 0) {
+		ap_err(sh, io, "wget", "server returned error: %s",
+		       x->status_line && x->status_line[0] ? x->status_line : "");
+		return 1;
+	}
+	if (strcmp(why, "ftp_error") == 0) {
+		if (x->ftp_cmd && (!strcmp(x->ftp_cmd, "USER") || !strcmp(x->ftp_cmd, "PASS")))
+			ap_err(sh, io, "wget", "ftp login: %s", x->detail ? x->detail : "");
+		else
+			ap_err(sh, io, "wget", "bad response to %s: %s",
+			       x->ftp_cmd ? x->ftp_cmd : "RETR", x->detail ? x->detail : "");
+		return 1;
+	}
+	if (x->connected) {
+		if (strcmp(why, "timeout") == 0)
+			ap_err(sh, io, "wget", "download timed out");
+		else
+			ap_err(sh, io, "wget", "error getting response");
+		return 1;
+	}
+	ap_err(sh, io, "wget", "can't connect to remote host (%s): %s", res_ip(r, x),
+	       strcmp(why, "connect") == 0 && x->detail ? x->detail : "Connection timed out");
+	return 1;
+}
+
+static int tftp_done(struct sh *sh, struct io *io, const struct fetch_req *r,
+		     const struct sh_fetch_result *x)
+{
+	const char *why = x->reason ? x->reason : "";
+	int err;
+
+	if (x->ok) {
+		err = fetch_deliver(sh, io, r, x);
+		if (err) {
+			ap_err(sh, io, "tftp", "can't open '%s': %s", r->outname,
+			       sh_strerror(err));
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(why, "dns") == 0) {
+		ap_err(sh, io, "tftp", "bad address '%s'", r->addr);
+		return 1;
+	}
+	if (strcmp(why, "tftp_error") == 0) {
+		ap_err(sh, io, "tftp", "server error: (%d) %s", x->code,
+		       x->detail ? x->detail : "");
+		return 1;
+	}
+	ap_err(sh, io, "tftp", "timeout");
+	return 1;
+}
+
+static int ftpget_done(struct sh *sh, struct io *io, const struct fetch_req *r,
+		       const struct sh_fetch_result *x)
+{
+	const char *why = x->reason ? x->reason : "";
+	int err;
+
+	if (x->ok) {
+		err = fetch_deliver(sh, io, r, x);
+		if (err) {
+			ap_err(sh, io, "ftpget", "can't open '%s': %s", r->outname,
+			       sh_strerror(err));
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(why, "dns") == 0) {
+		ap_err(sh, io, "ftpget", "bad address '%s'", r->addr);
+		return 1;
+	}
+	if (strcmp(why, "ftp_error") == 0) {
+		ap_err(sh, io, "ftpget", "unexpected server response to %s: %s",
+		       x->ftp_cmd ? x->ftp_cmd : "RETR", x->detail ? x->detail : "");
+		return 1;
+	}
+	if (x->connected) {
+		ap_err(sh, io, "ftpget", "unexpected server response: %s",
+		       x->detail ? x->detail : "");
+		return 1;
+	}
+	ap_err(sh, io, "ftpget", "can't connect to remote host (%s): %s", res_ip(r, x),
+	       strcmp(why, "connect") == 0 && x->detail ? x->detail : "Connection timed out");
+	return 1;
+}
+
+/* curl's size columns: 5 characters, then k/M/G units. */
+static void curl_size(char *out, size_t cap, unsigned long long v)
+{
+	if (v < 100000)
+		snprintf(out, cap, "%5llu", v);
+	else if (v < 10000ULL * 1024)
+		snprintf(out, cap, "%4lluk", v / 1024);
+	else
+		snprintf(out, cap, "%4lluM", v / (1024 * 1024));
+}
+
+static int curl_done(struct sh *sh, struct io *io, const struct fetch_req *r,
+		     const struct sh_fetch_result *x)
+{
+	const char *why = x->reason ? x->reason : "";
+	char sz[16], sp[16];
+	int err;
+
+	if (x->ok || strcmp(why, "http_status") == 0) {
+		/* without -f curl keeps an error page too; the fetcher keeps
+		 * none, so an HTTP error leaves an empty transfer */
+		struct sh_fetch_result ok = *x;
+
+		if (!x->ok) {
+			ok.data = NULL;
+			ok.len = 0;
+		}
+		err = fetch_deliver(sh, io, r, &ok);
+		if (err) {
+			sh_printf(sh, io, 2, "curl: (23) Failed writing body (0 != %zu)\n", ok.len);
+			return 23;
+		}
+		if (!r->quiet && r->outfile[0]) {
+			curl_size(sz, sizeof sz, ok.len);
+			curl_size(sp, sizeof sp, x->ms ? ok.len * 1000ULL / x->ms : ok.len);
+			sh_printf(sh, io, 2,
+				  "  %% Total    %% Received %% Xferd  Average Speed   Time    Time     Time  Current\n"
+				  "                                 Dload  Upload   Total   Spent    Left  Speed\n"
+				  "\r100 %s  100 %s    0     0  %s      0 --:--:-- --:--:-- --:--:-- %s\n",
+				  sz, sz, sp, sp);
+		}
+		return 0;
+	}
+	if (r->quiet)
+		return strcmp(why, "dns") == 0 ? 6 : strcmp(why, "timeout") == 0 ? 28 : 7;
+	if (strcmp(why, "dns") == 0) {
+		sh_printf(sh, io, 2, "curl: (6) Couldn't resolve host '%s'\n", r->addr);
+		return 6;
+	}
+	if (strcmp(why, "timeout") == 0) {
+		sh_printf(sh, io, 2, "curl: (28) Operation timed out after %u milliseconds with 0 bytes received\n",
+			  x->ms);
+		return 28;
+	}
+	sh_printf(sh, io, 2, "curl: (7) Failed to connect to %s port %u: %s\n", r->addr,
+		  r->port, strcmp(why, "connect") == 0 && x->detail ? x->detail : "Connection timed out");
+	return 7;
+}
+
+int sh_fetch_finish(struct sh *sh, struct io *io)
+{
+	const struct fetch_req *r = &sh->fx;
+	const struct sh_fetch_result *x = sh->res;
+
+	if (!x || !r->applet)
+		return 1;
+	if (strcmp(r->applet, "tftp") == 0)
+		return tftp_done(sh, io, r, x);
+	if (strcmp(r->applet, "ftpget") == 0)
+		return ftpget_done(sh, io, r, x);
+	if (strcmp(r->applet, "curl") == 0)
+		return curl_done(sh, io, r, x);
+	return wget_done(sh, io, r, x);
+}
+
 static void set_outfile(struct sh *sh, struct fetch_req *r, const char *f)
 {
 	if (!f || strcmp(f, "-") == 0) {
 		r->outfile[0] = '\0';
+		r->outname[0] = '\0';
 		return;
 	}
+	snprintf(r->outname, sizeof r->outname, "%s", f);
 	if (sh_path(sh, f, r->outfile, sizeof r->outfile))
 		r->outfile[0] = '\0';
 }
@@ -2444,6 +2720,10 @@ static int ap_ftpget(struct sh *sh, struct io *io, int argc, char **argv)
 					return usage(sh, io, "ftpget");
 				if (o[1] == 'P')
 					port = argv[a + 1];
+				else if (o[1] == 'u')
+					r.user = argv[a + 1];
+				else
+					r.pass = argv[a + 1];
 				a++;
 			}
 			continue;
@@ -2459,6 +2739,13 @@ static int ap_ftpget(struct sh *sh, struct io *io, int argc, char **argv)
 		 port ? port : "", pos[2][0] == '/' ? "" : "/", pos[2]);
 	if (!parse_url(tmp, &r, NULL))
 		return usage(sh, io, "ftpget");
+	/* BusyBox ftpget logs in as anonymous / busybox@ unless told */
+	if (r.user || r.pass) {
+		if (!r.user)
+			r.user = "anonymous";
+		if (!r.pass)
+			r.pass = "busybox@";
+	}
 	set_outfile(sh, &r, pos[1]);
 	return fetch(sh, io, &r);
 }
@@ -2493,8 +2780,18 @@ static int ap_nc(struct sh *sh, struct io *io, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* shells and busybox                                                  */
 
+/* need_x: run as a command (the x bit counts), not as `sh FILE`. */
+static int exec_file(struct sh *sh, struct io *io, const char *abspath,
+		     int argc, char **argv, int depth, bool need_x);
+
 int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
 		 int argc, char **argv, int depth)
+{
+	return exec_file(sh, io, abspath, argc, argv, depth, true);
+}
+
+static int exec_file(struct sh *sh, struct io *io, const char *abspath,
+		     int argc, char **argv, int depth, bool need_x)
 {
 	struct vfs_stat st;
 	const uint8_t *d;
@@ -2508,7 +2805,7 @@ int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
 		sh_err(sh, io, "%s: not found", argv[0]);
 		return 127;
 	}
-	if (!(st.mode & 0111)) {
+	if (need_x && !(st.mode & 0111)) {
 		sh_err(sh, io, "%s: Permission denied", argv[0]);
 		return 126;
 	}
@@ -2594,9 +2891,8 @@ static int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 			sh_printf(sh, io, 2, "%s: can't open '%s'\n", argv[0], argv[a]);
 			return 2;
 		}
-		st.mode |= 0111;
 		capture(sh, abs, "exec");
-		return sh_exec_file(sh, io, abs, argc - a, argv + a, sh->depth + 1);
+		return exec_file(sh, io, abs, argc - a, argv + a, sh->depth + 1, false);
 	}
 	if (sh->inject || io->in)
 		return 0;

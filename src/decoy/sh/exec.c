@@ -1496,7 +1496,22 @@ struct run {
 	struct sh *sh;
 	struct parser *ps;
 	int depth;
+	bool line;    /* the line itself (depth 0): a command may wait */
+	int blocked;  /* inside a construct a wait cannot resume into */
+	int target;   /* resuming: the waiting command's node, else -1 */
+	bool *onpath; /* resuming: nodes from the root to target */
 };
+
+static bool resuming(const struct run *r)
+{
+	return r->target >= 0;
+}
+
+/* Resuming, a child off the path to the waiting command already ran. */
+static bool skipped(const struct run *r, int ni)
+{
+	return resuming(r) && (ni < 0 || !r->onpath[ni]);
+}
 
 static int exec_node(struct run *r, struct io *io, int ni);
 
@@ -1520,6 +1535,25 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 	int i = 0, status = 0, rc;
 	bool assigned = false;
 
+	if (resuming(r)) {
+		char outp[CAP_PATH] = "";
+
+		/* the waiting command: its words ran already; its redirections
+		 * are applied again (a truncation again is harmless) */
+		r->target = -1;
+		if (redirs_apply(sh, &cio, io, r->ps, nd->r0, nd->nr, r->depth, &rs)) {
+			status = 1;
+		} else {
+			if (cio.out_path)
+				snprintf(outp, sizeof outp, "%s", cio.out_path);
+			status = sh_fetch_finish(sh, &cio);
+		}
+		redirs_finish(sh, io, &rs, sh->fx.applet);
+		/* `wget -O - > f`: the fetcher stored these bytes already */
+		if (outp[0] && !sh->fx.outfile[0] && sh->res && sh->res->ok)
+			vfs_mark_captured(sh->fs, outp);
+		return status;
+	}
 	if (++sh->steps > SH_MAX_STEPS) {
 		sh->stop = true;
 		return 1;
@@ -1569,7 +1603,10 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 	}
 	if (av.full)
 		sh_err(sh, io, "too many arguments");
+	sh->susp_ok = r->line && !r->blocked && !sh->waiting;
+	sh->cur_ni = (int)(nd - r->ps->nodes);
 	status = sh_exec_argv(sh, &cio, av.n, av.v, r->depth);
+	sh->susp_ok = false;
 out_redir:
 	redirs_finish(sh, io, &rs, av.n ? av.v[0] : NULL);
 out:
@@ -1679,21 +1716,24 @@ static int exec_node(struct run *r, struct io *io, int ni)
 		s = exec_cmd(r, io, nd);
 		break;
 	case N_SEQ:
-		exec_node(r, io, nd->a);
+		if (!skipped(r, nd->a))
+			exec_node(r, io, nd->a);
 		s = exec_node(r, io, nd->b);
 		break;
 	case N_BG:
+		r->blocked++;
 		exec_node(r, io, nd->a);
+		r->blocked--;
 		s = 0;
 		break;
 	case N_AND:
-		s = exec_node(r, io, nd->a);
-		if (s == 0 && !sh->stop)
-			s = exec_node(r, io, nd->b);
-		break;
 	case N_OR:
+		if (skipped(r, nd->a)) {
+			s = exec_node(r, io, nd->b);
+			break;
+		}
 		s = exec_node(r, io, nd->a);
-		if (s != 0 && !sh->stop)
+		if ((s == 0) == (nd->kind == N_AND) && !sh->stop)
 			s = exec_node(r, io, nd->b);
 		break;
 	case N_NOT:
@@ -1708,7 +1748,8 @@ static int exec_node(struct run *r, struct io *io, int ni)
 		lio.out[1].kind = SINK_BUF;
 		lio.out[1].b = &pb;
 		lio.out_path = NULL;
-		exec_node(r, &lio, nd->a);
+		if (!skipped(r, nd->a))
+			exec_node(r, &lio, nd->a);
 		in.p = (const uint8_t *)(pb.p ? pb.p : "");
 		in.n = pb.len;
 		in.pos = 0;
@@ -1719,12 +1760,17 @@ static int exec_node(struct run *r, struct io *io, int ni)
 	}
 	case N_WHILE:
 	case N_UNTIL:
+		r->blocked++;
 		s = exec_loop(r, io, nd);
+		r->blocked--;
 		break;
 	case N_FOR:
+		r->blocked++;
 		s = exec_for(r, io, nd);
+		r->blocked--;
 		break;
 	case N_IF:
+		r->blocked++;
 		if (exec_with_redirs(r, io, nd, &cio, &rs)) {
 			s = 1;
 		} else {
@@ -1739,12 +1785,14 @@ static int exec_node(struct run *r, struct io *io, int ni)
 				s = 0;
 		}
 		redirs_finish(sh, io, &rs, NULL);
+		r->blocked--;
 		break;
 	case N_GROUP:
 	case N_SUB: {
 		char cwd[CAP_PATH];
 		bool saved_stop = sh->stop;
 
+		r->blocked++;
 		memcpy(cwd, sh->cwd, sizeof cwd);
 		if (exec_with_redirs(r, io, nd, &cio, &rs))
 			s = 1;
@@ -1758,6 +1806,7 @@ static int exec_node(struct run *r, struct io *io, int ni)
 				sh->stop = saved_stop;
 			}
 		}
+		r->blocked--;
 		break;
 	}
 	}
@@ -1765,8 +1814,50 @@ static int exec_node(struct run *r, struct io *io, int ni)
 	return s;
 }
 
-int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
-	   bool *incomplete)
+/* Marks the nodes from the root down to target; false if target is not
+ * a simple command under constructs a wait can resume through. */
+static bool mark_path(const struct parser *ps, int root, int target, bool *on)
+{
+	int *parent, i;
+	bool ok = true;
+
+	if (target < 0 || target >= ps->nnodes || ps->nodes[target].kind != N_CMD)
+		return false;
+	parent = malloc((size_t)ps->nnodes * sizeof *parent);
+	if (!parent)
+		return false;
+	for (i = 0; i < ps->nnodes; i++)
+		parent[i] = -1;
+	for (i = 0; i < ps->nnodes; i++) {
+		const struct node *nd = &ps->nodes[i];
+
+		switch (nd->kind) {
+		case N_SEQ:
+		case N_AND:
+		case N_OR:
+		case N_PIPE:
+			if (nd->b >= 0 && nd->b < ps->nnodes)
+				parent[nd->b] = i;
+			/* fall through */
+		case N_NOT:
+			if (nd->a >= 0 && nd->a < ps->nnodes)
+				parent[nd->a] = i;
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = target; i >= 0 && ok; i = parent[i]) {
+		on[i] = true;
+		if (parent[i] < 0 && i != root)
+			ok = false;
+	}
+	free(parent);
+	return ok;
+}
+
+static int run_src(struct sh *sh, struct io *io, const char *src, size_t n,
+		   int depth, bool *incomplete, int target)
 {
 	struct parser ps;
 	struct run r;
@@ -1776,6 +1867,7 @@ int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
 		*incomplete = false;
 	if (depth > CAP_SH_DEPTH)
 		return 1;
+	memset(&r, 0, sizeof r);
 	memset(&ps, 0, sizeof ps);
 	ps.s = src;
 	ps.n = n;
@@ -1812,13 +1904,37 @@ int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
 	r.sh = sh;
 	r.ps = &ps;
 	r.depth = depth;
+	r.line = depth == 0;
+	r.target = -1;
+	if (target >= 0) {
+		/* the same text parses to the same tree: walk to target */
+		r.onpath = calloc((size_t)(ps.nnodes ? ps.nnodes : 1), sizeof *r.onpath);
+		if (!r.onpath || !mark_path(&ps, root, target, r.onpath)) {
+			status = sh->status = 1;
+			goto out;
+		}
+		r.target = target;
+	}
 	saved_depth = sh->depth;
 	sh->depth = depth;
 	status = exec_node(&r, io, root);
 	sh->depth = saved_depth;
 out:
+	free(r.onpath);
 	parser_free(&ps);
 	return status;
+}
+
+int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
+	   bool *incomplete)
+{
+	return run_src(sh, io, src, n, depth, incomplete, -1);
+}
+
+int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n,
+		  int target)
+{
+	return run_src(sh, io, src, n, 0, NULL, target);
 }
 
 /* ------------------------------------------------------------------ */

@@ -200,6 +200,8 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 	memcpy(sh->cwd, "/", 2);
 	snprintf(sh->user, sizeof sh->user, "%s", root ? "root" : "admin");
 	buf_init(&sh->pending, CAP_LINE * 4);
+	buf_init(&sh->queue, CAP_SH_QUEUE);
+	sh->susp_ni = -1;
 	sh->pid = p->pid_next ? p->pid_next : p->pid_base + 600;
 	sh->next_pid = sh->pid + 1;
 	if (p->cli) {
@@ -241,6 +243,8 @@ void sh_free(struct sh *sh)
 		free(sh->vars[i].val);
 	}
 	buf_free(&sh->pending);
+	buf_free(&sh->queue);
+	free(sh->susp_src);
 	vfs_free(sh->fs);
 	free(sh);
 }
@@ -248,6 +252,11 @@ void sh_free(struct sh *sh)
 enum sh_mode sh_mode(const struct sh *sh)
 {
 	return sh->mode;
+}
+
+bool sh_waiting(const struct sh *sh)
+{
+	return sh->waiting;
 }
 
 static void set_now(struct sh *sh)
@@ -326,38 +335,18 @@ static void run_password(struct sh *sh, const char *line, size_t n)
 	print_prompt(sh);
 }
 
-static void run_shell(struct sh *sh, const char *line, size_t n)
+/* After a line ran (or resumed): keep it while a command waits, else
+ * finish it and prompt. */
+static void line_done(struct sh *sh, const char *src, size_t n)
 {
-	struct io io;
-	bool incomplete = false;
-	const char *src = line;
-	size_t srcn = n;
-
-	memset(&io, 0, sizeof io);
-	io.out[1].kind = SINK_TERM;
-	io.out[2].kind = SINK_TERM;
-	if (sh->pending.len) {
-		if (buf_addc(&sh->pending, '\n') || buf_add(&sh->pending, line, n)) {
-			buf_reset(&sh->pending);
-			sh_err(sh, &io, "syntax error: unexpected end of file");
-			goto prompt;
-		}
-		src = sh->pending.p;
-		srcn = sh->pending.len;
-	}
-	sh->status = sh_run(sh, &io, src, srcn, 0, &incomplete);
-	if (incomplete) {
-		if (!sh->pending.len && buf_add(&sh->pending, line, n)) {
-			sh_err(sh, &io, "syntax error: unexpected end of file");
-			goto prompt;
-		}
-		if (!sh->inject) {
-			const char *ps2 = sh_getvar(sh, "PS2");
-
-			if (!ps2)
-				ps2 = "> ";
-			term_raw(sh, ps2, strlen(ps2));
-		}
+	if (sh->waiting) {
+		free(sh->susp_src);
+		sh->susp_src = malloc(n ? n : 1);
+		sh->susp_n = n;
+		if (sh->susp_src && n)
+			memcpy(sh->susp_src, src, n);
+		/* without a copy the rest of the line is lost, the wait is not */
+		buf_reset(&sh->pending);
 		return;
 	}
 	buf_reset(&sh->pending);
@@ -369,8 +358,62 @@ static void run_shell(struct sh *sh, const char *line, size_t n)
 		sh->mode = SH_MODE_PASSWORD;
 		return;
 	}
-prompt:
 	print_prompt(sh);
+}
+
+static void term_io(struct io *io)
+{
+	memset(io, 0, sizeof *io);
+	io->out[1].kind = SINK_TERM;
+	io->out[2].kind = SINK_TERM;
+}
+
+static void run_shell(struct sh *sh, const char *line, size_t n)
+{
+	struct io io;
+	bool incomplete = false;
+	const char *src = line;
+	size_t srcn = n;
+
+	term_io(&io);
+	if (sh->pending.len) {
+		if (buf_addc(&sh->pending, '\n') || buf_add(&sh->pending, line, n)) {
+			buf_reset(&sh->pending);
+			sh_err(sh, &io, "syntax error: unexpected end of file");
+			print_prompt(sh);
+			return;
+		}
+		src = sh->pending.p;
+		srcn = sh->pending.len;
+	}
+	sh->status = sh_run(sh, &io, src, srcn, 0, &incomplete);
+	if (incomplete) {
+		if (!sh->pending.len && buf_add(&sh->pending, line, n)) {
+			sh_err(sh, &io, "syntax error: unexpected end of file");
+			print_prompt(sh);
+			return;
+		}
+		if (!sh->inject) {
+			const char *ps2 = sh_getvar(sh, "PS2");
+
+			if (!ps2)
+				ps2 = "> ";
+			term_raw(sh, ps2, strlen(ps2));
+		}
+		return;
+	}
+	line_done(sh, src, srcn);
+}
+
+/* A line typed while the shell waits: kept in order, bounded. */
+static void queue_line(struct sh *sh, const char *line, size_t n)
+{
+	uint8_t len[2] = {(uint8_t)(n >> 8), (uint8_t)n};
+
+	if (sh->queue.len + 2 + n > CAP_SH_QUEUE)
+		return;
+	if (buf_add(&sh->queue, len, 2) == 0 && buf_add(&sh->queue, line, n))
+		sh->queue.len -= 2;
 }
 
 void sh_line(struct sh *sh, const char *line, size_t n)
@@ -379,9 +422,13 @@ void sh_line(struct sh *sh, const char *line, size_t n)
 
 	if (sh->mode == SH_MODE_DONE)
 		return;
-	line_reset(sh);
 	if (n > CAP_LINE)
 		n = CAP_LINE;
+	if (sh->waiting) {
+		queue_line(sh, line, n);
+		return;
+	}
+	line_reset(sh);
 	if (sh->mode == SH_MODE_PASSWORD) {
 		run_password(sh, line, n);
 		return;
@@ -394,6 +441,61 @@ void sh_line(struct sh *sh, const char *line, size_t n)
 		run_cli(sh, line, n);
 	else
 		run_shell(sh, line, n);
+}
+
+int sh_fetch_store(struct sh *sh, const char *outfile, const uint8_t *data, size_t n)
+{
+	size_t room;
+	int err;
+
+	if (!outfile || outfile[0] != '/')
+		return -EINVAL;
+	set_now(sh);
+	err = vfs_can_create(sh->fs, outfile);
+	if (err)
+		return err;
+	room = vfs_room(sh->fs, outfile);
+	err = vfs_write(sh->fs, outfile, data, n < room ? n : room, false);
+	if (!err)
+		vfs_mark_captured(sh->fs, outfile);
+	return err;
+}
+
+void sh_fetch_done(struct sh *sh, const struct sh_fetch_result *r)
+{
+	struct io io;
+	char *src;
+	size_t n;
+
+	if (!sh->waiting)
+		return;
+	sh->waiting = false;
+	src = sh->susp_src;
+	n = sh->susp_n;
+	sh->susp_src = NULL;
+	line_reset(sh);
+	term_io(&io);
+	sh->res = r;
+	if (src)
+		sh->status = sh_run_resume(sh, &io, src, n, sh->susp_ni);
+	sh->res = NULL;
+	line_done(sh, src ? src : "", src ? n : 0);
+	free(src);
+	/* what was typed meanwhile, in order, until a line waits again */
+	while (!sh->waiting && sh->mode != SH_MODE_DONE && sh->queue.len >= 2) {
+		const uint8_t *q = (const uint8_t *)sh->queue.p;
+		size_t ln = (size_t)q[0] << 8 | q[1];
+		char *line = malloc(ln ? ln : 1);
+
+		if (!line) {
+			buf_reset(&sh->queue);
+			break;
+		}
+		memcpy(line, q + 2, ln);
+		buf_consume(&sh->queue, 2 + ln);
+		sh_line(sh, line, ln);
+		free(line);
+	}
 }
 
 void sh_inject(struct sh *sh, const char *cmd, size_t n)

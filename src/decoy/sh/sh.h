@@ -42,6 +42,23 @@ struct sh_event_info {
 	size_t len;
 	const char *reason; /* capture: "exec", "chmod", "close", "session_end" */
 	int status;
+	const char *user, *pass; /* fetch: FTP login given (ftpget -u/-p), or NULL */
+};
+
+/* How a download the shell waited for ended (see sh_host.fetch). */
+struct sh_fetch_result {
+	bool ok;
+	const uint8_t *data; /* ok: the file (valid during sh_fetch_done) */
+	size_t len;
+	const char *reason;      /* failed: the fetcher's reason ("dns", "connect",
+				  * "http_status", "timeout", "tftp_error", ...) */
+	const char *detail;      /* strerror text or server message, or NULL */
+	const char *status_line; /* http_status: the server's first line */
+	const char *ftp_cmd;     /* ftp_error: the command refused ("USER") */
+	int code;                /* HTTP status, TFTP error, FTP reply code */
+	const char *peer_ip;     /* the address connected to, "" if none */
+	bool connected;          /* a TCP connection was made */
+	unsigned ms;             /* how long it took */
 };
 
 struct sh_host {
@@ -56,6 +73,14 @@ struct sh_host {
 	/* Optional: terminal output of bytes that stay valid and unchanged
 	 * for the shell's life (the persona image), queued without a copy. */
 	void (*out_ref)(void *ctx, const void *p, size_t n);
+	/* Optional: starts a download the shell waits for (applet, url,
+	 * outfile, user, pass as in SH_EV_FETCH; the host logs the request).
+	 * Returns 1 when started: the host calls sh_fetch_done() later, never
+	 * from inside this call. Returns 0 when it was refused or fetching is
+	 * off: the shell goes on at once and prints the applet's failure.
+	 * In sh_inject() the shell never waits: 1 means the host puts the
+	 * file in place itself (sh_fetch_store) and the applet succeeds. */
+	int (*fetch)(void *ctx, const struct sh_event_info *i);
 };
 
 enum sh_mode {
@@ -82,6 +107,18 @@ void sh_line(struct sh *sh, const char *line, size_t n);
  * discarded except through events; same file system and captures. */
 void sh_inject(struct sh *sh, const char *cmd, size_t n);
 enum sh_mode sh_mode(const struct sh *sh);
+/* True while a line waits for a download. Lines given to sh_line() then are
+ * queued (CAP_SH_QUEUE bytes, the rest dropped as by a full tty) and run
+ * after the waiting line, in order. */
+bool sh_waiting(const struct sh *sh);
+/* The download the shell waits for ended: prints what the applet prints,
+ * puts the file in the session's file system, runs the rest of the line
+ * and the queued lines (which may wait again). Ignored when not waiting. */
+void sh_fetch_done(struct sh *sh, const struct sh_fetch_result *r);
+/* A download nobody waited for (an injected command's) arrived: writes it
+ * to outfile in the file system (bounded by the vfs caps, truncated past
+ * them; marked captured: the fetcher stored it). 0 or -errno. */
+int sh_fetch_store(struct sh *sh, const char *outfile, const uint8_t *data, size_t n);
 /* Captures every file the session built that was not captured yet
  * (reason "session_end"). Call before sh_free(). */
 void sh_end(struct sh *sh);

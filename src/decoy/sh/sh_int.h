@@ -56,6 +56,19 @@ struct sh_level {
 	bool root;
 };
 
+/* A download as an applet asked for it (kept while the shell waits). */
+struct fetch_req {
+	const char *applet; /* a string literal */
+	char url[CAP_PATH * 2];
+	char host[CAP_PATH]; /* as written, with :port if given */
+	char addr[CAP_PATH]; /* host without port */
+	unsigned port;
+	char outfile[CAP_PATH]; /* absolute, or empty for stdout */
+	char outname[CAP_PATH]; /* as given */
+	bool quiet;
+	const char *user, *pass; /* ftpget -u/-p (argv strings: not kept) */
+};
+
 struct sh {
 	const struct persona *p;
 	struct sh_host host;
@@ -91,6 +104,17 @@ struct sh {
 	int pargc;       /* positional parameters of a running script */
 	char **pargv;
 	struct buf pending; /* an incomplete construct waiting for more lines */
+
+	/* waiting for a download (sh_fetch_done resumes the line) */
+	bool susp_ok;      /* the simple command being dispatched may wait */
+	int cur_ni;        /* its node in the line's tree */
+	bool waiting;
+	int susp_ni;       /* the command that waits */
+	char *susp_src;    /* the line, parsed again on resume */
+	size_t susp_n;
+	struct fetch_req fx;                /* what it asked for */
+	const struct sh_fetch_result *res;  /* during the resume only */
+	struct buf queue;  /* lines entered while waiting: u16 length + bytes */
 };
 
 /* --- sh.c --- */
@@ -117,6 +141,10 @@ void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
 /* Bounded: output past 1023 bytes of one call is cut. */
 void sh_vprintf(struct sh *sh, struct io *io, int fd, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
+/* Runs the waiting line src again up to its waiting command (node
+ * target), which finishes through sh_fetch_finish(), then the rest. */
+int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n,
+		  int target);
 /* Runs argv as a command (dispatch by name); depth for scripts. */
 int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv,
 		 int depth);
@@ -153,5 +181,8 @@ int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
 void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *sh_strerror(int err);
+/* The waiting download's applet output and file (sh->fx, sh->res);
+ * returns the applet's exit status. */
+int sh_fetch_finish(struct sh *sh, struct io *io);
 
 #endif

@@ -1093,6 +1093,35 @@ bool vfs_take_capture(struct vfs *v, const char *path, struct vfs_built *out)
 	return true;
 }
 
+void vfs_mark_captured(struct vfs *v, const char *path)
+{
+	char rp[CAP_PATH];
+	struct vnode *nd;
+
+	if (vfs_resolve(v, path, true, rp, sizeof rp))
+		return;
+	nd = node_find(v, rp);
+	if (nd)
+		nd->dirty = false;
+}
+
+size_t vfs_room(struct vfs *v, const char *path)
+{
+	char rp[CAP_PATH];
+	struct vnode *nd = NULL;
+	size_t have = 0, s_room, t_room;
+
+	if (vfs_resolve(v, path, true, rp, sizeof rp) == 0)
+		nd = node_find(v, rp);
+	if (nd && nd->type == VFS_FILE)
+		have = nd->data.len;
+	s_room = CAP_FS_SESSION - v->bytes + have;
+	t_room = CAP_FS_TOTAL - vfs_total + have;
+	if (s_room > CAP_FS_SESSION)
+		s_room = CAP_FS_SESSION;
+	return s_room < t_room ? s_room : t_room;
+}
+
 bool vfs_next_capture(struct vfs *v, size_t *idx, struct vfs_built *out)
 {
 	while (*idx < v->n) {

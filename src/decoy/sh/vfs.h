@@ -81,6 +81,13 @@ bool vfs_take_capture(struct vfs *v, const char *path, struct vfs_built *out);
 /* Iterates uncaptured built files (index from 0); marks them captured. */
 bool vfs_next_capture(struct vfs *v, size_t *idx, struct vfs_built *out);
 
+/* The file at path counts as captured until it changes again (a download
+ * already stored by the fetcher). */
+void vfs_mark_captured(struct vfs *v, const char *path);
+/* Bytes a truncating write to path could hold under the per-session and
+ * global caps. */
+size_t vfs_room(struct vfs *v, const char *path);
+
 /* Bytes held by this session, and by all sessions. */
 size_t vfs_bytes(const struct vfs *v);
 size_t vfs_total_bytes(void);
