@@ -13,6 +13,7 @@
 
 #include "net/session.h"
 #include "options.h"
+#include "proto/doorsh.h"
 #include "sys/sys.h"
 
 /* Timers: four per session, one per listener, the store tick, three per
@@ -297,6 +298,7 @@ void daemon_done(struct daemon *d)
 		close(d->listeners[i].io.fd);
 	}
 	uplink_done(&d->up);
+	doorsh_clear(); /* door shells parked between HTTP connections */
 	store_close(&d->store);
 	for (i = 0; i < d->npersonas; i++)
 		persona_free(d->personas[i]);

@@ -109,7 +109,12 @@ class Loader:
         time.sleep(0.05)
         self.c.send("/bin/busybox %s\r\n" % TOKEN)
         first = self.c.read_until(b"ELF", 10)
-        endian, machine, self.arch = parse_elf(first + self.c.read_for(0.05))
+        # the header's first 20 bytes come before the pause; on a loaded
+        # machine they may take longer than one short read to arrive
+        deadline = time.time() + 5
+        while len(first) - first.find(b"ELF") < 20 and time.time() < deadline:
+            first += self.c.read_for(0.05)
+        endian, machine, self.arch = parse_elf(first)
         rest = self.c.read_until(TOKEN.encode() + NOT_FOUND, 15)
         return endian, machine, self.arch, first, rest
 

@@ -26,7 +26,7 @@ struct doorsh *doorsh_get(struct session *s);
 struct sh *doorsh_sh(struct doorsh *ds);
 /* The session ends: what its commands built is captured, the shell parks. */
 void doorsh_put(struct doorsh *ds);
-/* Frees every slot (tests; the daemon's exit leaves them reachable). */
+/* Frees every slot (daemon_done, tests). */
 void doorsh_clear(void);
 
 #endif
