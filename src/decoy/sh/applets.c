@@ -2356,25 +2356,35 @@ static int wget_done(struct sh *sh, struct io *io, const struct fetch_req *r,
 	return 1;
 }
 
-static int tftp_done(struct sh *sh, struct io *io, const struct fetch_req *r,
-		     const struct sh_fetch_result *x)
+/* What tftp and ftpget print alike: the file delivered (or why it could
+ * not be opened) and a name that did not resolve. -1: not one of those. */
+static int fetch_done_common(struct sh *sh, struct io *io, const char *applet,
+			     const struct fetch_req *r, const struct sh_fetch_result *x)
 {
-	const char *why = x->reason ? x->reason : "";
 	int err;
 
 	if (x->ok) {
 		err = fetch_deliver(sh, io, r, x);
-		if (err) {
-			ap_err(sh, io, "tftp", "can't open '%s': %s", r->outname,
+		if (err)
+			ap_err(sh, io, applet, "can't open '%s': %s", r->outname,
 			       sh_strerror(err));
-			return 1;
-		}
-		return 0;
+		return err ? 1 : 0;
 	}
-	if (strcmp(why, "dns") == 0) {
-		ap_err(sh, io, "tftp", "bad address '%s'", r->addr);
+	if (x->reason && strcmp(x->reason, "dns") == 0) {
+		ap_err(sh, io, applet, "bad address '%s'", r->addr);
 		return 1;
 	}
+	return -1;
+}
+
+static int tftp_done(struct sh *sh, struct io *io, const struct fetch_req *r,
+		     const struct sh_fetch_result *x)
+{
+	const char *why = x->reason ? x->reason : "";
+	int rc = fetch_done_common(sh, io, "tftp", r, x);
+
+	if (rc >= 0)
+		return rc;
 	if (strcmp(why, "tftp_error") == 0) {
 		ap_err(sh, io, "tftp", "server error: (%d) %s", x->code,
 		       x->detail ? x->detail : "");
@@ -2388,21 +2398,10 @@ static int ftpget_done(struct sh *sh, struct io *io, const struct fetch_req *r,
 		       const struct sh_fetch_result *x)
 {
 	const char *why = x->reason ? x->reason : "";
-	int err;
+	int rc = fetch_done_common(sh, io, "ftpget", r, x);
 
-	if (x->ok) {
-		err = fetch_deliver(sh, io, r, x);
-		if (err) {
-			ap_err(sh, io, "ftpget", "can't open '%s': %s", r->outname,
-			       sh_strerror(err));
-			return 1;
-		}
-		return 0;
-	}
-	if (strcmp(why, "dns") == 0) {
-		ap_err(sh, io, "ftpget", "bad address '%s'", r->addr);
-		return 1;
-	}
+	if (rc >= 0)
+		return rc;
 	if (strcmp(why, "ftp_error") == 0) {
 		ap_err(sh, io, "ftpget", "unexpected server response to %s: %s",
 		       x->ftp_cmd ? x->ftp_cmd : "RETR", x->detail ? x->detail : "");
