@@ -19,7 +19,7 @@
 #include "persona/persona.h"
 #include "sys/sys.h"
 
-#define SEG_NAME_MAX 48
+#define SEG_NAME_MAX STORE_SEG_NAME
 
 /* ------------------------------------------------------------- helpers */
 
@@ -87,22 +87,15 @@ static void seg_key(const struct store *s, const char *base, uint8_t key[SEAL_KE
 	memcpy(key, h, SEAL_KEY_LEN);
 }
 
-/* Segment names in events/, sorted: base names with their kind. */
-struct seg_ent {
-	char base[SEG_NAME_MAX];
-	bool sealed, open;
-};
-
 static int cmp_seg(const void *a, const void *b)
 {
-	const struct seg_ent *x = a, *y = b;
+	const struct store_seg *x = a, *y = b;
 	int c = strcmp(x->base, y->base);
 
 	return c ? c : (int)y->sealed - (int)x->sealed; /* sealed first */
 }
 
-/* Lists events/; caller frees *out. Leftover .tmp files are removed. */
-static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
+int store_list_segments(const char *dir, bool cleanup, struct store_seg **out, size_t *n)
 {
 	char p[384];
 	DIR *d;
@@ -123,7 +116,8 @@ static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
 		if (l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
 			char t[640];
 
-			if ((size_t)snprintf(t, sizeof t, "%s/%s", p, e->d_name) < sizeof t)
+			if (cleanup &&
+			    (size_t)snprintf(t, sizeof t, "%s/%s", p, e->d_name) < sizeof t)
 				unlink(t);
 			continue;
 		}
@@ -133,13 +127,16 @@ static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
 			sealed = true, l -= 4;
 		else
 			continue;
-		if (l >= SEG_NAME_MAX)
+		if (l >= STORE_SEG_NAME)
 			continue;
 		if (*n == cap) {
-			struct seg_ent *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
+			struct store_seg *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
 
 			if (!q) {
 				closedir(d);
+				free(*out);
+				*out = NULL;
+				*n = 0;
 				return -ENOMEM;
 			}
 			*out = q;
@@ -148,7 +145,6 @@ static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
 		memcpy((*out)[*n].base, e->d_name, l);
 		(*out)[*n].base[l] = '\0';
 		(*out)[*n].sealed = sealed;
-		(*out)[*n].open = false;
 		(*n)++;
 	}
 	closedir(d);
@@ -220,11 +216,11 @@ out:
 /* Seals every plain segment but the open one. */
 static void seal_waiting(struct store *s)
 {
-	struct seg_ent *v;
+	struct store_seg *v;
 	size_t n, i;
 
 	s->unsealed = false;
-	if (list_segments(s->dir, &v, &n))
+	if (store_list_segments(s->dir, true, &v, &n))
 		return;
 	for (i = 0; i < n; i++)
 		if (!v[i].sealed && (s->fd < 0 || strcmp(v[i].base, s->seg)) &&
@@ -409,7 +405,7 @@ static void enforce(struct store *s)
 	struct statvfs fs;
 	uint64_t limit = s->o.quota, u;
 	const char *reason = "quota";
-	struct seg_ent *v = NULL;
+	struct store_seg *v = NULL;
 	size_t n = 0, i;
 	char cur[SEG_NAME_MAX];
 	bool have_cur, evicted = false;
@@ -430,7 +426,7 @@ static void enforce(struct store *s)
 	s->over = false;
 	if (used(s) <= limit)
 		return;
-	if (list_segments(s->dir, &v, &n))
+	if (store_list_segments(s->dir, true, &v, &n))
 		return;
 	have_cur = read_cursor(s->dir, cur);
 	buf_init(&refs, 1u << 20);
@@ -629,7 +625,7 @@ static int load_unit(struct store *s)
 int store_open(struct store *s, const char *dir, const struct store_opts *o)
 {
 	char path[384];
-	struct seg_ent *v;
+	struct store_seg *v;
 	size_t n, i;
 	int rc;
 
@@ -654,7 +650,7 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 		return rc;
 	s->start_ms = s->last_write_ms = s->last_sync_ms = sys_mono_ms();
 	/* recovery: cut torn tails, seal what the last run left open */
-	if (!list_segments(dir, &v, &n)) {
+	if (!store_list_segments(dir, true, &v, &n)) {
 		for (i = 0; i < n; i++)
 			if (!v[i].sealed)
 				cut_torn(s, v[i].base);

@@ -64,6 +64,21 @@ struct store_note {
 
 #define STORE_REFS 128
 
+#define STORE_SEG_NAME 48 /* a segment's base name, NUL included */
+
+/* A segment in events/: its base name and whether it is sealed (.tzs) or
+ * plain (.jsonl). */
+struct store_seg {
+	char base[STORE_SEG_NAME];
+	bool sealed;
+};
+
+/* Lists <dir>/events sorted by name (a sealed segment before a plain one of
+ * the same name). `cleanup` removes leftover .tmp files (the store does at
+ * start; the tools, which may read a live store, must not). *out is
+ * malloc'd: the caller frees it. Returns 0 or -errno. */
+int store_list_segments(const char *dir, bool cleanup, struct store_seg **out, size_t *n);
+
 struct store {
 	char dir[256];
 	struct store_opts o;

@@ -12,67 +12,6 @@
 
 #include "store/seal.h"
 
-#define NAME_MAX_SEG 48
-
-struct ent {
-	char base[NAME_MAX_SEG];
-	bool sealed;
-};
-
-static int cmp_ent(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-	int c = strcmp(x->base, y->base);
-
-	return c ? c : (int)y->sealed - (int)x->sealed;
-}
-
-static int list(const char *dir, struct ent **out, size_t *n)
-{
-	char p[512];
-	DIR *d;
-	struct dirent *e;
-	size_t cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	if ((size_t)snprintf(p, sizeof p, "%s/events", dir) >= sizeof p)
-		return -ENAMETOOLONG;
-	d = opendir(p);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		bool sealed;
-
-		if (l > 6 && !strcmp(e->d_name + l - 6, ".jsonl"))
-			sealed = false, l -= 6;
-		else if (l > 4 && !strcmp(e->d_name + l - 4, ".tzs"))
-			sealed = true, l -= 4;
-		else
-			continue;
-		if (l >= NAME_MAX_SEG)
-			continue;
-		if (*n == cap) {
-			struct ent *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
-
-			if (!q) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			*out = q;
-			cap = cap ? cap * 2 : 32;
-		}
-		memcpy((*out)[*n].base, e->d_name, l);
-		(*out)[*n].base[l] = '\0';
-		(*out)[(*n)++].sealed = sealed;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*out, *n, sizeof(**out), cmp_ent);
-	return 0;
-}
-
 static int slurp(const char *path, struct buf *b)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -129,14 +68,14 @@ static bool line_ts(const char *p, size_t n, int64_t *ts)
 
 int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 {
-	struct ent *v;
+	struct store_seg *v;
 	size_t n, i;
 	struct buf b;
 	struct exp e = {out, since, until};
 	int rc, bad = 0;
 	char p[512];
 
-	if ((rc = list(dir, &v, &n))) {
+	if ((rc = store_list_segments(dir, false, &v, &n))) {
 		fprintf(stderr, "tanuki: %s/events: %s\n", dir, strerror(-rc));
 		return 1;
 	}
@@ -198,7 +137,7 @@ static int count_line(void *arg, const char *line, size_t n, int64_t ts)
 
 int store_verify(const char *dir, FILE *out)
 {
-	struct ent *v;
+	struct store_seg *v;
 	size_t n, i;
 	struct buf b;
 	int rc, bad = 0;
@@ -207,7 +146,7 @@ int store_verify(const char *dir, FILE *out)
 	DIR *d;
 	struct dirent *e;
 
-	if ((rc = list(dir, &v, &n))) {
+	if ((rc = store_list_segments(dir, false, &v, &n))) {
 		fprintf(out, "%s/events: %s\n", dir, strerror(-rc));
 		return 1;
 	}
