@@ -17,6 +17,7 @@
 #include "json.h"
 #include "options.h"
 #include "persona/persona.h"
+#include "store/agg.h"
 #include "sys/sys.h"
 
 #define SEG_NAME_MAX STORE_SEG_NAME
@@ -165,6 +166,163 @@ static bool sealed_ok(const char *path)
 	return ok;
 }
 
+static void note(struct store *s, const char *kind, const char *name, uint64_t bytes,
+		 bool delivered, const char *reason);
+
+/* ------------------------------------------------------------ day files */
+
+/* Removes day files older than AGG_DAYS_KEEP days before the newest one
+ * (the newest file, not the clock: a router without a clock may start in
+ * 1970), then the oldest while days/ is over AGG_BUDGET. Counts what is
+ * held. `cleanup` also removes .tmp leftovers (at start). */
+static void trim_days(struct store *s, bool cleanup)
+{
+	char p[384];
+	DIR *d;
+	struct dirent *e;
+	int32_t days[AGG_DAYS_KEEP + 64], newest = INT32_MIN;
+	uint64_t sizes[AGG_DAYS_KEEP + 64], sum = 0;
+	size_t n = 0, i;
+	bool removed = false;
+	int dfd;
+
+	if (path_of(p, sizeof p, s->dir, "days", "", ""))
+		return;
+	d = opendir(p);
+	if (!d)
+		return;
+	dfd = dirfd(d);
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		struct stat st;
+		int32_t day;
+
+		if (cleanup && l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
+			unlinkat(dfd, e->d_name, 0);
+			continue;
+		}
+		if (l != 12 || strcmp(e->d_name + 8, ".agg") ||
+		    !agg_parse_day_name(e->d_name, 8, &day) ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == sizeof days / sizeof days[0]) {
+			/* more than a year and then some: drop the oldest held */
+			size_t o = 0;
+
+			for (i = 1; i < n; i++)
+				if (days[i] < days[o])
+					o = i;
+			if (day < days[o])
+				o = n; /* this one is older still */
+			if (o < n) {
+				char nm[16];
+
+				agg_day_name(days[o], nm);
+				memcpy(nm + 8, ".agg", 5);
+				if (!unlinkat(dfd, nm, 0)) {
+					note(s, "day", nm, sizes[o], false, "age");
+					s->st.evicted_days++;
+					removed = true;
+				}
+				days[o] = day;
+				sizes[o] = (uint64_t)st.st_size;
+			} else if (!unlinkat(dfd, e->d_name, 0)) {
+				note(s, "day", e->d_name, (uint64_t)st.st_size, false, "age");
+				s->st.evicted_days++;
+				removed = true;
+			}
+			continue;
+		}
+		days[n] = day;
+		sizes[n++] = (uint64_t)st.st_size;
+	}
+	for (i = 0; i < n; i++)
+		if (days[i] > newest)
+			newest = days[i];
+	for (;;) {
+		size_t o = n;
+
+		sum = 0;
+		for (i = 0; i < n; i++) {
+			sum += sizes[i];
+			if (o == n || days[i] < days[o])
+				o = i;
+		}
+		if (o == n || (days[o] > newest - AGG_DAYS_KEEP && sum <= AGG_BUDGET))
+			break;
+		{
+			char nm[16];
+
+			agg_day_name(days[o], nm);
+			memcpy(nm + 8, ".agg", 5);
+			if (!unlinkat(dfd, nm, 0)) {
+				note(s, "day", nm, sizes[o], false,
+				     days[o] <= newest - AGG_DAYS_KEEP ? "age" : "budget");
+				s->st.evicted_days++;
+				removed = true;
+			}
+		}
+		days[o] = days[--n];
+		sizes[o] = sizes[n];
+	}
+	closedir(d);
+	s->days_held = n;
+	s->days_bytes = sum;
+	if (removed)
+		fsync_dir(s, "days");
+}
+
+/* Folds the lines of segment `base` into the files of their days. A day
+ * whose file already went through this segment (a crash between its
+ * write and the seal) is left alone, so no event is counted twice. */
+static void fold_days(struct store *s, const char *base, const char *text, size_t n)
+{
+	int32_t days[8];
+	size_t k = agg_days_of(text, n, days, 8), i;
+	struct buf b, out;
+	char p[384], nm[9];
+
+	if (!k)
+		return;
+	buf_init(&b, AGG_DAY_MAX * 4);
+	buf_init(&out, AGG_DAY_MAX * 4);
+	if (!path_of(p, sizeof p, s->dir, "days", "", ""))
+		sys_mkdirs(p);
+	for (i = 0; i < k; i++) {
+		struct agg_day d;
+		int rc;
+
+		agg_day_name(days[i], nm);
+		if (path_of(p, sizeof p, s->dir, "days", nm, ".agg"))
+			break;
+		rc = read_all(p, b.max, &b);
+		if (rc || agg_parse((const uint8_t *)b.p, b.len, &d) || d.day != days[i]) {
+			if (!rc)
+				s->st.agg_failed++; /* unreadable: begin the day again */
+			agg_day_init(&d, days[i]);
+		}
+		if (d.through[0] && strcmp(d.through, base) >= 0) {
+			agg_day_free(&d);
+			continue;
+		}
+		agg_fold_lines(&d, text, n);
+		snprintf(d.through, sizeof d.through, "%s", base);
+		rc = agg_encode(&d, AGG_DAY_MAX, &out);
+		if (!rc)
+			rc = sys_write_atomic(p, out.p, out.len);
+		if (rc) {
+			s->st.agg_failed++;
+		} else {
+			s->st.bytes_written += out.len;
+			s->st.syncs += 2;
+		}
+		agg_day_free(&d);
+	}
+	buf_free(&b);
+	buf_free(&out);
+	trim_days(s, false);
+}
+
 /* ------------------------------------------------------------- sealing */
 
 /* Seals events/<base>.jsonl into <base>.tzs and removes the plain file.
@@ -194,6 +352,10 @@ static int seal_segment(struct store *s, const char *base)
 		goto out;
 	}
 	seg_key(s, base, key);
+	/* the aggregates first: they outlive the segment (a crash between
+	 * the two is caught by the day file's `through`) */
+	if (!rc)
+		fold_days(s, base, in.p, in.len);
 	if (!rc)
 		rc = seal_encode(in.p, in.len, key, &out);
 	if (!rc)
@@ -264,7 +426,8 @@ static void rescan(struct store *s)
 
 	snprintf(open_name, sizeof open_name, "%s.jsonl", s->seg);
 	s->used_base = dir_bytes(s->dir, "events", s->fd >= 0 ? open_name : NULL) +
-		       dir_bytes(s->dir, "files", NULL) + dir_bytes(s->dir, "", NULL);
+		       dir_bytes(s->dir, "files", NULL) + dir_bytes(s->dir, "days", NULL) +
+		       dir_bytes(s->dir, "", NULL);
 }
 
 static uint64_t used(const struct store *s)
@@ -646,8 +809,10 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 	buf_init(&s->pending, CAP_EVBUF);
 	if ((rc = sys_mkdirs(dir)) || (rc = path_of(path, sizeof path, dir, "files", "", "")) ||
 	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "events", "", "")) ||
+	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "days", "", "")) ||
 	    (rc = sys_mkdirs(path)) || (rc = load_unit(s)))
 		return rc;
+	trim_days(s, true);
 	s->start_ms = s->last_write_ms = s->last_sync_ms = sys_mono_ms();
 	/* recovery: cut torn tails, seal what the last run left open */
 	if (!store_list_segments(dir, true, &v, &n)) {
@@ -926,6 +1091,11 @@ static void write_status(struct store *s)
 	json_int(&j, "evicted_bytes", (int64_t)s->st.evicted_bytes);
 	json_int(&j, "files_new", (int64_t)s->st.files_new);
 	json_int(&j, "files_failed", (int64_t)s->st.files_failed);
+	json_int(&j, "days_held", (int64_t)s->days_held);
+	json_int(&j, "days_bytes", (int64_t)s->days_bytes);
+	json_int(&j, "evicted_days", (int64_t)s->st.evicted_days);
+	json_int(&j, "agg_failed", (int64_t)s->st.agg_failed);
+	json_int(&j, "evictions_unlogged", (int64_t)s->notes_lost);
 	json_int(&j, "bytes_written", (int64_t)s->st.bytes_written);
 	json_int(&j, "syncs", (int64_t)s->st.syncs);
 	json_int(&j, "bytes_written_per_hour",

@@ -7,6 +7,7 @@
  *   <store>/cursor                                last segment delivered
  *                                                 upstream (the uplink's)
  *   <store>/status                                one JSON line, after syncs
+ *   <store>/days/<YYYYMMDD>.agg                   per-day aggregates (agg.h)
  *
  * Events are appended to a RAM buffer, written by store_tick() at least
  * every STORE_FLUSH_MS and synced every sync interval (group commit) and on
@@ -40,6 +41,8 @@ struct store_stats {
 	uint64_t files_new, files_dup, files_failed;
 	uint64_t sealed, seal_failed;
 	uint64_t evicted_segments, evicted_files, evicted_bytes;
+	uint64_t evicted_days;   /* day files past a year (or the budget) */
+	uint64_t agg_failed;     /* day files that could not be read or written */
 };
 
 struct store_opts {
@@ -52,11 +55,11 @@ struct store_opts {
 
 /* What the store tells its owner (to log it as an event). */
 struct store_note {
-	const char *kind; /* "segment" or "file" */
+	const char *kind; /* "segment", "file" or "day" (days/, agg.h) */
 	const char *name;
 	uint64_t bytes;
 	bool delivered;
-	const char *reason; /* "quota" or "reserve" */
+	const char *reason; /* "quota" or "reserve"; for a day "age" or "budget" */
 	char name_buf[72];
 };
 
@@ -110,6 +113,8 @@ struct store {
 	int64_t today;        /* day number of events_today */
 	uint64_t events_today;
 	unsigned sessions;    /* set by the owner, for the status file */
+	size_t days_held;     /* day files in days/ (agg.h) … */
+	uint64_t days_bytes;  /* … and their bytes */
 	struct store_note notes[STORE_NOTES];
 	size_t nnotes;
 	uint64_t notes_lost;
@@ -145,6 +150,10 @@ int store_unit(struct store *s, struct persona_unit *u);
 
 /* The tools (tanuki export / verify / status). since/until: 0 = open. */
 int store_export(const char *dir, int64_t since_us, int64_t until_us, FILE *out);
+/* `tanuki export --days`: one JSON line per day file (docs/store.md), in
+ * day order; days that end before since or begin at or after until are
+ * left out. */
+int store_export_days(const char *dir, int64_t since_us, int64_t until_us, FILE *out);
 int store_verify(const char *dir, FILE *out);
 int store_status(const char *dir, uint64_t quota, FILE *out);
 
