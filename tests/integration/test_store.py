@@ -526,3 +526,33 @@ def test_store_read_only_flash_keeps_serving():
     assert stop and stop[-1]["events_dropped"] == dropped, (stop, dropped)
     v = tool("verify", "--store", d.store)
     assert b" 0 problems" in v.stdout, v.stdout
+
+
+def test_store_startup_evictions_are_logged():
+    """A store found over its quota at start (the quota was lowered, or a
+    copy was put back) is brought under it on the first tick, and every
+    eviction of that burst — more than fit in one tick's notes before —
+    is logged as a tanuki.store.evicted event, oldest binary first."""
+    d = Daemon(main={"quota_kb": 64, "reserve_kb": 0, "sync_ms": 50})
+    os.makedirs(os.path.join(d.store, "files"))
+    rnd = random.Random(9)
+    names = []
+    for k in range(80):
+        data = bytes(rnd.getrandbits(8) for _ in range(4096))
+        h = hashlib.sha256(data).hexdigest()
+        p = os.path.join(d.store, "files", h)
+        with open(p, "wb") as f:
+            f.write(data)
+        os.utime(p, (1767225600 + k * 60, 1767225600 + k * 60))
+        names.append(h)
+    with d:
+        time.sleep(1.5)
+        st = _status(d.store)
+    ev = [json.loads(x) for x in export(d.store).splitlines()]
+    got = [(e["kind"], e["name"], e["reason"]) for e in by_id(ev, "tanuki.store.evicted")]
+    n = st["evicted_files"]
+    assert n > 40, st
+    assert got == [("file", h, "quota") for h in names[:n]], (len(got), n)
+    assert st["evictions_unlogged"] == 0, st
+    left = sorted(os.listdir(os.path.join(d.store, "files")))
+    assert left == sorted(names[n:])

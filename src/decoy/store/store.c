@@ -548,9 +548,16 @@ static void note(struct store *s, const char *kind, const char *name, uint64_t b
 {
 	struct store_note *q;
 
-	if (s->nnotes >= STORE_NOTES) {
-		s->notes_lost++;
-		return;
+	if (s->nnotes == s->notes_cap) {
+		size_t cap = s->notes_cap ? s->notes_cap * 2 : 32;
+
+		q = cap <= STORE_NOTES_MAX ? realloc(s->notes, cap * sizeof(*q)) : NULL;
+		if (!q) {
+			s->notes_lost++;
+			return;
+		}
+		s->notes = q;
+		s->notes_cap = cap;
 	}
 	q = &s->notes[s->nnotes++];
 	q->kind = kind;
@@ -989,15 +996,20 @@ void store_event(struct store *s, const char *line, size_t n)
 
 void store_drain_notes(struct store *s)
 {
+	struct store_note *v = s->notes;
 	size_t i, n = s->nnotes;
 
-	s->nnotes = 0; /* the callback may log events, which may evict again */
+	/* the callback may log events, which may evict again: those go to a
+	 * new queue, told on the next call */
+	s->notes = NULL;
+	s->nnotes = s->notes_cap = 0;
 	for (i = 0; i < n && s->note; i++) {
-		struct store_note copy = s->notes[i];
+		struct store_note copy = v[i];
 
 		copy.name = copy.name_buf;
 		s->note(s->note_arg, &copy);
 	}
+	free(v);
 }
 
 void store_session_id(struct store *s, char id[SEAL_SID_LEN + 1])
@@ -1124,4 +1136,7 @@ void store_close(struct store *s)
 		close(s->fd);
 	s->fd = -1;
 	buf_free(&s->pending);
+	free(s->notes);
+	s->notes = NULL;
+	s->nnotes = s->notes_cap = 0;
 }

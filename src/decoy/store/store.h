@@ -63,7 +63,10 @@ struct store_note {
 	char name_buf[72];
 };
 
-#define STORE_NOTES 32 /* evictions told per tick; more are counted only */
+/* Evictions waiting to be told (a burst at start, over a lowered quota, can
+ * be long): the queue grows to this many (~120 KB) and is freed when
+ * drained; past it they are counted only (evictions_unlogged). */
+#define STORE_NOTES_MAX 1024
 
 #define STORE_REFS 128
 
@@ -115,8 +118,8 @@ struct store {
 	unsigned sessions;    /* set by the owner, for the status file */
 	size_t days_held;     /* day files in days/ (agg.h) … */
 	uint64_t days_bytes;  /* … and their bytes */
-	struct store_note notes[STORE_NOTES];
-	size_t nnotes;
+	struct store_note *notes; /* malloc'd queue, taken by store_drain_notes() */
+	size_t nnotes, notes_cap;
 	uint64_t notes_lost;
 	void (*note)(void *arg, const struct store_note *n);
 	void *note_arg;
