@@ -282,7 +282,8 @@ def test_store_quota_evicts_in_order():
         with open(os.path.join(d.store, "events", names[i] + ".jsonl"), "w") as f:
             f.write(text)
     with open(os.path.join(d.store, "cursor"), "w") as f:
-        f.write(names[2] + "\n")
+        # the uplink writes more after the first line: only that one counts
+        f.write(names[2] + "\n" + "uplink-state x\n" * 200)
     order = [("segment", n) for n in names[:3]] + [("file", files["A"]), ("file", files["B"])] + \
         [("segment", n) for n in names[3:6]] + [("file", files["C"])] + \
         [("segment", n) for n in names[6:]]
@@ -317,6 +318,8 @@ def test_store_quota_evicts_in_order():
     assert not any(e["delivered"] for e in evicted[3:])
     assert all(e["reason"] == "quota" and e["bytes"] > 0 for e in evicted)
     assert st["evicted_segments"] + st["evicted_files"] == len(got), (st, got)
+    with open(os.path.join(d.store, "cursor")) as f:
+        assert f.read() == names[2] + "\n" + "uplink-state x\n" * 200  # never touched
     # still capturing after evictions: the last logins are there
     assert '"password":"q%d"' % (i - 1) in out
     assert tool("verify", "--store", d.store).returncode == 0

@@ -435,27 +435,43 @@ static uint64_t used(const struct store *s)
 	return s->used_base + s->seg_bytes + s->pending.len;
 }
 
+/* The first line of <store>/cursor: the last segment delivered upstream.
+ * The uplink owns the file and may write more lines after the first; only
+ * the first is read (so the file may be any size), and the store never
+ * writes or removes it. */
 static bool read_cursor(const char *dir, char cur[SEG_NAME_MAX])
 {
-	char p[384];
-	struct buf b;
-	bool ok = false;
+	char p[384], b[SEG_NAME_MAX + 1];
+	ssize_t r = 0, got = 0;
+	size_t n;
+	int fd;
 
 	cur[0] = '\0';
 	if (path_of(p, sizeof p, dir, "", "cursor", ""))
 		return false;
-	buf_init(&b, 256);
-	if (!read_all(p, 256, &b) && b.len) {
-		size_t n = strcspn(b.p, "\r\n");
-
-		if (n && n < SEG_NAME_MAX) {
-			memcpy(cur, b.p, n);
-			cur[n] = '\0';
-			ok = true;
-		}
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (got < (ssize_t)sizeof b) {
+		r = read(fd, b + got, sizeof b - (size_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += r;
 	}
-	buf_free(&b);
-	return ok;
+	close(fd);
+	if (r < 0 || !got)
+		return false;
+	n = 0;
+	while (n < (size_t)got && b[n] != '\n' && b[n] != '\r')
+		n++;
+	/* a name, ended by a newline or by the end of a short file */
+	if (!n || n >= SEG_NAME_MAX || (n == (size_t)got && got == (ssize_t)sizeof b))
+		return false;
+	memcpy(cur, b, n);
+	cur[n] = '\0';
+	return true;
 }
 
 /* The binaries named by undelivered sealed segments (from their headers). */
