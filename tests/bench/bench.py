@@ -113,8 +113,10 @@ def flash_figures(results, build):
          "checked %s times; %s segments, %s binaries evicted in order" % (
              b["quota_checks"], b["evicted_segments"], b["evicted_files"])),
         ("flash: bytes written a day", "%.1f MiB" % (float(b["bytes_written_per_day"]) / kib / kib),
-         "%.0f MiB in %s days (lines, sealed segments, binaries, day files, status)" % (
-             int(b["bytes_written"]) / kib / kib, b["days_simulated"])),
+         "%.0f MiB in %s days (lines, sealed segments, binaries, day files; "
+         "%.0f MiB of it the status file)" % (
+             int(b["bytes_written"]) / kib / kib, b["days_simulated"],
+             int(b["status_bytes_written"]) / kib / kib)),
         ("flash: syncs an hour", "%s" % b["syncs_per_hour"],
          "%s syncs in %s days (%.0f s to simulate)" % (b["syncs"], b["days_simulated"],
                                                        b["seconds"])),

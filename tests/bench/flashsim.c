@@ -644,6 +644,7 @@ int main(int argc, char **argv)
 		printf("quota %" PRIu64 "\n", quota);
 		printf("bytes_written %" PRIu64 "\n", st.st.bytes_written);
 		printf("bytes_written_per_day %.0f\n", (double)st.st.bytes_written / days);
+		printf("status_bytes_written %" PRIu64 "\n", st.st.status_bytes);
 		printf("syncs %" PRIu64 "\n", st.st.syncs);
 		printf("syncs_per_hour %.1f\n", (double)st.st.syncs / hours);
 		printf("sealed %" PRIu64 "\n", st.st.sealed);

@@ -1135,8 +1135,10 @@ static void write_status(struct store *s)
 			bool ok = write(fd, b.p, b.len) == (ssize_t)b.len;
 
 			close(fd);
-			if (ok && !rename(tmp, path))
+			if (ok && !rename(tmp, path)) {
 				s->st.bytes_written += b.len;
+				s->st.status_bytes += b.len;
+			}
 			else
 				unlink(tmp);
 		}

@@ -37,6 +37,7 @@ struct store_stats {
 	uint64_t events;         /* accepted into the buffer */
 	uint64_t events_dropped; /* lost to a full buffer, a full store or a failed write */
 	uint64_t bytes_written;  /* to flash: lines, sealed segments, binaries, status */
+	uint64_t status_bytes;   /* … of which the status file */
 	uint64_t syncs;          /* fsync/fdatasync calls */
 	uint64_t files_new, files_dup, files_failed;
 	uint64_t sealed, seal_failed;
