@@ -39,8 +39,11 @@
 /* Bytes of one key: longer commands and credentials are cut (at a
  * character boundary); enough for Mirai's loader lines' distinct start. */
 #define AGG_KEY_MAX 96
-/* Distinct keys per category held in RAM while folding a day (~0.5 MB at
- * most for four categories); past it, counts go to "other". */
+/* Distinct keys per category held in RAM while folding a day; past it,
+ * counts go to "other". A fold holds the day file's keys (≤ AGG_TOP) and
+ * the segment's: a 512 KB segment of Mirai traffic has ~700 sources,
+ * ~80 KB of tables; the worst case (every category full) is ~1.9 MB, freed
+ * when the day is written. */
 #define AGG_ENTRIES_MAX 4096
 /* Keys per category a day file starts from before trimming to fit. */
 #define AGG_TOP 48
@@ -82,7 +85,8 @@ void agg_fold_lines(struct agg_day *d, const char *text, size_t n);
 size_t agg_days_of(const char *text, size_t n, int32_t *days, size_t max);
 
 /* The file form of d, at most `max` bytes (keys beyond what fits are
- * counted in "other"). Returns 0 or -errno. */
+ * counted in "other"). Sorts d's tables in place, most frequent first
+ * (their content is unchanged). Returns 0 or -errno. */
 int agg_encode(const struct agg_day *d, size_t max, struct buf *out);
 /* Parses a day file into d (which it initialises). 0, -EBADMSG, -ENOMEM. */
 int agg_parse(const uint8_t *p, size_t n, struct agg_day *d);

@@ -127,6 +127,11 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 	return bad;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* The day files of days/, sorted by name; caller frees *out. */
 static int list_days(const char *dir, char (**out)[13], size_t *n)
 {
@@ -162,7 +167,7 @@ static int list_days(const char *dir, char (**out)[13], size_t *n)
 	}
 	closedir(d);
 	if (*n)
-		qsort(*out, *n, sizeof(**out), (int (*)(const void *, const void *))strcmp);
+		qsort(*out, *n, sizeof(**out), cmp_day);
 	return 0;
 }
 
