@@ -92,15 +92,16 @@ fuzz: $(FUZZ_BIN)
 run: deps $(BUILD)/host/tanuki
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT)
 
-test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps \
-      $(BUILD)/host/faultfs.so
+test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
-bench: deps $(BUILD)/host/tanuki $(BUILD)/host/flashsim
+bench: deps $(BUILD)/host/tanuki
 	@$(PYTHON) tests/bench/bench.py --build $(BUILD)
 
 # Test helpers: a fault-injecting LD_PRELOAD shim for the store's
 # read-only / full flash tests, and the store's flash simulation (bench).
+test: $(BUILD)/host/faultfs.so
+bench: $(BUILD)/host/flashsim
 $(BUILD)/host/faultfs.so: tests/lib/faultfs.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -fPIC -shared $< -o $@ -ldl

@@ -14,7 +14,7 @@
  * Checked on every tick: the store's own count of its bytes is within the
  * quota. Checked every simulated 10 minutes (`check`) and after every seal, binary
  * or eviction: the real bytes of the files in the folder are within the
- * quota, days/ is within AGG_BUDGET, segments are evicted oldest first,
+ * quota, days/ is within DAYS_BUDGET, segments are evicted oldest first,
  * and an evicted binary is named by no segment still held. A failed check
  * prints FAIL and exits 1.
  *
@@ -36,7 +36,7 @@
 
 #include "buf.h"
 #include "json.h"
-#include "store/agg.h"
+#include "store/days.h"
 #include "store/seal.h"
 #include "store/store.h"
 #include "sys/sys.h"
@@ -412,7 +412,7 @@ static void real_check(const char *when)
 	if (db > max_days_bytes)
 		max_days_bytes = db;
 	CHECK(r <= quota, "%s: %" PRIu64 " bytes on flash, quota %" PRIu64, when, r, quota);
-	CHECK(db <= AGG_BUDGET, "%s: days/ holds %" PRIu64 " bytes", when, db);
+	CHECK(db <= DAYS_BUDGET, "%s: days/ holds %" PRIu64 " bytes", when, db);
 }
 
 int main(int argc, char **argv)

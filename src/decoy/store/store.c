@@ -17,7 +17,7 @@
 #include "json.h"
 #include "options.h"
 #include "persona/persona.h"
-#include "store/agg.h"
+#include "store/days.h"
 #include "sys/sys.h"
 
 #define SEG_NAME_MAX STORE_SEG_NAME
@@ -171,17 +171,17 @@ static void note(struct store *s, const char *kind, const char *name, uint64_t b
 
 /* ------------------------------------------------------------ day files */
 
-/* Removes day files older than AGG_DAYS_KEEP days before the newest one
+/* Removes day files older than DAYS_KEEP days before the newest one
  * (the newest file, not the clock: a router without a clock may start in
- * 1970), then the oldest while days/ is over AGG_BUDGET. Counts what is
+ * 1970), then the oldest while days/ is over DAYS_BUDGET. Counts what is
  * held. `cleanup` also removes .tmp leftovers (at start). */
 static void trim_days(struct store *s, bool cleanup)
 {
 	char p[384];
 	DIR *d;
 	struct dirent *e;
-	int32_t days[AGG_DAYS_KEEP + 64], newest = INT32_MIN;
-	uint64_t sizes[AGG_DAYS_KEEP + 64], sum = 0;
+	int32_t days[DAYS_KEEP + 64], newest = INT32_MIN;
+	uint64_t sizes[DAYS_KEEP + 64], sum = 0;
 	size_t n = 0, i;
 	bool removed = false;
 	int dfd;
@@ -202,7 +202,7 @@ static void trim_days(struct store *s, bool cleanup)
 			continue;
 		}
 		if (l != 12 || strcmp(e->d_name + 8, ".agg") ||
-		    !agg_parse_day_name(e->d_name, 8, &day) ||
+		    !day_parse_name(e->d_name, 8, &day) ||
 		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
 			continue;
 		if (n == sizeof days / sizeof days[0]) {
@@ -217,7 +217,7 @@ static void trim_days(struct store *s, bool cleanup)
 			if (o < n) {
 				char nm[16];
 
-				agg_day_name(days[o], nm);
+				day_name(days[o], nm);
 				memcpy(nm + 8, ".agg", 5);
 				if (!unlinkat(dfd, nm, 0)) {
 					note(s, "day", nm, sizes[o], false, "age");
@@ -248,16 +248,16 @@ static void trim_days(struct store *s, bool cleanup)
 			if (o == n || days[i] < days[o])
 				o = i;
 		}
-		if (o == n || (days[o] > newest - AGG_DAYS_KEEP && sum <= AGG_BUDGET))
+		if (o == n || (days[o] > newest - DAYS_KEEP && sum <= DAYS_BUDGET))
 			break;
 		{
 			char nm[16];
 
-			agg_day_name(days[o], nm);
+			day_name(days[o], nm);
 			memcpy(nm + 8, ".agg", 5);
 			if (!unlinkat(dfd, nm, 0)) {
 				note(s, "day", nm, sizes[o], false,
-				     days[o] <= newest - AGG_DAYS_KEEP ? "age" : "budget");
+				     days[o] <= newest - DAYS_KEEP ? "age" : "budget");
 				s->st.evicted_days++;
 				removed = true;
 			}
@@ -278,36 +278,36 @@ static void trim_days(struct store *s, bool cleanup)
 static void fold_days(struct store *s, const char *base, const char *text, size_t n)
 {
 	int32_t days[8];
-	size_t k = agg_days_of(text, n, days, 8), i;
+	size_t k = day_agg_days_of(text, n, days, 8), i;
 	struct buf b, out;
 	char p[384], nm[9];
 
 	if (!k)
 		return;
-	buf_init(&b, AGG_DAY_MAX * 4);
-	buf_init(&out, AGG_DAY_MAX * 4);
+	buf_init(&b, DAY_FILE_MAX * 4);
+	buf_init(&out, DAY_FILE_MAX * 4);
 	if (!path_of(p, sizeof p, s->dir, "days", "", ""))
 		sys_mkdirs(p);
 	for (i = 0; i < k; i++) {
-		struct agg_day d;
+		struct day_agg d;
 		int rc;
 
-		agg_day_name(days[i], nm);
+		day_name(days[i], nm);
 		if (path_of(p, sizeof p, s->dir, "days", nm, ".agg"))
 			break;
 		rc = read_all(p, b.max, &b);
-		if (rc || agg_parse((const uint8_t *)b.p, b.len, &d) || d.day != days[i]) {
+		if (rc || day_agg_parse((const uint8_t *)b.p, b.len, &d) || d.day != days[i]) {
 			if (!rc)
 				s->st.agg_failed++; /* unreadable: begin the day again */
-			agg_day_init(&d, days[i]);
+			day_agg_init(&d, days[i]);
 		}
 		if (d.through[0] && strcmp(d.through, base) >= 0) {
-			agg_day_free(&d);
+			day_agg_free(&d);
 			continue;
 		}
-		agg_fold_lines(&d, text, n);
+		day_agg_fold(&d, text, n);
 		snprintf(d.through, sizeof d.through, "%s", base);
-		rc = agg_encode(&d, AGG_DAY_MAX, &out);
+		rc = day_agg_encode(&d, DAY_FILE_MAX, &out);
 		if (!rc)
 			rc = sys_write_atomic(p, out.p, out.len);
 		if (rc) {
@@ -316,7 +316,7 @@ static void fold_days(struct store *s, const char *base, const char *text, size_
 			s->st.bytes_written += out.len;
 			s->st.syncs += 2;
 		}
-		agg_day_free(&d);
+		day_agg_free(&d);
 	}
 	buf_free(&b);
 	buf_free(&out);

@@ -7,7 +7,7 @@
  *   <store>/cursor                                last segment delivered
  *                                                 upstream (the uplink's)
  *   <store>/status                                one JSON line, after syncs
- *   <store>/days/<YYYYMMDD>.agg                   per-day aggregates (agg.h)
+ *   <store>/days/<YYYYMMDD>.agg                   per-day aggregates (days.h)
  *
  * Events are appended to a RAM buffer, written by store_tick() at least
  * every STORE_FLUSH_MS and synced every sync interval (group commit) and on
@@ -56,7 +56,7 @@ struct store_opts {
 
 /* What the store tells its owner (to log it as an event). */
 struct store_note {
-	const char *kind; /* "segment", "file" or "day" (days/, agg.h) */
+	const char *kind; /* "segment", "file" or "day" (days/, days.h) */
 	const char *name;
 	uint64_t bytes;
 	bool delivered;
@@ -117,7 +117,7 @@ struct store {
 	int64_t today;        /* day number of events_today */
 	uint64_t events_today;
 	unsigned sessions;    /* set by the owner, for the status file */
-	size_t days_held;     /* day files in days/ (agg.h) … */
+	size_t days_held;     /* day files in days/ (days.h) … */
 	uint64_t days_bytes;  /* … and their bytes */
 	struct store_note *notes; /* malloc'd queue, taken by store_drain_notes() */
 	size_t nnotes, notes_cap;

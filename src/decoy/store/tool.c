@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/agg.h"
+#include "store/days.h"
 #include "store/seal.h"
 
 static int slurp(const char *path, struct buf *b)
@@ -151,7 +151,7 @@ static int list_days(const char *dir, char (**out)[13], size_t *n)
 		int32_t day;
 
 		if (strlen(e->d_name) != 12 || strcmp(e->d_name + 8, ".agg") ||
-		    !agg_parse_day_name(e->d_name, 8, &day))
+		    !day_parse_name(e->d_name, 8, &day))
 			continue;
 		if (*n == cap) {
 			char(*q)[13] = realloc(*out, (cap ? cap * 2 : 64) * sizeof(**out));
@@ -172,7 +172,7 @@ static int list_days(const char *dir, char (**out)[13], size_t *n)
 }
 
 /* Reads and checks one day file. */
-static int load_day(const char *dir, const char *name, struct buf *b, struct agg_day *d)
+static int load_day(const char *dir, const char *name, struct buf *b, struct day_agg *d)
 {
 	char p[512];
 	int32_t day;
@@ -181,10 +181,10 @@ static int load_day(const char *dir, const char *name, struct buf *b, struct agg
 	snprintf(p, sizeof p, "%s/days/%s", dir, name);
 	if ((rc = slurp(p, b)))
 		return rc;
-	if ((rc = agg_parse((const uint8_t *)b->p, b->len, d)))
+	if ((rc = day_agg_parse((const uint8_t *)b->p, b->len, d)))
 		return rc;
-	if (!agg_parse_day_name(name, 8, &day) || day != d->day) {
-		agg_day_free(d);
+	if (!day_parse_name(name, 8, &day) || day != d->day) {
+		day_agg_free(d);
 		return -EBADMSG;
 	}
 	return 0;
@@ -204,7 +204,7 @@ int store_export_days(const char *dir, int64_t since, int64_t until, FILE *out)
 	buf_init(&b, 1u << 20);
 	buf_init(&line, 1u << 22);
 	for (i = 0; i < n; i++) {
-		struct agg_day d;
+		struct day_agg d;
 		int64_t start;
 
 		if ((rc = load_day(dir, v[i], &b, &d))) {
@@ -215,9 +215,9 @@ int store_export_days(const char *dir, int64_t since, int64_t until, FILE *out)
 		start = (int64_t)d.day * INT64_C(86400000000);
 		buf_reset(&line);
 		if (!(since && start + INT64_C(86400000000) <= since) &&
-		    !(until && start >= until) && !agg_json(&d, &line))
+		    !(until && start >= until) && !day_agg_json(&d, &line))
 			fwrite(line.p, 1, line.len, out);
-		agg_day_free(&d);
+		day_agg_free(&d);
 	}
 	buf_free(&b);
 	buf_free(&line);
@@ -336,7 +336,7 @@ int store_verify(const char *dir, FILE *out)
 			dn = 0;
 		}
 		for (k = 0; k < dn; k++) {
-			struct agg_day ad;
+			struct day_agg ad;
 
 			if ((rc = load_day(dir, dv[k], &b, &ad))) {
 				fprintf(out, "%s/days/%s: corrupt day file (%s)\n", dir, dv[k],
@@ -346,10 +346,10 @@ int store_verify(const char *dir, FILE *out)
 			}
 			dbytes += b.len;
 			days++;
-			agg_day_free(&ad);
+			day_agg_free(&ad);
 		}
 		free(dv);
-		if (dbytes > AGG_BUDGET || days > AGG_DAYS_KEEP) {
+		if (dbytes > DAYS_BUDGET || days > DAYS_KEEP) {
 			fprintf(out, "%s/days: %llu days in %llu bytes, over the budget\n", dir,
 				(unsigned long long)days, (unsigned long long)dbytes);
 			bad++;

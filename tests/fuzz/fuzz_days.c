@@ -1,4 +1,4 @@
-/* fuzz_agg.c — the day-file reader (store/agg.c) on arbitrary bytes. Each
+/* fuzz_days.c — the day-file reader (store/days.c) on arbitrary bytes. Each
  * input is tried twice: as a whole file, and as the inflated body of one
  * (wrapped in a header, deflated, CRC added), so that mutations reach the
  * body parser past zlib and the CRC. What parses must print as JSON and
@@ -10,29 +10,29 @@
 
 #include <zlib.h>
 
-#include "store/agg.h"
+#include "store/days.h"
 
 static void run(const uint8_t *p, size_t n)
 {
-	struct agg_day d, back;
+	struct day_agg d, back;
 	struct buf js, out;
 	int c;
 
-	if (agg_parse(p, n, &d))
+	if (day_agg_parse(p, n, &d))
 		return;
 	buf_init(&js, 1u << 22);
 	buf_init(&out, 1u << 20);
-	if (agg_json(&d, &js) || !js.len || js.p[js.len - 1] != '\n')
+	if (day_agg_json(&d, &js) || !js.len || js.p[js.len - 1] != '\n')
 		__builtin_trap();
-	if (!agg_encode(&d, 1u << 20, &out)) {
-		if (agg_parse((const uint8_t *)out.p, out.len, &back))
+	if (!day_agg_encode(&d, 1u << 20, &out)) {
+		if (day_agg_parse((const uint8_t *)out.p, out.len, &back))
 			__builtin_trap();
-		for (c = 0; c < AGG_CATS; c++)
+		for (c = 0; c < DAY_CATS; c++)
 			if (back.cat[c].total != d.cat[c].total)
 				__builtin_trap();
-		agg_day_free(&back);
+		day_agg_free(&back);
 	}
-	agg_day_free(&d);
+	day_agg_free(&d);
 	buf_free(&js);
 	buf_free(&out);
 }

@@ -1,6 +1,6 @@
-/* agg.c — per-day aggregates: folding event lines, the day file format
- * and its JSON form (see agg.h and docs/store.md). */
-#include "store/agg.h"
+/* days.c — per-day aggregates: folding event lines, the day file format
+ * and its JSON form (see days.h and docs/store.md). */
+#include "store/days.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@
 #define HDR_LEN 16
 #define BODY_MAX (1u << 20) /* inflated body of a day file, far above need */
 
-static const char *const cat_names[AGG_CATS] = {"credentials", "sources", "commands",
+static const char *const cat_names[DAY_CATS] = {"credentials", "sources", "commands",
 						 "binaries"};
 
 /* ------------------------------------------------------------- tables */
@@ -31,31 +31,31 @@ static uint32_t fnv(const char *p, size_t n)
 	return h;
 }
 
-void agg_day_init(struct agg_day *d, int32_t day)
+void day_agg_init(struct day_agg *d, int32_t day)
 {
 	memset(d, 0, sizeof(*d));
 	d->day = day;
 }
 
-void agg_day_free(struct agg_day *d)
+void day_agg_free(struct day_agg *d)
 {
 	int c;
 
-	for (c = 0; c < AGG_CATS; c++) {
+	for (c = 0; c < DAY_CATS; c++) {
 		free(d->cat[c].e);
 		free(d->cat[c].idx);
 	}
 	memset(d->cat, 0, sizeof d->cat);
 }
 
-static int grow(struct agg_cat *t)
+static int grow(struct day_cat *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 64, i;
-	struct agg_ent *e;
+	struct day_key *e;
 	uint32_t *idx;
 
-	if (cap > AGG_ENTRIES_MAX)
-		cap = AGG_ENTRIES_MAX;
+	if (cap > DAY_KEYS_MAX)
+		cap = DAY_KEYS_MAX;
 	e = realloc(t->e, cap * sizeof(*e));
 	if (!e)
 		return -ENOMEM;
@@ -77,19 +77,19 @@ static int grow(struct agg_cat *t)
 	return 0;
 }
 
-void agg_add(struct agg_day *d, int cat, const char *key, size_t len, uint64_t count)
+void day_agg_add(struct day_agg *d, int cat, const char *key, size_t len, uint64_t count)
 {
-	struct agg_cat *t = &d->cat[cat];
+	struct day_cat *t = &d->cat[cat];
 	size_t h;
 
 	t->total += count;
-	if (len > AGG_KEY_MAX) {
+	if (len > DAY_KEY_MAX) {
 		t->other += count;
 		return;
 	}
 	if (t->idx_cap) {
 		for (h = fnv(key, len) % t->idx_cap; t->idx[h]; h = (h + 1) % t->idx_cap) {
-			struct agg_ent *e = &t->e[t->idx[h] - 1];
+			struct day_key *e = &t->e[t->idx[h] - 1];
 
 			if (e->len == len && !memcmp(e->key, key, len)) {
 				e->count += count;
@@ -97,7 +97,7 @@ void agg_add(struct agg_day *d, int cat, const char *key, size_t len, uint64_t c
 			}
 		}
 	}
-	if (t->n == t->cap && (t->cap == AGG_ENTRIES_MAX || grow(t))) {
+	if (t->n == t->cap && (t->cap == DAY_KEYS_MAX || grow(t))) {
 		t->other += count;
 		return;
 	}
@@ -284,35 +284,35 @@ static int32_t day_of(int64_t us)
 #define ID_IS(ln, s) ((ln)->eventid.vl == sizeof(s) - 1 && \
 		      !memcmp((ln)->eventid.v, s, sizeof(s) - 1))
 
-static void fold_line(struct agg_day *d, const struct line *ln)
+static void fold_line(struct day_agg *d, const struct line *ln)
 {
-	char key[AGG_KEY_MAX];
+	char key[DAY_KEY_MAX];
 	size_t a, b;
 
 	d->events++;
 	if (ID_IS(ln, "cowrie.session.connect") && ln->has_src)
-		agg_add(d, AGG_SRC, ln->src.v, cut_body(ln->src.v, ln->src.vl, AGG_KEY_MAX),
+		day_agg_add(d, DAY_SRC, ln->src.v, cut_body(ln->src.v, ln->src.vl, DAY_KEY_MAX),
 			1);
 	if ((ID_IS(ln, "cowrie.login.failed") || ID_IS(ln, "cowrie.login.success")) &&
 	    ln->has_user && ln->has_pass) {
 		/* username NUL password, each cut to share the key */
-		a = cut_body(ln->user.v, ln->user.vl, AGG_KEY_MAX / 2 - 1);
-		b = cut_body(ln->pass.v, ln->pass.vl, AGG_KEY_MAX - a - 1);
+		a = cut_body(ln->user.v, ln->user.vl, DAY_KEY_MAX / 2 - 1);
+		b = cut_body(ln->pass.v, ln->pass.vl, DAY_KEY_MAX - a - 1);
 		memcpy(key, ln->user.v, a);
 		key[a] = '\0';
 		memcpy(key + a + 1, ln->pass.v, b);
-		agg_add(d, AGG_CRED, key, a + 1 + b, 1);
+		day_agg_add(d, DAY_CRED, key, a + 1 + b, 1);
 		if (ID_IS(ln, "cowrie.login.success"))
 			d->login_success++;
 	}
 	if (ID_IS(ln, "cowrie.command.input") && ln->has_input)
-		agg_add(d, AGG_CMD, ln->input.v,
-			cut_body(ln->input.v, ln->input.vl, AGG_KEY_MAX), 1);
+		day_agg_add(d, DAY_CMD, ln->input.v,
+			cut_body(ln->input.v, ln->input.vl, DAY_KEY_MAX), 1);
 	if (ln->has_sha && ln->sha.vl == 64)
-		agg_add(d, AGG_BIN, ln->sha.v, 64, 1);
+		day_agg_add(d, DAY_BIN, ln->sha.v, 64, 1);
 }
 
-void agg_fold_lines(struct agg_day *d, const char *text, size_t n)
+void day_agg_fold(struct day_agg *d, const char *text, size_t n)
 {
 	size_t pos = 0;
 
@@ -330,7 +330,7 @@ void agg_fold_lines(struct agg_day *d, const char *text, size_t n)
 	}
 }
 
-size_t agg_days_of(const char *text, size_t n, int32_t *days, size_t max)
+size_t day_agg_days_of(const char *text, size_t n, int32_t *days, size_t max)
 {
 	size_t pos = 0, k = 0, i;
 
@@ -408,7 +408,7 @@ static uint64_t get_le(const uint8_t *p, int n)
 
 static int cmp_ent(const void *a, const void *b)
 {
-	const struct agg_ent *x = a, *y = b;
+	const struct day_key *x = a, *y = b;
 	size_t n = x->len < y->len ? x->len : y->len;
 	int c;
 
@@ -419,13 +419,13 @@ static int cmp_ent(const void *a, const void *b)
 }
 
 /* The most frequent first. The tables' indexes are rebuilt. */
-static void sort_day(struct agg_day *d)
+static void sort_day(struct day_agg *d)
 {
 	int c;
 	size_t i, h;
 
-	for (c = 0; c < AGG_CATS; c++) {
-		struct agg_cat *t = &d->cat[c];
+	for (c = 0; c < DAY_CATS; c++) {
+		struct day_cat *t = &d->cat[c];
 
 		if (!t->n)
 			continue;
@@ -440,7 +440,7 @@ static void sort_day(struct agg_day *d)
 	}
 }
 
-static int body(const struct agg_day *d, const size_t keep[AGG_CATS], struct buf *b)
+static int body(const struct day_agg *d, const size_t keep[DAY_CATS], struct buf *b)
 {
 	size_t l = strnlen(d->through, sizeof d->through - 1), i;
 	int c, rc = 0;
@@ -448,8 +448,8 @@ static int body(const struct agg_day *d, const size_t keep[AGG_CATS], struct buf
 	buf_reset(b);
 	rc |= put_u(b, l) | buf_add(b, d->through, l);
 	rc |= put_u(b, d->events) | put_u(b, d->login_success);
-	for (c = 0; c < AGG_CATS; c++) {
-		const struct agg_cat *t = &d->cat[c];
+	for (c = 0; c < DAY_CATS; c++) {
+		const struct day_cat *t = &d->cat[c];
 		uint64_t other = t->other;
 
 		for (i = keep[c]; i < t->n; i++)
@@ -462,18 +462,18 @@ static int body(const struct agg_day *d, const size_t keep[AGG_CATS], struct buf
 	return rc ? -ENOMEM : 0;
 }
 
-int agg_encode(const struct agg_day *dc, size_t max, struct buf *out)
+int day_agg_encode(const struct day_agg *dc, size_t max, struct buf *out)
 {
-	struct agg_day *d = (struct agg_day *)dc; /* sorted in place, same content */
-	size_t keep[AGG_CATS];
+	struct day_agg *d = (struct day_agg *)dc; /* sorted in place, same content */
+	size_t keep[DAY_CATS];
 	struct buf raw;
 	uLongf zl;
 	uint8_t *z = NULL;
 	int c, rc = -EFBIG;
 
 	sort_day(d);
-	for (c = 0; c < AGG_CATS; c++)
-		keep[c] = d->cat[c].n < AGG_TOP ? d->cat[c].n : AGG_TOP;
+	for (c = 0; c < DAY_CATS; c++)
+		keep[c] = d->cat[c].n < DAY_TOP ? d->cat[c].n : DAY_TOP;
 	buf_init(&raw, BODY_MAX);
 	z = malloc(compressBound(BODY_MAX));
 	if (!z) {
@@ -508,7 +508,7 @@ int agg_encode(const struct agg_day *dc, size_t max, struct buf *out)
 			break;
 		}
 		/* too big: leave out the least frequent keys of every category */
-		for (c = 0; c < AGG_CATS; c++)
+		for (c = 0; c < DAY_CATS; c++)
 			if (keep[c]) {
 				keep[c] -= keep[c] / 4 ? keep[c] / 4 : 1;
 				any = true;
@@ -524,7 +524,7 @@ out:
 	return rc;
 }
 
-int agg_parse(const uint8_t *p, size_t n, struct agg_day *d)
+int day_agg_parse(const uint8_t *p, size_t n, struct day_agg *d)
 {
 	uint64_t v, total, other, cnt, kl, sum;
 	size_t pos = 0, i, bl;
@@ -532,7 +532,7 @@ int agg_parse(const uint8_t *p, size_t n, struct agg_day *d)
 	uint8_t *b = NULL;
 	int c, rc = -EBADMSG;
 
-	agg_day_init(d, 0);
+	day_agg_init(d, 0);
 	if (n < HDR_LEN + 4 || memcmp(p, "TNKA", 4) || get_le(p + 4, 2) != 1 ||
 	    get_le(p + 6, 2) != 0 ||
 	    (uint32_t)crc32(0, p, (uInt)(n - 4)) != (uint32_t)get_le(p + n - 4, 4))
@@ -556,19 +556,19 @@ int agg_parse(const uint8_t *p, size_t n, struct agg_day *d)
 	pos += v;
 	if (!get_u(b, bl, &pos, &d->events) || !get_u(b, bl, &pos, &d->login_success))
 		goto out;
-	for (c = 0; c < AGG_CATS; c++) {
+	for (c = 0; c < DAY_CATS; c++) {
 		if (!get_u(b, bl, &pos, &total) || !get_u(b, bl, &pos, &other) ||
-		    !get_u(b, bl, &pos, &cnt) || cnt > AGG_ENTRIES_MAX || other > total)
+		    !get_u(b, bl, &pos, &cnt) || cnt > DAY_KEYS_MAX || other > total)
 			goto out;
 		sum = other;
 		for (i = 0; i < cnt; i++) {
 			const char *k;
 
 			if (!get_u(b, bl, &pos, &v) || !get_u(b, bl, &pos, &kl) ||
-			    kl > AGG_KEY_MAX || kl > bl - pos || !v || v > total - sum)
+			    kl > DAY_KEY_MAX || kl > bl - pos || !v || v > total - sum)
 				goto out;
 			k = (const char *)b + pos;
-			if (c == AGG_CRED) {
+			if (c == DAY_CRED) {
 				const char *z = memchr(k, '\0', kl);
 
 				if (!z || !valid_body(k, (size_t)(z - k)) ||
@@ -582,7 +582,7 @@ int agg_parse(const uint8_t *p, size_t n, struct agg_day *d)
 				size_t nb = d->cat[c].n;
 
 				/* a key twice would be merged: refuse the file */
-				agg_add(d, c, k, kl, v);
+				day_agg_add(d, c, k, kl, v);
 				if (d->cat[c].n != nb + 1)
 					goto out;
 			}
@@ -599,7 +599,7 @@ int agg_parse(const uint8_t *p, size_t n, struct agg_day *d)
 out:
 	free(b);
 	if (rc)
-		agg_day_free(d);
+		day_agg_free(d);
 	return rc;
 }
 
@@ -610,9 +610,9 @@ static int put_int(struct buf *b, const char *k, uint64_t v)
 	return buf_printf(b, ",\"%s\":%llu", k, (unsigned long long)v);
 }
 
-int agg_json(const struct agg_day *d, struct buf *out)
+int day_agg_json(const struct day_agg *d, struct buf *out)
 {
-	static const char *const key_names[AGG_CATS] = {"username", "src_ip", "input",
+	static const char *const key_names[DAY_CATS] = {"username", "src_ip", "input",
 							 "shasum"};
 	time_t t = (time_t)d->day * 86400;
 	struct tm tm;
@@ -625,18 +625,18 @@ int agg_json(const struct agg_day *d, struct buf *out)
 	rc |= json_escape(out, d->through, strlen(d->through));
 	rc |= buf_addc(out, '"');
 	rc |= put_int(out, "events", d->events);
-	rc |= put_int(out, "login_attempts", d->cat[AGG_CRED].total);
+	rc |= put_int(out, "login_attempts", d->cat[DAY_CRED].total);
 	rc |= put_int(out, "login_success", d->login_success);
-	rc |= put_int(out, "connections", d->cat[AGG_SRC].total);
-	rc |= put_int(out, "commands_total", d->cat[AGG_CMD].total);
-	rc |= put_int(out, "downloads", d->cat[AGG_BIN].total);
-	for (c = 0; c < AGG_CATS; c++) {
-		const struct agg_cat *tb = &d->cat[c];
+	rc |= put_int(out, "connections", d->cat[DAY_SRC].total);
+	rc |= put_int(out, "commands_total", d->cat[DAY_CMD].total);
+	rc |= put_int(out, "downloads", d->cat[DAY_BIN].total);
+	for (c = 0; c < DAY_CATS; c++) {
+		const struct day_cat *tb = &d->cat[c];
 
 		rc |= buf_printf(out, ",\"%s\":[", cat_names[c]);
 		for (i = 0; i < tb->n; i++) {
-			const struct agg_ent *e = &tb->e[i];
-			const char *z = c == AGG_CRED ? memchr(e->key, '\0', e->len) : NULL;
+			const struct day_key *e = &tb->e[i];
+			const char *z = c == DAY_CRED ? memchr(e->key, '\0', e->len) : NULL;
 
 			rc |= buf_printf(out, "%s{\"%s\":\"", i ? "," : "", key_names[c]);
 			if (z) {
@@ -655,7 +655,7 @@ int agg_json(const struct agg_day *d, struct buf *out)
 	return rc ? -ENOMEM : 0;
 }
 
-void agg_day_name(int32_t day, char out[9])
+void day_name(int32_t day, char out[9])
 {
 	time_t t = (time_t)day * 86400;
 	struct tm tm;
@@ -674,7 +674,7 @@ void agg_day_name(int32_t day, char out[9])
 	out[8] = '\0';
 }
 
-bool agg_parse_day_name(const char *s, size_t n, int32_t *day)
+bool day_parse_name(const char *s, size_t n, int32_t *day)
 {
 	int y = 0, m = 0, dd = 0;
 	size_t i;
@@ -701,7 +701,7 @@ bool agg_parse_day_name(const char *s, size_t n, int32_t *day)
 	{
 		char back[9];
 
-		agg_day_name(*day, back);
+		day_name(*day, back);
 		return !memcmp(back, s, 8); /* 20260231 is not a day */
 	}
 }
