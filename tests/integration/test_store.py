@@ -466,6 +466,18 @@ def _faultfs():
     return so
 
 
+def _wait_status(store, pred, timeout=10.0):
+    """The status file once pred holds for it (the daemon rewrites it after
+    each sync)."""
+    deadline = time.time() + timeout
+    while True:
+        st = _status(store)
+        if st and pred(st):
+            return st
+        assert time.time() < deadline, st
+        time.sleep(0.05)
+
+
 def test_store_read_only_flash_keeps_serving():
     """The store's flash turns read-only (and then full, and then failing
     with EIO) under the running ASan daemon, by fault injection
@@ -491,9 +503,8 @@ def test_store_read_only_flash_keeps_serving():
         for k, err in enumerate(("EROFS", "ENOSPC", "EIO")):
             for i in range(10):
                 fail_login(d.port, "root", "pre%d-%d" % (k, i))
-            time.sleep(0.4)
-            st = _status(d.store)
-            assert st and st["synced_through_us"] / 1e6 > time.time() - 0.4, st
+            answered = time.time()
+            st = _wait_status(d.store, lambda st: st["synced_through_us"] / 1e6 > answered)
             with open(trigger, "w") as f:
                 f.write(err + "\n")
             t0 = time.time()
@@ -502,12 +513,11 @@ def test_store_read_only_flash_keeps_serving():
             time.sleep(0.5)
             assert d.proc.poll() is None, d.stderr()
             os.unlink(trigger)
-            time.sleep(0.4)
             for i in range(10):
                 fail_login(d.port, "root", "post%d-%d" % (k, i))
-            time.sleep(0.4)
-            st = _status(d.store)
-            assert st and st["events_dropped"] > dropped, (err, st)
+            answered = time.time()
+            st = _wait_status(d.store, lambda st: st["events_dropped"] > dropped and
+                              st["synced_through_us"] / 1e6 > answered)
             dropped = st["events_dropped"]
             s = tool("status", "--store", d.store).stdout.decode()
             assert "events_dropped: %d" % dropped in s, s
