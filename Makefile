@@ -100,6 +100,17 @@ bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@$(PYTHON) tests/bench/bench.py --build $(BUILD)
 	@$(PYTHON) tests/bench/bench_uplink.py --build $(BUILD)
 
+# Test helpers: a fault-injecting LD_PRELOAD shim for the store's
+# read-only / full flash tests, and the store's flash simulation (bench).
+test: $(BUILD)/host/faultfs.so
+bench: $(BUILD)/host/flashsim
+$(BUILD)/host/faultfs.so: tests/lib/faultfs.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -fPIC -shared $< -o $@ -ldl
+
+$(BUILD)/host/flashsim: tests/bench/flashsim.c $(BUILD)/host/libtanuki.a
+	$(CC) $(HOST_CFLAGS) $^ -o $@ $(LDLIBS)
+
 clean:
 	rm -rf $(BUILD)
 

@@ -14,7 +14,9 @@ static int usage(void)
 	      "       tanuki check -c FILE    validate a config and its personas\n"
 	      "       tanuki export (-c FILE | --store DIR) [--since TIME] [--until TIME]\n"
 	      "                               every event as JSON lines, in order\n"
-	      "       tanuki verify (-c FILE | --store DIR)   check segments and binaries\n"
+	      "       tanuki export (-c FILE | --store DIR) --days [--since TIME] [--until TIME]\n"
+	      "                               the per-day aggregates, a JSON line a day\n"
+	      "       tanuki verify (-c FILE | --store DIR)   check segments, binaries, days\n"
 	      "       tanuki status (-c FILE | --store DIR)   sessions, use, syncs, wear\n"
 	      "       tanuki version\n"
 	      "TIME is YYYY-MM-DDTHH:MM:SS[.ffffff]Z, YYYY-MM-DD or seconds since 1970.\n",
@@ -96,6 +98,7 @@ static int tool(const char *cmd, int argc, char **argv)
 	const char *file = NULL, *dir = NULL;
 	int64_t since = 0, until = 0;
 	uint64_t quota = STORE_QUOTA;
+	bool days = false;
 	char err[512];
 	int i;
 
@@ -108,6 +111,8 @@ static int tool(const char *cmd, int argc, char **argv)
 			since = parse_when(argv[++i]);
 		else if (!strcmp(argv[i], "--until") && i + 1 < argc && !strcmp(cmd, "export"))
 			until = parse_when(argv[++i]);
+		else if (!strcmp(argv[i], "--days") && !strcmp(cmd, "export"))
+			days = true;
 		else
 			return usage();
 		if (since < 0 || until < 0) {
@@ -125,6 +130,8 @@ static int tool(const char *cmd, int argc, char **argv)
 		dir = cfg.store;
 		quota = (uint64_t)cfg.quota_kb * 1024;
 	}
+	if (!strcmp(cmd, "export") && days)
+		return store_export_days(dir, since, until, stdout);
 	if (!strcmp(cmd, "export"))
 		return store_export(dir, since, until, stdout);
 	if (!strcmp(cmd, "verify"))

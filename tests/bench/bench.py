@@ -4,12 +4,21 @@
 Figures: login attempts/s at 1, 16 and 256 parallel attackers (one attempt
 per connection, failure delay 0), idle RSS, RSS per pre-login session and
 per logged-in shell (1000 of each), time until 1000 simultaneous connects
-all had their first bytes, and the sizes of the built binaries.
+all had their first bytes, the sizes of the built binaries, and the flash
+figures of the capture store (tests/bench/flashsim.c): a synthetic busy line
+(20 000 login attempts a day with Mirai's credential weights from about
+3 000 sources, 200 loader sessions a day, a new 60 KiB binary a day) written
+through the real store at accelerated time for 30 days into a 2 MiB quota —
+bytes per attempt on flash, bytes written, syncs, what the store holds at
+the end — and a year (365 days, 2 000 attempts a day) for the size of the
+per-day aggregates. `--flash` runs only the flash figures.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -53,14 +62,85 @@ def hold(lg, port, count, mode, user, pw):
     return p, out
 
 
+def flashsim_start(build, *args):
+    exe = os.path.join(build, "host", "flashsim")
+    if not os.path.exists(exe):
+        subprocess.run(["make", "-s", "BUILD=" + build, exe], cwd=TOP, check=True)
+    # a RAM folder when there is one: the figures are counted, not timed
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    d = tempfile.mkdtemp(prefix="tanuki-flash-", dir=base)
+    p = subprocess.Popen([exe, os.path.join(d, "store")] + [str(x) for x in args],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return p, d, time.time()
+
+
+def flashsim_wait(run):
+    p, d, t0 = run
+    try:
+        stdout, stderr = p.communicate()
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    out = {"seconds": time.time() - t0}
+    for line in stdout.splitlines():
+        k, _, v = line.partition(" ")
+        if k == "FAIL":
+            print("flashsim: " + line, file=sys.stderr)
+        out[k] = v
+    if p.returncode != 0 or out.get("result") != "ok":
+        raise SystemExit("flashsim failed: %s %s" % (stdout[-2000:], stderr[-2000:]))
+    return out
+
+
+def flash_figures(results, build):
+    # both at once (each is one thread): 30 busy days into 2 MiB, and a
+    # year at a tenth of the attempts (5-minute ticks) for the day files
+    rb = flashsim_start(build)
+    ry = flashsim_start(build, "days", 365, "attempts", 2000, "loaders", 20, "tick", 300,
+                        "check", 21600, "seal_h", 12, "label", "year")
+    b = flashsim_wait(rb)
+    y = flashsim_wait(ry)
+    kib = 1024.0
+    results += [
+        ("flash: bytes per login attempt, full detail", "%s B" % b["bytes_per_attempt"],
+         "%s attempts in the %s sealed segments held (bar: <= 12)" % (
+             b["attempts_held"], b["sealed_held"])),
+        ("flash: full detail a 2 MiB store holds", "%s days" % b["full_detail_days"],
+         "+ %s binaries (%.0f KiB) + %s days of aggregates (%.1f KiB); %.0f KiB used" % (
+             b["binaries_held"], int(b["binaries_bytes"]) / kib, b["days_held"],
+             int(b["days_bytes"]) / kib, int(b["store_bytes_end"]) / kib)),
+        ("flash: most bytes ever on flash (quota 2048 KiB)",
+         "%.0f KiB" % (int(b["store_bytes_max"]) / kib),
+         "checked %s times; %s segments, %s binaries evicted in order" % (
+             b["quota_checks"], b["evicted_segments"], b["evicted_files"])),
+        ("flash: bytes written a day", "%.1f MiB" % (float(b["bytes_written_per_day"]) / kib / kib),
+         "%.0f MiB in %s days (lines, sealed segments, binaries, day files; "
+         "%.0f MiB of it the status file)" % (
+             int(b["bytes_written"]) / kib / kib, b["days_simulated"],
+             int(b["status_bytes_written"]) / kib / kib)),
+        ("flash: syncs an hour", "%s" % b["syncs_per_hour"],
+         "%s syncs in %s days (%.0f s to simulate)" % (b["syncs"], b["days_simulated"],
+                                                       b["seconds"])),
+        ("flash: a year of per-day aggregates", "%.1f KiB" % (int(y["days_bytes"]) / kib),
+         "%s days held, at most %.1f KiB on the way (bar: <= 256 KiB; %.0f s)" % (
+             y["days_held"], int(y["days_bytes_max"]) / kib, y["seconds"])),
+    ]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--flash", action="store_true", help="only the flash figures")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
-    lg = loadgen(build)
     results = []
+    if a.flash:
+        flash_figures(results, build)
+        print()
+        for k, v, note in results:
+            print("%-48s %14s   %s" % (k, v, note))
+        return
+    lg = loadgen(build)
 
     # 1. login attempts per second
     for par in (1, 16, 256):
@@ -107,7 +187,10 @@ def main():
     p.wait()
     d.stop()
 
-    # 3. sizes
+    # 3. the store on flash
+    flash_figures(results, build)
+
+    # 4. sizes
     for name in ("host/tanuki", "mipsel/tanuki", "mips/tanuki"):
         path = os.path.join(build, name)
         if os.path.exists(path):

@@ -282,7 +282,8 @@ def test_store_quota_evicts_in_order():
         with open(os.path.join(d.store, "events", names[i] + ".jsonl"), "w") as f:
             f.write(text)
     with open(os.path.join(d.store, "cursor"), "w") as f:
-        f.write(names[2] + "\n")
+        # the uplink writes more after the first line: only that one counts
+        f.write(names[2] + "\n" + "uplink-state x\n" * 200)
     order = [("segment", n) for n in names[:3]] + [("file", files["A"]), ("file", files["B"])] + \
         [("segment", n) for n in names[3:6]] + [("file", files["C"])] + \
         [("segment", n) for n in names[6:]]
@@ -317,6 +318,8 @@ def test_store_quota_evicts_in_order():
     assert not any(e["delivered"] for e in evicted[3:])
     assert all(e["reason"] == "quota" and e["bytes"] > 0 for e in evicted)
     assert st["evicted_segments"] + st["evicted_files"] == len(got), (st, got)
+    with open(os.path.join(d.store, "cursor")) as f:
+        assert f.read() == names[2] + "\n" + "uplink-state x\n" * 200  # never touched
     # still capturing after evictions: the last logins are there
     assert '"password":"q%d"' % (i - 1) in out
     assert tool("verify", "--store", d.store).returncode == 0
@@ -386,3 +389,183 @@ def test_store_vanished_folder_keeps_capturing():
     assert '"password":"again4"' in out
     assert "tanuki.daemon.stop" in out
     assert tool("verify", "--store", d.store).returncode == 0
+
+
+def test_store_days_export_verify_status():
+    """Sealed segments are folded into days/<YYYYMMDD>.agg: `tanuki export
+    --days` prints one JSON line a day whose totals match the events
+    exactly (top keys with an "other" count), verify checks the day files
+    and status shows how many days are held."""
+    import collections
+    d = Daemon()
+    seed = _seed_store(d.store, None)
+    day_us = 86400 * 1000000
+    names, texts = [], []
+    for day in range(2):
+        evs = store_corpus.corpus(2500, seed=20 + day, start_us=1767225600000000 + day * day_us)
+        base = "202601%02dT000000-" % (day + 1)
+        k = 0
+
+        def keyf(i, base=base):
+            return hashlib.sha256(b"tanuki-segment" + seed +
+                                  (base + "%03d" % i).encode()).digest()[:16]
+        for k, (key, text) in enumerate(store_corpus.segments(evs, 128 * 1024, keyf)):
+            names.append(base + "%03d" % k)
+            texts.append(text)
+    for n, text in zip(names, texts):
+        with open(os.path.join(d.store, "events", n + ".jsonl"), "w") as f:
+            f.write(text)
+    with d:
+        pass
+    assert sorted(os.listdir(os.path.join(d.store, "days"))) == ["20260101.agg", "20260102.agg"]
+    assert all(os.path.getsize(p) <= 716 for p in glob.glob(os.path.join(d.store, "days", "*")))
+    days = [json.loads(x) for x in export(d.store, "--days").splitlines()]
+    assert [x["day"] for x in days] == ["2026-01-01", "2026-01-02"], days
+    ev = [json.loads(x) for x in "".join(texts).splitlines()]
+    for x in days:
+        mine = [e for e in ev if e["timestamp"].startswith(x["day"])]
+        creds = collections.Counter((e["username"], e["password"]) for e in mine
+                                    if e["eventid"] == "cowrie.login.failed")
+        srcs = collections.Counter(e["src_ip"] for e in mine
+                                   if e["eventid"] == "cowrie.session.connect")
+        assert x["events"] == len(mine)
+        assert x["login_attempts"] == sum(creds.values()) == 2500
+        assert x["connections"] == sum(srcs.values())
+        assert sum(c["count"] for c in x["credentials"]) + x["credentials_other"] == 2500
+        assert sum(c["count"] for c in x["sources"]) + x["sources_other"] == x["connections"]
+        assert x["credentials"], x
+        for c in x["credentials"]:
+            assert 0 < c["count"] <= creds[(c["username"], c["password"])], c
+        for c in x["sources"]:
+            assert 0 < c["count"] <= srcs[c["src_ip"]], c
+        assert x["through"] == max(n for n in names if n.startswith(x["day"].replace("-", "")))
+    # --since / --until select whole days
+    only = export(d.store, "--days", "--since", "2026-01-02").splitlines()
+    assert [json.loads(x)["day"] for x in only] == ["2026-01-02"]
+    v = tool("verify", "--store", d.store).stdout.decode()
+    assert "2 days, 0 problems" in v, v
+    s = tool("status", "--store", d.store).stdout.decode()
+    assert "days held: 2 (2026-01-01 to 2026-01-02)" in s, s
+    # a damaged day file is a problem for verify, and export says so
+    p = os.path.join(d.store, "days", "20260101.agg")
+    with open(p, "r+b") as f:
+        f.seek(20)
+        b = f.read(1)
+        f.seek(20)
+        f.write(bytes([b[0] ^ 0x40]))
+    v = tool("verify", "--store", d.store, check=False)
+    assert v.returncode == 1 and b"20260101.agg: corrupt day file" in v.stdout, v.stdout
+    x = tool("export", "--days", "--store", d.store, check=False)
+    assert x.returncode == 1 and len(x.stdout.splitlines()) == 1
+
+
+def _faultfs():
+    so = os.path.join(tt.BUILD, "host", "faultfs.so")
+    if not os.path.exists(so):
+        subprocess.run(["make", "-s", "BUILD=" + tt.BUILD, so], cwd=tt.TOP, check=True)
+    return so
+
+
+def _wait_status(store, pred, timeout=10.0):
+    """The status file once pred holds for it (the daemon rewrites it after
+    each sync)."""
+    deadline = time.time() + timeout
+    while True:
+        st = _status(store)
+        if st and pred(st):
+            return st
+        assert time.time() < deadline, st
+        time.sleep(0.05)
+
+
+def test_store_read_only_flash_keeps_serving():
+    """The store's flash turns read-only (and then full, and then failing
+    with EIO) under the running ASan daemon, by fault injection
+    (tests/lib/faultfs.c: write, fsync, open for writing, rename … fail
+    while a trigger file exists). The daemon keeps answering telnet logins,
+    counts the events it could not keep (events_dropped in `tanuki status`),
+    never crashes, and once writes work again it captures again; nothing
+    synced before the fault is lost and verify is clean."""
+    so = _faultfs()
+    d = Daemon(main={"max_tries": 1, "sync_ms": 50, "segment_kb": 16})
+    trigger = os.path.join(d.dir, "fault")
+    saved = dict(tt.SAN_ENV)
+    tt.SAN_ENV.update({"LD_PRELOAD": so, "FAULTFS_ROOT": d.store,
+                       "FAULTFS_TRIGGER": trigger,
+                       "ASAN_OPTIONS": saved["ASAN_OPTIONS"] + ":verify_asan_link_order=0"})
+    try:
+        d.start()
+    finally:
+        tt.SAN_ENV.clear()
+        tt.SAN_ENV.update(saved)
+    dropped = 0
+    try:
+        for k, err in enumerate(("EROFS", "ENOSPC", "EIO")):
+            for i in range(10):
+                fail_login(d.port, "root", "pre%d-%d" % (k, i))
+            answered = time.time()
+            st = _wait_status(d.store, lambda st: st["synced_through_us"] / 1e6 > answered)
+            with open(trigger, "w") as f:
+                f.write(err + "\n")
+            t0 = time.time()
+            for i in range(40):   # answered while nothing can be written
+                fail_login(d.port, "root", "lost%d-%d" % (k, i))
+            time.sleep(0.5)
+            assert d.proc.poll() is None, d.stderr()
+            os.unlink(trigger)
+            for i in range(10):
+                fail_login(d.port, "root", "post%d-%d" % (k, i))
+            answered = time.time()
+            st = _wait_status(d.store, lambda st: st["events_dropped"] > dropped and
+                              st["synced_through_us"] / 1e6 > answered)
+            dropped = st["events_dropped"]
+            s = tool("status", "--store", d.store).stdout.decode()
+            assert "events_dropped: %d" % dropped in s, s
+            assert time.time() - t0 < 20
+    finally:
+        if os.path.exists(trigger):
+            os.unlink(trigger)
+        d.stop()
+    out = export(d.store).decode()
+    for k in range(3):
+        for i in range(10):
+            assert '"password":"pre%d-%d"' % (k, i) in out, (k, i)
+            assert '"password":"post%d-%d"' % (k, i) in out, (k, i)
+    lost = sum('"password":"lost%d-%d"' % (k, i) not in out for k in range(3) for i in range(40))
+    print("      %d events dropped over three faults, %d of 120 logins during them lost" % (
+        dropped, lost))
+    assert lost > 0
+    stop = by_id([json.loads(x) for x in out.splitlines()], "tanuki.daemon.stop")
+    assert stop and stop[-1]["events_dropped"] == dropped, (stop, dropped)
+    v = tool("verify", "--store", d.store)
+    assert b" 0 problems" in v.stdout, v.stdout
+
+
+def test_store_startup_evictions_are_logged():
+    """A store found over its quota at start (the quota was lowered, or a
+    copy was put back) is brought under it on the first tick, and every
+    eviction of that burst — more than fit in one tick's notes before —
+    is logged as a tanuki.store.evicted event, oldest binary first."""
+    d = Daemon(main={"quota_kb": 64, "reserve_kb": 0, "sync_ms": 50})
+    os.makedirs(os.path.join(d.store, "files"))
+    rnd = random.Random(9)
+    names = []
+    for k in range(80):
+        data = bytes(rnd.getrandbits(8) for _ in range(4096))
+        h = hashlib.sha256(data).hexdigest()
+        p = os.path.join(d.store, "files", h)
+        with open(p, "wb") as f:
+            f.write(data)
+        os.utime(p, (1767225600 + k * 60, 1767225600 + k * 60))
+        names.append(h)
+    with d:
+        time.sleep(1.5)
+        st = _status(d.store)
+    ev = [json.loads(x) for x in export(d.store).splitlines()]
+    got = [(e["kind"], e["name"], e["reason"]) for e in by_id(ev, "tanuki.store.evicted")]
+    n = st["evicted_files"]
+    assert n > 40, st
+    assert got == [("file", h, "quota") for h in names[:n]], (len(got), n)
+    assert st["evictions_unlogged"] == 0, st
+    left = sorted(os.listdir(os.path.join(d.store, "files")))
+    assert left == sorted(names[n:])

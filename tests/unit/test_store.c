@@ -16,8 +16,10 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "store/days.h"
 #include "store/seal.h"
 #include "store/store.h"
+#include "sys/sys.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -291,11 +293,205 @@ static void torn_tail_recovered(void **st)
 	rm_tree(dir, 0);
 }
 
+/* ------------------------------------------------------------ aggregates */
+
+static uint64_t cat_sum(const struct day_cat *t)
+{
+	uint64_t sum = t->other;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		sum += t->e[i].count;
+	return sum;
+}
+
+static void days_roundtrip(void **st)
+{
+	uint8_t key[SEAL_KEY_LEN] = {1, 2, 3};
+	struct buf text, out, js;
+	struct day_agg d, back;
+	int32_t days[4];
+	size_t i, maxes[] = {DAY_FILE_MAX, 300, 64};
+	int c, k;
+
+	(void)st;
+	buf_init(&text, 1u << 20);
+	buf_init(&out, 1u << 16);
+	buf_init(&js, 1u << 20);
+	make_lines(&text, key);
+	assert_int_equal(day_agg_days_of(text.p, text.len, days, 4), 1);
+	day_agg_init(&d, days[0]);
+	day_agg_fold(&d, text.p, text.len);
+	snprintf(d.through, sizeof d.through, "20260101T000000-000");
+	/* every connection; every login whose strings are valid JSON (the
+	 * writer's always are: the raw \xff line is not counted); downloads */
+	assert_int_equal(d.cat[DAY_SRC].total, 200);
+	assert_int_equal(d.cat[DAY_CRED].total, 200 - 33);
+	assert_int_equal(d.cat[DAY_BIN].total, 4);
+	assert_int_equal(d.events, 200 * 3 + 4);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(day_agg_encode(&d, maxes[k], &out), 0);
+		assert_true(out.len <= maxes[k]);
+		assert_int_equal(day_agg_parse((const uint8_t *)out.p, out.len, &back), 0);
+		assert_int_equal(back.day, d.day);
+		assert_string_equal(back.through, d.through);
+		assert_int_equal(back.events, d.events);
+		for (c = 0; c < DAY_CATS; c++) {
+			/* totals stay exact when keys are left out */
+			assert_int_equal(back.cat[c].total, d.cat[c].total);
+			assert_int_equal(cat_sum(&back.cat[c]), d.cat[c].total);
+			for (i = 1; i < back.cat[c].n; i++)
+				assert_true(back.cat[c].e[i - 1].count >= back.cat[c].e[i].count);
+		}
+		buf_reset(&js);
+		assert_int_equal(day_agg_json(&back, &js), 0);
+		assert_memory_equal(js.p, "{\"day\":\"2026-01-01\"", 19);
+		assert_int_equal(js.p[js.len - 1], '\n');
+		day_agg_free(&back);
+	}
+	assert_int_equal(day_agg_encode(&d, DAY_FILE_MAX, &out), 0);
+	/* the escaped password comes back as it was written */
+	assert_int_equal(day_agg_parse((const uint8_t *)out.p, out.len, &back), 0);
+	buf_reset(&js);
+	assert_int_equal(day_agg_json(&back, &js), 0);
+	assert_non_null(memmem(js.p, js.len, "\"password\":\"\\u0001\\\"\\\\\"", 23));
+	day_agg_free(&back);
+	/* every cut and a flipped bit anywhere: refused, never a crash */
+	for (i = 0; i < out.len; i++) {
+		assert_int_not_equal(day_agg_parse((const uint8_t *)out.p, i, &back), 0);
+		out.p[i] ^= 0x04;
+		assert_int_not_equal(day_agg_parse((const uint8_t *)out.p, out.len, &back), 0);
+		out.p[i] ^= 0x04;
+	}
+	day_agg_free(&d);
+	buf_free(&text);
+	buf_free(&out);
+	buf_free(&js);
+}
+
+static void day_names(void **st)
+{
+	int32_t day;
+	char nm[9];
+
+	(void)st;
+	assert_true(day_parse_name("19700101", 8, &day));
+	assert_int_equal(day, 0);
+	assert_true(day_parse_name("20260101", 8, &day));
+	assert_int_equal(day, 20454);
+	day_name(day, nm);
+	assert_string_equal(nm, "20260101");
+	assert_true(day_parse_name("20240229", 8, &day));
+	assert_false(day_parse_name("20250229", 8, &day));
+	assert_false(day_parse_name("2026010", 7, &day));
+	assert_false(day_parse_name("2026a101", 8, &day));
+	for (day = 0; day < 200000; day += 37) {
+		int32_t back;
+
+		day_name(day, nm);
+		assert_true(day_parse_name(nm, 8, &back));
+		assert_int_equal(back, day);
+	}
+}
+
+static void write_text(const char *path, const char *text, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	fclose(f);
+}
+
+/* The store folds a segment into its day when it seals it, once: a crash
+ * between the day file and the seal (the plain segment sealed again on
+ * the next start) does not count its events twice. Days more than a year
+ * before the newest are removed. */
+static void store_days_folded_once(void **st)
+{
+	char dir[] = "/tmp/tanuki-days-XXXXXX", path[512], old[512];
+	uint8_t key[SEAL_KEY_LEN] = {9};
+	struct buf text, b;
+	struct store_opts o;
+	struct store *s;
+	struct day_agg d, e;
+	struct stat sb;
+	char *first;
+	size_t n1, n2;
+
+	(void)st;
+	buf_init(&text, 1u << 20);
+	buf_init(&b, 1u << 16);
+	make_lines(&text, key);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/events", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/days", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	/* a day file a year and a day before 2026-01-01, one a year before */
+	day_agg_init(&e, 20454 - 366);
+	assert_int_equal(day_agg_encode(&e, DAY_FILE_MAX, &b), 0);
+	snprintf(old, sizeof old, "%s/days/20241231.agg", dir);
+	write_text(old, b.p, b.len);
+	e.day = 20454 - 365;
+	assert_int_equal(day_agg_encode(&e, DAY_FILE_MAX, &b), 0);
+	snprintf(path, sizeof path, "%s/days/20250101.agg", dir);
+	write_text(path, b.p, b.len);
+	day_agg_free(&e);
+
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.jsonl", dir);
+	write_text(path, text.p, text.len);
+	memset(&o, 0, sizeof o);
+	sys_fake_clock(INT64_C(1767312000000000), 1000); /* 2026-01-02 */
+	s = calloc(1, sizeof(*s));
+	assert_non_null(s);
+	assert_int_equal(store_open(s, dir, &o), 0);
+	assert_int_equal(s->days_held, 2);
+	assert_int_equal(s->st.evicted_days, 1);
+	assert_int_equal(s->nnotes, 1);
+	assert_string_equal(s->notes[0].kind, "day");
+	assert_string_equal(s->notes[0].name_buf, "20241231.agg");
+	store_close(s);
+	assert_int_not_equal(stat(old, &sb), 0);
+	snprintf(path, sizeof path, "%s/days/20260101.agg", dir);
+	first = read_file(path, &n1);
+	assert_non_null(first);
+	assert_int_equal(day_agg_parse((const uint8_t *)first, n1, &d), 0);
+	assert_int_equal(d.cat[DAY_SRC].total, 200);
+	assert_string_equal(d.through, "20260101T000000-000");
+	day_agg_free(&d);
+
+	/* the crash: the plain segment is back, its seal gone */
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.tzs", dir);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof path, "%s/events/20260101T000000-000.jsonl", dir);
+	write_text(path, text.p, text.len);
+	assert_int_equal(store_open(s, dir, &o), 0);
+	store_close(s);
+	free(s);
+	sys_fake_clock(0, 0);
+	snprintf(path, sizeof path, "%s/days/20260101.agg", dir);
+	free(first);
+	first = read_file(path, &n2);
+	assert_non_null(first);
+	assert_int_equal(day_agg_parse((const uint8_t *)first, n2, &d), 0);
+	assert_int_equal(d.cat[DAY_SRC].total, 200);
+	assert_int_equal(d.cat[DAY_CRED].total, 200 - 33);
+	day_agg_free(&d);
+	free(first);
+	buf_free(&text);
+	buf_free(&b);
+	rm_tree(dir, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seal_roundtrip),
 		cmocka_unit_test(torn_tail_recovered),
+		cmocka_unit_test(days_roundtrip),
+		cmocka_unit_test(day_names),
+		cmocka_unit_test(store_days_folded_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,9 +17,10 @@
 #include "json.h"
 #include "options.h"
 #include "persona/persona.h"
+#include "store/days.h"
 #include "sys/sys.h"
 
-#define SEG_NAME_MAX 48
+#define SEG_NAME_MAX STORE_SEG_NAME
 
 /* ------------------------------------------------------------- helpers */
 
@@ -87,22 +88,15 @@ static void seg_key(const struct store *s, const char *base, uint8_t key[SEAL_KE
 	memcpy(key, h, SEAL_KEY_LEN);
 }
 
-/* Segment names in events/, sorted: base names with their kind. */
-struct seg_ent {
-	char base[SEG_NAME_MAX];
-	bool sealed, open;
-};
-
 static int cmp_seg(const void *a, const void *b)
 {
-	const struct seg_ent *x = a, *y = b;
+	const struct store_seg *x = a, *y = b;
 	int c = strcmp(x->base, y->base);
 
 	return c ? c : (int)y->sealed - (int)x->sealed; /* sealed first */
 }
 
-/* Lists events/; caller frees *out. Leftover .tmp files are removed. */
-static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
+int store_list_segments(const char *dir, bool cleanup, struct store_seg **out, size_t *n)
 {
 	char p[384];
 	DIR *d;
@@ -123,7 +117,8 @@ static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
 		if (l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
 			char t[640];
 
-			if ((size_t)snprintf(t, sizeof t, "%s/%s", p, e->d_name) < sizeof t)
+			if (cleanup &&
+			    (size_t)snprintf(t, sizeof t, "%s/%s", p, e->d_name) < sizeof t)
 				unlink(t);
 			continue;
 		}
@@ -133,13 +128,16 @@ static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
 			sealed = true, l -= 4;
 		else
 			continue;
-		if (l >= SEG_NAME_MAX)
+		if (l >= STORE_SEG_NAME)
 			continue;
 		if (*n == cap) {
-			struct seg_ent *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
+			struct store_seg *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
 
 			if (!q) {
 				closedir(d);
+				free(*out);
+				*out = NULL;
+				*n = 0;
 				return -ENOMEM;
 			}
 			*out = q;
@@ -148,7 +146,6 @@ static int list_segments(const char *dir, struct seg_ent **out, size_t *n)
 		memcpy((*out)[*n].base, e->d_name, l);
 		(*out)[*n].base[l] = '\0';
 		(*out)[*n].sealed = sealed;
-		(*out)[*n].open = false;
 		(*n)++;
 	}
 	closedir(d);
@@ -167,6 +164,163 @@ static bool sealed_ok(const char *path)
 	ok = !read_all(path, b.max, &b) && !seal_check((const uint8_t *)b.p, b.len, &in);
 	buf_free(&b);
 	return ok;
+}
+
+static void note(struct store *s, const char *kind, const char *name, uint64_t bytes,
+		 bool delivered, const char *reason);
+
+/* ------------------------------------------------------------ day files */
+
+/* Removes day files older than DAYS_KEEP days before the newest one
+ * (the newest file, not the clock: a router without a clock may start in
+ * 1970), then the oldest while days/ is over DAYS_BUDGET. Counts what is
+ * held. `cleanup` also removes .tmp leftovers (at start). */
+static void trim_days(struct store *s, bool cleanup)
+{
+	char p[384];
+	DIR *d;
+	struct dirent *e;
+	int32_t days[DAYS_KEEP + 64], newest = INT32_MIN;
+	uint64_t sizes[DAYS_KEEP + 64], sum = 0;
+	size_t n = 0, i;
+	bool removed = false;
+	int dfd;
+
+	if (path_of(p, sizeof p, s->dir, "days", "", ""))
+		return;
+	d = opendir(p);
+	if (!d)
+		return;
+	dfd = dirfd(d);
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		struct stat st;
+		int32_t day;
+
+		if (cleanup && l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
+			unlinkat(dfd, e->d_name, 0);
+			continue;
+		}
+		if (l != 12 || strcmp(e->d_name + 8, ".agg") ||
+		    !day_parse_name(e->d_name, 8, &day) ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == sizeof days / sizeof days[0]) {
+			/* more than a year and then some: drop the oldest held */
+			size_t o = 0;
+
+			for (i = 1; i < n; i++)
+				if (days[i] < days[o])
+					o = i;
+			if (day < days[o])
+				o = n; /* this one is older still */
+			if (o < n) {
+				char nm[16];
+
+				day_name(days[o], nm);
+				memcpy(nm + 8, ".agg", 5);
+				if (!unlinkat(dfd, nm, 0)) {
+					note(s, "day", nm, sizes[o], false, "age");
+					s->st.evicted_days++;
+					removed = true;
+				}
+				days[o] = day;
+				sizes[o] = (uint64_t)st.st_size;
+			} else if (!unlinkat(dfd, e->d_name, 0)) {
+				note(s, "day", e->d_name, (uint64_t)st.st_size, false, "age");
+				s->st.evicted_days++;
+				removed = true;
+			}
+			continue;
+		}
+		days[n] = day;
+		sizes[n++] = (uint64_t)st.st_size;
+	}
+	for (i = 0; i < n; i++)
+		if (days[i] > newest)
+			newest = days[i];
+	for (;;) {
+		size_t o = n;
+
+		sum = 0;
+		for (i = 0; i < n; i++) {
+			sum += sizes[i];
+			if (o == n || days[i] < days[o])
+				o = i;
+		}
+		if (o == n || (days[o] > newest - DAYS_KEEP && sum <= DAYS_BUDGET))
+			break;
+		{
+			char nm[16];
+
+			day_name(days[o], nm);
+			memcpy(nm + 8, ".agg", 5);
+			if (!unlinkat(dfd, nm, 0)) {
+				note(s, "day", nm, sizes[o], false,
+				     days[o] <= newest - DAYS_KEEP ? "age" : "budget");
+				s->st.evicted_days++;
+				removed = true;
+			}
+		}
+		days[o] = days[--n];
+		sizes[o] = sizes[n];
+	}
+	closedir(d);
+	s->days_held = n;
+	s->days_bytes = sum;
+	if (removed)
+		fsync_dir(s, "days");
+}
+
+/* Folds the lines of segment `base` into the files of their days. A day
+ * whose file already went through this segment (a crash between its
+ * write and the seal) is left alone, so no event is counted twice. */
+static void fold_days(struct store *s, const char *base, const char *text, size_t n)
+{
+	int32_t days[8];
+	size_t k = day_agg_days_of(text, n, days, 8), i;
+	struct buf b, out;
+	char p[384], nm[9];
+
+	if (!k)
+		return;
+	buf_init(&b, DAY_FILE_MAX * 4);
+	buf_init(&out, DAY_FILE_MAX * 4);
+	if (!path_of(p, sizeof p, s->dir, "days", "", ""))
+		sys_mkdirs(p);
+	for (i = 0; i < k; i++) {
+		struct day_agg d;
+		int rc;
+
+		day_name(days[i], nm);
+		if (path_of(p, sizeof p, s->dir, "days", nm, ".agg"))
+			break;
+		rc = read_all(p, b.max, &b);
+		if (rc || day_agg_parse((const uint8_t *)b.p, b.len, &d) || d.day != days[i]) {
+			if (!rc)
+				s->st.agg_failed++; /* unreadable: begin the day again */
+			day_agg_init(&d, days[i]);
+		}
+		if (d.through[0] && strcmp(d.through, base) >= 0) {
+			day_agg_free(&d);
+			continue;
+		}
+		day_agg_fold(&d, text, n);
+		snprintf(d.through, sizeof d.through, "%s", base);
+		rc = day_agg_encode(&d, DAY_FILE_MAX, &out);
+		if (!rc)
+			rc = sys_write_atomic(p, out.p, out.len);
+		if (rc) {
+			s->st.agg_failed++;
+		} else {
+			s->st.bytes_written += out.len;
+			s->st.syncs += 2;
+		}
+		day_agg_free(&d);
+	}
+	buf_free(&b);
+	buf_free(&out);
+	trim_days(s, false);
 }
 
 /* ------------------------------------------------------------- sealing */
@@ -198,6 +352,10 @@ static int seal_segment(struct store *s, const char *base)
 		goto out;
 	}
 	seg_key(s, base, key);
+	/* the aggregates first: they outlive the segment (a crash between
+	 * the two is caught by the day file's `through`) */
+	if (!rc)
+		fold_days(s, base, in.p, in.len);
 	if (!rc)
 		rc = seal_encode(in.p, in.len, key, &out);
 	if (!rc)
@@ -220,11 +378,11 @@ out:
 /* Seals every plain segment but the open one. */
 static void seal_waiting(struct store *s)
 {
-	struct seg_ent *v;
+	struct store_seg *v;
 	size_t n, i;
 
 	s->unsealed = false;
-	if (list_segments(s->dir, &v, &n))
+	if (store_list_segments(s->dir, true, &v, &n))
 		return;
 	for (i = 0; i < n; i++)
 		if (!v[i].sealed && (s->fd < 0 || strcmp(v[i].base, s->seg)) &&
@@ -268,7 +426,8 @@ static void rescan(struct store *s)
 
 	snprintf(open_name, sizeof open_name, "%s.jsonl", s->seg);
 	s->used_base = dir_bytes(s->dir, "events", s->fd >= 0 ? open_name : NULL) +
-		       dir_bytes(s->dir, "files", NULL) + dir_bytes(s->dir, "", NULL);
+		       dir_bytes(s->dir, "files", NULL) + dir_bytes(s->dir, "days", NULL) +
+		       dir_bytes(s->dir, "", NULL);
 }
 
 static uint64_t used(const struct store *s)
@@ -276,27 +435,43 @@ static uint64_t used(const struct store *s)
 	return s->used_base + s->seg_bytes + s->pending.len;
 }
 
+/* The first line of <store>/cursor: the last segment delivered upstream.
+ * The uplink owns the file and may write more lines after the first; only
+ * the first is read (so the file may be any size), and the store never
+ * writes or removes it. */
 static bool read_cursor(const char *dir, char cur[SEG_NAME_MAX])
 {
-	char p[384];
-	struct buf b;
-	bool ok = false;
+	char p[384], b[SEG_NAME_MAX + 1];
+	ssize_t r = 0, got = 0;
+	size_t n;
+	int fd;
 
 	cur[0] = '\0';
 	if (path_of(p, sizeof p, dir, "", "cursor", ""))
 		return false;
-	buf_init(&b, 256);
-	if (!read_all(p, 256, &b) && b.len) {
-		size_t n = strcspn(b.p, "\r\n");
-
-		if (n && n < SEG_NAME_MAX) {
-			memcpy(cur, b.p, n);
-			cur[n] = '\0';
-			ok = true;
-		}
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (got < (ssize_t)sizeof b) {
+		r = read(fd, b + got, sizeof b - (size_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += r;
 	}
-	buf_free(&b);
-	return ok;
+	close(fd);
+	if (r < 0 || !got)
+		return false;
+	n = 0;
+	while (n < (size_t)got && b[n] != '\n' && b[n] != '\r')
+		n++;
+	/* a name, ended by a newline or by the end of a short file */
+	if (!n || n >= SEG_NAME_MAX || (n == (size_t)got && got == (ssize_t)sizeof b))
+		return false;
+	memcpy(cur, b, n);
+	cur[n] = '\0';
+	return true;
 }
 
 /* The binaries named by undelivered sealed segments (from their headers). */
@@ -389,9 +564,16 @@ static void note(struct store *s, const char *kind, const char *name, uint64_t b
 {
 	struct store_note *q;
 
-	if (s->nnotes >= STORE_NOTES) {
-		s->notes_lost++;
-		return;
+	if (s->nnotes == s->notes_cap) {
+		size_t cap = s->notes_cap ? s->notes_cap * 2 : 32;
+
+		q = cap <= STORE_NOTES_MAX ? realloc(s->notes, cap * sizeof(*q)) : NULL;
+		if (!q) {
+			s->notes_lost++;
+			return;
+		}
+		s->notes = q;
+		s->notes_cap = cap;
 	}
 	q = &s->notes[s->nnotes++];
 	q->kind = kind;
@@ -409,7 +591,7 @@ static void enforce(struct store *s)
 	struct statvfs fs;
 	uint64_t limit = s->o.quota, u;
 	const char *reason = "quota";
-	struct seg_ent *v = NULL;
+	struct store_seg *v = NULL;
 	size_t n = 0, i;
 	char cur[SEG_NAME_MAX];
 	bool have_cur, evicted = false;
@@ -430,7 +612,7 @@ static void enforce(struct store *s)
 	s->over = false;
 	if (used(s) <= limit)
 		return;
-	if (list_segments(s->dir, &v, &n))
+	if (store_list_segments(s->dir, true, &v, &n))
 		return;
 	have_cur = read_cursor(s->dir, cur);
 	buf_init(&refs, 1u << 20);
@@ -629,7 +811,7 @@ static int load_unit(struct store *s)
 int store_open(struct store *s, const char *dir, const struct store_opts *o)
 {
 	char path[384];
-	struct seg_ent *v;
+	struct store_seg *v;
 	size_t n, i;
 	int rc;
 
@@ -650,11 +832,13 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 	buf_init(&s->pending, CAP_EVBUF);
 	if ((rc = sys_mkdirs(dir)) || (rc = path_of(path, sizeof path, dir, "files", "", "")) ||
 	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "events", "", "")) ||
+	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "days", "", "")) ||
 	    (rc = sys_mkdirs(path)) || (rc = load_unit(s)))
 		return rc;
+	trim_days(s, true);
 	s->start_ms = s->last_write_ms = s->last_sync_ms = sys_mono_ms();
 	/* recovery: cut torn tails, seal what the last run left open */
-	if (!list_segments(dir, &v, &n)) {
+	if (!store_list_segments(dir, true, &v, &n)) {
 		for (i = 0; i < n; i++)
 			if (!v[i].sealed)
 				cut_torn(s, v[i].base);
@@ -828,15 +1012,20 @@ void store_event(struct store *s, const char *line, size_t n)
 
 void store_drain_notes(struct store *s)
 {
+	struct store_note *v = s->notes;
 	size_t i, n = s->nnotes;
 
-	s->nnotes = 0; /* the callback may log events, which may evict again */
+	/* the callback may log events, which may evict again: those go to a
+	 * new queue, told on the next call */
+	s->notes = NULL;
+	s->nnotes = s->notes_cap = 0;
 	for (i = 0; i < n && s->note; i++) {
-		struct store_note copy = s->notes[i];
+		struct store_note copy = v[i];
 
 		copy.name = copy.name_buf;
 		s->note(s->note_arg, &copy);
 	}
+	free(v);
 }
 
 void store_session_id(struct store *s, char id[SEAL_SID_LEN + 1])
@@ -930,6 +1119,11 @@ static void write_status(struct store *s)
 	json_int(&j, "evicted_bytes", (int64_t)s->st.evicted_bytes);
 	json_int(&j, "files_new", (int64_t)s->st.files_new);
 	json_int(&j, "files_failed", (int64_t)s->st.files_failed);
+	json_int(&j, "days_held", (int64_t)s->days_held);
+	json_int(&j, "days_bytes", (int64_t)s->days_bytes);
+	json_int(&j, "evicted_days", (int64_t)s->st.evicted_days);
+	json_int(&j, "agg_failed", (int64_t)s->st.agg_failed);
+	json_int(&j, "evictions_unlogged", (int64_t)s->notes_lost);
 	json_int(&j, "bytes_written", (int64_t)s->st.bytes_written);
 	json_int(&j, "syncs", (int64_t)s->st.syncs);
 	json_int(&j, "bytes_written_per_hour",
@@ -941,8 +1135,10 @@ static void write_status(struct store *s)
 			bool ok = write(fd, b.p, b.len) == (ssize_t)b.len;
 
 			close(fd);
-			if (ok && !rename(tmp, path))
+			if (ok && !rename(tmp, path)) {
 				s->st.bytes_written += b.len;
+				s->st.status_bytes += b.len;
+			}
 			else
 				unlink(tmp);
 		}
@@ -958,4 +1154,7 @@ void store_close(struct store *s)
 		close(s->fd);
 	s->fd = -1;
 	buf_free(&s->pending);
+	free(s->notes);
+	s->notes = NULL;
+	s->nnotes = s->notes_cap = 0;
 }

@@ -7,6 +7,7 @@
  *   <store>/cursor                                last segment delivered
  *                                                 upstream (the uplink's)
  *   <store>/status                                one JSON line, after syncs
+ *   <store>/days/<YYYYMMDD>.agg                   per-day aggregates (days.h)
  *
  * Events are appended to a RAM buffer, written by store_tick() at least
  * every STORE_FLUSH_MS and synced every sync interval (group commit) and on
@@ -36,10 +37,13 @@ struct store_stats {
 	uint64_t events;         /* accepted into the buffer */
 	uint64_t events_dropped; /* lost to a full buffer, a full store or a failed write */
 	uint64_t bytes_written;  /* to flash: lines, sealed segments, binaries, status */
+	uint64_t status_bytes;   /* … of which the status file */
 	uint64_t syncs;          /* fsync/fdatasync calls */
 	uint64_t files_new, files_dup, files_failed;
 	uint64_t sealed, seal_failed;
 	uint64_t evicted_segments, evicted_files, evicted_bytes;
+	uint64_t evicted_days;   /* day files past a year (or the budget) */
+	uint64_t agg_failed;     /* day files that could not be read or written */
 };
 
 struct store_opts {
@@ -52,17 +56,35 @@ struct store_opts {
 
 /* What the store tells its owner (to log it as an event). */
 struct store_note {
-	const char *kind; /* "segment" or "file" */
+	const char *kind; /* "segment", "file" or "day" (days/, days.h) */
 	const char *name;
 	uint64_t bytes;
 	bool delivered;
-	const char *reason; /* "quota" or "reserve" */
+	const char *reason; /* "quota" or "reserve"; for a day "age" or "budget" */
 	char name_buf[72];
 };
 
-#define STORE_NOTES 32 /* evictions told per tick; more are counted only */
+/* Evictions waiting to be told (a burst at start, over a lowered quota, can
+ * be long): the queue grows to this many (~120 KB) and is freed when
+ * drained; past it they are counted only (evictions_unlogged). */
+#define STORE_NOTES_MAX 1024
 
 #define STORE_REFS 128
+
+#define STORE_SEG_NAME 48 /* a segment's base name, NUL included */
+
+/* A segment in events/: its base name and whether it is sealed (.tzs) or
+ * plain (.jsonl). */
+struct store_seg {
+	char base[STORE_SEG_NAME];
+	bool sealed;
+};
+
+/* Lists <dir>/events sorted by name (a sealed segment before a plain one of
+ * the same name). `cleanup` removes leftover .tmp files (the store does at
+ * start; the tools, which may read a live store, must not). *out is
+ * malloc'd: the caller frees it. Returns 0 or -errno. */
+int store_list_segments(const char *dir, bool cleanup, struct store_seg **out, size_t *n);
 
 struct store {
 	char dir[256];
@@ -95,8 +117,10 @@ struct store {
 	int64_t today;        /* day number of events_today */
 	uint64_t events_today;
 	unsigned sessions;    /* set by the owner, for the status file */
-	struct store_note notes[STORE_NOTES];
-	size_t nnotes;
+	size_t days_held;     /* day files in days/ (days.h) … */
+	uint64_t days_bytes;  /* … and their bytes */
+	struct store_note *notes; /* malloc'd queue, taken by store_drain_notes() */
+	size_t nnotes, notes_cap;
 	uint64_t notes_lost;
 	void (*note)(void *arg, const struct store_note *n);
 	void *note_arg;
@@ -130,6 +154,10 @@ int store_unit(struct store *s, struct persona_unit *u);
 
 /* The tools (tanuki export / verify / status). since/until: 0 = open. */
 int store_export(const char *dir, int64_t since_us, int64_t until_us, FILE *out);
+/* `tanuki export --days`: one JSON line per day file (docs/store.md), in
+ * day order; days that end before since or begin at or after until are
+ * left out. */
+int store_export_days(const char *dir, int64_t since_us, int64_t until_us, FILE *out);
 int store_verify(const char *dir, FILE *out);
 int store_status(const char *dir, uint64_t quota, FILE *out);
 

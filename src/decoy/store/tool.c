@@ -10,68 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/days.h"
 #include "store/seal.h"
-
-#define NAME_MAX_SEG 48
-
-struct ent {
-	char base[NAME_MAX_SEG];
-	bool sealed;
-};
-
-static int cmp_ent(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-	int c = strcmp(x->base, y->base);
-
-	return c ? c : (int)y->sealed - (int)x->sealed;
-}
-
-static int list(const char *dir, struct ent **out, size_t *n)
-{
-	char p[512];
-	DIR *d;
-	struct dirent *e;
-	size_t cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	if ((size_t)snprintf(p, sizeof p, "%s/events", dir) >= sizeof p)
-		return -ENAMETOOLONG;
-	d = opendir(p);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		bool sealed;
-
-		if (l > 6 && !strcmp(e->d_name + l - 6, ".jsonl"))
-			sealed = false, l -= 6;
-		else if (l > 4 && !strcmp(e->d_name + l - 4, ".tzs"))
-			sealed = true, l -= 4;
-		else
-			continue;
-		if (l >= NAME_MAX_SEG)
-			continue;
-		if (*n == cap) {
-			struct ent *q = realloc(*out, (cap ? cap * 2 : 32) * sizeof(**out));
-
-			if (!q) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			*out = q;
-			cap = cap ? cap * 2 : 32;
-		}
-		memcpy((*out)[*n].base, e->d_name, l);
-		(*out)[*n].base[l] = '\0';
-		(*out)[(*n)++].sealed = sealed;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*out, *n, sizeof(**out), cmp_ent);
-	return 0;
-}
 
 static int slurp(const char *path, struct buf *b)
 {
@@ -129,14 +69,14 @@ static bool line_ts(const char *p, size_t n, int64_t *ts)
 
 int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 {
-	struct ent *v;
+	struct store_seg *v;
 	size_t n, i;
 	struct buf b;
 	struct exp e = {out, since, until};
 	int rc, bad = 0;
 	char p[512];
 
-	if ((rc = list(dir, &v, &n))) {
+	if ((rc = store_list_segments(dir, false, &v, &n))) {
 		fprintf(stderr, "tanuki: %s/events: %s\n", dir, strerror(-rc));
 		return 1;
 	}
@@ -187,6 +127,104 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 	return bad;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The day files of days/, sorted by name; caller frees *out. */
+static int list_days(const char *dir, char (**out)[13], size_t *n)
+{
+	char p[512];
+	DIR *d;
+	struct dirent *e;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((size_t)snprintf(p, sizeof p, "%s/days", dir) >= sizeof p)
+		return -ENAMETOOLONG;
+	d = opendir(p);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		int32_t day;
+
+		if (strlen(e->d_name) != 12 || strcmp(e->d_name + 8, ".agg") ||
+		    !day_parse_name(e->d_name, 8, &day))
+			continue;
+		if (*n == cap) {
+			char(*q)[13] = realloc(*out, (cap ? cap * 2 : 64) * sizeof(**out));
+
+			if (!q) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			*out = q;
+			cap = cap ? cap * 2 : 64;
+		}
+		memcpy((*out)[(*n)++], e->d_name, 13);
+	}
+	closedir(d);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_day);
+	return 0;
+}
+
+/* Reads and checks one day file. */
+static int load_day(const char *dir, const char *name, struct buf *b, struct day_agg *d)
+{
+	char p[512];
+	int32_t day;
+	int rc;
+
+	snprintf(p, sizeof p, "%s/days/%s", dir, name);
+	if ((rc = slurp(p, b)))
+		return rc;
+	if ((rc = day_agg_parse((const uint8_t *)b->p, b->len, d)))
+		return rc;
+	if (!day_parse_name(name, 8, &day) || day != d->day) {
+		day_agg_free(d);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int store_export_days(const char *dir, int64_t since, int64_t until, FILE *out)
+{
+	char(*v)[13];
+	size_t n, i;
+	struct buf b, line;
+	int rc, bad = 0;
+
+	if ((rc = list_days(dir, &v, &n))) {
+		fprintf(stderr, "tanuki: %s/days: %s\n", dir, strerror(-rc));
+		return 1;
+	}
+	buf_init(&b, 1u << 20);
+	buf_init(&line, 1u << 22);
+	for (i = 0; i < n; i++) {
+		struct day_agg d;
+		int64_t start;
+
+		if ((rc = load_day(dir, v[i], &b, &d))) {
+			fprintf(stderr, "tanuki: %s/days/%s: %s\n", dir, v[i], strerror(-rc));
+			bad = 1;
+			continue;
+		}
+		start = (int64_t)d.day * INT64_C(86400000000);
+		buf_reset(&line);
+		if (!(since && start + INT64_C(86400000000) <= since) &&
+		    !(until && start >= until) && !day_agg_json(&d, &line))
+			fwrite(line.p, 1, line.len, out);
+		day_agg_free(&d);
+	}
+	buf_free(&b);
+	buf_free(&line);
+	free(v);
+	return bad;
+}
+
 static int count_line(void *arg, const char *line, size_t n, int64_t ts)
 {
 	(void)line;
@@ -198,16 +236,16 @@ static int count_line(void *arg, const char *line, size_t n, int64_t ts)
 
 int store_verify(const char *dir, FILE *out)
 {
-	struct ent *v;
+	struct store_seg *v;
 	size_t n, i;
 	struct buf b;
 	int rc, bad = 0;
 	char p[512];
-	uint64_t events = 0, files = 0, segs = 0;
+	uint64_t events = 0, files = 0, segs = 0, days = 0;
 	DIR *d;
 	struct dirent *e;
 
-	if ((rc = list(dir, &v, &n))) {
+	if ((rc = store_list_segments(dir, false, &v, &n))) {
 		fprintf(out, "%s/events: %s\n", dir, strerror(-rc));
 		return 1;
 	}
@@ -287,10 +325,40 @@ int store_verify(const char *dir, FILE *out)
 	}
 	if (d)
 		closedir(d);
+	{
+		char(*dv)[13];
+		size_t dn, k;
+		uint64_t dbytes = 0;
+
+		if ((rc = list_days(dir, &dv, &dn))) {
+			fprintf(out, "%s/days: %s\n", dir, strerror(-rc));
+			bad++;
+			dn = 0;
+		}
+		for (k = 0; k < dn; k++) {
+			struct day_agg ad;
+
+			if ((rc = load_day(dir, dv[k], &b, &ad))) {
+				fprintf(out, "%s/days/%s: corrupt day file (%s)\n", dir, dv[k],
+					strerror(-rc));
+				bad++;
+				continue;
+			}
+			dbytes += b.len;
+			days++;
+			day_agg_free(&ad);
+		}
+		free(dv);
+		if (dbytes > DAYS_BUDGET || days > DAYS_KEEP) {
+			fprintf(out, "%s/days: %llu days in %llu bytes, over the budget\n", dir,
+				(unsigned long long)days, (unsigned long long)dbytes);
+			bad++;
+		}
+	}
 	buf_free(&b);
-	fprintf(out, "%s: %llu segments, %llu events, %llu binaries, %d problem%s\n", dir,
-		(unsigned long long)segs, (unsigned long long)events,
-		(unsigned long long)files, bad, bad == 1 ? "" : "s");
+	fprintf(out, "%s: %llu segments, %llu events, %llu binaries, %llu days, %d problem%s\n",
+		dir, (unsigned long long)segs, (unsigned long long)events,
+		(unsigned long long)files, (unsigned long long)days, bad, bad == 1 ? "" : "s");
 	return bad ? 1 : 0;
 }
 
@@ -345,6 +413,19 @@ int store_status(const char *dir, uint64_t quota, FILE *out)
 				fputc(c, out);
 		}
 		fputc('\n', out);
+	}
+	{
+		char(*dv)[13];
+		size_t dn;
+
+		if (!list_days(dir, &dv, &dn)) {
+			fprintf(out, "  days held: %zu", dn);
+			if (dn)
+				fprintf(out, " (%.4s-%.2s-%.2s to %.4s-%.2s-%.2s)", dv[0], dv[0] + 4,
+					dv[0] + 6, dv[dn - 1], dv[dn - 1] + 4, dv[dn - 1] + 6);
+			fputc('\n', out);
+			free(dv);
+		}
 	}
 	buf_free(&b);
 	return 0;
