@@ -1,7 +1,6 @@
 /* cursor.c — the uplink's cursor file and the store reader (cursor.h). */
 #include "uplink/cursor.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,6 +11,7 @@
 
 #include "buf.h"
 #include "store/seal.h"
+#include "store/store.h"
 #include "sys/sys.h"
 
 #define CURSOR_FILE_MAX 1024
@@ -157,74 +157,6 @@ int cursor_write(const char *store, const struct up_cursor *c)
 
 /* ----------------------------------------------------------------- scan */
 
-struct seg {
-	char base[CUR_SEG_MAX];
-	bool sealed;
-};
-
-static int cmp_seg(const void *a, const void *b)
-{
-	const struct seg *x = a, *y = b;
-	int c = strcmp(x->base, y->base);
-
-	return c ? c : (int)y->sealed - (int)x->sealed; /* .tzs before .jsonl */
-}
-
-/* Segments at or after `from`, sorted. */
-static int list(const char *store, const char *from, struct seg **out, size_t *n)
-{
-	char p[512];
-	DIR *d;
-	struct dirent *e;
-	size_t cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(p, sizeof p, "%s/events", store);
-	if (!(d = opendir(p)))
-		return -errno;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		bool sealed;
-
-		if (l > 6 && !strcmp(e->d_name + l - 6, ".jsonl"))
-			sealed = false, l -= 6;
-		else if (l > 4 && !strcmp(e->d_name + l - 4, ".tzs"))
-			sealed = true, l -= 4;
-		else
-			continue;
-		if (l >= CUR_SEG_MAX)
-			continue;
-		{
-			char base[CUR_SEG_MAX];
-
-			memcpy(base, e->d_name, l);
-			base[l] = '\0';
-			if (strcmp(base, from) < 0)
-				continue; /* delivered before */
-		}
-		if (*n == cap) {
-			struct seg *q = realloc(*out, (cap ? cap * 2 : 16) * sizeof(**out));
-
-			if (!q) {
-				closedir(d);
-				free(*out);
-				*out = NULL;
-				return -ENOMEM;
-			}
-			*out = q;
-			cap = cap ? cap * 2 : 16;
-		}
-		memcpy((*out)[*n].base, e->d_name, l);
-		(*out)[*n].base[l] = '\0';
-		(*out)[(*n)++].sealed = sealed;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*out, *n, sizeof(**out), cmp_seg);
-	return 0;
-}
-
 struct walk {
 	struct scan *s;
 	const char *base;
@@ -303,8 +235,8 @@ static int plain(struct walk *w, const char *path, size_t limit)
 
 int cursor_scan(struct scan *s, scan_fn fn, void *arg)
 {
-	struct seg *v;
-	size_t n, i;
+	struct store_seg *v;
+	size_t n, i, first = 0;
 	struct buf b;
 	char p[600];
 	int rc;
@@ -313,10 +245,13 @@ int cursor_scan(struct scan *s, scan_fn fn, void *arg)
 	s->done[0] = '\0';
 	s->stopped = false;
 	s->lines = 0;
-	if ((rc = list(s->store, s->from.seg, &v, &n)))
+	if ((rc = store_list_segments(s->store, false, &v, &n)))
 		return rc;
+	/* segments before the cursor's were delivered before */
+	while (first < n && strcmp(v[first].base, s->from.seg) < 0)
+		first++;
 	buf_init(&b, SEG_FILE_MAX);
-	for (i = 0; i < n; i++) {
+	for (i = first; i < n; i++) {
 		struct walk w = {s, v[i].base, 0, fn, arg};
 		bool open_now = s->open_seg && !strcmp(v[i].base, s->open_seg);
 		int stop;
