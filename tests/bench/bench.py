@@ -99,6 +99,8 @@ def flash_figures(results, build):
                         "check", 21600, "seal_h", 12, "label", "year")
     b = flashsim_wait(rb)
     y = flashsim_wait(ry)
+    # the same line with a working uplink (cursor moved every 5 minutes)
+    dl = flashsim_wait(flashsim_start(build, "delivered", 1, "label", "delivered"))
     kib = 1024.0
     results += [
         ("flash: bytes per login attempt, full detail", "%s B" % b["bytes_per_attempt"],
@@ -108,6 +110,11 @@ def flash_figures(results, build):
          "+ %s binaries (%.0f KiB) + %s days of aggregates (%.1f KiB); %.0f KiB used" % (
              b["binaries_held"], int(b["binaries_bytes"]) / kib, b["days_held"],
              int(b["days_bytes"]) / kib, int(b["store_bytes_end"]) / kib)),
+        ("flash: ... with a working uplink", "%s days" % dl["full_detail_days"],
+         "+ %s binaries (%.0f KiB); delivered segments and binaries evicted by age; "
+         "%.2f B per attempt; at most %.0f KiB" % (
+             dl["binaries_held"], int(dl["binaries_bytes"]) / kib, float(dl["bytes_per_attempt"]),
+             int(dl["store_bytes_max"]) / kib)),
         ("flash: most bytes ever on flash (quota 2048 KiB)",
          "%.0f KiB" % (int(b["store_bytes_max"]) / kib),
          "checked %s times; %s segments, %s binaries evicted in order" % (

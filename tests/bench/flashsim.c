@@ -8,8 +8,8 @@
  * credential table with its weights), from a pool of about S sources
  * (a third replaced each day; a bot tries a few times, seconds apart),
  * L loader sessions a day (login, the usual commands, a download of one
- * of the binaries), a new 60 KiB binary every day (30 a month). No uplink:
- * nothing is delivered, as on a decoy whose uplink is down.
+ * of the binaries), a new 60 KiB binary every day (30 a month). By default
+ * no uplink: nothing is delivered, as on a decoy whose uplink is down.
  *
  * Checked on every tick: the store's own count of its bytes is within the
  * quota. Checked every simulated 10 minutes (`check`) and after every seal, binary
@@ -20,7 +20,10 @@
  *
  * Usage: flashsim DIR [days N] [attempts N] [sources N] [loaders N]
  *                      [quota BYTES] [tick SECONDS] [check SECONDS] [seal_h HOURS]
- *                      [segment_kb KB] [label TEXT]
+ *                      [segment_kb KB] [delivered 0|1] [label TEXT]
+ * delivered 1: an uplink that works — every 5 simulated minutes <store>/cursor
+ * names the newest sealed segment (what the uplink writes after the hub's
+ * ack), so delivered segments and the binaries only they name can go.
  * (tick > 1 only for the year-long aggregate run, to keep it short.)
  * Prints "key value" lines (bench.py turns them into its table).
  */
@@ -193,7 +196,9 @@ static char *slurp(const char *path, size_t *n)
 	return p;
 }
 
-/* Is the binary `hex` named by a segment still held? */
+static char delivered_through[STORE_SEG_NAME]; /* the cursor's first line */
+
+/* Is the binary `hex` named by a segment still held and not delivered? */
 static bool named(const char *hex)
 {
 	struct store_seg *v;
@@ -206,6 +211,9 @@ static bool named(const char *hex)
 		char p[512];
 		size_t len;
 		char *b;
+
+		if (delivered_through[0] && strcmp(v[i].base, delivered_through) <= 0)
+			continue;
 
 		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base,
 			 v[i].sealed ? ".tzs" : ".jsonl");
@@ -403,6 +411,28 @@ static unsigned pick_cred(unsigned total_w)
 	return 0;
 }
 
+/* The uplink's side: the newest sealed segment is delivered. */
+static void deliver(void)
+{
+	struct store_seg *v;
+	size_t n, i;
+	char p[512], line[STORE_SEG_NAME + 1];
+
+	if (store_list_segments(dir, false, &v, &n))
+		return;
+	for (i = n; i-- > 0;)
+		if (v[i].sealed) {
+			snprintf(delivered_through, sizeof delivered_through, "%s", v[i].base);
+			break;
+		}
+	free(v);
+	if (!delivered_through[0])
+		return;
+	snprintf(p, sizeof p, "%s/cursor", dir);
+	snprintf(line, sizeof line, "%s\n", delivered_through);
+	sys_write_atomic(p, line, strlen(line));
+}
+
 static void real_check(const char *when)
 {
 	uint64_t r = real_bytes(), db = dir_size("days", NULL);
@@ -418,6 +448,7 @@ static void real_check(const char *when)
 int main(int argc, char **argv)
 {
 	unsigned days = 30, attempts = 20000, sources = 3000, loaders = 200, total_w = 0;
+	bool delivered = false;
 	unsigned tick = 1, every = 600, seal_h = 0, seg_kb = 0;
 	const char *label = "busy";
 	struct store_opts o;
@@ -451,6 +482,8 @@ int main(int argc, char **argv)
 			loaders = (unsigned)v;
 		else if (!strcmp(argv[a], "quota"))
 			quota = v;
+		else if (!strcmp(argv[a], "delivered"))
+			delivered = v != 0;
 		else if (!strcmp(argv[a], "segment_kb"))
 			seg_kb = (unsigned)v;
 		else if (!strcmp(argv[a], "seal_h"))
@@ -558,6 +591,8 @@ int main(int argc, char **argv)
 				k++;
 			}
 			sys_fake_clock(now + step, mono + (uint64_t)step / 1000);
+			if (delivered && sec % 300 == 0)
+				deliver();
 			store_tick(&st, false);
 			store_drain_notes(&st);
 			/* the store's own count of its bytes on flash (not the

@@ -614,14 +614,12 @@ int day_agg_json(const struct day_agg *d, struct buf *out)
 {
 	static const char *const key_names[DAY_CATS] = {"username", "src_ip", "input",
 							 "shasum"};
-	time_t t = (time_t)d->day * 86400;
-	struct tm tm;
+	char nm[9];
 	int c, rc;
 	size_t i;
 
-	gmtime_r(&t, &tm);
-	rc = buf_printf(out, "{\"day\":\"%04d-%02d-%02d\",\"through\":\"", tm.tm_year + 1900,
-			tm.tm_mon + 1, tm.tm_mday);
+	day_name(d->day, nm); /* YYYYMMDD, without time_t's 2038 limit */
+	rc = buf_printf(out, "{\"day\":\"%.4s-%.2s-%.2s\",\"through\":\"", nm, nm + 4, nm + 6);
 	rc |= json_escape(out, d->through, strlen(d->through));
 	rc |= buf_addc(out, '"');
 	rc |= put_int(out, "events", d->events);
@@ -657,19 +655,23 @@ int day_agg_json(const struct day_agg *d, struct buf *out)
 
 void day_name(int32_t day, char out[9])
 {
-	time_t t = (time_t)day * 86400;
-	struct tm tm;
+	/* civil date from a day number, in integers: no time_t, so no 2038
+	 * limit on a 32-bit router (days from 0000-03-01 in 400-year eras) */
+	int64_t z = (int64_t)day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	unsigned d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	unsigned m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	unsigned y = (unsigned)(yoe + era * 400 + (m <= 2)) % 10000, v[3], i, k;
 
-	unsigned y, v[3], i, k;
-
-	gmtime_r(&t, &tm);
-	y = (unsigned)(tm.tm_year + 1900) % 10000;
-	v[0] = y, v[1] = (unsigned)tm.tm_mon + 1, v[2] = (unsigned)tm.tm_mday;
+	v[0] = y, v[1] = m, v[2] = d;
 	for (i = 0, k = 0; i < 3; i++) {
-		unsigned w = i ? 2 : 4, m = i ? 10 : 1000;
+		unsigned w = i ? 2 : 4, mm = i ? 10 : 1000;
 
-		for (; w; w--, m /= 10)
-			out[k++] = (char)('0' + v[i] / m % 10);
+		for (; w; w--, mm /= 10)
+			out[k++] = (char)('0' + v[i] / mm % 10);
 	}
 	out[8] = '\0';
 }

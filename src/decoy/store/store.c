@@ -526,8 +526,37 @@ static bool referenced(const struct store *s, const struct buf *refs, const char
 
 /* The oldest binary no undelivered segment names (captured before the open
  * segment began). name receives it; false if there is none. */
+/* A segment's name is the UTC time it was opened: YYYYmmddTHHMMSS-NNN. */
+static time_t seg_start(const char *base)
+{
+	struct tm tm;
+	int i, v[6] = {0}, len[6] = {4, 2, 2, 2, 2, 2}, off[6] = {0, 4, 6, 9, 11, 13};
+
+	if (strlen(base) < 15 || base[8] != 'T')
+		return 0;
+	for (i = 0; i < 6; i++) {
+		int j;
+
+		for (j = 0; j < len[i]; j++) {
+			char c = base[off[i] + j];
+
+			if (c < '0' || c > '9')
+				return 0;
+			v[i] = v[i] * 10 + (c - '0');
+		}
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = v[0] - 1900;
+	tm.tm_mon = v[1] - 1;
+	tm.tm_mday = v[2];
+	tm.tm_hour = v[3];
+	tm.tm_min = v[4];
+	tm.tm_sec = v[5];
+	return timegm(&tm);
+}
+
 static bool victim_file(struct store *s, const struct buf *refs, char name[SHA256_HEX],
-			uint64_t *bytes)
+			uint64_t *bytes, time_t *when)
 {
 	char p[384];
 	DIR *d;
@@ -552,6 +581,7 @@ static bool victim_file(struct store *s, const struct buf *refs, char name[SHA25
 			best = st.st_mtime;
 			memcpy(name, e->d_name, SHA256_HEX);
 			*bytes = (uint64_t)st.st_size;
+			*when = st.st_mtime;
 			found = true;
 		}
 	}
@@ -625,19 +655,23 @@ static void enforce(struct store *s)
 		uint64_t bytes = 0;
 		bool delivered = false;
 		struct stat st;
+		time_t when = 0;
 		size_t k;
 
 		if (used(s) <= limit)
 			break;
-		/* 1. delivered segments, 3. the oldest undelivered (after 2.) */
+		/* 1. delivered segments and binaries no undelivered segment
+		 * names, the older first; 2. the oldest undelivered segment */
 		for (k = 0; k < n; k++)
 			if (v[k].base[0] && !(s->fd >= 0 && !strcmp(v[k].base, s->seg)) &&
 			    have_cur && strcmp(v[k].base, cur) <= 0)
 				break;
-		if (k < n) {
-			delivered = true;
-		} else if (victim_file(s, &refs, name, &bytes)) {
+		if (victim_file(s, &refs, name, &bytes, &when) &&
+		    (k == n || when < seg_start(v[k].base))) {
 			kind = "file";
+		} else if (k < n) {
+			delivered = true;
+			bytes = 0;
 		} else {
 			for (k = 0; k < n; k++)
 				if (v[k].base[0] && !(s->fd >= 0 && !strcmp(v[k].base, s->seg)))
@@ -1067,6 +1101,13 @@ int store_put_file(struct store *s, const void *data, size_t n,
 	if (rc) {
 		s->st.files_failed++;
 	} else {
+		/* its age for eviction on the store's clock, the one segment
+		 * names use (the same as the file system's, except in tests) */
+		int64_t us = sys_wall_us();
+		struct timespec ts[2] = {{(time_t)(us / 1000000), (long)(us % 1000000) * 1000},
+					 {(time_t)(us / 1000000), (long)(us % 1000000) * 1000}};
+
+		utimensat(AT_FDCWD, path, ts, 0);
 		s->st.files_new++;
 		s->st.bytes_written += n;
 		s->st.syncs += 2;
