@@ -6,13 +6,20 @@
 # nothing outside the VM, not even the host. SERIAL is a QEMU chardev for the
 # console (default: this terminal; Ctrl-A X quits). A reboot inside the guest
 # ends QEMU (-no-reboot), so scripts can boot again on the same flash.
+# HUB_FWD=PORT (tests): the guest's TCP connections to 10.0.2.100:8443 are
+# handed, one process each, to tests/image/fwd.py, which connects to
+# 127.0.0.1:PORT on the host (a tanuki-hub the test runs); nothing else opens.
 set -eu
 img=$1 flash=$2 tport=$3 sport=$4 serial=${5:-mon:stdio}
 board=$(cd "$(dirname "$0")/../board/qemu-malta" && pwd)
+fwd=
+if [ -n "${HUB_FWD:-}" ]; then
+	fwd=",guestfwd=tcp:10.0.2.100:8443-cmd:python3 $(cd "$(dirname "$0")/.." && pwd)/tests/image/fwd.py $HUB_FWD"
+fi
 exec qemu-system-mipsel -M malta -m "${MEM_MB:-64}" \
 	-kernel "$img/vmlinux" -initrd "$img/rootfs.cpio.gz" \
 	-append "$(cat "$board/cmdline")" \
 	-drive file="$flash",format=raw,if=ide,index=0 \
-	-netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:"$tport"-:23,hostfwd=tcp:127.0.0.1:"$sport"-:22 \
+	-netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:"$tport"-:23,hostfwd=tcp:127.0.0.1:"$sport"-:22"$fwd" \
 	-device pcnet,netdev=n0,romfile= \
 	-vga none -display none -serial "$serial" -monitor none -no-reboot

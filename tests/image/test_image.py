@@ -35,9 +35,10 @@ SSH_OPTS = ["-i", KEY, "-o", "StrictHostKeyChecking=no",
 class VM:
     """One boot of the image on a given flash file."""
 
-    def __init__(self, flash, work):
+    def __init__(self, flash, work, hub_port=None):
         self.flash = flash
         self.work = work
+        self.hub_port = hub_port
         self.tport = tt.free_port()
         self.sport = tt.free_port()
         self.serial = os.path.join(work, "serial-%d.log" % self.tport)
@@ -49,7 +50,8 @@ class VM:
         self.proc = subprocess.Popen(
             ["sh", os.path.join(tt.TOP, "scripts", "qemu-run.sh"), IMG, self.flash,
              str(self.tport), str(self.sport), "file:" + self.serial],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=dict(os.environ, HUB_FWD=str(self.hub_port)) if self.hub_port else None)
         # QEMU's forwarder accepts at once; the decoy is up when bytes come back.
         while True:
             if self.proc.poll() is not None:
@@ -77,9 +79,9 @@ class VM:
         except OSError:
             return ""
 
-    def ssh(self, cmd, timeout=60):
+    def ssh(self, cmd, timeout=60, stdin=None):
         p = subprocess.run(["ssh", "-p", str(self.sport)] + SSH_OPTS + ["root@127.0.0.1", cmd],
-                           capture_output=True, text=True, timeout=timeout)
+                           capture_output=True, text=True, timeout=timeout, input=stdin)
         return p
 
     def scp_store(self, dest):
@@ -186,3 +188,62 @@ def test_image_boot_attack_scp_reboot_powercut():
         shutil.rmtree(work, ignore_errors=True)
     finally:
         vm.kill()
+
+
+def test_image_uplink_to_hub():
+    """The router build's uplink (uClibc-ng, trimmed mbedTLS, the guest's
+    kernel entropy and clock) sends to a tanuki-hub the test runs on the
+    host's loopback; QEMU forwards only 10.0.2.100:8443 to it
+    (tests/image/fwd.py). The hub's counts equal the store pulled by scp."""
+    sys.path.insert(0, os.path.join(tt.TOP, "tests", "integration"))
+    import test_hub
+    assert os.path.exists(os.path.join(IMG, "flash.img")), "run `make image` (make test does)"
+    work = tempfile.mkdtemp(prefix="tanuki-image-up-")
+    flash = os.path.join(work, "flash.img")
+    shutil.copy(os.path.join(IMG, "flash.img"), flash)
+    hub = test_hub.Hub()
+    secret, pin = hub.enroll("malta")
+    hub.start()
+    vm = VM(flash, work, hub_port=hub.port).start()
+    try:
+        section = ("\nconfig uplink 'hub'\n\toption url 'https://10.0.2.100:8443/v1/ingest'\n"
+                   "\toption pin '%s'\n\toption device 'malta'\n\toption secret '%s'\n"
+                   "\toption interval_s '2'\n" % (pin, secret))
+        # the config is in the initramfs (RAM): append, then let init respawn
+        p = vm.ssh("cat >> /etc/config/tanuki && tanuki check -c /etc/config/tanuki && "
+                   "killall tanuki", stdin=section)
+        assert p.returncode == 0, (p.stdout, p.stderr, vm.console())
+        deadline = time.time() + 60
+        while True:  # the respawned decoy answers again
+            try:
+                c = tt.Conn(vm.tport, timeout=5)
+                c.read_until((b"ogin", b"sername"), 5)
+                c.close()
+                break
+            except (AssertionError, OSError):
+                assert time.time() < deadline, vm.console()
+                time.sleep(0.5)
+        _attack(vm.tport)
+        deadline = time.time() + 90
+        while True:
+            tot = hub.api("/v1/totals")
+            evs = vm.scp_store(os.path.join(work, "pull"))
+            want = {}
+            for e in evs:
+                if e["eventid"].startswith("cowrie."):
+                    want[e["eventid"]] = want.get(e["eventid"], 0) + 1
+            got = {k: v for k, v in tot["by_event"].items() if k.startswith("cowrie.")}
+            if want and got == want:
+                break
+            assert time.time() < deadline, (got, want, hub.stderr()[-2000:], vm.console())
+            time.sleep(2)
+        dev = hub.api("/v1/devices")["devices"]
+        assert dev[0]["device"] == "malta" and dev[0]["persona"] == PERSONA, dev
+        assert "refused" not in hub.stderr(), hub.stderr()
+        print("      image uplink: %d summaries from the guest, %s" % (
+            tot["summaries"], got), flush=True)
+        vm.reboot_and_wait()
+        shutil.rmtree(work, ignore_errors=True)
+    finally:
+        vm.kill()
+        hub.__exit__(None, None, None)
