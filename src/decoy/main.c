@@ -1,4 +1,5 @@
 /* main.c — `tanuki run|check|export|verify|status|version`. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,31 @@ static int64_t parse_when(const char *s)
 	return seal_parse_time(full, 27, &us) ? us : -1;
 }
 
+/* The uplink's cursor, for `tanuki status` (nothing when it has none). */
+static void uplink_status(const char *dir, FILE *out)
+{
+	struct up_cursor c;
+	int rc = cursor_read(dir, &c);
+
+	if (rc == -ENOENT)
+		return;
+	if (rc) {
+		fprintf(out, "  uplink: cursor unreadable (%s)\n", strerror(-rc));
+		return;
+	}
+	fprintf(out, "  uplink: hub acked seq %llu", (unsigned long long)c.acked_seq);
+	if (c.acked_to) {
+		char ts[28];
+
+		seal_format_time(c.acked_to * 1000000, ts);
+		fprintf(out, " (events to %.19sZ)", ts);
+	}
+	fprintf(out, ", delivered through %s", c.delivered[0] ? c.delivered : "(no sealed segment yet)");
+	if (c.pending)
+		fprintf(out, "; seq %llu cut and waiting for its ack", (unsigned long long)c.pend_seq);
+	fputc('\n', out);
+}
+
 /* export / verify / status: the store of a config, or a folder. */
 static int tool(const char *cmd, int argc, char **argv)
 {
@@ -136,7 +162,12 @@ static int tool(const char *cmd, int argc, char **argv)
 		return store_export(dir, since, until, stdout);
 	if (!strcmp(cmd, "verify"))
 		return store_verify(dir, stdout);
-	return store_status(dir, quota, stdout);
+	{
+		int rc = store_status(dir, quota, stdout);
+
+		uplink_status(dir, stdout);
+		return rc;
+	}
 }
 
 int main(int argc, char **argv)

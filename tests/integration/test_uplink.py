@@ -121,6 +121,9 @@ def test_uplink_delivers_exactly_once():
         # a restart of the decoy resumes from its cursor: no resend counted
         acked = [l for l in cursor(d) if l.startswith("acked ")][0]
         assert int(acked.split()[1]) >= 1, acked
+        st = subprocess.run([TOOL, "status", "--store", d.store], capture_output=True,
+                            text=True, timeout=30)
+        assert "  uplink: hub acked seq %s" % acked.split()[1] in st.stdout, st.stdout
         with d:
             attack(d, 5)
             tot2, ids2, creds2 = wait_match(hub, d)
