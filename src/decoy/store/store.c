@@ -32,35 +32,6 @@ static int path_of(char *out, size_t cap, const char *dir, const char *sub,
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
-static int read_all(const char *path, size_t max, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char tmp[8192];
-	int rc = 0;
-
-	buf_reset(b);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof tmp);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			break;
-		}
-		if (!r)
-			break;
-		if (b->len + (size_t)r > max || buf_add(b, tmp, (size_t)r)) {
-			rc = -EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	return rc;
-}
-
 static void fsync_dir(struct store *s, const char *sub)
 {
 	char p[384];
@@ -161,7 +132,7 @@ static bool sealed_ok(const char *path)
 	bool ok;
 
 	buf_init(&b, 64u << 20);
-	ok = !read_all(path, b.max, &b) && !seal_check((const uint8_t *)b.p, b.len, &in);
+	ok = !sys_read_file(path, &b) && !seal_check((const uint8_t *)b.p, b.len, &in);
 	buf_free(&b);
 	return ok;
 }
@@ -295,7 +266,7 @@ static void fold_days(struct store *s, const char *base, const char *text, size_
 		day_name(days[i], nm);
 		if (path_of(p, sizeof p, s->dir, "days", nm, ".agg"))
 			break;
-		rc = read_all(p, b.max, &b);
+		rc = sys_read_file(p, &b);
 		if (rc || day_agg_parse((const uint8_t *)b.p, b.len, &d) || d.day != days[i]) {
 			if (!rc)
 				s->st.agg_failed++; /* unreadable: begin the day again */
@@ -344,7 +315,7 @@ static int seal_segment(struct store *s, const char *base)
 	}
 	buf_init(&in, 64u << 20);
 	buf_init(&out, 96u << 20);
-	rc = read_all(src, in.max, &in);
+	rc = sys_read_file(src, &in);
 	if (!rc && !memchr(in.p ? in.p : "", '\n', in.len)) {
 		/* nothing complete in it */
 		unlink(src);

@@ -12,33 +12,7 @@
 
 #include "store/days.h"
 #include "store/seal.h"
-
-static int slurp(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char tmp[65536];
-	int rc = 0;
-
-	buf_reset(b);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r = read(fd, tmp, sizeof tmp);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : 0;
-			break;
-		}
-		if (buf_add(b, tmp, (size_t)r)) {
-			rc = -EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	return rc;
-}
+#include "sys/sys.h"
 
 struct exp {
 	FILE *out;
@@ -83,7 +57,7 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 	buf_init(&b, 96u << 20);
 	for (i = 0; i < n; i++) {
 		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base, v[i].sealed ? ".tzs" : ".jsonl");
-		if ((rc = slurp(p, &b))) {
+		if ((rc = sys_read_file(p, &b))) {
 			fprintf(stderr, "tanuki: %s: %s\n", p, strerror(-rc));
 			bad = 1;
 			continue;
@@ -179,7 +153,7 @@ static int load_day(const char *dir, const char *name, struct buf *b, struct day
 	int rc;
 
 	snprintf(p, sizeof p, "%s/days/%s", dir, name);
-	if ((rc = slurp(p, b)))
+	if ((rc = sys_read_file(p, b)))
 		return rc;
 	if ((rc = day_agg_parse((const uint8_t *)b->p, b->len, d)))
 		return rc;
@@ -253,7 +227,7 @@ int store_verify(const char *dir, FILE *out)
 	for (i = 0; i < n; i++) {
 		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base, v[i].sealed ? ".tzs" : ".jsonl");
 		segs++;
-		if ((rc = slurp(p, &b))) {
+		if ((rc = sys_read_file(p, &b))) {
 			fprintf(out, "%s: %s\n", p, strerror(-rc));
 			bad++;
 			continue;
@@ -311,7 +285,7 @@ int store_verify(const char *dir, FILE *out)
 			continue;
 		}
 		files++;
-		if ((rc = slurp(fp, &b))) {
+		if ((rc = sys_read_file(fp, &b))) {
 			fprintf(out, "%s: %s\n", fp, strerror(-rc));
 			bad++;
 			continue;
@@ -370,7 +344,7 @@ int store_status(const char *dir, uint64_t quota, FILE *out)
 
 	buf_init(&b, 1u << 16);
 	snprintf(p, sizeof p, "%s/status", dir);
-	rc = slurp(p, &b);
+	rc = sys_read_file(p, &b);
 	if (rc || !b.len) {
 		fprintf(out, "%s: no status (the daemon writes it after each sync)\n", dir);
 		buf_free(&b);
