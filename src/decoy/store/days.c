@@ -312,7 +312,9 @@ static void fold_line(struct day_agg *d, const struct line *ln)
 		day_agg_add(d, DAY_BIN, ln->sha.v, 64, 1);
 }
 
-void day_agg_fold(struct day_agg *d, const char *text, size_t n)
+/* Calls fn for every complete line of text that parses as an event. */
+static void each_line(const char *text, size_t n, void (*fn)(void *arg, struct line *ln),
+		      void *arg)
 {
 	size_t pos = 0;
 
@@ -324,35 +326,48 @@ void day_agg_fold(struct day_agg *d, const char *text, size_t n)
 		if (!nl)
 			break;
 		len = (size_t)(nl - text) - pos;
-		if (read_line(text + pos, len, &ln) && day_of(ln.ts) == d->day)
-			fold_line(d, &ln);
+		if (read_line(text + pos, len, &ln))
+			fn(arg, &ln);
 		pos += len + 1;
 	}
 }
 
+static void fold_one(void *arg, struct line *ln)
+{
+	struct day_agg *d = arg;
+
+	if (day_of(ln->ts) == d->day)
+		fold_line(d, ln);
+}
+
+void day_agg_fold(struct day_agg *d, const char *text, size_t n)
+{
+	each_line(text, n, fold_one, d);
+}
+
+struct days_seen {
+	int32_t *days;
+	size_t k, max;
+};
+
+static void see_day(void *arg, struct line *ln)
+{
+	struct days_seen *s = arg;
+	int32_t day = day_of(ln->ts);
+	size_t i;
+
+	for (i = 0; i < s->k && s->days[i] != day; i++)
+		;
+	if (i == s->k && s->k < s->max)
+		s->days[s->k++] = day;
+}
+
 size_t day_agg_days_of(const char *text, size_t n, int32_t *days, size_t max)
 {
-	size_t pos = 0, k = 0, i;
+	struct days_seen s = {days, 0, max};
 
-	while (pos < n) {
-		const char *nl = memchr(text + pos, '\n', n - pos);
-		struct line ln;
-		size_t len;
-
-		if (!nl)
-			break;
-		len = (size_t)(nl - text) - pos;
-		if (read_line(text + pos, len, &ln)) {
-			int32_t day = day_of(ln.ts);
-
-			for (i = 0; i < k && days[i] != day; i++)
-				;
-			if (i == k && k < max)
-				days[k++] = day;
-		}
-		pos += len + 1;
-	}
-	return k;
+	each_line(text, n, see_day, &s);
+	return s.k;
 }
 
 /* ---------------------------------------------------------- file format */

@@ -27,7 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CUR_SEG_MAX 48
+#include "store/store.h"
+
+#define CUR_SEG_MAX STORE_SEG_NAME
 
 struct up_pos {
 	char seg[CUR_SEG_MAX]; /* "" = before everything */

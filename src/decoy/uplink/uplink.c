@@ -149,11 +149,6 @@ static int count_line(void *arg, const char *line, size_t n)
 	return agg_add(u->agg, line, n) == AGG_FULL;
 }
 
-static void hexs(const uint8_t *p, size_t n, char *out)
-{
-	hash_hex(p, n, out);
-}
-
 /* Builds the pending summary: the old cut after a restart or a failure,
  * else a new cut from the acked position to what is synced now. */
 static int build(struct uplink *u)
@@ -217,16 +212,16 @@ static int sign_request(struct uplink *u, const char *path, const char *ctype,
 
 	if (mbedtls_ctr_drbg_random(&u->tls->drbg, nonce, sizeof nonce))
 		return -EIO;
-	hexs(nonce, sizeof nonce, nonce_hex);
+	hash_hex(nonce, sizeof nonce, nonce_hex);
 	hash_sha256(u->body.p, u->body.len, bh);
-	hexs(bh, sizeof bh, bh_hex);
+	hash_hex(bh, sizeof bh, bh_hex);
 	n = snprintf(msg, sizeof msg, "%s\n%" PRId64 "\n%s\n%s", u->c->device, t, nonce_hex,
 		     bh_hex);
 	if (n < 0 || (size_t)n >= sizeof msg ||
 	    mbedtls_md_hmac(md, (const unsigned char *)u->c->secret, UPLINK_SECRET_LEN,
 			    (const unsigned char *)msg, (size_t)n, mac))
 		return -EIO;
-	hexs(mac, sizeof mac, mac_hex);
+	hash_hex(mac, sizeof mac, mac_hex);
 	buf_init(&u->req, u->body.len + UP_HEAD_MAX);
 	if (buf_printf(&u->req,
 		       "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: tanuki/%s\r\n"
