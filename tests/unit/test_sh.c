@@ -518,6 +518,35 @@ static void t_andor_status(void **state)
 	RUN_EQ(fx, "which cat wget nosuch; echo $?", "/bin/cat\n/bin/wget\n1\n[root@router /var]# ");
 }
 
+/* Issue 12: parse_*() may realloc ps->nodes; a compound's body must survive
+ * the growth (GCC computed &ps->nodes[ni] before the call: use-after-free
+ * under ASan, a lost body in release). Each line grows the node array past
+ * 16, 32 and 64 entries while a compound is open. */
+static void t_nodes_grow(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "if false; then :; elif false; then :; elif false; then :; "
+		   "elif false; then :; elif false; then :; elif false; then :; "
+		   "elif true; then echo X; fi",
+	       "X\n[root@router /]# ");
+	RUN_EQ(fx, "echo $(if false; then :; elif false; then :; elif false; then :; "
+		   "elif false; then :; elif false; then :; elif false; then :; "
+		   "elif true; then echo Y; fi)",
+	       "Y\n[root@router /]# ");
+	RUN_EQ(fx, "( : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; echo S )",
+	       "S\n[root@router /]# ");
+	RUN_EQ(fx, "{ : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; echo G; }",
+	       "G\n[root@router /]# ");
+	RUN_EQ(fx, "for i in 1 2; do : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; echo $i; done",
+	       "1\n2\n[root@router /]# ");
+	RUN_EQ(fx, "while false; do :; done; true && : && : && : && : && : && : && : && : && : && : && echo A",
+	       "A\n[root@router /]# ");
+	RUN_EQ(fx, "echo P | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat",
+	       "P\n[root@router /]# ");
+}
+
 static void t_fetch(void **state)
 {
 	struct fixture *fx = *state;
@@ -931,6 +960,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_exec_elf, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nodes_grow, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),

@@ -572,12 +572,20 @@ static int parse_if(struct parser *ps)
 	ps->nodes[ni].b = b;
 	if (peek_kw(ps, "elif")) {
 		consume(ps);
-		ps->nodes[ni].c = parse_if(ps);
+		{
+			int sub = parse_if(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].c = sub;
+		}
 		return ps->err ? -1 : ni;
 	}
 	if (peek_kw(ps, "else")) {
 		consume(ps);
-		ps->nodes[ni].c = parse_list(ps);
+		{
+			int sub = parse_list(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].c = sub;
+		}
 	}
 	if (!expect_kw(ps, "fi"))
 		return -1;
@@ -598,7 +606,11 @@ static int parse_command(struct parser *ps)
 		ni = new_node(ps, N_SUB);
 		if (ni < 0)
 			goto out;
-		ps->nodes[ni].a = parse_list(ps);
+		{
+			int sub = parse_list(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].a = sub;
+		}
 		if (ps->err)
 			goto out;
 		if (peek(ps) != T_RPAR) {
@@ -650,7 +662,11 @@ static int parse_command(struct parser *ps)
 		ni = new_node(ps, N_GROUP);
 		if (ni < 0)
 			goto out;
-		ps->nodes[ni].a = parse_list(ps);
+		{
+			int sub = parse_list(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].a = sub;
+		}
 		if (!expect_kw(ps, "}"))
 			goto out;
 		trailing_redirs(ps, ni);
@@ -683,7 +699,11 @@ static int parse_command(struct parser *ps)
 		skip_nl(ps);
 		if (!expect_kw(ps, "do"))
 			goto out;
-		ps->nodes[ni].b = parse_list(ps);
+		{
+			int sub = parse_list(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].b = sub;
+		}
 		if (!expect_kw(ps, "done"))
 			goto out;
 		trailing_redirs(ps, ni);
@@ -739,7 +759,11 @@ static int parse_pipeline(struct parser *ps)
 		if (ni < 0)
 			return -1;
 		ps->nodes[ni].a = left;
-		ps->nodes[ni].b = parse_command(ps);
+		{
+			int sub = parse_command(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].b = sub;
+		}
 		left = ni;
 	}
 	if (!ps->err && neg) {
@@ -765,7 +789,11 @@ static int parse_andor(struct parser *ps)
 		if (ni < 0)
 			return -1;
 		ps->nodes[ni].a = left;
-		ps->nodes[ni].b = parse_pipeline(ps);
+		{
+			int sub = parse_pipeline(ps); /* may realloc ps->nodes */
+
+			ps->nodes[ni].b = sub;
+		}
 		left = ni;
 	}
 	return ps->err ? -1 : left;
