@@ -123,3 +123,4 @@ clean:
 # The firmware: cross toolchains, packages, MIPS builds, the Malta image.
 include mk/firmware.mk
 include mk/hub.mk
+include mk/oracle.mk
