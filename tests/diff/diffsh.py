@@ -34,7 +34,9 @@ import tanuki_test  # noqa: E402
 PERSONA = "bb135"
 PERSONAS_DIR = os.path.join(HERE, "personas")
 FIXTURE = os.path.join(PERSONAS_DIR, PERSONA, "fs")
-PROMPTS = (b"# ", b"$ ")
+# PS1 of root and of a user, and PS2: a line that leaves ash waiting for
+# more (an open quote, a here-document) ends at the continuation prompt
+PROMPTS = (b"# ", b"$ ", b"> ")
 # What telnetd would deliver for Enter after it strips the CR NUL / CR LF
 # pair down to CR (the pty's ICRNL then makes it a newline).
 ORACLE_EOL = b"\r"
@@ -141,7 +143,7 @@ class Oracle:
         except termios.error:
             return False
 
-    def read_prompt(self, timeout=10.0, quiet=0.05):
+    def read_prompt(self, timeout=10.0, quiet=0.02):
         """Everything up to a prompt with ash idle and the line quiet."""
         deadline = time.time() + timeout
         out = b""
@@ -176,12 +178,19 @@ class Oracle:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def run_oracle(busybox, line):
+def encode(line, eol):
+    """A battery line as typed: '<NL>' ends a line inside it (here-documents,
+    continuation lines), and Enter ends it; all of it in one write, typed
+    ahead as a fast bot sends it."""
+    return line.encode("utf-8").replace(b"<NL>", eol) + eol
+
+
+def run_oracle(busybox, line, timeout=10.0):
     o = Oracle(busybox)
     try:
         o.read_prompt()
-        o.send(line.encode("latin-1") + ORACLE_EOL)
-        return o.read_prompt()
+        o.send(encode(line, ORACLE_EOL))
+        return o.read_prompt(timeout)
     finally:
         o.close()
 
@@ -221,7 +230,7 @@ def daemon():
                               main={"personas": PERSONAS_DIR}, fail_delay_ms=0)
 
 
-def _decoy_prompt(c, quiet=0.03, timeout=10.0):
+def _decoy_prompt(c, quiet=0.02, timeout=10.0):
     deadline = time.time() + timeout
     while True:
         c.fill(len(c.buf) - c.pos + 1, timeout=quiet)
@@ -237,13 +246,13 @@ def _decoy_prompt(c, quiet=0.03, timeout=10.0):
             raise AssertionError("decoy: no prompt; got %r" % c.buf[c.pos:][-300:])
 
 
-def run_decoy(port, line):
+def run_decoy(port, line, timeout=10.0):
     c = tanuki_test.Conn(port)
     try:
         tanuki_test.telnet_login(c, "root", "root")
         _decoy_prompt(c)
-        c.send(line.encode("latin-1") + DECOY_EOL)
-        return _decoy_prompt(c)
+        c.send(encode(line, DECOY_EOL))
+        return _decoy_prompt(c, timeout=timeout)
     finally:
         c.close()
 
@@ -276,8 +285,12 @@ def load_known(path=os.path.join(HERE, "known.txt")):
             line = raw.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
-            parts = line.split("\t")
-            if len(parts) != 3 or parts[0] not in CATEGORIES or not parts[2].strip():
+            # the command itself may hold tabs: category to the first tab,
+            # reason from the last one
+            cat, _, rest = line.partition("\t")
+            cmd, _, why = rest.rpartition("\t")
+            parts = [cat, cmd, why]
+            if not cmd or parts[0] not in CATEGORIES or not parts[2].strip():
                 raise AssertionError("%s:%d: want CATEGORY<TAB>COMMAND<TAB>REASON "
                                      "(category one of %s)" % (path, n, CATEGORIES))
             if parts[1] in known:
