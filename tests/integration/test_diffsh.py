@@ -103,3 +103,26 @@ def test_differential_battery():
     for line in now_same:
         msgs.append("now identical, remove from known.txt: %s" % line)
     assert not msgs, "\n".join(msgs)
+
+
+def test_version_texts_agree_with_the_oracle():
+    """tests/diff/versions.txt (texts per version, cited by tag and file)
+    is well formed, and what it says of 1_35_0 is what the oracle prints."""
+    rows = {}
+    with open(os.path.join(HERE, "..", "diff", "versions.txt")) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            key, tag, where, src = line.rstrip("\n").split("\t")
+            assert tag in ("1_9_1", "1_16_1", "1_17_1", "1_35_0"), line
+            assert ":" in where and src, line
+            rows.setdefault((key, tag), []).append(src)
+    bb = _need_oracle()
+    out = diffsh.run_oracle(bb, "rm /etc; busybox | head -2 | tail -1; kill").decode()
+    assert "'%s' is a directory" in rows[("rm-directory", "1_35_0")][0]
+    assert "rm: '/etc' is a directory\r\n" in out, out
+    assert "%s: is a directory" in rows[("rm-directory", "1_16_1")][0]
+    assert "BusyBox is copyrighted by many authors between 1998-2015." in \
+        rows[("banner-copyright", "1_35_0")][0]
+    assert "BusyBox is copyrighted by many authors between 1998-2015.\r\n" in out, out
+    assert "sh: you need to specify whom to kill\r\n" in out, out
