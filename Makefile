@@ -86,6 +86,7 @@ DLR_FIX := $(BUILD)/dlr/manifest
 $(DLR_FIX): tests/lib/dlr/dl.c tests/lib/dlr/build.sh
 	sh tests/lib/dlr/build.sh $(BUILD)/dlr
 $(BUILD)/asan/test_dlr $(BUILD)/mipsel/test_dlr $(BUILD)/mips/test_dlr: | $(DLR_FIX)
+$(BUILD)/asan/test_binid $(BUILD)/mipsel/test_binid $(BUILD)/mips/test_binid: | $(DLR_FIX)
 
 $(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c tests/lib/replay.c $(BUILD)/asan/libtanuki.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
