@@ -80,6 +80,14 @@ $(BUILD)/asan/tanuki: $(BUILD)/asan/obj/src/decoy/main.o $(BUILD)/asan/libtanuki
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libtanuki.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
+# The second-stage extractor's test reads downloaders written for it, built
+# by every Debian cross compiler (tests/lib/dlr/build.sh; scripts/deps.sh).
+DLR_FIX := $(BUILD)/dlr/manifest
+$(DLR_FIX): tests/lib/dlr/dl.c tests/lib/dlr/build.sh
+	sh tests/lib/dlr/build.sh $(BUILD)/dlr
+$(BUILD)/asan/test_dlr $(BUILD)/mipsel/test_dlr $(BUILD)/mips/test_dlr: | $(DLR_FIX)
+$(BUILD)/asan/test_binid $(BUILD)/mipsel/test_binid $(BUILD)/mips/test_binid: | $(DLR_FIX)
+
 $(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c tests/lib/replay.c $(BUILD)/asan/libtanuki.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
 

@@ -11,6 +11,10 @@ PKGS="gcc make clang libclang-rt-14-dev libmbedtls-dev zlib1g-dev libcmocka-dev 
 PKGS="$PKGS gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross
 qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
 debian-archive-keyring"
+# the second-stage extractor's test downloaders (tests/lib/dlr/build.sh):
+# one cross compiler per architecture it reads (mips/mipsel are above)
+PKGS="$PKGS gcc-arm-linux-gnueabi gcc-i686-linux-gnu gcc-powerpc-linux-gnu gcc-sh4-linux-gnu
+gcc-m68k-linux-gnu"
 # the hub (mk/hub.mk, docs/hub.md): HTTPS ingest, SQLite/PostgreSQL, and
 # its tests (curl as the decoy's stand-in, a throw-away PostgreSQL server)
 PKGS="$PKGS libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev pkg-config
