@@ -2,7 +2,7 @@
  *
  * sh.c      public API, levels (sh, su, CLI), prompts, terminal output
  * exec.c    lexer, parser, expansion, redirections, command dispatch
- * applets.c the applet table and the applets themselves
+ * ap_*.c    the applets by family, their table and helpers (sh/applet.h)
  * vfs.c     the in-memory file system
  */
 #ifndef TANUKI_SH_INT_H
@@ -151,7 +151,7 @@ int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv,
 /* Makes path absolute against cwd into out; 0 or -ENAMETOOLONG. */
 int sh_path(struct sh *sh, const char *path, char *out, size_t outlen);
 
-/* --- applets.c --- */
+/* --- ap_table.c, ap_procs.c, ap_util.c, ap_fetch.c (see sh/applet.h) --- */
 typedef int (*sh_applet_fn)(struct sh *sh, struct io *io, int argc,
 			     char **argv);
 
