@@ -84,7 +84,7 @@ static int redir_one(struct sh *sh, struct io *io, struct io *parent, const stru
 	char *target;
 	int err;
 
-	buf_init(&f->b, CAP_FS_SESSION);
+	buf_init(&f->b, vfs_max_bytes(sh->fs));
 	target = expand_one(sh, io, depth, &r->target);
 	if (!target)
 		return -ENOMEM;

@@ -234,6 +234,21 @@ void sh_exit_level(struct sh *sh)
 /* ------------------------------------------------------------------ */
 /* public API                                                          */
 
+/* Shells whose host names no pool share this one (the daemon today; a
+ * host that owns a pool passes it in sh_host.fs). */
+static struct vfs_pool fs_default = {CAP_FS_SESSION, CAP_FS_TOTAL, 0};
+
+struct vfs_pool *sh_fs_default(void)
+{
+	return &fs_default;
+}
+
+void sh_fs_limits(size_t session_bytes, size_t total_bytes)
+{
+	fs_default.session_max = session_bytes;
+	fs_default.total_max = total_bytes;
+}
+
 struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		  bool root)
 {
@@ -243,7 +258,7 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		return NULL;
 	sh->p = p;
 	sh->host = *host;
-	sh->fs = vfs_new(p);
+	sh->fs = vfs_new(p, host->fs ? host->fs : &fs_default);
 	if (!sh->fs) {
 		free(sh);
 		return NULL;

@@ -33,6 +33,7 @@ struct vmount {
 
 struct vfs {
 	const struct persona *p;
+	struct vfs_pool *pool; /* caps, and the bytes of all its sessions */
 	struct vnode *nodes;
 	size_t n, cap;
 	size_t bytes;
@@ -40,9 +41,6 @@ struct vfs {
 	struct vmount mnt[VFS_MAX_MOUNTS];
 	size_t nmnt;
 };
-
-/* All sessions' file bytes: the daemon is single-threaded. */
-static size_t vfs_total;
 
 /* --- image helpers (linear: images hold a few hundred entries) --- */
 
@@ -249,7 +247,7 @@ static struct vnode *node_add(struct vfs *v, const char *path, int type,
 	nd->type = type;
 	nd->mode = mode;
 	nd->mtime = v->now;
-	buf_init(&nd->data, CAP_FS_SESSION);
+	buf_init(&nd->data, v->pool->session_max);
 	v->n++;
 	return nd;
 }
@@ -257,7 +255,7 @@ static struct vnode *node_add(struct vfs *v, const char *path, int type,
 static void node_drop_bytes(struct vfs *v, struct vnode *nd)
 {
 	v->bytes -= nd->data.len;
-	vfs_total -= nd->data.len;
+	v->pool->total -= nd->data.len;
 	buf_free(&nd->data);
 }
 
@@ -494,13 +492,21 @@ out:
 
 /* --- public API --- */
 
-struct vfs *vfs_new(const struct persona *p)
+void vfs_pool_init(struct vfs_pool *pl, size_t session_max, size_t total_max)
+{
+	pl->session_max = session_max;
+	pl->total_max = total_max;
+	pl->total = 0;
+}
+
+struct vfs *vfs_new(const struct persona *p, struct vfs_pool *pool)
 {
 	struct vfs *v = calloc(1, sizeof *v);
 
 	if (!v)
 		return NULL;
 	v->p = p;
+	v->pool = pool;
 	v->now = p->boot_time;
 	mounts_parse(v);
 	return v;
@@ -530,9 +536,14 @@ size_t vfs_bytes(const struct vfs *v)
 	return v->bytes;
 }
 
-size_t vfs_total_bytes(void)
+size_t vfs_total_bytes(const struct vfs *v)
 {
-	return vfs_total;
+	return v->pool->total;
+}
+
+size_t vfs_max_bytes(const struct vfs *v)
+{
+	return v->pool->session_max;
 }
 
 int vfs_lstat(struct vfs *v, const char *path, struct vfs_stat *st)
@@ -617,9 +628,9 @@ static int quota(struct vfs *v, size_t oldlen, size_t newlen)
 	if (newlen <= oldlen)
 		return 0;
 	delta = newlen - oldlen;
-	if (delta > CAP_FS_SESSION - v->bytes || v->bytes + delta > CAP_FS_SESSION)
+	if (v->bytes > v->pool->session_max || delta > v->pool->session_max - v->bytes)
 		return -ENOSPC;
-	if (delta > CAP_FS_TOTAL - vfs_total)
+	if (v->pool->total > v->pool->total_max || delta > v->pool->total_max - v->pool->total)
 		return -ENOSPC;
 	return 0;
 }
@@ -652,7 +663,7 @@ int vfs_write(struct vfs *v, const char *path, const void *p, size_t n,
 			goto out;
 	}
 	keep = append ? oldlen : 0;
-	if (n > CAP_FS_SESSION || keep > CAP_FS_SESSION - n) {
+	if (n > v->pool->session_max || keep > v->pool->session_max - n) {
 		rc = -ENOSPC;
 		goto out;
 	}
@@ -674,11 +685,11 @@ int vfs_write(struct vfs *v, const char *path, const void *p, size_t n,
 		}
 		if (keep && buf_add(&nd->data, old, keep) == 0) {
 			v->bytes += keep;
-			vfs_total += keep;
+			v->pool->total += keep;
 		}
 	} else if (!append) {
 		v->bytes -= nd->data.len;
-		vfs_total -= nd->data.len;
+		v->pool->total -= nd->data.len;
 		buf_reset(&nd->data);
 	}
 	if (n) {
@@ -688,7 +699,7 @@ int vfs_write(struct vfs *v, const char *path, const void *p, size_t n,
 			goto out;
 		}
 		v->bytes += n;
-		vfs_total += n;
+		v->pool->total += n;
 	}
 	nd->mtime = v->now;
 	nd->dirty = true;
@@ -743,7 +754,7 @@ static int remove_entry(struct vfs *v, const char *rp, const struct vfs_stat *st
 	}
 	if (nd) {
 		node_drop_bytes(v, nd);
-		buf_init(&nd->data, CAP_FS_SESSION);
+		buf_init(&nd->data, v->pool->session_max);
 		nd->type = VN_WHITEOUT;
 		nd->dirty = false;
 		return 0;
@@ -1115,10 +1126,10 @@ size_t vfs_room(struct vfs *v, const char *path)
 		nd = node_find(v, rp);
 	if (nd && nd->type == VFS_FILE)
 		have = nd->data.len;
-	s_room = CAP_FS_SESSION - v->bytes + have;
-	t_room = CAP_FS_TOTAL - vfs_total + have;
-	if (s_room > CAP_FS_SESSION)
-		s_room = CAP_FS_SESSION;
+	s_room = v->bytes - have >= v->pool->session_max ? 0
+							  : v->pool->session_max - (v->bytes - have);
+	t_room = v->pool->total - have >= v->pool->total_max ? 0
+							     : v->pool->total_max - (v->pool->total - have);
 	return s_room < t_room ? s_room : t_room;
 }
 
