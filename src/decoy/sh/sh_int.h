@@ -6,7 +6,7 @@
  * redir.c   redirections (sh/redir.h)
  * exec.c    execution of the tree, command dispatch
  * ap_*.c    the applets by family, their table and helpers (sh/applet.h)
- * vfs.c     the in-memory file system
+ * vfs.c, vfs_ops.c  the in-memory file system (sh/vfs.h; sh/vfs_int.h)
  */
 #ifndef TANUKI_SH_INT_H
 #define TANUKI_SH_INT_H
