@@ -42,6 +42,9 @@ ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
 FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+# the same fuzz targets built by GCC (ASan+UBSan) with a replay main():
+# tests/run.py feeds them every corpus and every input the fuzz run found
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/asan/replay_%)
 
 .PHONY: all run test bench check-banned check-growptr deps units fuzz clean
 all: $(BUILD)/host/tanuki
@@ -77,6 +80,9 @@ $(BUILD)/asan/tanuki: $(BUILD)/asan/obj/src/decoy/main.o $(BUILD)/asan/libtanuki
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libtanuki.a
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
+$(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c tests/lib/replay.c $(BUILD)/asan/libtanuki.a
+	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
+
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libtanuki.a
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
@@ -94,12 +100,12 @@ deps:
 	@sh scripts/deps.sh
 
 units: $(UNIT_BIN)
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN) $(REPLAY_BIN)
 
 run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT) $(HUBPORT)
 
-test: deps check-banned check-growptr $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
+test: deps check-banned check-growptr $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub

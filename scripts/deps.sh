@@ -9,7 +9,7 @@ PKGS="gcc make clang libclang-rt-14-dev libmbedtls-dev zlib1g-dev libcmocka-dev 
 # uClibc-ng's source, qemu-user for the MIPS unit tests, qemu-system-mips
 # for the Malta image, depmod, dpkg-deb/patch for unpacking, the scp/ssh client
 PKGS="$PKGS gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross
-uclibc-source qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
+qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
 debian-archive-keyring"
 # the hub (mk/hub.mk, docs/hub.md): HTTPS ingest, SQLite/PostgreSQL, and
 # its tests (curl as the decoy's stand-in, a throw-away PostgreSQL server)
