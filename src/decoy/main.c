@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "options.h"
 #include "persona/persona.h"
+#include "sh/sh.h"
 
 static int usage(void)
 {
@@ -205,6 +206,8 @@ int main(int argc, char **argv)
 		       cfg.nlisteners == 1 ? "" : "s", cfg.persona);
 		return 0;
 	}
+	/* the emulated file systems' caps (fs_kb, fs_total_kb) */
+	sh_fs_limits(cfg.fs_session, cfg.fs_total);
 	if (daemon_init(&d, &cfg, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		daemon_done(&d);
