@@ -68,6 +68,32 @@
 #define CAP_SH_LOOP 4096
 /* Output one line may produce (`yes`-like loops, cat of big files). */
 #define CAP_SH_OUTPUT (512u * 1024u)
+/* Work one input line may do, in units of one byte scanned, read or
+ * written (a command counts 256, a loop turn 64; sh_int.h). 16 M units is
+ * ~20-40 ms of the PC's release build, and more than any bot line needs:
+ * `cat /bin/busybox` of a 2.3 MB image is ~3 M units, a Mirai session's
+ * heaviest line under 1 M. Past it the line ends as a killed command
+ * ("Killed", status 137) — the single-threaded daemon serves everyone
+ * else between lines. Measured by make bench ("shell work"). */
+#define CAP_SH_WORK_LINE (16u * 1024u * 1024u)
+/* Work one session may do in all (~100 heavy lines): past it the shell
+ * is killed and the session ends, as if the OOM killer took it. */
+#define CAP_SH_WORK_SESSION (1600ull * 1024u * 1024u)
+
+/* --- memory accounts (common/acct.h) --- */
+
+/* Working memory one session may hold besides its files (config mem_kb):
+ * its output queue (CAP_OUTBUF), input, the shell's argument lists, parser
+ * arrays, redirection copies and substitution buffers, door bodies. 2 MB
+ * is 8x what a Mirai session peaks at; `wc -c<b<b…` with 256 copies of a
+ * 664 KB file, or 1024 words of 16 KB, stop here with "out of memory". */
+#define CAP_MEM_SESSION (2u * 1024u * 1024u)
+/* Working memory of all sessions together (config mem_total_kb): with
+ * CAP_FS_TOTAL (files) and CAP_FETCH_INFLIGHT x CAP_FETCH_BYTES (downloads)
+ * the attacker-driven RAM stays under ~40 MB worst case; typical is < 2 MB.
+ * A session that cannot get memory here fails its command; the daemon's
+ * own allocations are not charged and never fail for this. */
+#define CAP_MEM_TOTAL (8u * 1024u * 1024u)
 /* Environment variables a session may set. */
 #define CAP_SH_VARS 64
 /* Path length in the emulated fs. */

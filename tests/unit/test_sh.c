@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "acct.h"
 #include "bounds.h"
 #include "buf.h"
 #include "config.h"
@@ -264,7 +265,7 @@ static void build_persona(struct fixture *fx)
 static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 			    bool root)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, NULL};
 
 	fx->sh = sh_new(p, &hh, root);
 	assert_non_null(fx->sh);
@@ -274,7 +275,7 @@ static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 /* A shell whose host fetches: lines wait for sh_fetch_done(). */
 static struct sh *new_fetch_shell(struct fixture *fx)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL, NULL};
 
 	fx->h.fetch_rc = 1;
 	fx->sh = sh_new(&fx->p, &hh, true);
@@ -549,6 +550,106 @@ static void t_nodes_grow(void **state)
 	       "P\n[root@router /]# ");
 }
 
+/* Issue 12: every byte a line causes is charged to the session's memory
+ * account and the global one above it; at a cap the command fails with
+ * ash's "out of memory" and every byte comes back after the line. */
+static void t_budget_memory(void **state)
+{
+	struct fixture *fx = *state;
+	struct acct global, mem;
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, &mem};
+	static uint8_t big[600 * 1024], word[16 * 1024];
+	char line[4096];
+	const char *out;
+	size_t base, i, n;
+
+	acct_init(&global, CAP_MEM_TOTAL, NULL);
+	acct_init(&mem, CAP_MEM_SESSION, &global);
+	fx->sh = sh_new(&fx->p, &hh, true);
+	assert_non_null(fx->sh);
+	memset(big, 'x', sizeof big);
+	memset(word, 'w', sizeof word);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/b", big, sizeof big), 0);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/w", word, sizeof word), 0);
+	base = mem.used;
+
+	/* 256 redirections from a 600 KB file the session wrote: copies,
+	 * charged; the third one does not fit */
+	n = (size_t)snprintf(line, sizeof line, "wc -c");
+	for (i = 0; i < 256; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "<b");
+	RUN_EQ(fx, "cd /var", "[root@router /var]# ");
+	out = run(fx, line);
+	assert_string_equal(out, "-sh: out of memory\n[root@router /var]# ");
+	assert_true(mem.peak <= CAP_MEM_SESSION);
+	assert_int_equal(mem.used, base);
+	assert_int_equal(global.used, base);
+	RUN_EQ(fx, "echo $?", "2\n[root@router /var]# ");
+
+	/* the same from the image's file: read in place, nothing copied */
+	n = (size_t)snprintf(line, sizeof line, "wc -c");
+	for (i = 0; i < 256; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "</bin/busybox");
+	(void)n;
+	out = run(fx, line);
+	assert_string_equal(out, "300\n[root@router /var]# ");
+	assert_int_equal(mem.used, base);
+
+	/* 1024 words of 16 KB in one argument list */
+	RUN_EQ(fx, "v=$(cat w)", "[root@router /var]# ");
+	n = (size_t)snprintf(line, sizeof line, "echo");
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, " $v");
+	out = run(fx, line);
+	assert_non_null(strstr(out, "-sh: out of memory\n"));
+	assert_true(mem.peak <= CAP_MEM_SESSION);
+	assert_int_equal(mem.used, base + 0 * 1);
+	RUN_EQ(fx, "echo ok", "ok\n[root@router /var]# ");
+
+	/* a global account smaller than the session's refuses first */
+	sh_free(fx->sh);
+	fx->sh = NULL;
+	assert_int_equal(global.used, 0);
+	acct_init(&global, 256 * 1024, NULL);
+	acct_init(&mem, CAP_MEM_SESSION, &global);
+	fx->sh = sh_new(&fx->p, &hh, true);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/b", big, sizeof big), 0);
+	RUN_EQ(fx, "cd /var; wc -c <b", "-sh: out of memory\n[root@router /var]# ");
+	assert_true(global.refused > 0);
+	assert_true(global.peak <= 256 * 1024);
+}
+
+/* Issue 12: work is charged per byte scanned, read or written and per
+ * command and loop turn; a line past CAP_SH_WORK_LINE ends as a killed job
+ * and the session ends past CAP_SH_WORK_SESSION. */
+static void t_budget_work(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t big[600 * 1024];
+	int i;
+
+	new_shell(fx, &fx->p, true);
+	memset(big, 'x', sizeof big);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/b", big, sizeof big), 0);
+	RUN_EQ(fx, "cd /var", "[root@router /var]# ");
+	RUN_EQ(fx, "while :; do cat b b b b >/dev/null; done; echo never",
+	       "Killed\n[root@router /var]# ");
+	RUN_EQ(fx, "echo $?", "137\n[root@router /var]# ");
+	/* an ordinary heavy line is not touched */
+	RUN_EQ(fx, "cat b b b b b b b b b b b b >/dev/null; echo done", "done\n[root@router /var]# ");
+	for (i = 0; i < 200 && sh_mode(fx->sh) != SH_MODE_DONE; i++) {
+		const char *out = run(fx, "while :; do cat b >/dev/null; done");
+
+		if (sh_mode(fx->sh) == SH_MODE_DONE)
+			assert_string_equal(out, "Killed\n"); /* no prompt: the shell is gone */
+		else
+			assert_string_equal(out, "Killed\n[root@router /var]# ");
+	}
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+	assert_true(i >= (int)(CAP_SH_WORK_SESSION / CAP_SH_WORK_LINE) / 2);
+	assert_true(i <= (int)(CAP_SH_WORK_SESSION / CAP_SH_WORK_LINE) + 1);
+}
+
 static void t_fetch(void **state)
 {
 	struct fixture *fx = *state;
@@ -815,7 +916,7 @@ static void t_inject(void **state)
 /* A shell drawing on pool (NULL: the default one). */
 static struct sh *new_pool_shell(struct fixture *fx, struct vfs_pool *pool)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool, NULL};
 	struct sh *sh = sh_new(&fx->p, &hh, true);
 
 	assert_non_null(sh);
@@ -1066,6 +1167,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nodes_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_budget_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_budget_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),

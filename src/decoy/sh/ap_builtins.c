@@ -67,7 +67,7 @@ static void put_escaped(struct sh *sh, struct io *io, const char *s, bool *stop)
 {
 	struct buf b;
 
-	buf_init(&b, CAP_LINE * 4);
+	sh_buf_init(sh, &b, CAP_LINE * 4);
 	while (*s) {
 		unsigned char c = (unsigned char)*s++;
 
@@ -226,7 +226,7 @@ int ap_read(struct sh *sh, struct io *io, int argc, char **argv)
 	if (io->in)
 		io->in->pos += len + (eof ? 0 : 1);
 	status = eof ? 1 : 0;
-	buf_init(&line, CAP_LINE * 4);
+	sh_buf_init(sh, &line, CAP_LINE * 4);
 	for (i = 0; i < len; i++) {
 		if (!raw && p[i] == '\\' && i + 1 < len) {
 			i++;
@@ -365,7 +365,7 @@ int ap_eval(struct sh *sh, struct io *io, int argc, char **argv)
 	struct buf b;
 	int i, s;
 
-	buf_init(&b, CAP_LINE * 4);
+	sh_buf_init(sh, &b, CAP_LINE * 4);
 	for (i = 1; i < argc; i++) {
 		if (i > 1)
 			(void)buf_addc(&b, ' ');

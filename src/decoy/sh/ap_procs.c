@@ -91,7 +91,7 @@ int ap_ps(struct sh *sh, struct io *io, int argc, char **argv)
 			sh_printf(sh, io, 1, "%5u %s\n", (unsigned)pid, p->procs[i]);
 	}
 	sh_printf(sh, io, 1, "%5u %-8.8s %5u S    -sh\n", (unsigned)sh->pid, sh->user, 1532u);
-	buf_init(&cmd, 256);
+	sh_buf_init(sh, &cmd, 256);
 	for (a = 0; a < argc; a++)
 		buf_printf(&cmd, "%s%s", a ? " " : "", argv[a]);
 	sh_printf(sh, io, 1, "%5u %-8.8s %5u R    %.200s\n", (unsigned)me, sh->user, 1528u,

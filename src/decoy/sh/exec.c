@@ -76,7 +76,7 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 			vfs_mark_captured(sh->fs, outp);
 		return status;
 	}
-	if (++sh->steps > SH_MAX_STEPS) {
+	if (++sh->steps > SH_MAX_STEPS || !sh_work(sh, SH_WORK_CMD)) {
 		sh->stop = true;
 		return 1;
 	}
@@ -155,7 +155,7 @@ static int exec_loop(struct run *r, struct io *io, const struct node *nd)
 	for (;;) {
 		int c;
 
-		if (sh->stop || ++sh->loops > CAP_SH_LOOP)
+		if (sh->stop || ++sh->loops > CAP_SH_LOOP || !sh_work(sh, SH_WORK_LOOP))
 			break;
 		c = exec_node(r, &cio, nd->a);
 		if (sh->stop || sh->brk)
@@ -195,7 +195,7 @@ static int exec_for(struct run *r, struct io *io, const struct node *nd)
 		goto out;
 	}
 	for (i = 0; i < items.n; i++) {
-		if (sh->stop || ++sh->loops > CAP_SH_LOOP)
+		if (sh->stop || ++sh->loops > CAP_SH_LOOP || !sh_work(sh, SH_WORK_LOOP))
 			break;
 		sh_setvar(sh, name, items.v[i], false);
 		status = exec_node(r, &cio, nd->b);
@@ -218,7 +218,7 @@ static int exec_pipe(struct run *r, struct io *io, const struct node *nd)
 	struct io lio = *io, rio = *io;
 	int s;
 
-	buf_init(&pb, CAP_SH_OUTPUT);
+	sh_buf_init(r->sh, &pb, CAP_SH_OUTPUT);
 	lio.out[1].kind = SINK_BUF;
 	lio.out[1].b = &pb;
 	lio.out_path = NULL;
@@ -401,7 +401,7 @@ static int run_src(struct sh *sh, struct io *io, const char *src, size_t n, int 
 	if (depth > CAP_SH_DEPTH)
 		return 1;
 	memset(&r, 0, sizeof r);
-	root = parse_line(&ps, src, n);
+	root = parse_line(&ps, src, n, sh->mem);
 	if (ps.err == PERR_INCOMPLETE && incomplete) {
 		*incomplete = true;
 		goto out;

@@ -9,6 +9,18 @@
 
 #include "sh/expand.h"
 
+/* Charges n bytes to a's account; false (the list is full) at its cap. */
+static bool argvb_charge(struct argvb *a, size_t n)
+{
+	if (!acct_take(a->mem, n)) {
+		a->full = true;
+		a->oom = true;
+		return false;
+	}
+	a->charged += n;
+	return true;
+}
+
 static void argvb_add(struct argvb *a, const char *s, size_t n)
 {
 	char *c;
@@ -19,8 +31,11 @@ static void argvb_add(struct argvb *a, const char *s, size_t n)
 	}
 	if (a->n + 1 >= a->cap) {
 		int nc = a->cap ? a->cap * 2 : 8;
-		char **nv = realloc(a->v, (size_t)nc * sizeof *nv);
+		char **nv;
 
+		if (!argvb_charge(a, (size_t)(nc - a->cap) * sizeof *nv))
+			return;
+		nv = realloc(a->v, (size_t)nc * sizeof *nv);
 		if (!nv) {
 			a->full = true;
 			return;
@@ -28,6 +43,8 @@ static void argvb_add(struct argvb *a, const char *s, size_t n)
 		a->v = nv;
 		a->cap = nc;
 	}
+	if (!argvb_charge(a, n + 1))
+		return;
 	c = malloc(n + 1);
 	if (!c) {
 		a->full = true;
@@ -46,6 +63,8 @@ void argvb_free(struct argvb *a)
 	for (i = 0; i < a->n; i++)
 		free(a->v[i]);
 	free(a->v);
+	acct_give(a->mem, a->charged);
+	a->charged = 0;
 	a->v = NULL;
 	a->n = a->cap = 0;
 }
@@ -278,8 +297,8 @@ static void backtick(struct xstate *x, const char *s, size_t n, bool quoted)
 	struct buf src, out;
 	size_t i;
 
-	buf_init(&src, CAP_LINE * 4);
-	buf_init(&out, CAP_SH_OUTPUT);
+	sh_buf_init(x->sh, &src, CAP_LINE * 4);
+	sh_buf_init(x->sh, &out, CAP_SH_OUTPUT);
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n &&
 		    (s[i + 1] == '`' || s[i + 1] == '\\' || s[i + 1] == '$')) {
@@ -314,7 +333,7 @@ static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool qu
 			*i = n;
 			return;
 		}
-		buf_init(&out, CAP_SH_OUTPUT);
+		sh_buf_init(x->sh, &out, CAP_SH_OUTPUT);
 		if (e - j >= 4 && s[j + 1] == '(' && s[e - 2] == ')') {
 			/* $(( arithmetic )): not supported, expands to 0 */
 			xs_addtext(x, "0", 1, quoted);
@@ -462,14 +481,20 @@ static void xstate_init(struct xstate *x, struct sh *sh, struct io *io, int dept
 	x->depth = depth;
 	x->split = split;
 	x->out = out;
-	buf_init(&x->cur, CAP_LINE * 4);
-	buf_init(&x->pat, CAP_LINE * 8);
+	if (!out->mem)
+		out->mem = sh->mem;
+	sh_buf_init(sh, &x->cur, CAP_LINE * 4);
+	sh_buf_init(sh, &x->pat, CAP_LINE * 8);
 }
 
 static void xstate_free(struct xstate *x)
 {
 	buf_free(&x->cur);
 	buf_free(&x->pat);
+	if (x->out->oom) {
+		x->sh->oom = true;
+		x->sh->stop = true;
+	}
 }
 
 char *expand_one(struct sh *sh, struct io *io, int depth, const struct word *w)
@@ -490,6 +515,7 @@ char *expand_one(struct sh *sh, struct io *io, int depth, const struct word *w)
 	for (i = 1; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);
+	acct_give(a.mem, a.charged); /* the caller frees r soon */
 	return r;
 }
 

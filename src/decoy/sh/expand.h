@@ -12,7 +12,10 @@
 struct argvb {
 	char **v;
 	int n, cap;
-	bool full;
+	bool full;         /* a word was refused (CAP_SH_WORDS or memory) */
+	bool oom;          /* ... for memory */
+	struct acct *mem;  /* charged for the strings and the array */
+	size_t charged;
 };
 
 void argvb_free(struct argvb *a);

@@ -25,6 +25,30 @@ static void syntax(struct parser *ps)
 		lex_tok_text(ps, ps->w.p, ps->w.n);
 }
 
+/* Grows one of the parser's arrays (*arr with *cap elements of size elem)
+ * to hold one more, charging the growth to ps->mem; false (and PERR_CAP)
+ * at CAP_SH_WORDS elements or the account's cap. */
+static bool grow(struct parser *ps, void **arr, int *cap, size_t elem, int first)
+{
+	int nc = *cap ? *cap * 2 : first;
+	size_t more = (size_t)(nc - *cap) * elem;
+	void *na;
+
+	if (!acct_take(ps->mem, more)) {
+		ps->err = PERR_CAP;
+		return false;
+	}
+	na = realloc(*arr, (size_t)nc * elem);
+	if (!na) {
+		acct_give(ps->mem, more);
+		ps->err = PERR_CAP;
+		return false;
+	}
+	*arr = na;
+	*cap = nc;
+	return true;
+}
+
 static int new_node(struct parser *ps, enum nkind k)
 {
 	struct node *nd;
@@ -33,17 +57,9 @@ static int new_node(struct parser *ps, enum nkind k)
 		ps->err = PERR_CAP;
 		return -1;
 	}
-	if (ps->nnodes == ps->capnodes) {
-		int nc = ps->capnodes ? ps->capnodes * 2 : 16;
-		struct node *nn = realloc(ps->nodes, (size_t)nc * sizeof *nn);
-
-		if (!nn) {
-			ps->err = PERR_CAP;
-			return -1;
-		}
-		ps->nodes = nn;
-		ps->capnodes = nc;
-	}
+	if (ps->nnodes == ps->capnodes &&
+	    !grow(ps, (void **)&ps->nodes, &ps->capnodes, sizeof *ps->nodes, 16))
+		return -1;
 	nd = &ps->nodes[ps->nnodes];
 	memset(nd, 0, sizeof *nd);
 	nd->kind = k;
@@ -59,17 +75,9 @@ static bool add_word(struct parser *ps, const struct word *w)
 		ps->err = PERR_CAP;
 		return false;
 	}
-	if (ps->nwords == ps->capwords) {
-		int nc = ps->capwords ? ps->capwords * 2 : 16;
-		struct word *nw = realloc(ps->words, (size_t)nc * sizeof *nw);
-
-		if (!nw) {
-			ps->err = PERR_CAP;
-			return false;
-		}
-		ps->words = nw;
-		ps->capwords = nc;
-	}
+	if (ps->nwords == ps->capwords &&
+	    !grow(ps, (void **)&ps->words, &ps->capwords, sizeof *ps->words, 16))
+		return false;
 	ps->words[ps->nwords++] = *w;
 	return true;
 }
@@ -92,17 +100,9 @@ static bool add_redir(struct parser *ps)
 		ps->err = PERR_CAP;
 		return false;
 	}
-	if (ps->nredirs == ps->capredirs) {
-		int nc = ps->capredirs ? ps->capredirs * 2 : 8;
-		struct redir *nr = realloc(ps->redirs, (size_t)nc * sizeof *nr);
-
-		if (!nr) {
-			ps->err = PERR_CAP;
-			return false;
-		}
-		ps->redirs = nr;
-		ps->capredirs = nc;
-	}
+	if (ps->nredirs == ps->capredirs &&
+	    !grow(ps, (void **)&ps->redirs, &ps->capredirs, sizeof *ps->redirs, 8))
+		return false;
 	ps->redirs[ps->nredirs++] = r;
 	return true;
 }
@@ -430,16 +430,21 @@ static int parse_list(struct parser *ps)
 
 void parse_free(struct parser *ps)
 {
+	acct_give(ps->mem, (size_t)ps->capnodes * sizeof *ps->nodes +
+				   (size_t)ps->capwords * sizeof *ps->words +
+				   (size_t)ps->capredirs * sizeof *ps->redirs);
+	ps->capnodes = ps->capwords = ps->capredirs = 0;
 	free(ps->nodes);
 	free(ps->words);
 	free(ps->redirs);
 }
 
-int parse_line(struct parser *ps, const char *src, size_t n)
+int parse_line(struct parser *ps, const char *src, size_t n, struct acct *mem)
 {
 	int root;
 
 	memset(ps, 0, sizeof *ps);
+	ps->mem = mem;
 	ps->s = src;
 	ps->n = n;
 	root = parse_list(ps);

@@ -93,6 +93,7 @@ struct parser {
 	char errtok[24];
 	const char *expect;
 	int depth;
+	struct acct *mem; /* charged for the three arrays (NULL: uncharged) */
 };
 
 /* --- lex.c --- */
@@ -126,8 +127,9 @@ static inline bool sh_name_char(char c)
 /* --- parse.c --- */
 /* Parses src[0..n) into ps (which it clears first); returns the root node
  * or -1 (ps->err says why: PERR_INCOMPLETE with ps->expect, PERR_SYNTAX
- * with ps->errtok, PERR_CAP). The source must outlive ps. */
-int parse_line(struct parser *ps, const char *src, size_t n);
+ * with ps->errtok, PERR_CAP — also when mem, charged for the parser's
+ * arrays, is at its cap). The source must outlive ps. */
+int parse_line(struct parser *ps, const char *src, size_t n, struct acct *mem);
 void parse_free(struct parser *ps);
 
 #endif

@@ -15,12 +15,14 @@ struct frame {
 	char shown[CAP_PATH];
 	struct buf b;
 	struct instream in;
-	uint8_t *indata;
+	uint8_t *indata; /* a copy of a session file, or NULL */
+	size_t charged;  /* bytes of indata on the memory account */
 };
 
 struct redirs {
 	struct frame *f;
 	int n;
+	size_t charged; /* bytes of f on the memory account */
 };
 
 /* Applies redirections r0..r0+nr of ps to io (a copy of parent's); prints

@@ -85,6 +85,12 @@ struct sh_host {
 	/* Optional: the pool whose caps bound this shell's file system and
 	 * whose total it counts in (sh/vfs.h); NULL: sh_fs_default(). */
 	struct vfs_pool *fs;
+	/* Optional: the session's memory account (common/acct.h), charged for
+	 * the shell's working memory — argument lists, parser arrays,
+	 * redirection and substitution buffers, queued lines. At its cap the
+	 * command fails with "out of memory" as ash does. NULL: a private
+	 * account of CAP_MEM_SESSION bytes. */
+	struct acct *mem;
 };
 
 enum sh_mode {

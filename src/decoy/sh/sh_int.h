@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acct.h"
 #include "bounds.h"
 #include "buf.h"
 #include "persona/persona.h"
@@ -26,6 +27,11 @@
 #define SH_MAX_KILLED 32
 /* Simple commands run for one input line, over all loops and scripts. */
 #define SH_MAX_STEPS (4 * CAP_SH_LOOP)
+/* Work units (bounds.h CAP_SH_WORK_*): one byte scanned, read or written
+ * is one unit; a command and a loop turn cost what scanning this many
+ * bytes costs (measured: make bench, "shell work"). */
+#define SH_WORK_CMD 256
+#define SH_WORK_LOOP 64
 
 /* Where fd 1 or 2 goes. */
 enum sink_kind { SINK_TERM, SINK_BUF, SINK_NULL };
@@ -95,6 +101,17 @@ struct sh {
 	uint32_t killed[SH_MAX_KILLED];
 	int nkilled;
 
+	/* memory and work (issue 12): the account charged for the shell's
+	 * working memory (the host's, or own_mem), and the work done by the
+	 * line and by the session in units of SH_WORK_* */
+	struct acct own_mem;
+	struct acct *mem;
+	uint64_t work;       /* this line */
+	uint64_t work_total; /* this session */
+	size_t fs_read_seen; /* vfs_read_bytes() already charged */
+	bool oom;            /* the line ran out of memory: said, stopped */
+	bool overworked;     /* the line passed its work budget */
+
 	/* per input line */
 	bool inject;     /* output discarded */
 	size_t out_used; /* bytes sent to the terminal */
@@ -122,6 +139,16 @@ struct sh {
 
 /* --- sh.c --- */
 void sh_term(struct sh *sh, const void *p, size_t n);
+/* A buffer of the shell's charged to its memory account. */
+void sh_buf_init(struct sh *sh, struct buf *b, size_t max);
+/* Charges n bytes of working memory (false at the cap: the line stops
+ * with "out of memory"); sh_mem_give refunds them. */
+bool sh_mem_take(struct sh *sh, size_t n);
+void sh_mem_give(struct sh *sh, size_t n);
+/* Charges units of work (SH_WORK_*; bytes the file system handed out are
+ * charged here too); false once the line or the session is over budget:
+ * the line stops and ends as a killed command. */
+bool sh_work(struct sh *sh, uint64_t units);
 void sh_emit(struct sh *sh, enum sh_event ev, const struct sh_event_info *i);
 bool sh_is_root(const struct sh *sh);
 /* Pushes an ash level (`sh`, `su`); false if too deep. */
