@@ -27,7 +27,10 @@
 
 struct req {
 	struct buf body;
+	struct gate_conn *gc;
 	bool ingest, binary, too_big, answered;
+	bool unknown; /* device not enrolled: read like any body, then 401 */
+	size_t expect, got; /* Content-Length, body bytes seen */
 	char device[HUB_NAME_MAX + 1];
 	char time[24];
 	char nonce[33];
@@ -144,6 +147,8 @@ static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", ctype);
+	if (status == 503)
+		MHD_add_response_header(r, "Retry-After", "10");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -155,16 +160,46 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 	return reply_as(c, status, body, len, "application/json");
 }
 
-/* An error answer {"error":"…"} and its log line. */
-static enum MHD_Result refuse(struct MHD_Connection *c, const char *device,
-			      unsigned status, const char *why)
+static struct hub *the_hub; /* for the refusal counters */
+
+static void count_refusal(unsigned status, const char *why)
+{
+	struct hub_refusal *r;
+	size_t i, n;
+
+	if (!the_hub)
+		return;
+	n = sizeof(the_hub->refusals) / sizeof(the_hub->refusals[0]);
+	for (i = 0; i < n; i++) {
+		r = &the_hub->refusals[i];
+		if (!r->why || (r->status == status && !strcmp(r->why, why))) {
+			r->why = why;
+			r->status = status;
+			r->n++;
+			return;
+		}
+	}
+}
+
+/* An error answer {"error":"<shown>"} and its log line, which names the
+ * real reason `why` (the log is the operator's; the answer is anyone's). */
+static enum MHD_Result refuse_as(struct MHD_Connection *c, const char *device,
+				 unsigned status, const char *why,
+				 const char *shown)
 {
 	char body[160];
 	int n;
 
 	logline(c, device, "refused %u: %s", status, why);
-	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", why);
+	count_refusal(status, why);
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", shown);
 	return reply(c, status, body, (size_t)n);
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *c, const char *device,
+			      unsigned status, const char *why)
+{
+	return refuse_as(c, device, status, why, why);
 }
 
 static const char *hdr(struct MHD_Connection *c, const char *k)
@@ -172,8 +207,12 @@ static const char *hdr(struct MHD_Connection *c, const char *k)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, k);
 }
 
-/* First call of an ingest: every check that needs no body. Returns 0 to
- * read the body, or the status of a refusal (queued already). */
+/* First call of an ingest: every check that needs no body, before a byte
+ * of it is read. Returns 0 to read the body, or the status of a refusal
+ * (queued already: libmicrohttpd then discards the body and closes).
+ * An unknown device is not refused here: its body is read (not kept) and
+ * answered exactly as a bad signature, so the answers tell no one which
+ * names are enrolled. */
 static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 			    struct req *q)
 {
@@ -187,8 +226,10 @@ static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 
 	if (dev && summary_name_ok(dev, strlen(dev)))
 		snprintf(q->device, sizeof(q->device), "%s", dev);
-	if (cl && (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
-		   (size_t)len > h->conf->max_body))
+	if (!cl)
+		return refuse(c, q->device, 411, "length required"), 411;
+	if (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
+	    (size_t)len > h->conf->max_body)
 		return refuse(c, q->device, 413, "body too large"), 413;
 	if (!q->device[0] || !t || !nonce || !sig ||
 	    !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) || !lowhex(nonce, 32) ||
@@ -198,16 +239,42 @@ static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 	if (tv < now - HUB_TIME_WINDOW || tv > now + HUB_TIME_WINDOW)
 		return refuse(c, q->device, 401, "timestamp outside window"), 401;
 	r = db_device_secret(h->st, q->device, q->secret);
-	if (r == -ENOENT)
-		return refuse(c, q->device, 401, "unknown device"), 401;
-	if (r) {
+	if (r == -ENOENT) {
+		q->unknown = true;
+	} else if (r) {
 		logline(c, q->device, "store: %s", h->st->err);
 		return refuse(c, q->device, 500, "store error"), 500;
 	}
+	if (!gate_reserve(&h->gate, q->gc, (size_t)len))
+		return refuse(c, q->device, 503, "busy: unauthenticated bytes"), 503;
+	q->expect = (size_t)len;
+	buf_init(&q->body, q->expect);
 	snprintf(q->time, sizeof(q->time), "%s", t);
 	snprintf(q->nonce, sizeof(q->nonce), "%s", nonce);
 	snprintf(q->sig, sizeof(q->sig), "%s", sig);
 	return 0;
+}
+
+/* After the last body byte: the signature. Refusals for an unknown device
+ * and a wrong signature are the same answer. */
+static bool body_signed(struct hub *h, struct MHD_Connection *c, struct req *q,
+			enum MHD_Result *ret)
+{
+	gate_release(&h->gate, q->gc);
+	if (q->too_big) {
+		*ret = refuse(c, q->device, 413, "body too large");
+		return false;
+	}
+	if (q->unknown) {
+		*ret = refuse_as(c, q->device, 401, "unknown device", "bad signature");
+		return false;
+	}
+	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
+			q->body.p ? q->body.p : "", q->body.len, q->sig)) {
+		*ret = refuse(c, q->device, 401, "bad signature");
+		return false;
+	}
+	return true;
 }
 
 static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
@@ -219,13 +286,11 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 	size_t where = 0;
 	int64_t now = (int64_t)time(NULL);
 	bool dup = false;
+	enum MHD_Result ret;
 	int r;
 
-	if (q->too_big)
-		return refuse(c, q->device, 413, "body too large");
-	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
-			q->body.p ? q->body.p : "", q->body.len, q->sig))
-		return refuse(c, q->device, 401, "bad signature");
+	if (!body_signed(h, c, q, &ret))
+		return ret;
 	r = jp_parse(&d, q->body.p ? q->body.p : "", q->body.len,
 		     (int32_t)HUB_JSON_NODES(h->conf->max_body), HUB_JSON_DEPTH,
 		     &where);
@@ -258,6 +323,7 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 		logline(c, q->device, "store: %s", h->st->err);
 		return refuse(c, q->device, 500, "store error");
 	}
+	h->ingests++;
 	logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
 		dup ? "duplicate, acked again" : "stored", q->body.len);
 	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);
@@ -276,13 +342,11 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 	int64_t now = (int64_t)time(NULL);
 	struct stat st;
 	bool dup;
+	enum MHD_Result ret;
 	int r, fd;
 
-	if (q->too_big)
-		return refuse(c, q->device, 413, "body too large");
-	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
-			q->body.p ? q->body.p : "", q->body.len, q->sig))
-		return refuse(c, q->device, 401, "bad signature");
+	if (!body_signed(h, c, q, &ret))
+		return ret;
 	if (!want || !lowhex(want, 64))
 		return refuse(c, q->device, 400, "missing or malformed headers");
 	hash_sha256(q->body.p ? q->body.p : "", q->body.len, dig);
@@ -310,6 +374,7 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 			return refuse(c, q->device, 500, "store error");
 		}
 	}
+	h->binaries++;
 	logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
 		q->body.len);
 	r = snprintf(ans, sizeof(ans), "{\"stored\":\"%s\",\"duplicate\":%s}", hex,
@@ -410,6 +475,14 @@ static enum MHD_Result get_binary(struct hub *h, struct MHD_Connection *c,
 	return ret;
 }
 
+static struct gate_conn *conn_gate(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *data,
@@ -424,7 +497,8 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 		if (!q)
 			return MHD_NO;
 		*ctx = q;
-		buf_init(&q->body, h->conf->max_body);
+		q->gc = conn_gate(c);
+		gate_request(&h->gate, q->gc, gate_now_ms());
 		if (!strcmp(url, "/v1/ingest") || !strcmp(url, "/v1/binary")) {
 			if (strcmp(method, "POST"))
 				return refuse(c, NULL, 405, "POST only");
@@ -445,7 +519,10 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (*data_size) {
-		if (!q->too_big && buf_add(&q->body, data, *data_size))
+		q->got += *data_size;
+		if (q->got > q->expect)
+			q->too_big = true; /* not with a Content-Length; kept safe */
+		else if (!q->unknown && buf_add(&q->body, data, *data_size))
 			q->too_big = true;
 		*data_size = 0;
 		return MHD_YES;
@@ -456,16 +533,52 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 		    enum MHD_RequestTerminationCode why)
 {
+	struct hub *h = cls;
 	struct req *q = *ctx;
 
-	(void)cls;
 	(void)c;
 	(void)why;
 	if (q) {
+		gate_done(&h->gate, q->gc);
 		buf_free(&q->body);
 		free(q);
 		*ctx = NULL;
 	}
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa,
+				 socklen_t len)
+{
+	struct hub *h = cls;
+
+	(void)len;
+	return gate_accept(&h->gate, sa, gate_now_ms()) ? MHD_YES : MHD_NO;
+}
+
+static void on_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
+		    enum MHD_ConnectionNotificationCode code)
+{
+	struct hub *h = cls;
+	const union MHD_ConnectionInfo *ai, *fi;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!fi)
+			return;
+		*socket_ctx = gate_open(&h->gate, ai ? ai->client_addr : NULL,
+					fi->connect_fd, gate_now_ms());
+		if (!*socket_ctx)
+			shutdown(fi->connect_fd, SHUT_RDWR);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		gate_close(&h->gate, *socket_ctx);
+		*socket_ctx = NULL;
+	}
+}
+
+void http_tick(struct hub *h)
+{
+	gate_sweep(&h->gate, gate_now_ms());
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -499,15 +612,22 @@ int http_start(struct hub *h, const char *cert, const char *key, char *err,
 		snprintf(err, errlen, "bad listen address");
 		return -1;
 	}
+	if (gate_init(&h->gate, h->conf->max_body)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	the_hub = h;
 	h->mhd = MHD_start_daemon(
-		flags, (uint16_t)h->conf->port, NULL, NULL, on_req, h,
+		flags, (uint16_t)h->conf->port, on_accept, h, on_req, h,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_MAX,
+		MHD_OPTION_NOTIFY_CONNECTION, on_conn, h,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_SLOTS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_CONN_TIMEOUT_S,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!h->mhd) {
+		gate_free(&h->gate);
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or bad"
 			 " certificate/key)", h->conf->listen, h->conf->port);
 		return -1;
@@ -517,7 +637,9 @@ int http_start(struct hub *h, const char *cert, const char *key, char *err,
 
 void http_stop(struct hub *h)
 {
-	if (h->mhd)
+	if (h->mhd) {
 		MHD_stop_daemon(h->mhd);
+		gate_free(&h->gate);
+	}
 	h->mhd = NULL;
 }

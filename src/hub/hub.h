@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gate.h"
 #include "store.h"
 #include "tls.h"
 
@@ -35,12 +36,22 @@ struct hub {
 	struct MHD_Daemon *mhd;
 	char pin[TLS_PIN_LEN];
 	int64_t last_prune;
+	struct gate gate;
+	/* counters for /metrics (server thread only) */
+	uint64_t ingests, binaries;
+	struct hub_refusal {
+		const char *why; /* a string literal */
+		unsigned status;
+		uint64_t n;
+	} refusals[32];
 };
 
 /* Starts the server; cert and key are PEM text. 0 or -1 with err set. */
 int http_start(struct hub *h, const char *cert, const char *key, char *err,
 	       size_t errlen);
 void http_stop(struct hub *h);
+/* Once a second from the main thread: cuts slow connections. */
+void http_tick(struct hub *h);
 
 /* True when sig_hex is the lowercase hex HMAC-SHA256(secret, device "\n"
  * time "\n" nonce "\n" hex(SHA-256(body))). Constant time in the compare. */

@@ -252,8 +252,16 @@ static int cmd_run(struct hub_conf *c)
 	fprintf(stderr, "tanuki-hub: listening on https://%s:%d/v1/ingest (%s)"
 			" pin %s\n",
 		c->listen, c->port, h.st->ops->name, h.pin);
-	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
-		;
+	for (;;) {
+		struct timespec one = {1, 0};
+
+		sig = sigtimedwait(&set, NULL, &one);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (sig < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		http_tick(&h); /* slow connections are cut once a second */
+	}
 	fprintf(stderr, "tanuki-hub: signal %d, stopping\n", sig);
 	http_stop(&h);
 	r = 0;
