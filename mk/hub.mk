@@ -6,15 +6,16 @@
 # The hub links src/common itself (not libtanuki.a, which carries the
 # decoy). Its unit tests are tests/unit/hub_test_*.c, built as
 # build/asan/test_hub_* so tests/run.py runs them with the others; its
-# fuzz target tests/fuzz/hub_fuzz_json.c becomes build/fuzz/fuzz_hub_json
-# (corpus: tests/fuzz/corpus/hub_json).
+# fuzz targets tests/fuzz/hub_fuzz_NAME.c become build/fuzz/fuzz_hub_NAME
+# (corpus: tests/fuzz/corpus/hub_NAME): json (summary parser), form (the
+# dashboard's form decoder and HTML escaper).
 
 HUB_INC    := -Isrc/common -Isrc/hub $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lpthread
+HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lpthread
 HUB_SRC    := $(filter-out src/hub/main.c,$(wildcard src/hub/*.c)) $(COMMON_SRC)
 HUB_HDRS   := $(wildcard src/hub/*.h src/common/*.h)
 HUB_UNIT   := $(patsubst tests/unit/hub_test_%.c,$(BUILD)/asan/test_hub_%,$(wildcard tests/unit/hub_test_*.c))
-HUB_FUZZ   := $(BUILD)/fuzz/fuzz_hub_json
+HUB_FUZZ   := $(BUILD)/fuzz/fuzz_hub_json $(BUILD)/fuzz/fuzz_hub_form
 
 HUB_HOST_OBJ := $(HUB_SRC:%.c=$(BUILD)/host/hub/%.o)
 HUB_ASAN_OBJ := $(HUB_SRC:%.c=$(BUILD)/asan/hub/%.o)
@@ -31,7 +32,7 @@ $(BUILD)/asan/hub/%.o: %.c $(HUB_HDRS)
 
 $(BUILD)/fuzz/hub/%.o: %.c $(HUB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(STD) $(HUB_INC) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(CLANG) $(STD) $(HUB_INC) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -c $< -o $@
 
 $(BUILD)/host/tanuki-hub: $(BUILD)/host/hub/src/hub/main.o $(HUB_HOST_OBJ)
 	$(CC) -O2 -g $^ -o $@ $(HUB_LDLIBS)
@@ -44,8 +45,8 @@ $(BUILD)/asan/test_hub_%: tests/unit/hub_test_%.c $(HUB_ASAN_OBJ)
 		-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		$^ -o $@ $(HUB_LDLIBS) -lcmocka
 
-$(BUILD)/fuzz/fuzz_hub_json: tests/fuzz/hub_fuzz_json.c $(HUB_FUZZ_OBJ)
-	$(CLANG) $(STD) $(HUB_INC) -O1 -g -fsanitize=fuzzer,address,undefined \
+$(BUILD)/fuzz/fuzz_hub_%: tests/fuzz/hub_fuzz_%.c $(HUB_FUZZ_OBJ)
+	$(CLANG) $(STD) $(HUB_INC) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		$^ -o $@ $(HUB_LDLIBS)
 
 .PHONY: hub hub-test check-banned-hub

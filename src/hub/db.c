@@ -54,7 +54,12 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS events ("
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" idx BIGINT NOT NULL, raw TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);";
+	"CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);"
+	"CREATE TABLE IF NOT EXISTS users ("
+	" name TEXT PRIMARY KEY, hash TEXT NOT NULL, created BIGINT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS sessions ("
+	" token TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL,"
+	" expires BIGINT NOT NULL);";
 
 int db_init(struct store *st)
 {
@@ -336,6 +341,85 @@ int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 			return r;
 	}
 	return 0;
+}
+
+/* ---- dashboard users and sessions ---- */
+
+int db_user_add(struct store *st, const char *name, const char *hash,
+		int64_t now)
+{
+	struct hval a[] = {HV_S(name), HV_S(hash), HV_I(now)};
+	int n = 0, r;
+
+	r = store_exec(st,
+		       "INSERT INTO users (name, hash, created) VALUES ($1, $2, $3)"
+		       " ON CONFLICT (name) DO UPDATE SET hash = excluded.hash"
+		       " RETURNING 1",
+		       3, a, count_rows, &n);
+	return r ? r : (n ? 0 : -EIO);
+}
+
+struct text_ctx {
+	char *out[2];
+	size_t len[2];
+	bool found;
+};
+
+static int text_row(void *ctx, int ncol, const char *const *col)
+{
+	struct text_ctx *t = ctx;
+	int i;
+
+	for (i = 0; i < 2 && i < ncol; i++)
+		if (t->out[i] && col[i])
+			snprintf(t->out[i], t->len[i], "%s", col[i]);
+	t->found = true;
+	return 0;
+}
+
+int db_user_hash(struct store *st, const char *name, char *out, size_t len)
+{
+	struct hval a[] = {HV_S(name)};
+	struct text_ctx t = {{out, NULL}, {len, 0}, false};
+	int r = store_exec(st, "SELECT hash FROM users WHERE name = $1", 1, a,
+			   text_row, &t);
+
+	return r ? r : (t.found ? 0 : -ENOENT);
+}
+
+int db_session_add(struct store *st, const char *token, const char *name,
+		   const char *csrf, int64_t now, int64_t expires)
+{
+	struct hval a[] = {HV_S(token), HV_S(name), HV_S(csrf), HV_I(expires)};
+	struct hval b[] = {HV_I(now)};
+	int r = store_exec(st, "DELETE FROM sessions WHERE expires < $1", 1, b,
+			   NULL, NULL);
+
+	return r ? r : store_exec(st,
+				  "INSERT INTO sessions (token, name, csrf, expires)"
+				  " VALUES ($1, $2, $3, $4)",
+				  4, a, NULL, NULL);
+}
+
+int db_session_get(struct store *st, const char *token, int64_t now,
+		   char *name, size_t nlen, char *csrf, size_t clen)
+{
+	struct hval a[] = {HV_S(token), HV_I(now)};
+	struct text_ctx t = {{name, csrf}, {nlen, clen}, false};
+	int r = store_exec(st,
+			   "SELECT name, csrf FROM sessions WHERE token = $1"
+			   " AND expires > $2",
+			   2, a, text_row, &t);
+
+	return r ? r : (t.found ? 0 : -ENOENT);
+}
+
+int db_session_del(struct store *st, const char *token)
+{
+	struct hval a[] = {HV_S(token)};
+
+	return store_exec(st, "DELETE FROM sessions WHERE token = $1", 1, a,
+			  NULL, NULL);
 }
 
 /* ---- API answers ---- */

@@ -24,11 +24,12 @@
 #include "json.h"
 #include "hub_limits.h"
 #include "summary.h"
+#include "web.h"
 
 struct req {
 	struct buf body;
 	struct gate_conn *gc;
-	bool ingest, binary, too_big, answered;
+	bool ingest, binary, form, too_big, answered;
 	bool unknown; /* device not enrolled: read like any body, then 401 */
 	size_t expect, got; /* Content-Length, body bytes seen */
 	char device[HUB_NAME_MAX + 1];
@@ -470,7 +471,119 @@ static enum MHD_Result get_binary(struct hub *h, struct MHD_Connection *c,
 		if (buf_add(&b, tmp, (size_t)r))
 			break;
 	close(fd);
-	ret = reply_as(c, 200, b.p ? b.p : "", b.len, "application/octet-stream");
+	{
+		struct MHD_Response *resp = MHD_create_response_from_buffer(
+			b.len, b.p ? b.p : (void *)"", MHD_RESPMEM_MUST_COPY);
+		char disp[128];
+
+		buf_free(&b);
+		if (!resp)
+			return MHD_NO;
+		/* a captured binary is never rendered: a download, not a page */
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s.bin\"", hex);
+		MHD_add_response_header(resp, "Content-Type", "application/octet-stream");
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		ret = MHD_queue_response(c, 200, resp);
+		MHD_destroy_response(resp);
+	}
+	return ret;
+}
+
+/* GET /metrics: Prometheus text exposition (format 0.0.4), API token. */
+static int metrics_dev(void *ctx, int ncol, const char *const *col)
+{
+	struct buf *b = ctx;
+	int64_t now = (int64_t)time(NULL);
+
+	if (ncol < 3 || !col[0])
+		return 0;
+	/* device names are [A-Za-z0-9._-]: nothing to escape in a label */
+	buf_printf(b, "tanuki_hub_device_last_seen_seconds{device=\"%s\"} %s\n",
+		   col[0], col[1] ? col[1] : "0");
+	if (col[2])
+		buf_printf(b, "tanuki_hub_device_lag_seconds{device=\"%s\"} %" PRId64 "\n",
+			   col[0], now - (int64_t)strtoll(col[2], NULL, 10));
+	return 0;
+}
+
+static int scalar(void *ctx, int ncol, const char *const *col)
+{
+	*(int64_t *)ctx = ncol >= 1 && col[0] ? strtoll(col[0], NULL, 10) : 0;
+	return 0;
+}
+
+static enum MHD_Result metrics(struct hub *h, struct MHD_Connection *c)
+{
+	struct gate_stats gs;
+	size_t conns, unauth, i;
+	int64_t dbsize = 0;
+	struct buf b;
+	enum MHD_Result ret;
+	static const char *const gate_names[] = {
+		"refused_source", "refused_full", "evicted", "cut_hello", "cut_body",
+		"refused_budget"};
+	uint64_t gv[6];
+
+	if (!token_ok(h, c))
+		return refuse(c, NULL, 401, "bad or missing api token");
+	gate_snapshot(&h->gate, &gs, &conns, &unauth);
+	gv[0] = gs.refused_source, gv[1] = gs.refused_full, gv[2] = gs.evicted;
+	gv[3] = gs.cut_hello, gv[4] = gs.cut_body, gv[5] = gs.refused_budget;
+	buf_init(&b, HUB_API_OUT_MAX);
+	buf_printf(&b, "# HELP tanuki_hub_ingests_total Summaries accepted (stored or acked again).\n"
+		       "# TYPE tanuki_hub_ingests_total counter\n"
+		       "tanuki_hub_ingests_total %" PRIu64 "\n"
+		       "# HELP tanuki_hub_binaries_total Binary uploads accepted.\n"
+		       "# TYPE tanuki_hub_binaries_total counter\n"
+		       "tanuki_hub_binaries_total %" PRIu64 "\n"
+		       "# HELP tanuki_hub_refusals_total Requests refused, by status and reason.\n"
+		       "# TYPE tanuki_hub_refusals_total counter\n",
+		   h->ingests, h->binaries);
+	for (i = 0; i < sizeof(h->refusals) / sizeof(h->refusals[0]) &&
+		    h->refusals[i].why; i++)
+		/* reasons are string literals of this file: no quotes or \\ */
+		buf_printf(&b, "tanuki_hub_refusals_total{status=\"%u\",reason=\"%s\"} %" PRIu64 "\n",
+			   h->refusals[i].status, h->refusals[i].why, h->refusals[i].n);
+	buf_adds(&b, "# HELP tanuki_hub_gate_total Connections refused, evicted or cut before authenticating.\n"
+		     "# TYPE tanuki_hub_gate_total counter\n");
+	for (i = 0; i < 6; i++)
+		buf_printf(&b, "tanuki_hub_gate_total{event=\"%s\"} %" PRIu64 "\n",
+			   gate_names[i], gv[i]);
+	buf_printf(&b, "# HELP tanuki_hub_connections Open connections.\n"
+		       "# TYPE tanuki_hub_connections gauge\n"
+		       "tanuki_hub_connections %zu\n"
+		       "# HELP tanuki_hub_unauthenticated_bytes Body bytes reserved for requests not yet authenticated.\n"
+		       "# TYPE tanuki_hub_unauthenticated_bytes gauge\n"
+		       "tanuki_hub_unauthenticated_bytes %zu\n"
+		       "# HELP tanuki_hub_device_last_seen_seconds Unix time of the device's last accepted summary.\n"
+		       "# TYPE tanuki_hub_device_last_seen_seconds gauge\n"
+		       "# HELP tanuki_hub_device_lag_seconds Now minus the end of the device's newest summary period.\n"
+		       "# TYPE tanuki_hub_device_lag_seconds gauge\n",
+		   conns, unauth);
+	store_exec(h->st,
+		   "SELECT name, last_seen, (SELECT MAX(pto) FROM summaries s WHERE"
+		   " s.device = d.name) FROM devices d ORDER BY name",
+		   0, NULL, metrics_dev, &b);
+	if (!strcmp(h->st->ops->name, "sqlite")) {
+		struct stat st;
+		char wal[1100];
+
+		if (!stat(h->conf->db, &st))
+			dbsize += st.st_size;
+		snprintf(wal, sizeof(wal), "%s-wal", h->conf->db);
+		if (!stat(wal, &st))
+			dbsize += st.st_size;
+	} else {
+		store_exec(h->st, "SELECT pg_database_size(current_database())", 0,
+			   NULL, scalar, &dbsize);
+	}
+	buf_printf(&b, "# HELP tanuki_hub_db_bytes Size of the database (SQLite: file and WAL).\n"
+		       "# TYPE tanuki_hub_db_bytes gauge\n"
+		       "tanuki_hub_db_bytes %" PRId64 "\n",
+		   dbsize);
+	ret = reply_as(c, 200, b.p ? b.p : "", b.len,
+		       "text/plain; version=0.0.4; charset=utf-8");
 	buf_free(&b);
 	return ret;
 }
@@ -508,13 +621,37 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 				q->answered = true; /* refused, answer queued */
 			return MHD_YES;
 		}
+		if (web_path(url)) {
+			const char *cl = hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+			int64_t len = 0;
+
+			if (strcmp(method, "POST"))
+				return (enum MHD_Result)web_handle(h, c, url, method,
+								   NULL, 0);
+			/* a form: small, its length known, counted as
+			 * unauthenticated bytes until it is handled */
+			if (!cl || !hub_parse_i64(cl, 0, HUB_FORM_MAX, &len)) {
+				q->answered = true;
+				return refuse(c, NULL, 413, "form too large");
+			}
+			if (!gate_reserve(&h->gate, q->gc, (size_t)len)) {
+				q->answered = true;
+				return refuse(c, NULL, 503, "busy: unauthenticated bytes");
+			}
+			q->form = true;
+			q->expect = (size_t)len;
+			buf_init(&q->body, q->expect);
+			return MHD_YES;
+		}
 		if (strcmp(method, "GET"))
 			return refuse(c, NULL, 405, "GET only");
+		if (!strcmp(url, "/metrics"))
+			return metrics(h, c);
 		if (!strncmp(url, "/v1/binary/", 11))
 			return get_binary(h, c, url + 11);
 		return api(h, c, url);
 	}
-	if (!q->ingest || q->answered) {
+	if (!(q->ingest || q->form) || q->answered) {
 		*data_size = 0; /* the answer is queued: drop what follows */
 		return MHD_YES;
 	}
@@ -526,6 +663,14 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			q->too_big = true;
 		*data_size = 0;
 		return MHD_YES;
+	}
+	if (q->form) {
+		gate_release(&h->gate, q->gc);
+		if (q->too_big)
+			return refuse(c, NULL, 413, "form too large");
+		return (enum MHD_Result)web_handle(h, c, url, method,
+						   q->body.p ? q->body.p : "",
+						   q->body.len);
 	}
 	return q->binary ? binary_done(h, c, q) : ingest_done(h, c, q);
 }
@@ -619,13 +764,13 @@ int http_start(struct hub *h, const char *cert, const char *key, char *err,
 	the_hub = h;
 	h->mhd = MHD_start_daemon(
 		flags, (uint16_t)h->conf->port, on_accept, h, on_req, h,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
 		MHD_OPTION_NOTIFY_CONNECTION, on_conn, h,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_SLOTS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_CONN_TIMEOUT_S,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		MHD_OPTION_END);
 	if (!h->mhd) {
 		gate_free(&h->gate);
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or bad"

@@ -50,5 +50,17 @@
 #define HUB_API_LIMIT_DEFAULT 100
 #define HUB_API_LIMIT_MAX 10000
 #define HUB_API_OUT_MAX (8 * 1024 * 1024)
+/* Dashboard. Forms (login, logout) are tiny; anything bigger is junk.
+ * A login costs one Argon2id verification (~64 MiB, ~0.1 s on the server
+ * thread), so attempts are limited per source and in all. */
+#define HUB_FORM_MAX 4096
+#define HUB_PASSWORD_MIN 10
+#define HUB_SESSION_S (12 * 3600)
+#define HUB_LOGIN_SRC_MAX 10     /* verifications per source per window */
+#define HUB_LOGIN_ALL_MAX 30     /* verifications in all per window */
+#define HUB_LOGIN_WINDOW_S 300
+/* Search text and a fleet member's silence before it is marked stale. */
+#define HUB_SEARCH_MAX 256
+#define HUB_STALE_S 3600
 
 #endif

@@ -4,6 +4,8 @@
  *   tanuki-hub enroll -c FILE [--db DB] NAME  add a device, print its UCI
  *   tanuki-hub pin    -c FILE                 print the certificate's pin
  *   tanuki-hub check  -c FILE                 validate the config
+ *   tanuki-hub user add -c FILE [--db DB] NAME  dashboard account; the
+ *                                             password is stdin's first line
  *
  * Config errors print "FILE:LINE: problem" and exit 2.
  */
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
+#include <sodium.h>
 
 #include "db.h"
 #include "hash.h"
@@ -30,8 +33,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tanuki-hub run|enroll NAME|pin|check -c FILE"
-			" [--db DB]\n");
+	fprintf(stderr, "usage: tanuki-hub run|enroll NAME|user add NAME|pin|check"
+			" -c FILE [--db DB]\n");
 	return 2;
 }
 
@@ -325,6 +328,51 @@ static int cmd_enroll(struct hub_conf *c, const char *name)
 	return fflush(stdout) ? 1 : 0;
 }
 
+/* tanuki-hub user add NAME: the password is the first line of stdin (a
+ * terminal's echo is the caller's business: `read -s`), hashed with
+ * libsodium's crypto_pwhash_str (Argon2id, the interactive limits). */
+static int cmd_user_add(struct hub_conf *c, const char *name)
+{
+	char pw[1024], hash[crypto_pwhash_STRBYTES];
+	struct store *st;
+	size_t n;
+	int r;
+
+	if (!summary_name_ok(name, strlen(name))) {
+		fprintf(stderr, "tanuki-hub: bad user name (letters, digits, '.',"
+				" '_', '-', at most %d)\n", HUB_NAME_MAX);
+		return 2;
+	}
+	if (!fgets(pw, sizeof(pw), stdin)) {
+		fprintf(stderr, "tanuki-hub: no password on stdin\n");
+		return 2;
+	}
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < HUB_PASSWORD_MIN) {
+		explicit_bzero(pw, sizeof(pw));
+		fprintf(stderr, "tanuki-hub: password shorter than %d characters\n",
+			HUB_PASSWORD_MIN);
+		return 2;
+	}
+	r = crypto_pwhash_str(hash, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	explicit_bzero(pw, sizeof(pw));
+	if (r) {
+		fprintf(stderr, "tanuki-hub: out of memory hashing the password\n");
+		return 1;
+	}
+	if (!(st = open_store(c)))
+		return 1;
+	r = db_user_add(st, name, hash, (int64_t)time(NULL));
+	if (r)
+		fprintf(stderr, "tanuki-hub: %s\n", st->err);
+	else
+		fprintf(stderr, "tanuki-hub: user '%s' saved\n", name);
+	st->ops->close(st);
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *conf = NULL, *db = NULL, *name = NULL;
@@ -335,17 +383,25 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];
-	for (i = 2; i < argc; i++) {
+	i = 2;
+	if (!strcmp(cmd, "user")) {
+		if (argc < 3 || strcmp(argv[2], "add"))
+			return usage();
+		i = 3;
+	}
+	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			conf = argv[++i];
 		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			db = argv[++i];
-		else if (argv[i][0] != '-' && !name && !strcmp(cmd, "enroll"))
+		else if (argv[i][0] != '-' && !name &&
+			 (!strcmp(cmd, "enroll") || !strcmp(cmd, "user")))
 			name = argv[i];
 		else
 			return usage();
 	}
-	if (!conf || (!strcmp(cmd, "enroll") != !!name))
+	if (!conf ||
+	    ((!strcmp(cmd, "enroll") || !strcmp(cmd, "user")) != !!name))
 		return usage();
 	if ((r = conf_load(&c, conf)))
 		return r;
@@ -357,10 +413,16 @@ int main(int argc, char **argv)
 		snprintf(c.db, sizeof(c.db), "%s", db);
 	}
 	gnutls_global_init();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "tanuki-hub: libsodium did not initialise\n");
+		return 1;
+	}
 	if (!strcmp(cmd, "run"))
 		r = cmd_run(&c);
 	else if (!strcmp(cmd, "enroll"))
 		r = cmd_enroll(&c, name);
+	else if (!strcmp(cmd, "user"))
+		r = cmd_user_add(&c, name);
 	else if (!strcmp(cmd, "pin"))
 		r = load_pin(&c, pin, NULL, NULL) ? 1 : (printf("%s\n", pin), 0);
 	else if (!strcmp(cmd, "check"))
