@@ -223,3 +223,79 @@ def test_hub_web_postgresql():
             assert b"xc3511" in body
             st, h, body = w.req("GET", "/metrics", headers={"Authorization": "Bearer " + TOKEN})
             assert st == 200 and b"tanuki_hub_db_bytes " in body
+
+
+METRIC_LINE = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})? '
+                         r'-?[0-9.e+]+$')
+
+
+def test_hub_metrics_prometheus():
+    """Debian's prometheus scrapes /metrics (https, bearer token) on
+    loopback: the target is up with no error, and its query answers equal
+    what the hub counted. Every line also matches the exposition format."""
+    import shutil
+    import urllib.request
+    prom = shutil.which("prometheus")
+    assert prom, "prometheus is not installed (scripts/deps.sh)"
+    with Hub() as hub:
+        secret, _ = hub.enroll("d1")
+        now = int(time.time())
+        for seq in range(1, 4):
+            post_summary(hub, secret, "d1", seq, now - 900)
+        assert hub.post("d9", secret, summary("d9", 1))[0] == 401
+        st, h, body = Web(hub).req("GET", "/metrics",
+                                   headers={"Authorization": "Bearer " + TOKEN})
+        assert st == 200 and h["content-type"].startswith("text/plain; version=0.0.4")
+        seen_types = set()
+        for line in body.decode().splitlines():
+            if line.startswith("# TYPE "):
+                seen_types.add(line.split()[2])
+            elif not line.startswith("# HELP "):
+                assert METRIC_LINE.match(line), line
+                assert re.match(r"[a-z_]+", line).group(0) in seen_types, line
+        assert "tanuki_hub_ingests_total 3\n" in body.decode()
+        assert 'tanuki_hub_refusals_total{status="401",reason="unknown device"} 1' in body.decode()
+        d = os.path.join(hub.dir, "prom")
+        os.makedirs(d)
+        with open(os.path.join(d, "prometheus.yml"), "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                    "scrape_configs:\n  - job_name: hub\n    scheme: https\n"
+                    "    tls_config:\n      insecure_skip_verify: true\n"
+                    "    authorization:\n      credentials: %s\n"
+                    "    static_configs:\n      - targets: ['127.0.0.1:%d']\n"
+                    % (TOKEN, hub.port))
+        pport = free_port()
+        p = subprocess.Popen([prom, "--config.file=" + os.path.join(d, "prometheus.yml"),
+                              "--storage.tsdb.path=" + os.path.join(d, "data"),
+                              "--web.listen-address=127.0.0.1:%d" % pport],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=d)
+        try:
+            def q(path):
+                with urllib.request.urlopen("http://127.0.0.1:%d%s" % (pport, path),
+                                            timeout=5) as r:
+                    return json.loads(r.read())
+
+            deadline = time.time() + 60
+            while True:
+                try:
+                    r = q("/api/v1/query?query=tanuki_hub_ingests_total")
+                    if r["data"]["result"]:
+                        break
+                except OSError:
+                    pass
+                assert time.time() < deadline and p.poll() is None, "no scrape"
+                time.sleep(0.5)
+            assert r["data"]["result"][0]["value"][1] == "3", r
+            t = q("/api/v1/targets")["data"]["activeTargets"]
+            assert len(t) == 1 and t[0]["health"] == "up" and not t[0]["lastError"], t
+            r = q("/api/v1/query?query=" + urllib.parse.quote(
+                'tanuki_hub_refusals_total{reason="unknown device"}'))
+            assert r["data"]["result"][0]["value"][1] == "1", r
+            r = q("/api/v1/query?query=tanuki_hub_device_last_seen_seconds")
+            res = {m["metric"]["device"]: float(m["value"][1]) for m in r["data"]["result"]}
+            assert set(res) == {"d1"} and abs(res["d1"] - time.time()) < 120, res
+            r = q("/api/v1/query?query=tanuki_hub_db_bytes")
+            assert float(r["data"]["result"][0]["value"][1]) > 0, r
+        finally:
+            p.terminate()
+            p.wait(30)
