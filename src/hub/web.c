@@ -229,7 +229,7 @@ static const char style_css[] =
     "header{background:#3b3a36;color:#fff;padding:.5em 1em;display:flex;"
     "flex-wrap:wrap;gap:.5em 1em;align-items:center}"
     "header a{color:#fff}header form{margin-left:auto}"
-    "nav a{margin-right:.8em;white-space:nowrap}"
+    "nav{display:flex;flex-wrap:wrap;gap:.3em .8em}nav a{white-space:nowrap}"
     "nav a.on{font-weight:bold;text-decoration:none}"
     ".filters{padding:.4em 1em;background:#e7e5df;font-size:14px}"
     ".filters a{margin-right:.6em}.filters a.on{font-weight:bold}"
@@ -244,8 +244,9 @@ static const char style_css[] =
     ".stale{color:#a40000;font-weight:bold}"
     ".tot{display:flex;flex-wrap:wrap;gap:1em}"
     ".tot div{background:#fff;padding:.5em 1em;border:1px solid #ddd}"
-    ".tot b{display:block;font-size:22px}"
-    "svg{width:100%;height:auto;background:#fff;border:1px solid #ddd}"
+    ".tot strong{display:block;font-size:22px}"
+    "svg.chart{width:100%;height:auto;background:#fff;border:1px solid #ddd}"
+    ".legend svg{vertical-align:middle}"
     ".legend span{margin-right:1em;white-space:nowrap}"
     "form.login{max-width:20em;margin:3em auto;background:#fff;padding:1em;"
     "border:1px solid #ddd}"
@@ -365,7 +366,7 @@ static void page_head(struct view *v, const char *title)
 		       "<title>tanuki-hub: ");
 	buf_adds(v->b, title);
 	buf_adds(v->b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
-		       "</head><body><header><b>tanuki-hub</b><nav>");
+		       "</head><body><header><strong>tanuki-hub</strong><nav>");
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		nav_link(v, pages[i].path, v->range, v->decoy, pages[i].title,
 			 !strcmp(pages[i].path, v->page));
@@ -458,7 +459,7 @@ static void table(struct view *v, const char *id, const char *title, const char 
 	if (store_exec(v->h->st, sql, nargs, args, table_row, &t))
 		buf_adds(v->b, "<tr><td>store error</td></tr>");
 	else if (!t.rows)
-		buf_adds(v->b, "<tr><td class=\"none\">none</td></tr>");
+		buf_adds(v->b, "<tr><td class=\"none\" colspan=\"9\">none</td></tr>");
 	buf_adds(v->b, "</table></div>\n");
 }
 
@@ -535,7 +536,7 @@ static void chart(struct view *v, const char *id, const char *title, const char 
 			max = sum;
 	}
 	buf_printf(v->b,
-		   "<h2>%s</h2><svg id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\">"
+		   "<h2>%s</h2><svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\">"
 		   "<text x=\"2\" y=\"12\" font-size=\"11\">%" PRId64 "</text>",
 		   title, id, W, H + 16, max);
 	for (i = 0; i < ch->nb; i++) {
@@ -628,10 +629,10 @@ static void view_overview(struct view *v)
 		   " AND k = 'cowrie.session.file_download' AND" IN_RANGE,
 		   3, a, scalar_row, &downloads);
 	buf_printf(v->b,
-		   "<div class=\"tot\"><div>summaries<b id=\"t-summaries\">%" PRId64
-		   "</b></div><div>sessions<b id=\"t-sessions\">%" PRId64
-		   "</b></div><div>login attempts<b id=\"t-logins\">%" PRId64
-		   "</b></div><div>downloads<b id=\"t-downloads\">%" PRId64 "</b></div></div>",
+		   "<div class=\"tot\"><div>summaries<strong id=\"t-summaries\">%" PRId64
+		   "</strong></div><div>sessions<strong id=\"t-sessions\">%" PRId64
+		   "</strong></div><div>login attempts<strong id=\"t-logins\">%" PRId64
+		   "</strong></div><div>downloads<strong id=\"t-downloads\">%" PRId64 "</strong></div></div>",
 		   t.summaries, t.sessions, logins, downloads);
 	chart(v, "c-port", "Connections over time, by port",
 	      "SELECT k FROM counts WHERE kind = 'port' AND" IN_RANGE

