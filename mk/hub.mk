@@ -62,3 +62,10 @@ hub-test: deps check-banned-hub $(HUB_TEST_BINS)
 
 # `make test` builds and runs the hub's tests with everything else.
 test: check-banned-hub $(HUB_TEST_BINS)
+
+# `make bench` also times the dashboard's pages on a generated year of
+# summaries from 100 decoys (tests/bench/bench_hub_web.py).
+.PHONY: hub-bench
+hub-bench: deps $(BUILD)/host/tanuki-hub
+	@$(PYTHON) tests/bench/bench_hub_web.py --build $(BUILD)
+bench: hub-bench

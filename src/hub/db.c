@@ -35,6 +35,9 @@ static const char schema[] =
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" username TEXT NOT NULL, password TEXT NOT NULL, n BIGINT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS credentials_pfrom ON credentials (pfrom);"
+	/* the dashboard's "new this period": has this pair been seen before? */
+	"CREATE INDEX IF NOT EXISTS credentials_pair ON credentials"
+	" (username, password, pfrom);"
 	"CREATE TABLE IF NOT EXISTS sources ("
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" ip TEXT NOT NULL, n BIGINT NOT NULL);"

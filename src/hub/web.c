@@ -511,8 +511,10 @@ static int chart_cell(void *ctx, int ncol, const char *const *col)
 
 /* keysql: the top keys (one column); cellsql: (bucket, key, n) rows. Both
  * take $1 from, $2 to, $3 decoy, $4 step (cellsql). */
-static void chart(struct view *v, const char *id, const char *title, const char *keysql,
-		  const char *cellsql, const char *prefix)
+/* The keys may come from keysql, or (keysql NULL) from keys[0..nkeys). */
+static void chart_keys(struct view *v, const char *id, const char *title,
+		       const char *keysql, char (*keys)[128], int nkeys,
+		       const char *cellsql, const char *prefix)
 {
 	struct chart *ch = calloc(1, sizeof(*ch));
 	struct hval a[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy), HV_I(v->step)};
@@ -523,7 +525,9 @@ static void chart(struct view *v, const char *id, const char *title, const char 
 	if (!ch)
 		return;
 	ch->nb = v->nb;
-	if (store_exec(v->h->st, keysql, 3, a, chart_key, ch) ||
+	for (k = 0; !keysql && k < nkeys && k < CHART_KEYS; k++)
+		memcpy(ch->keys[ch->nkeys++], keys[k], sizeof(ch->keys[0]));
+	if ((keysql && store_exec(v->h->st, keysql, 3, a, chart_key, ch)) ||
 	    store_exec(v->h->st, cellsql, 4, a, chart_cell, ch)) {
 		free(ch);
 		buf_adds(v->b, "<p>store error</p>");
@@ -587,7 +591,52 @@ static void chart(struct view *v, const char *id, const char *title, const char 
 	free(ch);
 }
 
+static void chart(struct view *v, const char *id, const char *title,
+		  const char *keysql, const char *cellsql, const char *prefix)
+{
+	chart_keys(v, id, title, keysql, NULL, 0, cellsql, prefix);
+}
+
 /* ---- views ---- */
+
+/* (key, sum) rows of one kind of `counts`, most first: one scan serves the
+ * table, the chart's keys and the totals derived from it. */
+#define KV_MAX 256
+struct kvs {
+	char k[KV_MAX][128];
+	int64_t n[KV_MAX];
+	int count;
+};
+
+static int kv_row(void *ctx, int ncol, const char *const *col)
+{
+	struct kvs *t = ctx;
+
+	if (ncol < 2 || !col[0] || t->count >= KV_MAX)
+		return 0;
+	snprintf(t->k[t->count], sizeof(t->k[0]), "%s", col[0]);
+	t->n[t->count++] = col[1] ? strtoll(col[1], NULL, 10) : 0;
+	return 0;
+}
+
+static void kv_table(struct view *v, const char *id, const char *title, const char *head,
+		     const struct kvs *t)
+{
+	int i;
+
+	buf_printf(v->b,
+		   "<h2>%s</h2><div class=\"wrap\"><table id=\"%s\"><tr><th>%s</th>"
+		   "<th class=\"n\">count</th></tr>\n",
+		   title, id, head);
+	for (i = 0; i < t->count; i++) {
+		buf_adds(v->b, "<tr><td>");
+		html_esc(v->b, t->k[i]);
+		buf_printf(v->b, "</td><td class=\"n\">%" PRId64 "</td></tr>\n", t->n[i]);
+	}
+	if (!t->count)
+		buf_adds(v->b, "<tr><td class=\"none\" colspan=\"9\">none</td></tr>");
+	buf_adds(v->b, "</table></div>\n");
+}
 
 struct totals {
 	int64_t summaries, sessions;
@@ -604,56 +653,56 @@ static int totals_row(void *ctx, int ncol, const char *const *col)
 	return 0;
 }
 
-static int scalar_row(void *ctx, int ncol, const char *const *col)
-{
-	*(int64_t *)ctx = ncol >= 1 && col[0] ? strtoll(col[0], NULL, 10) : 0;
-	return 0;
-}
-
 static void view_overview(struct view *v)
 {
 	struct hval a[] = RANGE_ARGS(v);
 	struct totals t = {0, 0};
 	int64_t logins = 0, downloads = 0;
+	struct kvs *port = calloc(1, sizeof(*port)), *ev = calloc(1, sizeof(*ev));
+	int i;
 
+	if (!port || !ev) {
+		free(port);
+		free(ev);
+		return;
+	}
 	store_exec(v->h->st,
 		   "SELECT COUNT(*), COALESCE(SUM(sessions), 0) FROM summaries"
 		   " WHERE" IN_RANGE,
 		   3, a, totals_row, &t);
 	store_exec(v->h->st,
-		   "SELECT COALESCE(SUM(n), 0) FROM counts WHERE kind = 'event'"
-		   " AND k IN ('cowrie.login.failed', 'cowrie.login.success') AND" IN_RANGE,
-		   3, a, scalar_row, &logins);
+		   "SELECT k, SUM(n) FROM counts WHERE kind = 'port' AND" IN_RANGE
+		   " GROUP BY k ORDER BY SUM(n) DESC, k",
+		   3, a, kv_row, port);
 	store_exec(v->h->st,
-		   "SELECT COALESCE(SUM(n), 0) FROM counts WHERE kind = 'event'"
-		   " AND k = 'cowrie.session.file_download' AND" IN_RANGE,
-		   3, a, scalar_row, &downloads);
+		   "SELECT k, SUM(n) FROM counts WHERE kind = 'event' AND" IN_RANGE
+		   " GROUP BY k ORDER BY SUM(n) DESC, k",
+		   3, a, kv_row, ev);
+	for (i = 0; i < ev->count; i++) {
+		if (!strcmp(ev->k[i], "cowrie.login.failed") ||
+		    !strcmp(ev->k[i], "cowrie.login.success"))
+			logins += ev->n[i];
+		if (!strcmp(ev->k[i], "cowrie.session.file_download"))
+			downloads += ev->n[i];
+	}
 	buf_printf(v->b,
 		   "<div class=\"tot\"><div>summaries<strong id=\"t-summaries\">%" PRId64
 		   "</strong></div><div>sessions<strong id=\"t-sessions\">%" PRId64
 		   "</strong></div><div>login attempts<strong id=\"t-logins\">%" PRId64
 		   "</strong></div><div>downloads<strong id=\"t-downloads\">%" PRId64 "</strong></div></div>",
 		   t.summaries, t.sessions, logins, downloads);
-	chart(v, "c-port", "Connections over time, by port",
-	      "SELECT k FROM counts WHERE kind = 'port' AND" IN_RANGE
-	      " GROUP BY k ORDER BY SUM(n) DESC, k LIMIT 8",
-	      "SELECT (pfrom - $1) / $4, k, SUM(n) FROM counts WHERE kind = 'port'"
-	      " AND" IN_RANGE " GROUP BY 1, k",
-	      "port ");
-	chart(v, "c-event", "Events over time, by kind",
-	      "SELECT k FROM counts WHERE kind = 'event' AND" IN_RANGE
-	      " GROUP BY k ORDER BY SUM(n) DESC, k LIMIT 8",
-	      "SELECT (pfrom - $1) / $4, k, SUM(n) FROM counts WHERE kind = 'event'"
-	      " AND" IN_RANGE " GROUP BY 1, k",
-	      "");
-	table(v, "by-port", "By port", "port|count", "tn",
-	      "SELECT k, SUM(n) FROM counts WHERE kind = 'port' AND" IN_RANGE
-	      " GROUP BY k ORDER BY SUM(n) DESC, k",
-	      3, a);
-	table(v, "by-event", "By event", "event|count", "tn",
-	      "SELECT k, SUM(n) FROM counts WHERE kind = 'event' AND" IN_RANGE
-	      " GROUP BY k ORDER BY SUM(n) DESC, k",
-	      3, a);
+	chart_keys(v, "c-port", "Connections over time, by port", NULL, port->k, port->count,
+		   "SELECT (pfrom - $1) / $4, k, SUM(n) FROM counts WHERE kind = 'port'"
+		   " AND" IN_RANGE " GROUP BY 1, k",
+		   "port ");
+	chart_keys(v, "c-event", "Events over time, by kind", NULL, ev->k, ev->count,
+		   "SELECT (pfrom - $1) / $4, k, SUM(n) FROM counts WHERE kind = 'event'"
+		   " AND" IN_RANGE " GROUP BY 1, k",
+		   "");
+	kv_table(v, "by-port", "By port", "port", port);
+	kv_table(v, "by-event", "By event", "event", ev);
+	free(port);
+	free(ev);
 	table(v, "new-binaries", "Newest binaries", "SHA-256|size|first seen|URL", "hnTt",
 	      "SELECT sha256, size, first_seen, url FROM binaries WHERE"
 	      " first_seen >= $1 AND first_seen < $2 AND ($3 = '' OR device = $3)"
@@ -684,12 +733,12 @@ static void view_credentials(struct view *v)
 	      3, a);
 	table(v, "new-pairs", "New this period (not seen before it)", "user name|password|count",
 	      "ttn",
+	      /* per pair of the range, one seek in credentials_pair */
 	      "SELECT username, password, SUM(n) FROM credentials c WHERE" IN_RANGE
-	      " AND NOT EXISTS (SELECT 1 FROM credentials o WHERE"
-	      " o.username = c.username AND o.password = c.password AND"
-	      " o.pfrom < $1 AND ($3 = '' OR o.device = $3))"
-	      " GROUP BY username, password ORDER BY SUM(n) DESC, username,"
-	      " password LIMIT 100",
+	      " GROUP BY username, password HAVING NOT EXISTS (SELECT 1 FROM"
+	      " credentials o WHERE o.username = c.username AND o.password ="
+	      " c.password AND o.pfrom < $1 AND ($3 = '' OR o.device = $3))"
+	      " ORDER BY SUM(n) DESC, username, password LIMIT 100",
 	      3, a);
 }
 
