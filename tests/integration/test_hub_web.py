@@ -434,3 +434,41 @@ def test_hub_web_chromium():
                   "commands", "binaries", "fleet", "search"):
             with open(os.path.join(SCREENS, n + ".png"), "rb") as f:
                 assert f.read(8) == b"\x89PNG\r\n\x1a\n", n
+
+
+def test_hub_two_hubs_one_postgresql():
+    """Two tanuki-hub processes on one PostgreSQL behave as one hub: a
+    device enrolled through one ingests through both, a decoy's summaries
+    split across them (each also resent to the other) are each counted
+    once, a nonce used on one is a replay on the other, and a dashboard
+    session made on one is valid on the other (and logged out on both)."""
+    with pg_cluster() as uri:
+        if not uri:
+            return
+        with Hub(db=uri) as a, Hub(db=uri) as b:
+            secret, _ = a.enroll("d1")
+            add_user(a)
+            now = int(time.time())
+            for seq in range(1, 11):
+                first, second = (a, b) if seq % 2 else (b, a)
+                post_summary(first, secret, "d1", seq, now - 7200)
+                post_summary(second, secret, "d1", seq, now - 7200)  # a retry elsewhere
+            for h in (a, b):
+                tot = h.api("/v1/totals")
+                assert tot["summaries"] == 10 and tot["sessions"] == 30, tot
+                assert h.api("/v1/devices")["devices"][0]["last_seq"] == 10
+            nonce = os.urandom(16).hex()
+            body = summary("d1", 11, t0=now - 7200)
+            assert a.post("d1", secret, body, nonce=nonce)[0] == 200
+            code, data = b.post("d1", secret, body, nonce=nonce)
+            assert code == 401 and b"replayed nonce" in data, (code, data)
+            wa = Web(a)
+            assert wa.login()[0] == 303
+            wb = Web(b)
+            wb.cookies = dict(wa.cookies)
+            st, _, page = wb.req("GET", "/?range=24h")
+            assert st == 200 and b'id="t-summaries">11<' in page, st
+            st, _, _ = wb.req("POST", "/logout", {"csrf": wb.csrf()})
+            assert st == 303
+            wa.cookies = {k: v for k, v in wa.cookies.items() if k == "tanuki_session"}
+            assert wa.req("GET", "/")[0] == 303  # gone on the other hub too
