@@ -10,8 +10,8 @@
 # (corpus: tests/fuzz/corpus/hub_NAME): json (summary parser), form (the
 # dashboard's form decoder and HTML escaper).
 
-HUB_INC    := -Isrc/common -Isrc/hub $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lpthread
+HUB_INC    := -Isrc/common -Isrc/hub -I$(BUILD)/gen $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lyara -lpthread
 HUB_SRC    := $(filter-out src/hub/main.c,$(wildcard src/hub/*.c)) $(COMMON_SRC)
 HUB_HDRS   := $(wildcard src/hub/*.h src/common/*.h)
 HUB_UNIT   := $(patsubst tests/unit/hub_test_%.c,$(BUILD)/asan/test_hub_%,$(wildcard tests/unit/hub_test_*.c))
@@ -20,6 +20,15 @@ HUB_FUZZ   := $(BUILD)/fuzz/fuzz_hub_json $(BUILD)/fuzz/fuzz_hub_form
 HUB_HOST_OBJ := $(HUB_SRC:%.c=$(BUILD)/host/hub/%.o)
 HUB_ASAN_OBJ := $(HUB_SRC:%.c=$(BUILD)/asan/hub/%.o)
 HUB_FUZZ_OBJ := $(HUB_SRC:%.c=$(BUILD)/fuzz/hub/%.o)
+
+# rules/families.yar compiled into the hub (label.c) as a C array
+$(BUILD)/gen/hub_rules.h: rules/families.yar
+	@mkdir -p $(dir $@)
+	$(PYTHON) -c 'import sys; d = open(sys.argv[1], "rb").read(); \
+print("static const char hub_rules[] = {" + ",".join(str(b) for b in d) + ",0};")' \
+		$< > $@.tmp && mv $@.tmp $@
+$(BUILD)/host/hub/src/hub/label.o $(BUILD)/asan/hub/src/hub/label.o \
+$(BUILD)/fuzz/hub/src/hub/label.o: $(BUILD)/gen/hub_rules.h
 
 $(BUILD)/host/hub/%.o: %.c $(HUB_HDRS)
 	@mkdir -p $(dir $@)

@@ -58,6 +58,9 @@ static const char schema[] =
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" idx BIGINT NOT NULL, raw TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);"
+	"CREATE TABLE IF NOT EXISTS labels ("
+	" sha256 TEXT PRIMARY KEY, family TEXT NOT NULL, rules TEXT NOT NULL,"
+	" t BIGINT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS users ("
 	" name TEXT PRIMARY KEY, hash TEXT NOT NULL, created BIGINT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS sessions ("
@@ -346,6 +349,20 @@ int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 	return 0;
 }
 
+/* ---- family labels ---- */
+
+int db_label_set(struct store *st, const char *sha, const char *family,
+		 const char *rules, int64_t now)
+{
+	struct hval a[] = {HV_S(sha), HV_S(family), HV_S(rules), HV_I(now)};
+
+	return store_exec(st,
+			  "INSERT INTO labels (sha256, family, rules, t) VALUES"
+			  " ($1, $2, $3, $4) ON CONFLICT (sha256) DO UPDATE SET"
+			  " family = excluded.family, rules = excluded.rules, t = excluded.t",
+			  4, a, NULL, NULL);
+}
+
 /* ---- dashboard users and sessions ---- */
 
 int db_user_add(struct store *st, const char *name, const char *hash,
@@ -378,6 +395,16 @@ static int text_row(void *ctx, int ncol, const char *const *col)
 			snprintf(t->out[i], t->len[i], "%s", col[i]);
 	t->found = true;
 	return 0;
+}
+
+int db_label_rules(struct store *st, const char *sha, char *out, size_t len)
+{
+	struct hval a[] = {HV_S(sha)};
+	struct text_ctx t = {{out, NULL}, {len, 0}, false};
+	int r = store_exec(st, "SELECT rules FROM labels WHERE sha256 = $1", 1, a,
+			   text_row, &t);
+
+	return r ? r : (t.found ? 0 : -ENOENT);
 }
 
 int db_user_hash(struct store *st, const char *name, char *out, size_t len)
@@ -595,13 +622,14 @@ int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
 int db_api_binaries(struct store *st, int64_t limit, struct buf *out)
 {
 	static const char *const names[] = {"sha256", "size", "url", "first_seen",
-					    "device", "reports", NULL};
+					    "device", "reports", "family", NULL};
 	struct hval a[] = {HV_I(limit)};
 
 	return list(st, "binaries",
-		    "SELECT sha256, size, url, first_seen, device, reports FROM"
-		    " binaries ORDER BY first_seen DESC, sha256 LIMIT $1",
-		    1, a, names, "sisisi", out);
+		    "SELECT b.sha256, size, url, first_seen, device, reports,"
+		    " COALESCE(l.family, '') FROM binaries b LEFT JOIN labels l"
+		    " ON l.sha256 = b.sha256 ORDER BY first_seen DESC, b.sha256 LIMIT $1",
+		    1, a, names, "sisisis", out);
 }
 
 /* One raw event a line (NDJSON), as the decoy stored it. */

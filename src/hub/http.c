@@ -381,6 +381,16 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 		}
 	}
 	h->binaries++;
+	if (!dup) {
+		char fam[LABEL_MAX];
+
+		if (label_scan(&h->labeler, q->body.p ? q->body.p : "", q->body.len, fam))
+			logline(c, q->device, "binary %s: yara scan failed", hex);
+		else if (db_label_set(h->st, hex, fam, h->labeler.hash, now))
+			logline(c, q->device, "store: %s", h->st->err);
+		else if (fam[0])
+			logline(c, q->device, "binary %s labelled %s", hex, fam);
+	}
 	logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
 		q->body.len);
 	r = snprintf(ans, sizeof(ans), "{\"stored\":\"%s\",\"duplicate\":%s}", hex,

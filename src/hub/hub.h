@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "gate.h"
+#include "label.h"
 #include "store.h"
 #include "tls.h"
 
@@ -25,6 +26,7 @@ struct hub_conf {
 	char api_token[256]; /* "" disables the API */
 	char url[1024];      /* public ingest URL for enrolment ("" = derived) */
 	char files[1024];    /* binaries decoys upload, by SHA-256 ("" = derived) */
+	char rules[1024];    /* the operator's YARA rules ("" = only ours) */
 	int64_t retention_days;
 	size_t max_body;
 };
@@ -37,6 +39,7 @@ struct hub {
 	char pin[TLS_PIN_LEN];
 	int64_t last_prune;
 	struct gate gate;
+	struct labeler labeler;
 	/* counters for /metrics (server thread only) */
 	uint64_t ingests, binaries;
 	struct hub_refusal {

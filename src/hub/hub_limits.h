@@ -59,6 +59,8 @@
 #define HUB_LOGIN_SRC_MAX 10     /* verifications per source per window */
 #define HUB_LOGIN_ALL_MAX 30     /* verifications in all per window */
 #define HUB_LOGIN_WINDOW_S 300
+/* A YARA scan of one binary (≤ max_body): libyara's own timeout. */
+#define HUB_LABEL_TIMEOUT_S 10
 /* Search text and a fleet member's silence before it is marked stale. */
 #define HUB_SEARCH_MAX 256
 #define HUB_STALE_S 3600

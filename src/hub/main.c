@@ -4,6 +4,7 @@
  *   tanuki-hub enroll -c FILE [--db DB] NAME  add a device, print its UCI
  *   tanuki-hub pin    -c FILE                 print the certificate's pin
  *   tanuki-hub check  -c FILE                 validate the config
+ *   tanuki-hub relabel -c FILE [--db DB]      YARA labels of every binary again
  *   tanuki-hub user add -c FILE [--db DB] NAME  dashboard account; the
  *                                             password is stdin's first line
  *
@@ -33,7 +34,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tanuki-hub run|enroll NAME|user add NAME|pin|check"
+	fprintf(stderr, "usage: tanuki-hub run|enroll NAME|user add NAME|relabel|pin|check"
 			" -c FILE [--db DB]\n");
 	return 2;
 }
@@ -80,7 +81,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 {
 	static const char *const known[] = {
 		"listen", "port", "db", "cert", "key", "api_token", "url",
-		"retention_days", "max_body_kb", "files", NULL};
+		"retention_days", "max_body_kb", "files", "rules", NULL};
 	struct uci_file *f;
 	struct uci_sec *s, *main = NULL;
 	struct uci_opt *o;
@@ -133,6 +134,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 	    (r = copy_opt(main, "key", c->key, sizeof(c->key), path)) ||
 	    (r = copy_opt(main, "url", c->url, sizeof(c->url), path)) ||
 	    (r = copy_opt(main, "files", c->files, sizeof(c->files), path)) ||
+	    (r = copy_opt(main, "rules", c->rules, sizeof(c->rules), path)) ||
 	    (r = copy_opt(main, "api_token", c->api_token, sizeof(c->api_token),
 			  path)))
 		goto out;
@@ -211,6 +213,53 @@ static struct store *open_store(struct hub_conf *c)
 	return st;
 }
 
+static void files_default(struct hub_conf *c)
+{
+	if (!c->files[0]) {
+		/* beside the hub's key, whatever the database */
+		const char *sl = strrchr(c->key, '/');
+
+		if (sl)
+			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key), c->key);
+		else
+			snprintf(c->files, sizeof(c->files), "files");
+	}
+}
+
+/* Compiles the rules and labels the binaries that need it (all: force). */
+static int labels_start(struct labeler *l, struct store *st, struct hub_conf *c,
+			bool force)
+{
+	char err[512];
+	int n, r;
+
+	if (label_open(l, c->rules[0] ? c->rules : NULL, err, sizeof(err))) {
+		fprintf(stderr, "tanuki-hub: rules: %s\n", err);
+		return 1;
+	}
+	r = label_all(l, st, c->files, force, &n);
+	if (r)
+		fprintf(stderr, "tanuki-hub: labels: %s\n", r == -EIO ? st->err : strerror(-r));
+	else if (n || force)
+		fprintf(stderr, "tanuki-hub: %d binaries labelled (rules %.12s)\n", n, l->hash);
+	return r ? 1 : 0;
+}
+
+static int cmd_relabel(struct hub_conf *c)
+{
+	struct labeler l;
+	struct store *st = open_store(c);
+	int r;
+
+	if (!st)
+		return 1;
+	files_default(c);
+	r = labels_start(&l, st, c, true);
+	label_close(&l);
+	st->ops->close(st);
+	return r;
+}
+
 static int cmd_run(struct hub_conf *c)
 {
 	struct hub h = {.conf = c};
@@ -225,19 +274,13 @@ static int cmd_run(struct hub_conf *c)
 		return 1;
 	if (!(h.st = open_store(c)))
 		goto out;
-	if (!c->files[0]) {
-		/* beside the hub's key, whatever the database */
-		const char *sl = strrchr(c->key, '/');
-
-		if (sl)
-			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key), c->key);
-		else
-			snprintf(c->files, sizeof(c->files), "files");
-	}
+	files_default(c);
 	if (mkdir(c->files, 0700) && errno != EEXIST) {
 		fprintf(stderr, "tanuki-hub: %s: %s\n", c->files, strerror(errno));
 		goto out;
 	}
+	if (labels_start(&h.labeler, h.st, c, false))
+		goto out;
 	h.last_prune = (int64_t)time(NULL);
 	if (db_prune(h.st, h.last_prune, c->retention_days, 300))
 		fprintf(stderr, "tanuki-hub: prune: %s\n", h.st->err);
@@ -269,6 +312,7 @@ static int cmd_run(struct hub_conf *c)
 	http_stop(&h);
 	r = 0;
 out:
+	label_close(&h.labeler);
 	if (h.st)
 		h.st->ops->close(h.st);
 	free(cert);
@@ -423,6 +467,8 @@ int main(int argc, char **argv)
 		r = cmd_enroll(&c, name);
 	else if (!strcmp(cmd, "user"))
 		r = cmd_user_add(&c, name);
+	else if (!strcmp(cmd, "relabel"))
+		r = cmd_relabel(&c);
 	else if (!strcmp(cmd, "pin"))
 		r = load_pin(&c, pin, NULL, NULL) ? 1 : (printf("%s\n", pin), 0);
 	else if (!strcmp(cmd, "check"))

@@ -777,10 +777,11 @@ static void view_binaries(struct view *v)
 	struct hval a[] = RANGE_ARGS(v);
 
 	table(v, "binaries", "Binaries (first seen in the range)",
-	      "SHA-256|size|first seen|URL|first reported by|reports", "hnTttn",
-	      "SELECT sha256, size, first_seen, url, device, reports FROM binaries"
+	      "SHA-256|family|size|first seen|URL|first reported by|reports", "htnTttn",
+	      "SELECT b.sha256, COALESCE(l.family, ''), size, first_seen, url, device,"
+	      " reports FROM binaries b LEFT JOIN labels l ON l.sha256 = b.sha256"
 	      " WHERE first_seen >= $1 AND first_seen < $2 AND ($3 = '' OR device = $3)"
-	      " ORDER BY first_seen DESC, sha256 LIMIT 500",
+	      " ORDER BY first_seen DESC, b.sha256 LIMIT 500",
 	      3, a);
 }
 
