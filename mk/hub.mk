@@ -21,8 +21,8 @@ HUB_HOST_OBJ := $(HUB_SRC:%.c=$(BUILD)/host/hub/%.o)
 HUB_ASAN_OBJ := $(HUB_SRC:%.c=$(BUILD)/asan/hub/%.o)
 HUB_FUZZ_OBJ := $(HUB_SRC:%.c=$(BUILD)/fuzz/hub/%.o)
 
-# rules/families.yar compiled into the hub (label.c) as a C array
-$(BUILD)/gen/hub_rules.h: rules/families.yar
+# src/hub/rules/families.yar compiled into the hub (label.c) as a C array
+$(BUILD)/gen/hub_rules.h: src/hub/rules/families.yar
 	@mkdir -p $(dir $@)
 	$(PYTHON) -c 'import sys; d = open(sys.argv[1], "rb").read(); \
 print("static const char hub_rules[] = {" + ",".join(str(b) for b in d) + ",0};")' \

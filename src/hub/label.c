@@ -14,7 +14,7 @@
 #include "db.h"
 #include "hash.h"
 #include "hub_limits.h"
-#include "hub_rules.h" /* hub_rules[]: rules/families.yar, made by mk/hub.mk */
+#include "hub_rules.h" /* hub_rules[]: src/hub/rules/families.yar, made by mk/hub.mk */
 
 struct cerr {
 	char *err;

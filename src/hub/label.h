@@ -1,6 +1,6 @@
 /* label.h — family labels for uploaded binaries, with YARA (libyara).
  *
- * The rule set is rules/families.yar (compiled into the hub at build time)
+ * The rule set is src/hub/rules/families.yar (compiled into the hub at build time)
  * plus the operator's file (`option rules`). A binary's label is the
  * distinct `family` metas of the rules it matches, comma-separated, sorted
  * ("" when none). Each label is stored with the SHA-256 of the rule texts

@@ -1,4 +1,4 @@
-"""tanuki-hub's YARA family labels (src/hub/label.c, rules/families.yar):
+"""tanuki-hub's YARA family labels (src/hub/label.c, src/hub/rules/families.yar):
 each uploaded binary is labelled, the label is in the API and the
 dashboard, the operator's rules (option rules) add labels, `tanuki-hub
 relabel` and a restart with changed rules recompute them. The binaries are
