@@ -13,6 +13,7 @@
 #include "bounds.h"
 #include "daemon.h"
 #include "hash.h"
+#include "persona/persona.h"
 #include "proto/proto.h"
 #include "sys/sys.h"
 
@@ -282,6 +283,16 @@ bool sess_paused(const struct session *s)
 	return s->npauses > 0;
 }
 
+bool sess_closed(const struct session *s)
+{
+	return s->closing;
+}
+
+bool sess_ending(const struct session *s)
+{
+	return s->closing || s->close_when_flushed;
+}
+
 static bool queue_empty(const struct session *s)
 {
 	return !s->nsegs && !s->stage.len;
@@ -374,7 +385,7 @@ static void update_interest(struct session *s)
 static void feed_engine(struct session *s)
 {
 	while (s->in.len && !s->closing && !sess_paused(s)) {
-		int used = s->eng->feed(s, (const uint8_t *)s->in.p, s->in.len);
+		int used = s->eng->feed(s, s->engst, (const uint8_t *)s->in.p, s->in.len);
 
 		if (used < 0) {
 			sess_close(s, false);
@@ -464,7 +475,7 @@ static void on_eng_timer(struct ev_loop *l, struct ev_timer *t)
 	(void)l;
 	if (s->closing || !s->eng->timer)
 		return;
-	s->eng->timer(s);
+	s->eng->timer(s, s->engst);
 	sess_pump(s);
 }
 
@@ -475,7 +486,7 @@ void sess_timer(struct session *s, unsigned ms)
 	if (!ms)
 		ev_timer_stop(&s->d->loop, &s->t_eng);
 	else if (ev_timer_in(&s->d->loop, &s->t_eng, ms) && s->eng->timer)
-		s->eng->timer(s); /* no timer slot: act now rather than never */
+		s->eng->timer(s, s->engst); /* no timer slot: act now rather than never */
 }
 
 static void on_total(struct ev_loop *l, struct ev_timer *t)
@@ -518,7 +529,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			s->peer_eof = true;
 			feed_engine(s);
 			if (s->eng->eof && !s->closing)
-				s->eng->eof(s);
+				s->eng->eof(s, s->engst);
 			sess_close(s, !s->eng->eof);
 			sess_pump(s);
 			return;
@@ -573,6 +584,7 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 {
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof local;
+	struct eng_start a;
 	struct session *s;
 	char ip[46];
 	uint16_t port;
@@ -624,10 +636,16 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 		sess_close(s, true);
 		return;
 	}
+	a.persona = s->persona;
+	a.id = s->id;
+	a.seed = d->unit.seed;
+	a.fail_delay_ms = d->cfg.fail_delay_ms >= 0 ? (unsigned)d->cfg.fail_delay_ms
+						     : s->persona->fail_delay_ms;
+	a.max_tries = d->cfg.max_tries ? d->cfg.max_tries : s->persona->max_tries;
 	j = sess_ev(s, "cowrie.session.connect");
 	json_cstr(j, "message", "New connection");
 	sess_ev_end(s, j);
-	if (s->eng->start(s) < 0)
+	if (s->eng->start(s, &a, &s->engst) < 0)
 		sess_close(s, false);
 	sess_pump(s);
 }
@@ -640,7 +658,8 @@ static void sess_free(struct session *s)
 	char dstr[32];
 
 	if (s->eng->end)
-		s->eng->end(s);
+		s->eng->end(s, s->engst);
+	s->engst = NULL;
 	j = sess_ev(s, "cowrie.session.closed");
 	snprintf(dstr, sizeof dstr, "%lld.%01lld", (long long)(dur / 1000000),
 		 (long long)(dur % 1000000 / 100000));

@@ -2,6 +2,7 @@
 #include "proto/shhost.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bounds.h"
@@ -9,6 +10,8 @@
 #include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
+#include "proto/doorsh.h"
+#include "proto/engine.h"
 #include "sys/sys.h"
 
 static struct session *sess_of(void *ctx)
@@ -104,7 +107,7 @@ static void on_fetched(struct fetch_waiter *w, const struct fetch_result *r)
 	struct session *s = hh->s;
 	struct sh_fetch_result x;
 
-	if (!hh->sh || s->closing || s->close_when_flushed)
+	if (!hh->sh || sess_ending(s))
 		return;
 	memset(&x, 0, sizeof x);
 	x.ok = r->ok;
@@ -147,4 +150,64 @@ void shhost_detach(struct shhost *hh)
 {
 	fetch_unwait(&hh->w);
 	hh->sh = NULL;
+}
+
+/* ---------- the shells engines are lent (proto/engine.h) ---------- */
+
+struct eng_shell {
+	struct shhost host; /* a shell of the session's own */
+	struct sh *sh;
+	struct doorsh *ds;  /* or a kept door shell (doorsh.h) */
+};
+
+struct eng_shell *eng_shell_new(struct session *s, bool terminal, bool root)
+{
+	struct eng_shell *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	shhost_bind(&x->host, s, terminal);
+	x->sh = sh_new(s->persona, &x->host.h, root);
+	shhost_attach(&x->host, x->sh);
+	if (!x->sh) {
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+struct eng_shell *eng_shell_door(struct session *s)
+{
+	struct doorsh *ds = doorsh_get(s);
+	struct eng_shell *x;
+
+	if (!ds) /* every kept shell is in use: one of its own, not kept */
+		return eng_shell_new(s, false, true);
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		doorsh_put(ds);
+		return NULL;
+	}
+	x->ds = ds;
+	x->sh = doorsh_sh(ds);
+	return x;
+}
+
+struct sh *eng_shell_sh(const struct eng_shell *x)
+{
+	return x->sh;
+}
+
+void eng_shell_end(struct eng_shell *x)
+{
+	if (!x)
+		return;
+	if (x->ds) {
+		doorsh_put(x->ds);
+	} else {
+		shhost_detach(&x->host);
+		sh_end(x->sh);
+		sh_free(x->sh);
+	}
+	free(x);
 }
