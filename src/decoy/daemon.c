@@ -155,20 +155,6 @@ static unsigned tick_ms(const struct daemon *d)
 	return d->cfg.sync_ms < STORE_FLUSH_MS ? d->cfg.sync_ms : STORE_FLUSH_MS;
 }
 
-/* The store evicted something to stay in its bounds: say so in the log. */
-static void on_store_note(void *arg, const struct store_note *n)
-{
-	struct daemon *d = arg;
-	struct json *j = ev_begin(d, "tanuki.store.evicted", "", "", 0, "", 0, "");
-
-	json_cstr(j, "kind", n->kind);
-	json_cstr(j, "name", n->name);
-	json_int(j, "bytes", (int64_t)n->bytes);
-	json_bool(j, "delivered", n->delivered);
-	json_cstr(j, "reason", n->reason);
-	ev_commit(d);
-}
-
 static void on_tick(struct ev_loop *loop, struct ev_timer *t)
 {
 	struct daemon *d = container_of(t, struct daemon, t_tick);
@@ -205,7 +191,6 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 	memset(d, 0, sizeof(*d));
 	memset(&so, 0, sizeof so);
 	d->cfg = *cfg;
-	buf_init(&d->evbuf, CAP_EVENT);
 	raise_fd_limit();
 	if ((rc = ev_init(&d->loop, MAX_TIMERS(d)))) {
 		snprintf(err, errlen, "%s:0: event loop: %s", cfg->path, strerror(-rc));
@@ -223,8 +208,7 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 			 strerror(-rc));
 		return -1;
 	}
-	d->store.note = on_store_note;
-	d->store.note_arg = d;
+	evlog_init(&d->log, &d->store, d->cfg.sensor);
 	fetch_init(&d->fetch, d, &d->cfg.fetch);
 	if (uplink_init(&d->up, d, &d->cfg.uplink, err, errlen))
 		return -1;
@@ -264,19 +248,19 @@ int daemon_run(struct daemon *d)
 	struct json *j;
 	int rc;
 
-	j = ev_begin(d, "tanuki.daemon.start", "", "", 0, "", 0, "");
+	j = evlog_begin(&d->log, "tanuki.daemon.start", "", "", 0, "", 0, "");
 	json_cstr(j, "version", TANUKI_VERSION);
 	json_int(j, "listeners", (int64_t)d->nlisteners);
-	ev_commit(d);
+	evlog_commit(&d->log);
 	rc = ev_run(&d->loop, idle);
 	uplink_stop(&d->up);
 	sess_close_all(d);
 	fetch_shutdown(&d->fetch);
-	j = ev_begin(d, "tanuki.daemon.stop", "", "", 0, "", 0, "");
+	j = evlog_begin(&d->log, "tanuki.daemon.stop", "", "", 0, "", 0, "");
 	json_int(j, "refused", (int64_t)d->refused);
 	json_int(j, "events_dropped", (int64_t)d->store.st.events_dropped);
 	json_int(j, "files_failed", (int64_t)d->store.st.files_failed);
-	ev_commit(d);
+	evlog_commit(&d->log);
 	store_drain_notes(&d->store);
 	store_tick(&d->store, true);
 	/* evictions of that last write are logged too */
@@ -303,5 +287,5 @@ void daemon_done(struct daemon *d)
 	for (i = 0; i < d->npersonas; i++)
 		persona_free(d->personas[i]);
 	ev_done(&d->loop);
-	buf_free(&d->evbuf);
+	evlog_done(&d->log);
 }

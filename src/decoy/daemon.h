@@ -11,6 +11,7 @@
 #include "config.h"
 #include "json.h"
 #include "ev/ev.h"
+#include "evlog/evlog.h"
 #include "fetch/fetch.h"
 #include "persona/persona.h"
 #include "store/store.h"
@@ -48,8 +49,7 @@ struct daemon {
 	uint64_t refused_logged_sec;
 	unsigned refused_logged;
 
-	struct buf evbuf;         /* scratch for one event line */
-	struct json ev;
+	struct evlog log;         /* the event writer (evlog/evlog.h) */
 };
 
 int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t errlen);

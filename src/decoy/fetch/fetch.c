@@ -87,7 +87,7 @@ static const char *const ftp_pass_default = "busybox@"; /* BusyBox ftpget's */
 
 static struct json *f_ev(struct fetcher *fr, const struct fetch_origin *o, const char *id)
 {
-	return ev_begin(fr->d, id, o->session, o->src_ip, o->src_port, o->dst_ip,
+	return evlog_begin(&fr->d->log, id, o->session, o->src_ip, o->src_port, o->dst_ip,
 			o->dst_port, o->proto);
 }
 
@@ -102,7 +102,7 @@ static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char 
 	if (detail)
 		json_cstr(j, "detail", detail);
 	json_cstr(j, "message", "Download refused");
-	ev_commit(fr->d);
+	evlog_commit(&fr->d->log);
 	fr->failed++;
 }
 
@@ -164,7 +164,7 @@ static void f_fail(struct fetch *f, const char *reason, const char *detail)
 	if (f->parent[0])
 		json_cstr(j, "parent_shasum", f->parent);
 	json_cstr(j, "message", "Download failed");
-	ev_commit(f->fr->d);
+	evlog_commit(&f->fr->d->log);
 	f->fr->failed++;
 	f_end(f);
 }
@@ -204,7 +204,7 @@ static void f_store(struct fetch *f)
 	if (f->parent[0])
 		json_cstr(j, "parent_shasum", f->parent);
 	json_cstr(j, "message", "Downloaded URL");
-	ev_commit(fr->d);
+	evlog_commit(&fr->d->log);
 	fr->stored++;
 	/* the body stays ours until f_end frees it */
 	{
@@ -1237,7 +1237,7 @@ void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_
 		json_cstr(j, "parent_shasum", sha);
 		json_cstr(j, "url", url);
 		json_cstr(j, "message", "Downloader found: fetching its payload");
-		ev_commit(fr->d);
+		evlog_commit(&fr->d->log);
 		start_fetch(fr, o, url, "dlr", "", sha, NULL, NULL);
 	}
 }

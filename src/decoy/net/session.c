@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -54,60 +53,16 @@ static unsigned count_from(struct daemon *d, const char *ip)
 
 /* ---------- events ---------- */
 
-static void iso_time(int64_t us, char *out, size_t n)
-{
-	time_t t = (time_t)(us / 1000000);
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, n, "%s.%06ldZ", base, (long)(us % 1000000));
-}
-
-struct json *ev_begin(struct daemon *d, const char *eventid,
-		      const char *session, const char *src_ip, unsigned src_port,
-		      const char *dst_ip, unsigned dst_port, const char *proto)
-{
-	char ts[48];
-
-	buf_reset(&d->evbuf);
-	json_open(&d->ev, &d->evbuf);
-	/* millisecond precision (printed with six digits as Cowrie does): the
-	 * loop's timers are in ms and a network peer's timing is no finer, and
-	 * the ten noise bits per event would cost the sealed log a third */
-	iso_time(sys_wall_us() / 1000 * 1000, ts, sizeof ts);
-	json_cstr(&d->ev, "eventid", eventid);
-	json_cstr(&d->ev, "timestamp", ts);
-	json_cstr(&d->ev, "session", session);
-	json_cstr(&d->ev, "src_ip", src_ip);
-	json_int(&d->ev, "src_port", src_port);
-	json_cstr(&d->ev, "dst_ip", dst_ip);
-	json_int(&d->ev, "dst_port", dst_port);
-	json_cstr(&d->ev, "sensor", d->cfg.sensor);
-	json_cstr(&d->ev, "protocol", proto);
-	return &d->ev;
-}
-
 struct json *sess_ev(struct session *s, const char *eventid)
 {
-	return ev_begin(s->d, eventid, s->id, s->src_ip, s->src_port,
+	return evlog_begin(&s->d->log, eventid, s->id, s->src_ip, s->src_port,
 			 s->dst_ip, s->dst_port, s->eng->name);
-}
-
-void ev_commit(struct daemon *d)
-{
-	if (json_close(&d->ev)) {
-		d->store.st.events_dropped++;
-		return;
-	}
-	store_event(&d->store, d->evbuf.p, d->evbuf.len);
 }
 
 void sess_ev_end(struct session *s, struct json *j)
 {
 	(void)j;
-	ev_commit(s->d);
+	evlog_commit(&s->d->log);
 }
 
 void sess_capture(struct session *s, const char *destfile, const void *data,
@@ -572,11 +527,11 @@ static void log_refused(struct daemon *d, const char *ip, unsigned port,
 	/* a flood must not become a flood of log lines */
 	if (d->refused_logged++ >= 10)
 		return;
-	j = ev_begin(d, "tanuki.session.refused", "", ip, port, l->cfg->bind,
+	j = evlog_begin(&d->log, "tanuki.session.refused", "", ip, port, l->cfg->bind,
 		     l->cfg->port, proto_name(l->cfg->proto));
 	json_cstr(j, "reason", why);
 	json_int(j, "refused_total", (int64_t)d->refused);
-	ev_commit(d);
+	evlog_commit(&d->log);
 }
 
 void sess_accept(struct daemon *d, struct listener *l, int fd,

@@ -77,12 +77,6 @@ struct session {
 void sess_accept(struct daemon *d, struct listener *l, int fd,
 		 const struct sockaddr_storage *peer);
 
-/* An event outside any session (daemon, refusals): same common fields. */
-struct json *ev_begin(struct daemon *d, const char *eventid,
-		      const char *session, const char *src_ip, unsigned src_port,
-		      const char *dst_ip, unsigned dst_port, const char *proto);
-void ev_commit(struct daemon *d);
-
 /* Frees every session marked closing (the loop's idle pass). */
 void sess_reap(struct daemon *d);
 /* Closes every session (shutdown). */

@@ -99,7 +99,7 @@ static void failed(struct uplink *u, const char *reason, const char *detail)
 	/* jitter: a fleet that lost its hub must not come back in step */
 	sys_random(&r, sizeof r);
 	delay = delay / 2 + r % (delay / 2 + 1);
-	j = ev_begin(u->d, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+	j = evlog_begin(&u->d->log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 	json_cstr(j, "reason", reason);
 	if (detail)
 		json_str(j, "detail", det, strlen(det));
@@ -107,7 +107,7 @@ static void failed(struct uplink *u, const char *reason, const char *detail)
 	json_int(j, "seq", (int64_t)u->cur.pend_seq);
 	json_int(j, "attempt", (int64_t)u->fails);
 	json_int(j, "retry_ms", (int64_t)delay);
-	ev_commit(u->d);
+	evlog_commit(&u->d->log);
 	schedule(u, delay);
 }
 
@@ -124,7 +124,7 @@ static void acked(struct uplink *u)
 		snprintf(u->cur.delivered, sizeof u->cur.delivered, "%s", u->cur.pend_done);
 	u->cur.pending = false;
 	if ((rc = cursor_write(u->d->store.dir, &u->cur))) {
-		struct json *j = ev_begin(u->d, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+		struct json *j = evlog_begin(&u->d->log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 
 		/* delivered but not recorded: after a restart the same seq and
 		 * range would be rebuilt from the old pending line, and the hub
@@ -132,7 +132,7 @@ static void acked(struct uplink *u)
 		json_cstr(j, "reason", "cursor");
 		json_cstr(j, "detail", strerror(-rc));
 		json_int(j, "seq", (int64_t)u->cur.acked_seq);
-		ev_commit(u->d);
+		evlog_commit(&u->d->log);
 	}
 	u->fails = 0;
 	u->st_.acked++;
@@ -745,7 +745,7 @@ int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, 
 				     MBEDTLS_SSL_MINOR_VERSION_3);
 	rc = cursor_read(d->store.dir, &u->cur);
 	if (rc && rc != -ENOENT) {
-		struct json *j = ev_begin(d, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+		struct json *j = evlog_begin(&d->log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 
 		/* start over: a seq above any used before, from the oldest event
 		 * kept (the hub may count some twice; nothing is lost) */
@@ -753,7 +753,7 @@ int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, 
 		u->cur.acked_seq = (uint64_t)wall_s() * 1000;
 		json_cstr(j, "reason", "cursor unreadable");
 		json_cstr(j, "detail", strerror(-rc));
-		ev_commit(d);
+		evlog_commit(&d->log);
 	}
 	u->boot_wall = wall_s();
 	u->start_ms = sys_mono_ms();
