@@ -13,7 +13,7 @@
 
 #include "net/session.h"
 #include "options.h"
-#include "proto/doorsh.h"
+#include "host/doorsh.h"
 #include "sys/sys.h"
 
 /* Timers: four per session, one per listener, the store tick, three per

@@ -1,4 +1,8 @@
-/* shhost.h — the struct sh_host every engine hands its emulated shell:
+/* shhost.h — the host glue (host/): wires a session (net/), its emulated
+ * shell (sh/), the fetcher and the store together; engines reach it only
+ * through the eng_shell_* calls of proto/engine.h, implemented here.
+ *
+ * The struct sh_host every engine's shell is given:
  * output to the session's terminal (or nowhere, for the HTTP doors), pauses,
  * the wall clock, the shell's events written as Cowrie/tanuki events with
  * the session's common fields, and (on a terminal) downloads the shell

@@ -1,5 +1,5 @@
-/* shhost.c — shell host callbacks shared by the engines (see shhost.h). */
-#include "proto/shhost.h"
+/* shhost.c — shell host callbacks, and the shells lent to engines (see shhost.h). */
+#include "host/shhost.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
-#include "proto/doorsh.h"
+#include "host/doorsh.h"
 #include "proto/engine.h"
 #include "sys/sys.h"
 

@@ -1,5 +1,5 @@
 /* doorsh.c — door shells kept per source address (see doorsh.h). */
-#include "proto/doorsh.h"
+#include "host/doorsh.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
-#include "proto/shhost.h"
+#include "host/shhost.h"
 #include "sh/sh.h"
 #include "sys/sys.h"
 
