@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 #include "bounds.h"
-#include "daemon.h"
+#include "evlog/evlog.h"
 #include "fetch/dlr.h"
 #include "fetch/dns.h"
 #include "fetch/httpresp.h"
 #include "fetch/url.h"
 #include "hash.h"
-#include "net/session.h"
+#include "store/store.h"
 #include "sys/sys.h"
 
 enum fstate {
@@ -87,7 +87,7 @@ static const char *const ftp_pass_default = "busybox@"; /* BusyBox ftpget's */
 
 static struct json *f_ev(struct fetcher *fr, const struct fetch_origin *o, const char *id)
 {
-	return evlog_begin(&fr->d->log, id, o->session, o->src_ip, o->src_port, o->dst_ip,
+	return evlog_begin(fr->log, id, o->session, o->src_ip, o->src_port, o->dst_ip,
 			o->dst_port, o->proto);
 }
 
@@ -102,7 +102,7 @@ static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char 
 	if (detail)
 		json_cstr(j, "detail", detail);
 	json_cstr(j, "message", "Download refused");
-	evlog_commit(&fr->d->log);
+	evlog_commit(fr->log);
 	fr->failed++;
 }
 
@@ -111,7 +111,7 @@ static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char 
 static void f_close_io(struct fetch *f, struct ev_io *io)
 {
 	if (io->fd >= 0) {
-		ev_io_set(&f->fr->d->loop, io, 0);
+		ev_io_set(f->fr->loop, io, 0);
 		close(io->fd);
 		io->fd = -1;
 	}
@@ -119,7 +119,7 @@ static void f_close_io(struct fetch *f, struct ev_io *io)
 
 static void f_release(struct fetch *f)
 {
-	struct ev_loop *l = &f->fr->d->loop;
+	struct ev_loop *l = f->fr->loop;
 
 	dns_cancel(&f->dq);
 	f_close_io(f, &f->io);
@@ -164,7 +164,7 @@ static void f_fail(struct fetch *f, const char *reason, const char *detail)
 	if (f->parent[0])
 		json_cstr(j, "parent_shasum", f->parent);
 	json_cstr(j, "message", "Download failed");
-	evlog_commit(&f->fr->d->log);
+	evlog_commit(f->fr->log);
 	f->fr->failed++;
 	f_end(f);
 }
@@ -183,12 +183,12 @@ static void f_store(struct fetch *f)
 		f_fail(f, "empty", NULL);
 		return;
 	}
-	rc = store_put_file(&fr->d->store, f->body.p, n, hex, &dup);
+	rc = store_put_file(fr->store, f->body.p, n, hex, &dup);
 	if (rc) {
 		f_fail(f, "store", strerror(-rc));
 		return;
 	}
-	snprintf(outfile, sizeof outfile, "%s/files/%s", fr->d->store.dir, hex);
+	snprintf(outfile, sizeof outfile, "%s/files/%s", fr->store->dir, hex);
 	url_format(&f->u, cur, sizeof cur);
 	j = f_ev(fr, &f->o, "cowrie.session.file_download");
 	json_str(j, "url", f->url, strnlen(f->url, URL_MAX));
@@ -204,7 +204,7 @@ static void f_store(struct fetch *f)
 	if (f->parent[0])
 		json_cstr(j, "parent_shasum", f->parent);
 	json_cstr(j, "message", "Downloaded URL");
-	evlog_commit(&fr->d->log);
+	evlog_commit(fr->log);
 	fr->stored++;
 	/* the body stays ours until f_end frees it */
 	{
@@ -262,7 +262,7 @@ static int tcp_connect(struct fetch *f, struct ev_io *io, const struct sockaddr_
 	}
 	io->fd = fd;
 	io->events = 0;
-	if (ev_io_set(&f->fr->d->loop, io, EV_WRITE)) {
+	if (ev_io_set(f->fr->loop, io, EV_WRITE)) {
 		close(fd);
 		io->fd = -1;
 		return -ENOSPC;
@@ -324,7 +324,7 @@ static int ftp_cmd(struct fetch *f, const char *cmd, const char *arg)
 					       add_clean(&f->out, arg, false))) ||
 	    buf_adds(&f->out, "\r\n"))
 		return -EINVAL;
-	return ev_io_set(&f->fr->d->loop, &f->io, EV_READ | EV_WRITE);
+	return ev_io_set(f->fr->loop, &f->io, EV_READ | EV_WRITE);
 }
 
 /* Sends what is queued in f->out; 1 when all of it left, 0 when more
@@ -602,7 +602,7 @@ static void on_dio(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			f_fail(f, "connect", strerror(e));
 			return;
 		}
-		ev_io_set(&f->fr->d->loop, io, EV_READ);
+		ev_io_set(f->fr->loop, io, EV_READ);
 	}
 	while (budget-- > 0) {
 		ssize_t n = recv(io->fd, tmp, sizeof tmp, 0);
@@ -656,7 +656,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 		} else {
 			f->st = FS_FTP;
 			f->fstep = FTP_GREET;
-			ev_io_set(&f->fr->d->loop, io, EV_READ);
+			ev_io_set(f->fr->loop, io, EV_READ);
 			return;
 		}
 	}
@@ -670,7 +670,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			return;
 		if (f->st == FS_SEND)
 			f->st = FS_HEAD;
-		ev_io_set(&f->fr->d->loop, io, EV_READ);
+		ev_io_set(f->fr->loop, io, EV_READ);
 	}
 	if (!(rev & EV_READ) && f->st != FS_HEAD)
 		return;
@@ -719,7 +719,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 					return;
 				}
 				if (rc == 1)
-					ev_io_set(&f->fr->d->loop, io, EV_READ);
+					ev_io_set(f->fr->loop, io, EV_READ);
 			}
 		}
 		/* a redirect may have replaced the socket: start over */
@@ -739,7 +739,7 @@ static int tftp_send(struct fetch *f)
 	if (sendto(f->io.fd, f->last, f->lastn, 0, (struct sockaddr *)&to, f->plen) < 0 &&
 	    errno != EAGAIN)
 		return -errno;
-	return ev_timer_in(&f->fr->d->loop, &f->t_step, CAP_TFTP_WAIT_MS);
+	return ev_timer_in(f->fr->loop, &f->t_step, CAP_TFTP_WAIT_MS);
 }
 
 static void tftp_ack(struct fetch *f, uint16_t block)
@@ -875,7 +875,7 @@ static int tftp_start(struct fetch *f)
 	f->tid = 0;
 	f->retries = 0;
 	f->st = FS_TFTP;
-	if (ev_io_set(&f->fr->d->loop, &f->io, EV_READ))
+	if (ev_io_set(f->fr->loop, &f->io, EV_READ))
 		return -ENOSPC;
 	return tftp_send(f);
 }
@@ -957,7 +957,7 @@ static void f_begin_target(struct fetch *f)
 	}
 	f->st = FS_RESOLVE;
 	snprintf(host, sizeof host, "%s", f->u.host);
-	rc = dns_start(&f->fr->d->loop, &f->dq, &f->fr->cfg->dns, f->fr->cfg->dnslen, host, on_dns);
+	rc = dns_start(f->fr->loop, &f->dq, &f->fr->cfg->dns, f->fr->cfg->dnslen, host, on_dns);
 	if (rc)
 		f_fail(f, "dns", strerror(-rc));
 }
@@ -1060,7 +1060,7 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 		fr->list->prev = f;
 	fr->list = f;
 	f->t0 = now;
-	if (ev_timer_in(&fr->d->loop, &f->t_total, fr->cfg->timeout_ms)) {
+	if (ev_timer_in(fr->loop, &f->t_total, fr->cfg->timeout_ms)) {
 		f_fail(f, "busy", "timers");
 		return f;
 	}
@@ -1068,10 +1068,13 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 	return f;
 }
 
-void fetch_init(struct fetcher *fr, struct daemon *d, const struct fetch_cfg *cfg)
+void fetch_init(struct fetcher *fr, struct ev_loop *loop, struct store *store,
+		struct evlog *log, const struct fetch_cfg *cfg)
 {
 	memset(fr, 0, sizeof(*fr));
-	fr->d = d;
+	fr->loop = loop;
+	fr->store = store;
+	fr->log = log;
 	fr->cfg = cfg;
 	fr->window_ms = sys_mono_ms();
 }
@@ -1134,7 +1137,7 @@ void fetch_shutdown(struct fetcher *fr)
 {
 	struct fetch *f;
 
-	if (!fr->d)
+	if (!fr->loop)
 		return;
 	for (f = fr->list; f; f = f->next) {
 		/* nobody is resumed while the daemon stops */
@@ -1149,53 +1152,35 @@ void fetch_shutdown(struct fetcher *fr)
 	fetch_reap(fr);
 }
 
-void fetch_origin_of(struct fetch_origin *o, const struct session *s)
+void fetch_request(struct fetcher *fr, const struct fetch_origin *o, unsigned *count,
+		   const char *url, const char *applet, const char *destfile)
 {
-	memset(o, 0, sizeof(*o));
-	snprintf(o->session, sizeof o->session, "%s", s->id);
-	memcpy(o->src_ip, s->src_ip, sizeof o->src_ip);
-	memcpy(o->dst_ip, s->dst_ip, sizeof o->dst_ip);
-	o->src_port = s->src_port;
-	o->dst_port = s->dst_port;
-	snprintf(o->proto, sizeof o->proto, "%s", s->eng->name);
-}
-
-void fetch_from_session(struct session *s, const char *url, const char *applet,
-			const char *destfile)
-{
-	struct fetcher *fr = &s->d->fetch;
-	struct fetch_origin o;
-
 	if (!fr->cfg || !fr->cfg->enabled)
 		return;
-	fetch_origin_of(&o, s);
-	if (s->nfetch >= CAP_FETCH_PER_SESSION) {
-		refuse(fr, &o, url, applet, "session_cap", "fetches per session");
+	if (*count >= CAP_FETCH_PER_SESSION) {
+		refuse(fr, o, url, applet, "session_cap", "fetches per session");
 		return;
 	}
-	if (start_fetch(fr, &o, url, applet, destfile, NULL, NULL, NULL))
-		s->nfetch++;
+	if (start_fetch(fr, o, url, applet, destfile, NULL, NULL, NULL))
+		(*count)++;
 }
 
-bool fetch_from_session_wait(struct session *s, const char *url, const char *applet,
-			     const char *destfile, const char *user, const char *pass,
-			     struct fetch_waiter *w)
+bool fetch_request_wait(struct fetcher *fr, const struct fetch_origin *o, unsigned *count,
+			const char *url, const char *applet, const char *destfile,
+			const char *user, const char *pass, struct fetch_waiter *w)
 {
-	struct fetcher *fr = &s->d->fetch;
-	struct fetch_origin o;
 	struct fetch *f;
 
 	if (!fr->cfg || !fr->cfg->enabled)
 		return false;
-	fetch_origin_of(&o, s);
-	if (s->nfetch >= CAP_FETCH_PER_SESSION) {
-		refuse(fr, &o, url, applet, "session_cap", "fetches per session");
+	if (*count >= CAP_FETCH_PER_SESSION) {
+		refuse(fr, o, url, applet, "session_cap", "fetches per session");
 		return false;
 	}
-	f = start_fetch(fr, &o, url, applet, destfile, NULL, user, pass);
+	f = start_fetch(fr, o, url, applet, destfile, NULL, user, pass);
 	if (!f)
 		return false;
-	s->nfetch++;
+	(*count)++;
 	/* even one that failed at once is told at the idle pass */
 	fetch_unwait(w);
 	f->w = w;
@@ -1237,7 +1222,7 @@ void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_
 		json_cstr(j, "parent_shasum", sha);
 		json_cstr(j, "url", url);
 		json_cstr(j, "message", "Downloader found: fetching its payload");
-		evlog_commit(&fr->d->log);
+		evlog_commit(fr->log);
 		start_fetch(fr, o, url, "dlr", "", sha, NULL, NULL);
 	}
 }

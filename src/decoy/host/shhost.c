@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "bounds.h"
-#include "daemon.h"
 #include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
@@ -38,6 +37,26 @@ static int64_t h_now(void *ctx)
 {
 	(void)ctx;
 	return sys_wall_us() / 1000000;
+}
+
+void host_fetch(struct session *s, const char *url, const char *applet,
+		const char *destfile)
+{
+	struct fetch_origin o;
+
+	sess_origin(s, &o);
+	fetch_request(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile);
+}
+
+bool host_fetch_wait(struct session *s, const char *url, const char *applet,
+		     const char *destfile, const char *user, const char *pass,
+		     struct fetch_waiter *w)
+{
+	struct fetch_origin o;
+
+	sess_origin(s, &o);
+	return fetch_request_wait(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile,
+				  user, pass, w);
 }
 
 void shhost_log_request(struct session *s, const struct sh_event_info *i)
@@ -74,7 +93,7 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 	case SH_EV_FETCH:
 		shhost_log_request(s, i);
 		/* the daemon fetches it itself; the shell's output does not wait */
-		fetch_from_session(s, i->url, i->applet, i->outfile ? i->outfile : "");
+		host_fetch(s, i->url, i->applet, i->outfile ? i->outfile : "");
 		return;
 	case SH_EV_SU:
 		j = sess_ev(s, "tanuki.su");
@@ -97,7 +116,7 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 	struct shhost *hh = ctx;
 
 	shhost_log_request(hh->s, i);
-	return fetch_from_session_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
+	return host_fetch_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
 				       i->user, i->pass, &hh->w) ? 1 : 0;
 }
 

@@ -40,6 +40,15 @@ void shhost_attach(struct shhost *hh, struct sh *sh);
  * and logged), nobody is resumed. */
 void shhost_detach(struct shhost *hh);
 
+/* The session's applet asked for url: fetched for it (fetch_request),
+ * counted against the session's fetches; the _wait form tells w when it
+ * ends (fetch_request_wait). */
+void host_fetch(struct session *s, const char *url, const char *applet,
+		const char *destfile);
+bool host_fetch_wait(struct session *s, const char *url, const char *applet,
+		     const char *destfile, const char *user, const char *pass,
+		     struct fetch_waiter *w);
+
 /* tanuki.download.request for a fetch the shell asked for. */
 void shhost_log_request(struct session *s, const struct sh_event_info *i);
 

@@ -20,8 +20,8 @@
 #include "json.h"
 #include "proto/engine.h"
 
-struct daemon;
 struct listener;
+struct net;
 struct persona;
 struct session;
 
@@ -45,7 +45,7 @@ struct seg {
 };
 
 struct session {
-	struct daemon *d;
+	struct net *net;
 	struct session *prev, *next;
 	struct listener *lst;
 	const struct engine *eng;
@@ -74,12 +74,19 @@ struct session {
 };
 
 /* Accepted socket → new session (or a polite refusal). */
-void sess_accept(struct daemon *d, struct listener *l, int fd,
+void sess_accept(struct net *n, struct listener *l, int fd,
 		 const struct sockaddr_storage *peer);
 
+/* For the host glue (host/): what a fetch it starts for s records of it,
+ * and the fetcher to start it with. */
+struct fetch_origin;
+struct fetcher;
+void sess_origin(const struct session *s, struct fetch_origin *o);
+struct fetcher *sess_fetcher(const struct session *s);
+
 /* Frees every session marked closing (the loop's idle pass). */
-void sess_reap(struct daemon *d);
+void sess_reap(struct net *n);
 /* Closes every session (shutdown). */
-void sess_close_all(struct daemon *d);
+void sess_close_all(struct net *n);
 
 #endif
