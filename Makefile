@@ -43,7 +43,7 @@ FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all run test bench check-banned deps units fuzz clean
+.PHONY: all run test bench check-banned check-includes deps units fuzz clean
 all: $(BUILD)/host/tanuki
 
 $(BUILD)/host/obj/%.o: %.c $(HDRS)
@@ -84,6 +84,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libtanuki.a
 check-banned:
 	@sh scripts/check-banned.sh src/decoy src/common
 
+# The include graph between src/decoy folders has no cycle; engines (proto/)
+# include neither net/, fetch/ nor host/ (docs/internals.md).
+check-includes:
+	@sh scripts/check-includes.sh src/decoy
+
 deps:
 	@sh scripts/deps.sh
 
@@ -93,7 +98,7 @@ fuzz: $(FUZZ_BIN)
 run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT) $(HUBPORT)
 
-test: deps check-banned $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
+test: deps check-banned check-includes $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
