@@ -13,7 +13,6 @@ int cfg_bad(char *err, size_t errlen, const char *file, int line, const char *wh
 	    const char *key);
 /* A decimal option in [min, max] times scale. */
 int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key, unsigned long min,
-	     unsigned long max, unsigned long scale, const char *file, char *err,
-	     size_t errlen);
+	     unsigned long max, unsigned long scale, const char *file, char *err, size_t errlen);
 
 #endif

@@ -21,7 +21,7 @@ struct store;
 struct evlog {
 	struct store *store;
 	const char *sensor; /* outlives the evlog (the config) */
-	struct buf buf;     /* scratch for one event line */
+	struct buf buf;	    /* scratch for one event line */
 	struct json j;
 };
 

@@ -67,8 +67,7 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, unsigned rev)
 			listen_pause(n, l, 0);
 			return;
 		}
-		fd = accept4(io->fd, (struct sockaddr *)&peer, &plen,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(io->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -114,8 +113,8 @@ static int open_listener(struct net *n, struct listener *l, char *err, size_t er
 	l->t_resume.cb = on_resume;
 	return ev_io_set(n->loop, &l->io, EV_READ);
 fail:
-	snprintf(err, errlen, "%s:%d: cannot listen on %s port %u: %s",
-		 n->o.cfgpath, c->line, c->bind, c->port, strerror(errno));
+	snprintf(err, errlen, "%s:%d: cannot listen on %s port %u: %s", n->o.cfgpath, c->line,
+		 c->bind, c->port, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;

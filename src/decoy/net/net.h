@@ -28,20 +28,20 @@ struct listener {
 	struct net *net;
 	const struct cfg_listener *cfg;
 	const struct persona *persona;
-	const struct engine *eng;  /* proto/engine.h, by cfg->proto */
+	const struct engine *eng; /* proto/engine.h, by cfg->proto */
 	struct ev_io io;
 	struct ev_timer t_resume; /* re-enable after EMFILE */
-	bool paused;              /* out of the loop at a cap */
+	bool paused;		  /* out of the loop at a cap */
 };
 
 /* The caps and values sessions are opened with (the daemon's config). */
 struct net_opts {
 	unsigned max_sessions, max_per_src;
 	unsigned idle_ms, session_ms;
-	int fail_delay_ms;    /* -1: the persona's own */
-	unsigned max_tries;   /* 0: the persona's own */
-	const uint8_t *seed;  /* the unit's, 32 bytes (eng_start) */
-	const char *cfgpath;  /* for "FILE:LINE: problem" */
+	int fail_delay_ms;   /* -1: the persona's own */
+	unsigned max_tries;  /* 0: the persona's own */
+	const uint8_t *seed; /* the unit's, 32 bytes (eng_start) */
+	const char *cfgpath; /* for "FILE:LINE: problem" */
 };
 
 struct net {
@@ -57,7 +57,7 @@ struct net {
 	size_t nsessions;
 	bool reap_pending;
 
-	uint64_t refused;         /* connections turned away at a cap */
+	uint64_t refused; /* connections turned away at a cap */
 	uint64_t refused_logged_sec;
 	unsigned refused_logged;
 };

@@ -28,10 +28,10 @@ struct sh;
  * session's life. */
 struct eng_start {
 	const struct persona *persona;
-	const char *id;         /* the session id (12 characters) */
-	const uint8_t *seed;    /* the unit's 32-byte seed */
+	const char *id;		/* the session id (12 characters) */
+	const uint8_t *seed;	/* the unit's 32-byte seed */
 	unsigned fail_delay_ms; /* after a failed login (config, else persona) */
-	unsigned max_tries;     /* failed logins before the end (idem) */
+	unsigned max_tries;	/* failed logins before the end (idem) */
 };
 
 /* A protocol engine. start() sets *st, the engine's state, handed back to
@@ -84,8 +84,8 @@ void sess_ev_end(struct session *s, struct json *j);
 
 /* Stores a file the session built and logs cowrie.session.file_download;
  * a downloader (fetch/dlr.h) gets its second stage fetched. */
-void sess_capture(struct session *s, const char *destfile, const void *data,
-		  size_t n, const char *reason);
+void sess_capture(struct session *s, const char *destfile, const void *data, size_t n,
+		  const char *reason);
 
 /* ---------- shells lent by the host (host/shhost.c, host/doorsh.c) ---------- */
 
