@@ -53,7 +53,7 @@ struct fetch_result {
 };
 
 /* Embedded in who waits. done() is called once, from the loop's idle pass
- * (never inside fetch_from_session_wait), unless fetch_unwait() ran first.
+ * (never inside fetch_request_wait), unless fetch_unwait() ran first.
  * Either way the fetch runs to its end and stores what it got. */
 struct fetch_waiter {
 	struct fetch *f; /* set while waiting */
