@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "cfgparse.h"
 #include "fetch/fetchcfg.h"
 #include "uplink/upcfg.h"
 
@@ -63,14 +64,5 @@ struct config {
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 const char *proto_name(enum proto p);
-
-struct uci_sec;
-/* For the modules that read their own sections: "FILE:LINE: what: key"
- * into err, returns -1; a decimal option in [min, max] times scale. */
-int cfg_bad(char *err, size_t errlen, const char *file, int line, const char *what,
-	    const char *key);
-int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key, unsigned long min,
-	     unsigned long max, unsigned long scale, const char *file, char *err,
-	     size_t errlen);
 
 #endif

@@ -213,10 +213,10 @@ int main(int argc, char **argv)
 		daemon_done(&d);
 		return 2;
 	}
-	for (i = 0; i < (int)d.nlisteners; i++)
+	for (i = 0; i < (int)d.net.nlisteners; i++)
 		fprintf(stderr, "tanuki: %s on %s port %u as %s\n",
-			proto_name(d.listeners[i].cfg->proto), d.listeners[i].cfg->bind,
-			d.listeners[i].cfg->port, d.listeners[i].persona->name);
+			proto_name(d.net.listeners[i].cfg->proto), d.net.listeners[i].cfg->bind,
+			d.net.listeners[i].cfg->port, d.net.listeners[i].persona->name);
 	rc = daemon_run(&d);
 	daemon_done(&d);
 	return rc ? 1 : 0;

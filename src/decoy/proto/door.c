@@ -5,14 +5,12 @@
 #include <string.h>
 
 #include "bounds.h"
-#include "net/session.h"
 #include "persona/persona.h"
-#include "proto/doorsh.h"
-#include "proto/shhost.h"
 
 /* ---------- engine hooks ---------- */
 
-int door_start(struct session *s, const struct door_ops *ops)
+int door_start(struct session *s, const struct eng_start *a, void **st,
+	       const struct door_ops *ops)
 {
 	struct door *d = calloc(1, sizeof(*d));
 
@@ -20,8 +18,11 @@ int door_start(struct session *s, const struct door_ops *ops)
 		return -1;
 	d->s = s;
 	d->ops = ops;
+	d->persona = a->persona;
+	d->seed = a->seed;
+	d->id = a->id;
 	http_init(&d->rd, ops->http_flags);
-	s->engst = d;
+	*st = d;
 	return 0; /* HTTP servers speak second */
 }
 
@@ -68,7 +69,7 @@ static void drain(struct door *d, bool flush)
 {
 	struct http_req q;
 
-	while (!d->done && !d->s->closing && http_next(&d->rd, &q, flush)) {
+	while (!d->done && !sess_closed(d->s) && http_next(&d->rd, &q, flush)) {
 		log_request(d, &q);
 		d->ops->request(d, &q);
 		d->seq++;
@@ -77,17 +78,17 @@ static void drain(struct door *d, bool flush)
 
 static void arm(struct door *d)
 {
-	if (d->done || d->s->closing)
+	if (d->done || sess_closed(d->s))
 		return;
 	sess_timer(d->s, http_pending(&d->rd) ? CAP_HTTP_IDLE_MS : 0);
 }
 
-int door_feed(struct session *s, const uint8_t *p, size_t n)
+int door_feed(struct session *s, void *st, const uint8_t *p, size_t n)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 	size_t off = 0;
 
-	while (off < n && !d->done && !s->closing && !s->close_when_flushed) {
+	while (off < n && !d->done && !sess_ending(s)) {
 		size_t k = http_feed(&d->rd, p + off, n - off);
 
 		off += k;
@@ -99,39 +100,33 @@ int door_feed(struct session *s, const uint8_t *p, size_t n)
 	return (int)n; /* the rest, if any, is not wanted */
 }
 
-void door_eof(struct session *s)
+void door_eof(struct session *s, void *st)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 
+	(void)s;
 	drain(d, true);
 }
 
-void door_timer(struct session *s)
+void door_timer(struct session *s, void *st)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 
+	(void)s;
 	drain(d, true);
 	arm(d);
 }
 
-void door_end(struct session *s)
+void door_end(struct session *s, void *st)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 
+	(void)s;
 	if (!d)
 		return;
-	if (d->ds) {
-		doorsh_put(d->ds);
-	} else {
-		shhost_detach(&d->host);
-		if (d->sh) {
-			sh_end(d->sh);
-			sh_free(d->sh);
-		}
-	}
+	eng_shell_end(d->shell);
 	http_free(&d->rd);
 	free(d);
-	s->engst = NULL;
 }
 
 /* ---------- SOAP bodies ---------- */
@@ -410,11 +405,11 @@ size_t door_inject(struct door *d, const struct http_req *q, const char *action,
 		return 0;
 	dn = door_xml_decode(q->body.p, q->body.n, dec, q->body.n);
 	n = door_commands(dec, dn, cmds, CAP_HTTP_CMDS);
-	for (i = 0; i < n && !s->closing; i++) {
+	for (i = 0; i < n && !sess_closed(s); i++) {
 		struct json *j = sess_ev(s, "tanuki.exploit");
 
 		json_cstr(j, "cve", d->ops->cve);
-		json_cstr(j, "persona", s->persona->name);
+		json_cstr(j, "persona", d->persona->name);
 		json_cstr(j, "door", d->ops->kind);
 		if (action)
 			json_cstr(j, "action", action);
@@ -424,16 +419,10 @@ size_t door_inject(struct door *d, const struct http_req *q, const char *action,
 		sess_ev_end(s, j);
 		if (!run)
 			continue;
-		if (!d->sh && !d->ds && (d->ds = doorsh_get(s)))
-			d->sh = doorsh_sh(d->ds);
-		if (!d->sh && !d->ds) {
-			/* every kept shell is in use: one of its own, not kept */
-			shhost_bind(&d->host, s, false);
-			d->sh = sh_new(s->persona, &d->host.h, true);
-			shhost_attach(&d->host, d->sh);
-		}
-		if (d->sh)
-			sh_inject(d->sh, cmds[i].p, cmds[i].n);
+		if (!d->shell)
+			d->shell = eng_shell_door(s);
+		if (d->shell && eng_shell_sh(d->shell))
+			sh_inject(eng_shell_sh(d->shell), cmds[i].p, cmds[i].n);
 	}
 	free(dec);
 	return n;

@@ -7,7 +7,7 @@
 
 #include <mbedtls/base64.h>
 
-#include "config.h"
+#include "cfgparse.h"
 #include "fetch/dns.h"
 #include "uci.h"
 
