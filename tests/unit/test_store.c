@@ -127,6 +127,30 @@ static void roundtrip(const char *text, size_t n, const uint8_t key[SEAL_KEY_LEN
 	buf_free(&c.b);
 }
 
+/* An empty string as the first entry of the dictionaries: the coded
+ * form (not the raw fallback) round-trips. Its decoder once added an
+ * offset to a NULL arena (clang's UBSan; saved as
+ * tests/fuzz/crashes/segment/null-arena-empty-string.tzs). */
+static void seal_empty_first_string(void **st)
+{
+	static const char t[] = "{\"eventid\":\"a\",\"input\":\"\"}\n"
+				"{\"eventid\":\"a\",\"input\":\"\"}\n"
+				"{\"eventid\":\"a\",\"input\":\"x\"}\n";
+	uint8_t key[SEAL_KEY_LEN] = {1, 2, 3};
+	struct buf out;
+	struct seal_info in;
+	size_t sealed;
+
+	(void)st;
+	roundtrip(t, sizeof t - 1, key, &sealed);
+	buf_init(&out, 1u << 20);
+	assert_int_equal(seal_encode(t, sizeof t - 1, key, &out), 0);
+	assert_int_equal(seal_check((const uint8_t *)out.p, out.len, &in), 0);
+	assert_int_equal(in.flags, 0); /* coded, not the all-raw fallback */
+	assert_int_equal(in.nevents, 3);
+	buf_free(&out);
+}
+
 static void seal_roundtrip(void **st)
 {
 	uint8_t key[SEAL_KEY_LEN];
@@ -488,6 +512,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seal_roundtrip),
+		cmocka_unit_test(seal_empty_first_string),
 		cmocka_unit_test(torn_tail_recovered),
 		cmocka_unit_test(days_roundtrip),
 		cmocka_unit_test(day_names),

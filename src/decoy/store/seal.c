@@ -630,7 +630,9 @@ static int add_entry(struct ctx *x, const char *s, size_t n, uint32_t *id)
 {
 	if (x->alen + n > MAX_TEXT * 2u)
 		return -EBADMSG;
-	if (x->alen + n > x->acap) {
+	/* allocated even for an empty first string: entries are addressed as
+	 * arena + offset, and adding an offset to NULL is undefined */
+	if (!x->arena || x->alen + n > x->acap) {
 		size_t c = x->acap ? x->acap : 4096;
 		char *q;
 
