@@ -13,6 +13,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "hash.h"
+#include "strparse.h"
 #include "uci.h"
 
 /* A persona image is a handful of small text files; these caps only stop a
@@ -39,17 +40,6 @@ static int fail(struct loader *L, const char *file, int line, const char *msg)
 	return -EINVAL;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* C escapes: \r \n \t \e \0 \\ \' \" \xHH. Unknown escapes stay literal. */
 static int unescape(const char *s, struct buf *out)
 {
@@ -70,8 +60,8 @@ static int unescape(const char *s, struct buf *out)
 			case '\'': c = '\''; break;
 			case '"': c = '"'; break;
 			case 'x':
-				h = hexval((unsigned char)s[1]);
-				l = h >= 0 ? hexval((unsigned char)s[2]) : -1;
+				h = sp_hexval((unsigned char)s[1]);
+				l = h >= 0 ? sp_hexval((unsigned char)s[2]) : -1;
 				if (h < 0 || l < 0) {
 					if (buf_addc(out, '\\'))
 						return -1;
@@ -254,12 +244,8 @@ static int parse_oui(const char *s, uint8_t mac[3])
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		int h = hexval((unsigned char)s[0]);
-		int l = h >= 0 ? hexval((unsigned char)s[1]) : -1;
-
-		if (l < 0)
+		if (!sp_hexbytes(s, &mac[i], 1))
 			return -1;
-		mac[i] = (uint8_t)(h * 16 + l);
 		s += 2;
 		if (i < 2 && *s++ != ':')
 			return -1;

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "hash.h"
+#include "strparse.h"
 
 #define SEAL_MAGIC "TNKS"
 #define SEAL_VERSION 1
@@ -1523,11 +1524,6 @@ static int cmp_line(void *arg, const char *line, size_t n, int64_t ts)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* SHA-256 digests named by "shasum" fields, once each. */
 static void add_ref(struct buf *refs, const char *line, size_t n)
 {
@@ -1537,13 +1533,8 @@ static void add_ref(struct buf *refs, const char *line, size_t n)
 
 	if (!k || (size_t)(k - line) + 10 + 64 >= n || k[10 + 64] != '"')
 		return;
-	for (i = 0; i < 32; i++) {
-		int a = hexval(k[10 + 2 * i]), b = hexval(k[11 + 2 * i]);
-
-		if (a < 0 || b < 0)
-			return;
-		h[i] = (uint8_t)(a << 4 | b);
-	}
+	if (!sp_hexbytes(k + 10, h, 32))
+		return;
 	for (i = 0; i + 32 <= refs->len; i += 32)
 		if (!memcmp(refs->p + i, h, 32))
 			return;
