@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "isotime.h"
 #include "json.h"
 #include "strparse.h"
 #include "uci.h"
@@ -194,6 +195,28 @@ static void strparse_numbers_have_maxima(void **st)
 	}
 }
 
+static void isotime_roundtrips(void **st)
+{
+	char t[ISO_TIME_LEN + 1];
+	int64_t us = 0;
+	static const char line[] = "{\"eventid\":\"x\",\"timestamp\":\"2024-02-29T23:59:59.123456Z\"}";
+
+	(void)st;
+	iso_format(INT64_C(1709251199123456), t);
+	assert_string_equal(t, "2024-02-29T23:59:59.123456Z");
+	assert_true(iso_parse(t, ISO_TIME_LEN, &us));
+	assert_true(us == INT64_C(1709251199123456));
+	assert_false(iso_parse("2023-02-29T00:00:00.000000Z", ISO_TIME_LEN, &us));
+	assert_false(iso_parse("2023-01-01T00:00:00.00000xZ", ISO_TIME_LEN, &us));
+	assert_false(iso_parse(t, ISO_TIME_LEN - 1, &us));
+	iso_format(-1, t);
+	assert_string_equal(t, "1970-01-01T00:00:00.000000Z");
+	us = 0;
+	assert_true(iso_line_time(line, sizeof line - 1, &us));
+	assert_true(us == INT64_C(1709251199123456));
+	assert_false(iso_line_time(line, 40, &us));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +227,7 @@ int main(void)
 		cmocka_unit_test(uci_errors_name_the_line),
 		cmocka_unit_test(sha256_known_answer),
 		cmocka_unit_test(strparse_numbers_have_maxima),
+		cmocka_unit_test(isotime_roundtrips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "isotime.h"
 #include "store/days.h"
 #include "store/seal.h"
 #include "store/store.h"
@@ -57,14 +58,14 @@ static void make_lines(struct buf *b, const uint8_t key[SEAL_KEY_LEN])
 
 		seal_sid(key, i, sid);
 		t += 1000 * (int64_t)(150 + i * 7 % 900);
-		seal_format_time(t, ts);
+		iso_format(t, ts);
 		assert_int_equal(buf_printf(b,
 			"{\"eventid\":\"cowrie.session.connect\",\"timestamp\":\"%s\",\"session\":\"%s\","
 			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
 			"\"sensor\":\"tanuki-7f3a\",\"protocol\":\"telnet\",\"message\":\"New connection\"}\n",
 			ts, sid, ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255, port), 0);
 		t += 1000 * (int64_t)(100 + i * 13 % 700);
-		seal_format_time(t, ts);
+		iso_format(t, ts);
 		assert_int_equal(buf_printf(b,
 			"{\"eventid\":\"cowrie.login.failed\",\"timestamp\":\"%s\",\"session\":\"%s\","
 			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
@@ -77,7 +78,7 @@ static void make_lines(struct buf *b, const uint8_t key[SEAL_KEY_LEN])
 				"\"url\":\"http://198.51.100.9/bins/mips\",\"shasum\":\"%064x\",\"size\":-12,"
 				"\"ok\":true}\n", ts, sid, i), 0);
 		t += 1000 * (int64_t)(5 + i % 300);
-		seal_format_time(t, ts);
+		iso_format(t, ts);
 		assert_int_equal(buf_printf(b,
 			"{\"eventid\":\"cowrie.session.closed\",\"timestamp\":\"%s\",\"session\":\"%s\","
 			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
