@@ -188,7 +188,7 @@ static void f_store(struct fetch *f)
 		f_fail(f, "store", strerror(-rc));
 		return;
 	}
-	snprintf(outfile, sizeof outfile, "%s/files/%s", fr->d->store.dir, hex);
+	store_file_path(fr->d->store.dir, hex, outfile, sizeof outfile);
 	url_format(&f->u, cur, sizeof cur);
 	j = f_ev(fr, &f->o, "cowrie.session.file_download");
 	json_str(j, "url", f->url, strnlen(f->url, URL_MAX));

@@ -33,6 +33,11 @@ static int path_of(char *out, size_t cap, const char *dir, const char *sub,
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
+int store_file_path(const char *dir, const char *hex, char *out, size_t cap)
+{
+	return path_of(out, cap, dir, "files", hex, "");
+}
+
 static void fsync_dir(struct store *s, const char *sub)
 {
 	char p[384];
