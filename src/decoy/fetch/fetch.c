@@ -15,7 +15,7 @@
 #include "fetch/dlr.h"
 #include "fetch/dns.h"
 #include "fetch/httpresp.h"
-#include "fetch/url.h"
+#include "url.h"
 #include "hash.h"
 #include "net/session.h"
 #include "sys/sys.h"
