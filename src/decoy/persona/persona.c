@@ -658,7 +658,7 @@ static const struct pattr persona_attrs[] = {
 static int apply_attr(struct loader *L, struct uci_sec *sec, char *p, const struct pattr *a,
 		      const char *file)
 {
-	unsigned long v;
+	unsigned long v = 0;
 	int rc;
 
 	switch (a->kind) {
