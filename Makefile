@@ -35,7 +35,8 @@ FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 HOST_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O2 -g
 ASAN_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O1 -g -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := $(STD) $(INC) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_CFLAGS := $(STD) $(INC) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
 
 HOST_OBJ := $(LIB_SRC:%.c=$(BUILD)/host/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)

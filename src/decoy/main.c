@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "isotime.h"
 #include "options.h"
 #include "persona/persona.h"
 #include "sh/sh.h"
@@ -90,7 +91,7 @@ static int64_t parse_when(const char *s)
 			return -1;
 		return (int64_t)v * 1000000;
 	}
-	return seal_parse_time(full, 27, &us) ? us : -1;
+	return iso_parse(full, 27, &us) ? us : -1;
 }
 
 /* The uplink's cursor, for `tanuki status` (nothing when it has none). */
@@ -109,7 +110,7 @@ static void uplink_status(const char *dir, FILE *out)
 	if (c.acked_to) {
 		char ts[28];
 
-		seal_format_time(c.acked_to * 1000000, ts);
+		iso_format(c.acked_to * 1000000, ts);
 		fprintf(out, " (events to %.19sZ)", ts);
 	}
 	fprintf(out, ", delivered through %s", c.delivered[0] ? c.delivered : "(no sealed segment yet)");

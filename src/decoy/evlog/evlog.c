@@ -1,36 +1,23 @@
 /* evlog.c — the event writer (see evlog.h). */
 #include "evlog/evlog.h"
 
-#include <stdio.h>
-#include <time.h>
-
 #include "bounds.h"
+#include "isotime.h"
 #include "store/store.h"
 #include "sys/sys.h"
-
-static void iso_time(int64_t us, char *out, size_t n)
-{
-	time_t t = (time_t)(us / 1000000);
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, n, "%s.%06ldZ", base, (long)(us % 1000000));
-}
 
 struct json *evlog_begin(struct evlog *l, const char *eventid, const char *session,
 			 const char *src_ip, unsigned src_port, const char *dst_ip,
 			 unsigned dst_port, const char *proto)
 {
-	char ts[48];
+	char ts[ISO_TIME_LEN + 1];
 
 	buf_reset(&l->buf);
 	json_open(&l->j, &l->buf);
 	/* millisecond precision (printed with six digits as Cowrie does): the
 	 * loop's timers are in ms and a network peer's timing is no finer, and
 	 * the ten noise bits per event would cost the sealed log a third */
-	iso_time(sys_wall_us() / 1000 * 1000, ts, sizeof ts);
+	iso_format(sys_wall_us() / 1000 * 1000, ts);
 	json_cstr(&l->j, "eventid", eventid);
 	json_cstr(&l->j, "timestamp", ts);
 	json_cstr(&l->j, "session", session);

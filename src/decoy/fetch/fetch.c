@@ -14,6 +14,7 @@
 #include "fetch/dlr.h"
 #include "fetch/policy.h"
 #include "store/store.h"
+#include "url.h"
 #include "sys/sys.h"
 
 /* ---------- events ---------- */
@@ -121,7 +122,7 @@ void fetch_store(struct fetch *f)
 		fetch_fail(f, "store", strerror(-rc));
 		return;
 	}
-	snprintf(outfile, sizeof outfile, "%s/files/%s", fr->store->dir, hex);
+	store_file_path(fr->store->dir, hex, outfile, sizeof outfile);
 	url_format(&f->u, cur, sizeof cur);
 	j = f_ev(fr, &f->o, "cowrie.session.file_download");
 	json_str(j, "url", f->url, strnlen(f->url, URL_MAX));

@@ -19,7 +19,7 @@
 #include "fetch/dns.h"
 #include "fetch/fetch.h"
 #include "fetch/httpresp.h"
-#include "fetch/url.h"
+#include "url.h"
 #include "hash.h"
 
 struct fetch;

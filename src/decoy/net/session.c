@@ -97,7 +97,7 @@ void sess_capture(struct session *s, const char *destfile, const void *data,
 	if (n > CAP_FILE)
 		n = CAP_FILE;
 	rc = store_put_file(s->net->store, data, n, hex, &dup);
-	snprintf(outfile, sizeof outfile, "%s/files/%s", s->net->store->dir, hex);
+	store_file_path(s->net->store->dir, hex, outfile, sizeof outfile);
 	j = sess_ev(s, rc ? "tanuki.file.capture_failed" : "cowrie.session.file_download");
 	json_cstr(j, "shasum", hex);
 	json_cstr(j, "outfile", outfile);

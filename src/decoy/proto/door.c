@@ -6,6 +6,7 @@
 
 #include "bounds.h"
 #include "persona/persona.h"
+#include "strparse.h"
 
 /* ---------- engine hooks ---------- */
 
@@ -131,41 +132,22 @@ void door_end(struct session *s, void *st)
 
 /* ---------- SOAP bodies ---------- */
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* &#N; / &#xN; at p (after '&#'): the code point, or -1. *len: bytes used. */
+/* &#N; / &#xN; at p (after '&#'): the code point, or -1. *len: bytes used.
+ * At most 8 hex or 9 decimal digits (leading zeros included), a value at
+ * most U+10FFFF: sp_digits stops before anything overflows, whatever the
+ * width of long. */
 static long numeric_entity(const char *p, size_t n, size_t *len)
 {
-	size_t i = 0;
-	long v = 0;
-	bool hex = false;
+	struct sp c;
+	uint64_t v;
+	bool hex;
 
-	if (i < n && (p[i] == 'x' || p[i] == 'X')) {
-		hex = true;
-		i++;
-	}
-	if (i >= n || p[i] == ';')
+	sp_init(&c, p, n);
+	hex = sp_skip(&c, 'x') || sp_skip(&c, 'X');
+	if (sp_digits(&c, hex ? 16 : 10, hex ? 8 : 9, 0x10ffff, &v) || !sp_skip(&c, ';'))
 		return -1;
-	for (; i < n && p[i] != ';'; i++) {
-		int d = hex ? hexv(p[i]) : (p[i] >= '0' && p[i] <= '9' ? p[i] - '0' : -1);
-
-		if (d < 0 || i > 8)
-			return -1;
-		v = v * (hex ? 16 : 10) + d;
-	}
-	if (i >= n || v > 0x10ffff)
-		return -1;
-	*len = i + 1;
-	return v;
+	*len = (size_t)(c.p - p);
+	return (long)v;
 }
 
 static size_t put_utf8(unsigned long c, char *o)

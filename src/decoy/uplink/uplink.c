@@ -665,7 +665,7 @@ static void next_binary(struct uplink *u)
 			continue;
 		memcpy(u->bin_hex, u->agg->arena + r->a, 64);
 		u->bin_hex[64] = '\0';
-		snprintf(path, sizeof path, "%s/files/%s", u->e.store->dir, u->bin_hex);
+		store_file_path(u->e.store->dir, u->bin_hex, path, sizeof path);
 		if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > UP_BIN_MAX) {
 			u->st_.upload_skipped++; /* evicted, or too big for the hub */
 			continue;
