@@ -35,7 +35,8 @@ FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 HOST_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O2 -g
 ASAN_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O1 -g -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := $(STD) $(INC) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_CFLAGS := $(STD) $(INC) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
 
 HOST_OBJ := $(LIB_SRC:%.c=$(BUILD)/host/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
@@ -46,7 +47,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # tests/run.py feeds them every corpus and every input the fuzz run found
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/asan/replay_%)
 
-.PHONY: all run test bench check-banned check-growptr deps units fuzz clean
+.PHONY: all run test bench check-banned check-growptr check-includes deps units fuzz clean
 all: $(BUILD)/host/tanuki
 
 $(BUILD)/host/obj/%.o: %.c $(HDRS)
@@ -104,6 +105,11 @@ check-growptr:
 	@sh scripts/check-growptr.sh --self-test
 	@sh scripts/check-growptr.sh src/decoy src/common
 
+# The include graph between src/decoy folders has no cycle; engines (proto/)
+# include neither net/, fetch/ nor host/ (docs/internals.md).
+check-includes:
+	@sh scripts/check-includes.sh src/decoy
+
 deps:
 	@sh scripts/deps.sh
 
@@ -113,7 +119,7 @@ fuzz: $(FUZZ_BIN) $(REPLAY_BIN)
 run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT) $(HUBPORT)
 
-test: deps check-banned check-growptr $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
+test: deps check-banned check-growptr check-includes $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub

@@ -19,6 +19,10 @@ gcc-m68k-linux-gnu"
 # its tests (curl as the decoy's stand-in, a throw-away PostgreSQL server)
 PKGS="$PKGS libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev pkg-config
 curl openssl postgresql"
+# the hub's dashboard: Argon2id password hashes (libsodium), YARA family
+# labels (libyara), and its tests: headless Chromium drives the pages,
+# Prometheus scrapes /metrics
+PKGS="$PKGS libsodium-dev libyara-dev chromium prometheus"
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
 	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""

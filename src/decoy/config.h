@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "cfgparse.h"
 #include "fetch/fetchcfg.h"
 #include "uplink/upcfg.h"
 
@@ -64,13 +65,50 @@ struct config {
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 const char *proto_name(enum proto p);
 
+/* Options are declared as tables (an attribute policy, as procd's
+ * blobmsg_policy): name, type, where the value goes, default and range.
+ * cfg_apply() reads a section against one; docs/config.md is checked
+ * against the same tables by tests/unit/test_config.c. */
+enum cfg_type {
+	CFG_STR,  /* char[len] */
+	CFG_UINT, /* unsigned: option in [min, max], stored × scale */
+	CFG_INT,  /* int, the same; default may be outside the range (-1: unset) */
+	CFG_BOOL, /* bool from 0 or 1 */
+	CFG_U16,  /* uint16_t in [min, max] */
+	CFG_ENUM, /* int: index of the value in names[] */
+};
+
+#define CFG_REQUIRED 1u /* no default: the section must set it */
+
+struct cfg_attr {
+	const char *name;
+	enum cfg_type type;
+	size_t off;                /* offsetof() in the target struct */
+	size_t len;                /* CFG_STR: capacity with the NUL */
+	unsigned long min, max;    /* in the option's unit */
+	unsigned long scale;       /* CFG_UINT, CFG_INT: stored = option × scale */
+	long def;                  /* numeric default in the option's unit */
+	const char *sdef;          /* CFG_STR default */
+	const char *const *names;  /* CFG_ENUM */
+	size_t nnames;
+	unsigned flags;
+};
+
+/* The tables of `config tanuki` (into struct config) and `config listener`
+ * (into struct cfg_listener). */
+extern const struct cfg_attr cfg_main_attrs[];
+extern const size_t cfg_main_nattrs;
+extern const struct cfg_attr cfg_listener_attrs[];
+extern const size_t cfg_listener_nattrs;
+
+/* Writes every default of the table into dst. */
+void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n);
+
 struct uci_sec;
-/* For the modules that read their own sections: "FILE:LINE: what: key"
- * into err, returns -1; a decimal option in [min, max] times scale. */
-int cfg_bad(char *err, size_t errlen, const char *file, int line, const char *what,
-	    const char *key);
-int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key, unsigned long min,
-	     unsigned long max, unsigned long scale, const char *file, char *err,
-	     size_t errlen);
+/* Reads section s against table t into dst, in table order; stops at the
+ * first bad value ("FILE:LINE: ..." into err, returns -1). Options absent
+ * from s keep what dst holds. */
+int cfg_apply(void *dst, const struct cfg_attr *t, size_t n, struct uci_sec *s,
+	      const char *file, char *err, size_t errlen);
 
 #endif

@@ -15,7 +15,7 @@
 #include "fetch/dns.h"
 #include "fetch/httpresp.h"
 #include "fetch/policy.h"
-#include "fetch/url.h"
+#include "url.h"
 
 /* host as written in a URL → the reason the policy gives (NULL: allowed),
  * with public on and no allow list: every special range is refused. */

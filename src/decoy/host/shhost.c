@@ -1,14 +1,16 @@
-/* shhost.c — shell host callbacks shared by the engines (see shhost.h). */
-#include "proto/shhost.h"
+/* shhost.c — shell host callbacks, and the shells lent to engines (see shhost.h). */
+#include "host/shhost.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bounds.h"
-#include "daemon.h"
 #include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
+#include "host/doorsh.h"
+#include "proto/engine.h"
 #include "sys/sys.h"
 
 static struct session *sess_of(void *ctx)
@@ -35,6 +37,26 @@ static int64_t h_now(void *ctx)
 {
 	(void)ctx;
 	return sys_wall_us() / 1000000;
+}
+
+void host_fetch(struct session *s, const char *url, const char *applet,
+		const char *destfile)
+{
+	struct fetch_origin o;
+
+	sess_origin(s, &o);
+	fetch_request(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile);
+}
+
+bool host_fetch_wait(struct session *s, const char *url, const char *applet,
+		     const char *destfile, const char *user, const char *pass,
+		     struct fetch_waiter *w)
+{
+	struct fetch_origin o;
+
+	sess_origin(s, &o);
+	return fetch_request_wait(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile,
+				  user, pass, w);
 }
 
 void shhost_log_request(struct session *s, const struct sh_event_info *i)
@@ -71,7 +93,7 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 	case SH_EV_FETCH:
 		shhost_log_request(s, i);
 		/* the daemon fetches it itself; the shell's output does not wait */
-		fetch_from_session(s, i->url, i->applet, i->outfile ? i->outfile : "");
+		host_fetch(s, i->url, i->applet, i->outfile ? i->outfile : "");
 		return;
 	case SH_EV_SU:
 		j = sess_ev(s, "tanuki.su");
@@ -94,7 +116,7 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 	struct shhost *hh = ctx;
 
 	shhost_log_request(hh->s, i);
-	return fetch_from_session_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
+	return host_fetch_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
 				       i->user, i->pass, &hh->w) ? 1 : 0;
 }
 
@@ -104,7 +126,7 @@ static void on_fetched(struct fetch_waiter *w, const struct fetch_result *r)
 	struct session *s = hh->s;
 	struct sh_fetch_result x;
 
-	if (!hh->sh || s->closing || s->close_when_flushed)
+	if (!hh->sh || sess_ending(s))
 		return;
 	memset(&x, 0, sizeof x);
 	x.ok = r->ok;
@@ -147,4 +169,64 @@ void shhost_detach(struct shhost *hh)
 {
 	fetch_unwait(&hh->w);
 	hh->sh = NULL;
+}
+
+/* ---------- the shells engines are lent (proto/engine.h) ---------- */
+
+struct eng_shell {
+	struct shhost host; /* a shell of the session's own */
+	struct sh *sh;
+	struct doorsh *ds;  /* or a kept door shell (doorsh.h) */
+};
+
+struct eng_shell *eng_shell_new(struct session *s, bool terminal, bool root)
+{
+	struct eng_shell *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	shhost_bind(&x->host, s, terminal);
+	x->sh = sh_new(s->persona, &x->host.h, root);
+	shhost_attach(&x->host, x->sh);
+	if (!x->sh) {
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+struct eng_shell *eng_shell_door(struct session *s)
+{
+	struct doorsh *ds = doorsh_get(s);
+	struct eng_shell *x;
+
+	if (!ds) /* every kept shell is in use: one of its own, not kept */
+		return eng_shell_new(s, false, true);
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		doorsh_put(ds);
+		return NULL;
+	}
+	x->ds = ds;
+	x->sh = doorsh_sh(ds);
+	return x;
+}
+
+struct sh *eng_shell_sh(const struct eng_shell *x)
+{
+	return x->sh;
+}
+
+void eng_shell_end(struct eng_shell *x)
+{
+	if (!x)
+		return;
+	if (x->ds) {
+		doorsh_put(x->ds);
+	} else {
+		shhost_detach(&x->host);
+		sh_end(x->sh);
+		sh_free(x->sh);
+	}
+	free(x);
 }

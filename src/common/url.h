@@ -1,5 +1,6 @@
-/* url.h — the URLs the fetcher takes: http://, ftp://, tftp:// (https:// is
- * recognised and refused). Pure functions; no allocation.
+/* url.h — the one URL parser: http://, ftp://, tftp:// for the fetcher
+ * (which refuses https://), https:// for the uplink's hub. Pure functions;
+ * no allocation.
  */
 #ifndef TANUKI_URL_H
 #define TANUKI_URL_H

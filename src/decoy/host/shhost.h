@@ -1,4 +1,8 @@
-/* shhost.h — the struct sh_host every engine hands its emulated shell:
+/* shhost.h — the host glue (host/): wires a session (net/), its emulated
+ * shell (sh/), the fetcher and the store together; engines reach it only
+ * through the eng_shell_* calls of proto/engine.h, implemented here.
+ *
+ * The struct sh_host every engine's shell is given:
  * output to the session's terminal (or nowhere, for the HTTP doors), pauses,
  * the wall clock, the shell's events written as Cowrie/tanuki events with
  * the session's common fields, and (on a terminal) downloads the shell
@@ -35,6 +39,15 @@ void shhost_attach(struct shhost *hh, struct sh *sh);
 /* Before sh_free(): a download still running goes on alone (it is stored
  * and logged), nobody is resumed. */
 void shhost_detach(struct shhost *hh);
+
+/* The session's applet asked for url: fetched for it (fetch_request),
+ * counted against the session's fetches; the _wait form tells w when it
+ * ends (fetch_request_wait). */
+void host_fetch(struct session *s, const char *url, const char *applet,
+		const char *destfile);
+bool host_fetch_wait(struct session *s, const char *url, const char *applet,
+		     const char *destfile, const char *user, const char *pass,
+		     struct fetch_waiter *w);
 
 /* tanuki.download.request for a fetch the shell asked for. */
 void shhost_log_request(struct session *s, const struct sh_event_info *i);

@@ -1,5 +1,5 @@
 /* doorsh.c — door shells kept per source address (see doorsh.h). */
-#include "proto/doorsh.h"
+#include "host/doorsh.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include "ev/ev.h"
 #include "fetch/fetch.h"
 #include "net/session.h"
-#include "proto/shhost.h"
+#include "host/shhost.h"
 #include "sh/sh.h"
 #include "sys/sys.h"
 
@@ -67,13 +67,13 @@ static int door_fetch(void *ctx, const struct sh_event_info *i)
 			dw = &ds->waits[k];
 	if (!dw) {
 		/* every waiter busy: fetched and stored, not put in the vfs */
-		fetch_from_session(hh->s, i->url, i->applet, i->outfile ? i->outfile : "");
+		host_fetch(hh->s, i->url, i->applet, i->outfile ? i->outfile : "");
 		return 1;
 	}
 	dw->ds = ds;
 	dw->w.done = on_arrived;
 	snprintf(dw->outfile, sizeof dw->outfile, "%s", i->outfile ? i->outfile : "");
-	return fetch_from_session_wait(hh->s, i->url, i->applet, dw->outfile, i->user,
+	return host_fetch_wait(hh->s, i->url, i->applet, dw->outfile, i->user,
 				       i->pass, &dw->w) ? 1 : 0;
 }
 

@@ -1,9 +1,11 @@
-/* url.c — URL parsing for the fetcher (see url.h). */
-#include "fetch/url.h"
+/* url.c — URL parsing for the fetcher and the uplink (see url.h). */
+#include "url.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "strparse.h"
 
 static const struct {
 	const char *name;
@@ -84,16 +86,13 @@ int url_parse(const char *s, struct url *u)
 	if (hend == auth || !copy(u->host, sizeof u->host, auth, (size_t)(hend - auth)))
 		return -EINVAL;
 	if (hend < aend) {
-		unsigned long port = 0;
+		struct sp c;
+		uint64_t port;
 
-		if (*hend != ':' || hend + 1 == aend || aend - hend > 6)
+		if (*hend != ':')
 			return -EINVAL;
-		for (p = hend + 1; p < aend; p++) {
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			port = port * 10 + (unsigned long)(*p - '0');
-		}
-		if (!port || port > 65535)
+		sp_init(&c, hend + 1, (size_t)(aend - hend - 1));
+		if (sp_digits(&c, 10, 5, 65535, &port) || !sp_eof(&c) || !port)
 			return -EINVAL;
 		u->port = (uint16_t)port;
 		u->port_given = true;
