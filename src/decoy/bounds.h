@@ -13,14 +13,23 @@
  * and a pre-login session ~1 KB; 1024 shells stay under ~24 MB worst case on
  * a 32-64 MB router, and the fd limit is raised to fit. */
 #define CAP_SESSIONS 1024
-/* Sessions at once from one source address (config max_per_src). Mirai's
- * scanner opens up to 10 connections per target; 16 lets a real bot play
- * while one address cannot take the whole table. */
+/* Sessions at once from one source (config max_per_src): an IPv4 address,
+ * or an IPv6 /64 (one customer's prefix: a host there has 2^64 addresses).
+ * Mirai's scanner opens up to 10 connections per target; 16 lets a real
+ * bot play while one source cannot take the whole table. When the table is
+ * full a new peer evicts the longest-idle session that has not logged in
+ * (else the longest-idle one of the source holding most), so a flood of
+ * idle connections cannot keep a fresh source out. */
 #define CAP_PER_SRC 16
 /* Listeners in one config: three doors per persona plus catch-alls. */
 #define CAP_LISTENERS 32
 
 /* --- time --- */
+
+/* A session that has not logged in by then ends (config login_s): BusyBox
+ * login's alarm (loginutils/login.c TIMEOUT, 60 s in every version the
+ * personas claim), which then prints "Login timed out after 60 seconds". */
+#define CAP_LOGIN_MS (60u * 1000u)
 
 /* Idle time before a session is closed (config idle_s). Mirai waits 30 s for
  * a prompt; real BusyBox telnetd has no idle timeout but bots never idle for
@@ -69,14 +78,15 @@
 /* Output one line may produce (`yes`-like loops, cat of big files). */
 #define CAP_SH_OUTPUT (512u * 1024u)
 /* Work one input line may do, in units of one byte scanned, read or
- * written (a command counts 256, a loop turn 64; sh_int.h). 16 M units is
- * ~20-40 ms of the PC's release build, and more than any bot line needs:
- * `cat /bin/busybox` of a 2.3 MB image is ~3 M units, a Mirai session's
- * heaviest line under 1 M. Past it the line ends as a killed command
+ * written (a command counts 256, a loop turn 64; sh_int.h). 8 M units is
+ * ~8 ms of the PC's release build (~20 ms under ASan; grep or wc over
+ * /bin/busybox in a loop, measured) and more than any bot line needs:
+ * `cat /bin/busybox` of a 2.3 MB image is ~4.6 M units, a Mirai session's
+ * heaviest line under 1.5 M. Past it the line ends as a killed command
  * ("Killed", status 137) — the single-threaded daemon serves everyone
- * else between lines. Measured by make bench ("shell work"). */
-#define CAP_SH_WORK_LINE (16u * 1024u * 1024u)
-/* Work one session may do in all (~100 heavy lines): past it the shell
+ * else between lines. */
+#define CAP_SH_WORK_LINE (8u * 1024u * 1024u)
+/* Work one session may do in all (~200 killed lines): past it the shell
  * is killed and the session ends, as if the OOM killer took it. */
 #define CAP_SH_WORK_SESSION (1600ull * 1024u * 1024u)
 

@@ -243,3 +243,82 @@ def figures(binary):
 
 if __name__ == "__main__" and "--figures" in sys.argv:
     figures(sys.argv[-1] if len(sys.argv) > 2 else tt.BINARY)
+
+
+def test_budget_many_workers_telnet():
+    """16 logged-in sessions run the grep loop at once, line after line:
+    a probe's first bytes still come within one session's slice, since the
+    listeners accept between callbacks and heavy lines yield."""
+    d = zyxel()
+    with d:
+        user, pw, _ = tt.persona_info("zyxel-pk5001z")["creds"][0]
+        conns = []
+        for _ in range(16):
+            c = Conn(d.ports["telnet"])
+            tt.telnet_login(c, user, pw)
+            c.read_until((b"$ ", b"# "))
+            conns.append(c)
+        with Watch(d, d.ports["probe"]) as w:
+            for c in conns:  # three loops queued per session
+                c.send((GREP_LOOP + "\r\n") * 3)
+            for c in conns:
+                for _ in range(3):
+                    assert b"Killed" in c.read_until(b"Killed", timeout=120)
+        w.check("16 workers")
+        for c in conns:
+            c.close()
+    store_clean(d)
+
+
+def test_budget_idle_flood_slots():
+    """1024 idle pre-login connections from 64 sources fill the table; a
+    fresh source is still served (the longest-idle pre-login session makes
+    room) and a logged-in session is never the one evicted."""
+    d = zyxel(main={"max_sessions": 1024, "max_per_src": 16, "idle_s": 600,
+                    "fail_delay_ms": 0})
+    with d:
+        user, pw, _ = tt.persona_info("zyxel-pk5001z")["creds"][0]
+        keep = Conn(d.ports["telnet"], source="127.0.3.1")
+        tt.telnet_login(keep, user, pw)
+        keep.read_until((b"$ ", b"# "))
+        flood = []
+        for i in range(1023):
+            s = socket.socket()
+            s.bind(("127.0.2.%d" % (1 + i // 16), 0))
+            s.connect(("127.0.0.1", d.ports["telnet"]))
+            flood.append(s)
+        time.sleep(0.5)
+        t0 = time.time()
+        c = Conn(d.ports["probe"], source="127.0.4.1")
+        c.read_until(b"ogin")
+        ms = (time.time() - t0) * 1000
+        assert ms < PROBE_MS * 5, ms
+        keep.send("echo still\r\n")
+        assert b"still" in keep.read_until((b"$ ", b"# "))
+        c.close()
+        for s in flood:
+            s.close()
+        keep.close()
+        evs = d.events()
+        assert by_id(evs, "cowrie.session.connect")
+    store_clean(d)
+
+
+def test_budget_prelogin_deadline():
+    """A telnet session that never logs in ends at login_s with BusyBox
+    login's own words; one that logged in stays."""
+    d = zyxel(main={"login_s": 1})
+    with d:
+        idle = Conn(d.ports["telnet"])
+        idle.read_until(b"ogin")
+        user, pw, _ = tt.persona_info("zyxel-pk5001z")["creds"][0]
+        ok = Conn(d.ports["telnet"])
+        tt.telnet_login(ok, user, pw)
+        ok.read_until((b"$ ", b"# "))
+        assert idle.wait_closed(5)
+        assert b"\r\r\nLogin timed out after 1 seconds\r\r\n" in idle.buf, idle.buf[-100:]
+        time.sleep(1.2)
+        ok.send("echo here\r\n")
+        assert b"here" in ok.read_until((b"$ ", b"# "))
+        ok.close()
+    store_clean(d)

@@ -8,6 +8,7 @@
 #include "bounds.h"
 #include "ev/ev.h"
 #include "fetch/fetch.h"
+#include "net/net.h"
 #include "net/session.h"
 #include "host/doorsh.h"
 #include "proto/engine.h"
@@ -157,6 +158,8 @@ void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
 	hh->h.event = h_event;
 	hh->h.now = h_now;
 	hh->h.fetch = terminal ? h_fetch : NULL;
+	hh->h.mem = sess_mem(s);          /* the session's working memory */
+	hh->h.fs = s->net->o.fs_pool;     /* fs_kb, fs_total_kb */
 	hh->w.done = on_fetched;
 }
 

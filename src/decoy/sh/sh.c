@@ -494,6 +494,8 @@ static void line_done(struct sh *sh, const char *src, size_t n)
 	line_limits(sh);
 	if (sh->mode == SH_MODE_DONE)
 		return;
+	if (sh->work >= SH_WORK_SLICE && sh->host.pause)
+		sh->host.pause(sh->host.ctx, 1);
 	if (sh->exit_req) {
 		sh->exit_req = false;
 		sh_exit_level(sh);

@@ -32,6 +32,10 @@
  * bytes costs (measured: make bench, "shell work"). */
 #define SH_WORK_CMD 256
 #define SH_WORK_LOOP 64
+/* A line that did this much work yields: the shell asks the host for a
+ * 1 ms pause, so the session's next line waits for the next turn of the
+ * loop and every other session (and a new peer) is served first. */
+#define SH_WORK_SLICE (1024u * 1024u)
 
 /* Where fd 1 or 2 goes. */
 enum sink_kind { SINK_TERM, SINK_BUF, SINK_NULL };
