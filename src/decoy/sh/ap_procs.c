@@ -199,12 +199,15 @@ static int exec_file(struct sh *sh, struct io *io, const char *abspath, int argc
 		memcpy(cwd, sh->cwd, sizeof cwd);
 		sh->pargc = argc;
 		sh->pargv = argv;
+		sh->nscript++;
 		s = sh_run(sh, io, (const char *)copy, n, depth + 1, NULL);
+		sh->nscript--;
 		sh->pargc = saved_argc;
 		sh->pargv = saved_argv;
 		memcpy(sh->cwd, cwd, sizeof cwd);
 		if (sh->exit_req) {
 			sh->exit_req = false;
+			sh->err_abort = false;
 			sh->stop = saved_stop;
 		}
 	}
@@ -231,11 +234,14 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 		}
 		sh->pargc = argc - a - 2;
 		sh->pargv = argv + a + 2;
+		sh->nscript++;
 		s = sh_run(sh, io, argv[a + 1], strlen(argv[a + 1]), sh->depth + 1, NULL);
+		sh->nscript--;
 		sh->pargc = saved_argc;
 		sh->pargv = saved_argv;
 		if (sh->exit_req) {
 			sh->exit_req = false;
+			sh->err_abort = false;
 			sh->stop = saved_stop;
 		}
 		return s;

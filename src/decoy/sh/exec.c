@@ -98,7 +98,7 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 		val.p = w->p + eq + 1;
 		val.n = w->n - eq - 1;
 		v = expand_one(sh, io, r->depth, &val);
-		if (v && i + 1 >= nd->nw) /* only a bare assignment persists */
+		if (v && i + 1 >= nd->nw && !sh->stop) /* only a bare assignment persists */
 			sh_setvar(sh, name, v, false);
 		free(v);
 		assigned = true;
@@ -106,7 +106,7 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 	for (; i < nd->nw && !sh->stop; i++)
 		expand_fields(sh, io, r->depth, &r->ps->words[nd->w0 + i], &av);
 	if (sh->stop) {
-		status = 1;
+		status = sh->err_abort ? 2 : 1;
 		goto out;
 	}
 	rc = redirs_apply(sh, &cio, io, r->ps, nd->r0, nd->nr, r->depth, &rs);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sh/arith.h"
 #include "sh/expand.h"
 
 static void argvb_add(struct argvb *a, const char *s, size_t n)
@@ -293,6 +294,67 @@ static void backtick(struct xstate *x, const char *s, size_t n, bool quoted)
 	buf_free(&out);
 }
 
+/* An error of expansion as ash raises it: the message, and the line (or
+ * the script or sh -c running) stops with status 2. */
+static void xs_fail(struct xstate *x, const char *msg)
+{
+	struct sh *sh = x->sh;
+
+	if (sh->stop)
+		return;
+	sh_err(sh, x->io, "%s", msg);
+	sh->stop = true;
+	sh->err_abort = true;
+	sh->status = 2;
+	if (sh->nscript > 0)
+		sh->exit_req = true;
+}
+
+static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool quoted);
+
+/* $(( … )): the text between the parentheses has its $… and `…`
+ * expanded, then is evaluated. */
+static void arith(struct xstate *x, const char *s, size_t n, bool quoted)
+{
+	struct xstate y;
+	struct argvb none = {0};
+	size_t i = 0;
+	const char *err = NULL;
+	int64_t v = 0;
+	char num[24];
+
+	memset(&y, 0, sizeof y);
+	y.sh = x->sh;
+	y.io = x->io;
+	y.depth = x->depth;
+	y.out = &none;
+	buf_init(&y.cur, CAP_LINE * 4);
+	buf_init(&y.pat, CAP_LINE * 8);
+	while (i < n && !x->sh->stop) {
+		if (s[i] == '$') {
+			dollar(&y, s, n, &i, true);
+		} else if (s[i] == '`') {
+			size_t b = i;
+
+			if (!lex_skip_until(s, n, &b, '`', true))
+				b = n;
+			backtick(&y, s + i + 1, b > i + 1 ? b - i - 2 : 0, true);
+			i = b;
+		} else {
+			xs_addc(&y, s[i++], true);
+		}
+	}
+	if (!x->sh->stop && arith_eval(x->sh, y.cur.p ? y.cur.p : "", &v, &err))
+		xs_fail(x, err);
+	buf_free(&y.cur);
+	buf_free(&y.pat);
+	argvb_free(&none);
+	if (x->sh->stop)
+		return;
+	snprintf(num, sizeof num, "%lld", (long long)v);
+	xs_addtext(x, num, strlen(num), quoted);
+}
+
 /* Expands "$…" at s[*i] (the '$'); *i moves past it. */
 static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool quoted)
 {
@@ -315,9 +377,14 @@ static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool qu
 			return;
 		}
 		buf_init(&out, CAP_SH_OUTPUT);
-		if (e - j >= 4 && s[j + 1] == '(' && s[e - 2] == ')') {
-			/* $(( arithmetic )): not supported, expands to 0 */
-			xs_addtext(x, "0", 1, quoted);
+		if (j + 1 < n && s[j + 1] == '(') {
+			size_t e2 = j + 1;
+
+			/* $(( is arithmetic: its inner '(' closes just before ours */
+			if (lex_skip_paren(s, n, &e2) && e2 == e - 1)
+				arith(x, s + j + 2, e - j - 4, quoted);
+			else
+				xs_fail(x, "syntax error: missing '))'");
 		} else {
 			cmdsubst(x, s + j + 1, e - j - 2, &out);
 			xs_addtext(x, out.p ? out.p : "", out.len, quoted);

@@ -337,6 +337,7 @@ static void line_reset(struct sh *sh)
 	sh->loops = 0;
 	sh->steps = 0;
 	sh->stop = false;
+	sh->err_abort = false;
 	sh->exit_req = false;
 	sh->brk = sh->cont = false;
 	set_now(sh);

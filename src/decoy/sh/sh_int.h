@@ -103,6 +103,8 @@ struct sh {
 	bool stop;       /* abandon the rest of the line (exit, su) */
 	bool exit_req;   /* `exit` ran: leave the current level or script */
 	bool brk, cont;  /* `break` / `continue` in a loop */
+	bool err_abort;  /* an expansion error stopped the line: $? is 2 */
+	int nscript;     /* nesting of sh -c / scripts: an error ends only them */
 	int depth;       /* nesting of the sh_run() in progress */
 	int pargc;       /* positional parameters of a running script */
 	char **pargv;
