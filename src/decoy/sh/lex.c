@@ -99,6 +99,34 @@ bool lex_skip_paren(const char *s, size_t n, size_t *i)
 	return false;
 }
 
+bool lex_skip_brace(const char *s, size_t n, size_t *i)
+{
+	size_t j = *i + 1;
+
+	while (j < n) {
+		char c = s[j];
+
+		if (c == '\\') {
+			j += 2;
+			continue;
+		}
+		if (c == '}') {
+			*i = j + 1;
+			return true;
+		}
+		if (c == '\'' || c == '"' || c == '`' ||
+		    (c == '$' && j + 1 < n && (s[j + 1] == '(' || s[j + 1] == '{'))) {
+			if (c == '$')
+				j++;
+			if (!skip_region(s, n, &j))
+				return false;
+			continue;
+		}
+		j++;
+	}
+	return false;
+}
+
 static bool skip_region(const char *s, size_t n, size_t *i)
 {
 	switch (s[*i]) {
@@ -111,7 +139,7 @@ static bool skip_region(const char *s, size_t n, size_t *i)
 	case '(':
 		return lex_skip_paren(s, n, i);
 	case '{':
-		return lex_skip_until(s, n, i, '}', false);
+		return lex_skip_brace(s, n, i);
 	default:
 		(*i)++;
 		return true;

@@ -109,6 +109,8 @@ void lex_tok_text(struct parser *ps, const char *p, size_t n);
 /* At s[*i], the opening character: to just past the closing one (close),
  * honouring backslashes if escapes. False if the source ends first. */
 bool lex_skip_until(const char *s, size_t n, size_t *i, char close, bool escapes);
+/* At s[*i] == '{' (after '$'): to just past the matching '}'. */
+bool lex_skip_brace(const char *s, size_t n, size_t *i);
 /* At s[*i] == '(' (after '$'): to just past the matching ')'. */
 bool lex_skip_paren(const char *s, size_t n, size_t *i);
 
