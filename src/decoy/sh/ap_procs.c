@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "sh/applet.h"
+#include "sh/params.h"
 
 struct proc_row {
 	uint32_t pid;
@@ -191,19 +192,16 @@ static int exec_file(struct sh *sh, struct io *io, const char *abspath, int argc
 	if (n)
 		memcpy(copy, d, n);
 	{
-		int saved_argc = sh->pargc;
-		char **saved_argv = sh->pargv;
+		struct params_save sv;
 		bool saved_stop = sh->stop;
 		char cwd[CAP_PATH];
 
 		memcpy(cwd, sh->cwd, sizeof cwd);
-		sh->pargc = argc;
-		sh->pargv = argv;
+		params_enter(sh, &sv, argc, argv);
 		sh->nscript++;
 		s = sh_run(sh, io, (const char *)copy, n, depth + 1, NULL);
 		sh->nscript--;
-		sh->pargc = saved_argc;
-		sh->pargv = saved_argv;
+		params_leave(sh, &sv);
 		memcpy(sh->cwd, cwd, sizeof cwd);
 		if (sh->exit_req) {
 			sh->exit_req = false;
@@ -225,20 +223,23 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 		a++;
 	if (a < argc && strcmp(argv[a], "-c") == 0) {
 		bool saved_stop = sh->stop;
-		int s, saved_argc = sh->pargc;
-		char **saved_argv = sh->pargv;
+		int s;
+		struct params_save sv;
+		char *zero[2] = {(char *)"sh", NULL};
 
 		if (a + 1 >= argc) {
 			sh_printf(sh, io, 2, "%s: -c requires an argument\n", argv[0]);
 			return 2;
 		}
-		sh->pargc = argc - a - 2;
-		sh->pargv = argv + a + 2;
+		/* sh -c CMD [ARG0 [ARG…]] */
+		if (argc - a - 2 > 0)
+			params_enter(sh, &sv, argc - a - 2, argv + a + 2);
+		else
+			params_enter(sh, &sv, 1, zero);
 		sh->nscript++;
 		s = sh_run(sh, io, argv[a + 1], strlen(argv[a + 1]), sh->depth + 1, NULL);
 		sh->nscript--;
-		sh->pargc = saved_argc;
-		sh->pargv = saved_argv;
+		params_leave(sh, &sv);
 		if (sh->exit_req) {
 			sh->exit_req = false;
 			sh->err_abort = false;
@@ -257,8 +258,10 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 	}
 	if (sh->inject || io->in)
 		return 0;
-	if (sh_push_level(sh, sh_is_root(sh), true))
+	if (sh_push_level(sh, sh_is_root(sh), true)) {
+		sh->lev[sh->nlev - 1].nested = true;
 		sh->stop = true; /* the rest of the line goes to the new shell */
+	}
 	return 0;
 }
 

@@ -376,7 +376,7 @@ static const char *param_value(struct sh *sh, const char *name, struct buf *tmp,
 		long idx = strtol(name, NULL, 10);
 
 		if (idx == 0)
-			return sh->pargc > 0 ? sh->pargv[0] : "-sh";
+			return sh->pargc > 0 ? sh->pargv[0] : sh_argv0(sh);
 		*set = idx < sh->pargc;
 		return *set ? sh->pargv[idx] : "";
 	}
@@ -824,7 +824,7 @@ static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool qu
 		snprintf(num, sizeof num, "%d", sh->pargc > 0 ? sh->pargc - 1 : 0);
 		val = num;
 	} else if (strcmp(name, "0") == 0) {
-		val = sh->pargc > 0 ? sh->pargv[0] : "-sh";
+		val = sh->pargc > 0 ? sh->pargv[0] : sh_argv0(sh);
 	} else if (name[0] >= '1' && name[0] <= '9' && name[1] == '\0') {
 		int idx = name[0] - '0';
 
@@ -962,4 +962,19 @@ void expand_fields(struct sh *sh, struct io *io, int depth, const struct word *w
 	xstate_init(&x, sh, io, depth, true, out);
 	expand_word(&x, w);
 	xstate_free(&x);
+}
+
+bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w, const char *s)
+{
+	struct argvb none = {0};
+	struct xstate x;
+	unsigned long budget = 1000000;
+	bool m;
+
+	xstate_init(&x, sh, io, depth, false, &none);
+	expand_span(&x, w->p, w->n, false);
+	m = pat_match(x.pat.p ? x.pat.p : "", s, strlen(s), &budget);
+	xstate_free(&x);
+	argvb_free(&none);
+	return m;
 }

@@ -25,4 +25,8 @@ void expand_fields(struct sh *sh, struct io *io, int depth, const struct word *w
  * when out of memory. */
 char *expand_one(struct sh *sh, struct io *io, int depth, const struct word *w);
 
+/* Expands w as a pattern (quoted characters literal) and matches it
+ * against s (case patterns). */
+bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w, const char *s);
+
 #endif

@@ -63,6 +63,9 @@ enum nkind {
 	N_FOR,
 	N_GROUP,
 	N_SUB,
+	N_FUNC, /* name() body: w0 the name, a the body, b..c its source span */
+	N_CASE, /* case WORD in …: w0 the word, a the first item */
+	N_ITEM, /* pattern|pattern) list: w0/nw the patterns, a the list, b the next */
 };
 
 struct node {
@@ -91,6 +94,7 @@ struct parser {
 	int nredirs, capredirs;
 	int err;
 	char errtok[24];
+	const char *errmsg; /* PERR_SYNTAX with its own text ("bad function name") */
 	const char *expect;
 	int depth;
 };
