@@ -325,24 +325,33 @@ int ap_read(struct sh *sh, struct io *io, int argc, char **argv)
 	}
 	{
 		const char *s = line.p ? line.p : "";
+		const char *ifs = sh_getvar(sh, "IFS");
 		const char *names_default[] = {"REPLY"};
 		char **names = a < argc ? &argv[a] : (char **)names_default;
 		int nn = a < argc ? argc - a : 1, k;
 
+		if (!ifs)
+			ifs = " \t\n";
 		for (k = 0; k < nn; k++) {
 			const char *st, *en;
 			char *val;
 
-			while (*s == ' ' || *s == '\t')
+			/* IFS white space around a field goes; one other IFS
+			 * character ends it */
+			while (*s && strchr(ifs, *s) && strchr(" \t\n", *s))
 				s++;
 			st = s;
 			if (k + 1 < nn) {
-				while (*s && *s != ' ' && *s != '\t')
+				while (*s && !strchr(ifs, *s))
 					s++;
 				en = s;
+				while (*s && strchr(ifs, *s) && strchr(" \t\n", *s))
+					s++;
+				if (*s && strchr(ifs, *s)) /* one non-white IFS character */
+					s++;
 			} else {
 				en = st + strlen(st);
-				while (en > st && (en[-1] == ' ' || en[-1] == '\t'))
+				while (en > st && strchr(ifs, en[-1]) && strchr(" \t\n", en[-1]))
 					en--;
 			}
 			val = strndup(st, (size_t)(en - st));

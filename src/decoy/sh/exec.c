@@ -209,8 +209,12 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 	struct argvb av = {0};
 	struct redirs rs = {0};
 	struct io cio = *io;
-	int i = 0, status = 0, rc;
+	int i = 0, status = 0, rc, k, ntemp = 0;
 	bool assigned = false;
+	struct {
+		char name[64];
+		char *old; /* NULL: was unset */
+	} temp[8];
 
 	if (resuming(r)) {
 		char outp[CAP_PATH] = "";
@@ -253,8 +257,17 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 		val.p = w->p + eq + 1;
 		val.n = w->n - eq - 1;
 		v = expand_one(sh, io, r->depth, &val);
-		if (v && i + 1 >= nd->nw && !sh->stop) /* only a bare assignment persists */
+		if (v && i + 1 >= nd->nw && !sh->stop) { /* only a bare assignment persists */
 			sh_setvar(sh, name, v, false);
+		} else if (v && !sh->stop && ntemp < (int)(sizeof temp / sizeof temp[0])) {
+			/* VAR=x cmd: for the command only */
+			const char *old = sh_getvar(sh, name);
+
+			memcpy(temp[ntemp].name, name, eq + 1);
+			temp[ntemp].old = old ? strdup(old) : NULL;
+			ntemp++;
+			sh_setvar(sh, name, v, false);
+		}
 		free(v);
 		assigned = true;
 	}
@@ -286,6 +299,13 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 out_redir:
 	redirs_finish(sh, io, &rs, av.n ? av.v[0] : NULL);
 out:
+	for (k = ntemp - 1; k >= 0; k--) {
+		if (temp[k].old)
+			sh_setvar(sh, temp[k].name, temp[k].old, false);
+		else
+			sh_unsetvar(sh, temp[k].name);
+		free(temp[k].old);
+	}
 	argvb_free(&av);
 	return status;
 }

@@ -978,3 +978,41 @@ bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w,
 	argvb_free(&none);
 	return m;
 }
+
+char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n,
+		     size_t *len)
+{
+	struct argvb none = {0};
+	struct xstate x;
+	size_t i = 0;
+	char *r;
+
+	xstate_init(&x, sh, io, depth, false, &none);
+	while (i < n && !sh->stop) {
+		if (s[i] == '\\' && i + 1 < n && strchr("$`\\\n", s[i + 1])) {
+			if (s[i + 1] != '\n')
+				xs_addc(&x, s[i + 1], true);
+			i += 2;
+		} else if (s[i] == '$') {
+			dollar(&x, s, n, &i, true);
+		} else if (s[i] == '`') {
+			size_t b = i;
+
+			if (!lex_skip_until(s, n, &b, '`', true))
+				b = n;
+			backtick(&x, s + i + 1, b > i + 1 ? b - i - 2 : 0, true);
+			i = b;
+		} else {
+			xs_addc(&x, s[i++], true);
+		}
+	}
+	*len = x.cur.len;
+	r = malloc(x.cur.len + 1);
+	if (r) {
+		memcpy(r, x.cur.p ? x.cur.p : "", x.cur.len);
+		r[x.cur.len] = '\0';
+	}
+	xstate_free(&x);
+	argvb_free(&none);
+	return r;
+}

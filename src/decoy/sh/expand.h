@@ -29,4 +29,10 @@ char *expand_one(struct sh *sh, struct io *io, int depth, const struct word *w);
  * against s (case patterns). */
 bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w, const char *s);
 
+/* A here-document's body with $…, `…` and \$ \` \\ \newline done (no
+ * splitting, quotes kept); *len its length; caller frees; NULL if out of
+ * memory. */
+char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n,
+		     size_t *len);
+
 #endif

@@ -79,9 +79,22 @@ static bool add_redir(struct parser *ps)
 {
 	struct redir r;
 
+	memset(&r, 0, sizeof r);
 	r.fd = ps->rfd;
 	r.kind = ps->rkind;
+	r.hd_strip = ps->hd_strip;
 	lex_consume(ps);
+	if (lex_peek(ps) == T_REDIR && !ps->err) {
+		ps->err = PERR_SYNTAX;
+		ps->errmsg = "unexpected redirection";
+		return false;
+	}
+	if (lex_peek(ps) == T_EOF && !ps->err) {
+		/* ash does not wait for the target on the next line */
+		ps->err = PERR_SYNTAX;
+		ps->errmsg = "unexpected newline";
+		return false;
+	}
 	if (lex_peek(ps) != T_WORD) {
 		syntax(ps);
 		return false;
@@ -102,6 +115,13 @@ static bool add_redir(struct parser *ps)
 		}
 		ps->redirs = nr;
 		ps->capredirs = nc;
+	}
+	if (r.kind == R_HEREDOC) {
+		if (ps->nhdpend >= MAX_HEREDOCS) {
+			ps->err = PERR_CAP;
+			return false;
+		}
+		ps->hdpend[ps->nhdpend++] = ps->nredirs;
 	}
 	ps->redirs[ps->nredirs++] = r;
 	return true;

@@ -41,13 +41,19 @@ struct word {
 	size_t n;
 };
 
-enum rkind { R_OUT, R_APP, R_IN, R_DUP };
+enum rkind { R_OUT, R_APP, R_IN, R_DUP, R_HEREDOC };
 
 struct redir {
 	int fd;
 	enum rkind kind;
 	struct word target;
+	/* R_HEREDOC: the body (the lines after the command's line, up to the
+	 * delimiter line); quoted delimiter: no expansion; <<-: tabs go */
+	struct word body;
+	bool hd_quoted, hd_strip;
 };
+
+#define MAX_HEREDOCS 16
 
 enum nkind {
 	N_CMD,
@@ -95,6 +101,9 @@ struct parser {
 	int err;
 	char errtok[24];
 	const char *errmsg; /* PERR_SYNTAX with its own text ("bad function name") */
+	bool hd_strip;      /* the redirection just lexed is <<- */
+	int hdpend[MAX_HEREDOCS]; /* here-documents whose body comes next line */
+	int nhdpend;
 	const char *expect;
 	int depth;
 };
