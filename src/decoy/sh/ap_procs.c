@@ -248,9 +248,23 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 		return s;
 	}
 	if (a < argc) {
-		if (sh_path(sh, argv[a], abs, sizeof abs) || vfs_stat(sh->fs, abs, &st) ||
-		    st.type != VFS_FILE) {
-			sh_printf(sh, io, 2, "%s: can't open '%s'\n", argv[0], argv[a]);
+		bool found = !sh_path(sh, argv[a], abs, sizeof abs) && !vfs_stat(sh->fs, abs, &st);
+
+		if (found && st.type == VFS_DIR)
+			return 0; /* ash reads nothing from a directory */
+		if (!found || st.type != VFS_FILE) {
+			/* the text of the version (tests/diff/versions.txt,
+			 * ash-open-script): 1.9.1 bare, 1.16/1.17 quoted,
+			 * 1.35 with strerror */
+			unsigned minor = ap_bb_minor(sh);
+
+			if (minor < 16)
+				sh_printf(sh, io, 2, "%s: can't open %s\n", argv[0], argv[a]);
+			else if (minor < 35)
+				sh_printf(sh, io, 2, "%s: can't open '%s'\n", argv[0], argv[a]);
+			else
+				sh_printf(sh, io, 2, "%s: can't open '%s': %s\n", argv[0], argv[a],
+					  "No such file or directory");
 			return 2;
 		}
 		ap_capture(sh, abs, "exec");

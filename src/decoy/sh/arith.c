@@ -15,8 +15,8 @@
 #include "sh/arith.h"
 #include "sh/parse.h"
 
-#define ARITH_NEST 64  /* parentheses and unary operators inside each other */
-#define ARITH_VARS 16  /* variables evaluated inside each other */
+#define ARITH_NEST 64 /* parentheses and unary operators inside each other */
+#define ARITH_VARS 16 /* variables evaluated inside each other */
 #define ARITH_NAME 64
 
 static const char E_SYNTAX[] = "arithmetic syntax error";
@@ -85,19 +85,45 @@ static const struct {
 	const char *s;
 	int op;
 } ops[] = {
-    {"<<=", O_ASG_BASE + O_SHL}, {">>=", O_ASG_BASE + O_SHR}, {"**", O_POW},
-    {"||", O_LOR},		 {"&&", O_LAND},		{"==", O_EQ},
-    {"!=", O_NE},		 {"<=", O_LE},			{">=", O_GE},
-    {"<<", O_SHL},		 {">>", O_SHR},			{"*=", O_ASG_BASE + O_MUL},
-    {"/=", O_ASG_BASE + O_DIV},	 {"%=", O_ASG_BASE + O_MOD},	{"+=", O_ASG_BASE + O_ADD},
-    {"-=", O_ASG_BASE + O_SUB},	 {"&=", O_ASG_BASE + O_BAND},	{"^=", O_ASG_BASE + O_XOR},
-    {"|=", O_ASG_BASE + O_BOR},	 {"++", O_INC},			{"--", O_DEC},
-    {"|", O_BOR},		 {"^", O_XOR},			{"&", O_BAND},
-    {"<", O_LT},		 {">", O_GT},			{"+", O_ADD},
-    {"-", O_SUB},		 {"*", O_MUL},			{"/", O_DIV},
-    {"%", O_MOD},		 {"=", O_ASSIGN},		{"?", O_QUEST},
-    {":", O_COLON},		 {",", O_COMMA},		{"(", O_LPAR},
-    {")", O_RPAR},		 {"!", O_NOT},			{"~", O_BNOT},
+    {"<<=", O_ASG_BASE + O_SHL},
+    {">>=", O_ASG_BASE + O_SHR},
+    {"**", O_POW},
+    {"||", O_LOR},
+    {"&&", O_LAND},
+    {"==", O_EQ},
+    {"!=", O_NE},
+    {"<=", O_LE},
+    {">=", O_GE},
+    {"<<", O_SHL},
+    {">>", O_SHR},
+    {"*=", O_ASG_BASE + O_MUL},
+    {"/=", O_ASG_BASE + O_DIV},
+    {"%=", O_ASG_BASE + O_MOD},
+    {"+=", O_ASG_BASE + O_ADD},
+    {"-=", O_ASG_BASE + O_SUB},
+    {"&=", O_ASG_BASE + O_BAND},
+    {"^=", O_ASG_BASE + O_XOR},
+    {"|=", O_ASG_BASE + O_BOR},
+    {"++", O_INC},
+    {"--", O_DEC},
+    {"|", O_BOR},
+    {"^", O_XOR},
+    {"&", O_BAND},
+    {"<", O_LT},
+    {">", O_GT},
+    {"+", O_ADD},
+    {"-", O_SUB},
+    {"*", O_MUL},
+    {"/", O_DIV},
+    {"%", O_MOD},
+    {"=", O_ASSIGN},
+    {"?", O_QUEST},
+    {":", O_COLON},
+    {",", O_COMMA},
+    {"(", O_LPAR},
+    {")", O_RPAR},
+    {"!", O_NOT},
+    {"~", O_BNOT},
 };
 
 static bool failed(const struct ax *a)
@@ -421,7 +447,10 @@ static void unary(struct ax *a, struct opnd *o)
 		unary(a, o);
 		v = value(a, o);
 		o->var = false;
-		o->v = op == O_ADD ? v : op == O_SUB ? wrap(0 - (uint64_t)v) : op == O_NOT ? !v : ~v;
+		o->v = op == O_ADD   ? v
+		       : op == O_SUB ? wrap(0 - (uint64_t)v)
+		       : op == O_NOT ? !v
+				     : ~v;
 	} else {
 		primary(a, o);
 	}

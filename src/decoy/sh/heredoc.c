@@ -8,8 +8,7 @@
 #include "sh/expand.h"
 #include "sh/redir.h"
 
-int heredoc_apply(struct sh *sh, struct io *io, const struct redir *r, struct frame *f,
-		  int depth)
+int heredoc_apply(struct sh *sh, struct io *io, const struct redir *r, struct frame *f, int depth)
 {
 	struct buf raw;
 	size_t i, len = 0;
