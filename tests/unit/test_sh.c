@@ -641,6 +641,21 @@ static const char *done_fail(struct fixture *fx, const char *reason, const char 
 #define METER_0(name) "\r" name "   0% |                               |     0  --:--:-- ETA"
 #define METER_100(name, size) "\r" name " 100% |*******************************|" size "  --:--:-- ETA\n"
 
+/* `wget -qO- URL | sh`: the downloaded script runs in the emulated shell */
+static void t_fetch_pipe_sh(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_fetch_shell(fx);
+	RUN_EQ(fx, "wget -q -O - http://127.0.0.1:8080/i.sh | sh; echo after $?", "");
+	assert_true(sh_waiting(fx->sh));
+	assert_string_equal(fx->h.f_url, "http://127.0.0.1:8080/i.sh");
+	assert_string_equal(done_ok(fx, "echo fetched $((6*7))\ncd /var; echo $0; exit 3\n", 9),
+			    "fetched 42\nsh\nafter 3\n[root@router /]# ");
+	/* it ran in a child shell: the cwd is the caller's */
+	RUN_EQ(fx, "pwd", "/\n[root@router /]# ");
+}
+
 static void t_fetch_wait(void **state)
 {
 	struct fixture *fx = *state;
@@ -1197,6 +1212,8 @@ static void t_funcs_case_params(void **state)
 	LANG_EQ(fx, "set --; shift; echo $?; shift 3; echo $?", "1\n1\n");
 	LANG_EQ(fx, "x=1 true; echo \"[$x]\"; nv=1 true; echo \"[$nv]\"", "[c]\n[]\n");
 	LANG_EQ(fx, "set | head -3", "FUNCNAME=''\nHISTFILE='/.ash_history'\nHOME='/'\n");
+	/* a script on standard input */
+	LANG_EQ(fx, "echo \"echo hi; echo \\$0; exit 4; echo no\" | sh; echo $?", "hi\nsh\n4\n");
 	/* nesting: argv[0] of each level in its errors */
 	LANG_EQ(fx, "sh -c 'echo $0; nosuch'", "sh\nsh: nosuch: not found\n");
 	RUN_EQ(fx, "sh", PROMPT);
@@ -1225,6 +1242,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch_pipe_sh, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_arith, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_param, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_heredoc, setup, teardown),

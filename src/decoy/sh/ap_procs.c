@@ -270,7 +270,42 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 		ap_capture(sh, abs, "exec");
 		return exec_file(sh, io, abs, argc - a, argv + a, sh->depth + 1, false);
 	}
-	if (sh->inject || io->in)
+	if (io->in) {
+		/* `wget -O- URL | sh`: the script is standard input */
+		const uint8_t *d;
+		size_t n;
+		char *copy;
+		bool saved_stop = sh->stop;
+		struct params_save sv;
+		char *zero[2] = {(char *)"sh", NULL};
+		char cwd[CAP_PATH];
+		int s;
+
+		memcpy(cwd, sh->cwd, sizeof cwd);
+		d = ap_stdin_rest(io, &n);
+		io->in->pos += n;
+		if (sh->depth + 1 > CAP_SH_DEPTH)
+			return 2;
+		copy = malloc(n ? n : 1);
+		if (!copy)
+			return 2;
+		if (n)
+			memcpy(copy, d, n);
+		params_enter(sh, &sv, 1, zero);
+		sh->nscript++;
+		s = sh_run(sh, io, copy, n, sh->depth + 1, NULL);
+		sh->nscript--;
+		params_leave(sh, &sv);
+		free(copy);
+		memcpy(sh->cwd, cwd, sizeof cwd);
+		if (sh->exit_req) {
+			sh->exit_req = false;
+			sh->err_abort = false;
+			sh->stop = saved_stop;
+		}
+		return s;
+	}
+	if (sh->inject)
 		return 0;
 	if (sh_push_level(sh, sh_is_root(sh), true)) {
 		sh->lev[sh->nlev - 1].nested = true;
