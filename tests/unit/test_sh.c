@@ -1144,6 +1144,7 @@ static void t_param(void **state)
 
 	new_shell(fx, &fx->p, true);
 	LANG_EQ(fx, "x=hello; echo ${#x} ${#y}", "5 0\n");
+	LANG_EQ(fx, "echo ~root ~root/x ~nobody ~", "/ //x ~nobody /\n");
 	LANG_EQ(fx, "echo ${y:-def} ${y-d2}; y=; echo ${y:-def}.${y-d2}.", "def d2\ndef..\n");
 	LANG_EQ(fx, "echo ${z:=def}; echo $z", "def\ndef\n");
 	LANG_EQ(fx, "x=a; echo ${x:+alt} ${nox:+alt}.", "alt .\n");

@@ -849,6 +849,44 @@ static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool qu
 		xs_addtext(x, val, strlen(val), quoted);
 }
 
+/* ~user at the start of a word: the home directory /etc/passwd gives
+ * it; returns how much of s it took (0: not a known user, left as is). */
+static size_t tilde_user(struct xstate *x, const char *s, size_t n)
+{
+	const uint8_t *d;
+	size_t dn, e = 1, k = 0;
+
+	while (e < n && s[e] != '/') {
+		if (!sh_name_char(s[e]) && s[e] != '-' && s[e] != '.')
+			return 0;
+		e++;
+	}
+	if (vfs_read(x->sh->fs, "/etc/passwd", &d, &dn))
+		return 0;
+	while (k < dn) {
+		size_t ls = k, le = k, f = 0, p;
+
+		while (le < dn && d[le] != '\n')
+			le++;
+		k = le + 1;
+		if (le - ls <= e - 1 || memcmp(d + ls, s + 1, e - 1) || d[ls + e - 1] != ':')
+			continue;
+		/* the sixth field */
+		for (p = ls; p < le && f < 5; p++)
+			if (d[p] == ':')
+				f++;
+		if (f == 5) {
+			size_t q = p;
+
+			while (q < le && d[q] != ':')
+				q++;
+			xs_addtext(x, (const char *)d + p, q - p, true);
+			return e;
+		}
+	}
+	return 0;
+}
+
 /* Expands one raw word into x->out (several fields if splitting). */
 static void expand_word(struct xstate *x, const struct word *w)
 {
@@ -860,6 +898,8 @@ static void expand_word(struct xstate *x, const struct word *w)
 
 		xs_addtext(x, home ? home : "/", strlen(home ? home : "/"), true);
 		i = 1;
+	} else if (n > 1 && s[0] == '~') {
+		i = tilde_user(x, s, n);
 	}
 	while (i < n && !x->sh->stop) {
 		char c = s[i];
