@@ -742,6 +742,21 @@ static const char *done_fail(struct fixture *fx, const char *reason, const char 
 #define METER_0(name) "\r" name "   0% |                               |     0  --:--:-- ETA"
 #define METER_100(name, size) "\r" name " 100% |*******************************|" size "  --:--:-- ETA\n"
 
+/* `wget -qO- URL | sh`: the downloaded script runs in the emulated shell */
+static void t_fetch_pipe_sh(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_fetch_shell(fx);
+	RUN_EQ(fx, "wget -q -O - http://127.0.0.1:8080/i.sh | sh; echo after $?", "");
+	assert_true(sh_waiting(fx->sh));
+	assert_string_equal(fx->h.f_url, "http://127.0.0.1:8080/i.sh");
+	assert_string_equal(done_ok(fx, "echo fetched $((6*7))\ncd /var; echo $0; exit 3\n", 9),
+			    "fetched 42\nsh\nafter 3\n[root@router /]# ");
+	/* it ran in a child shell: the cwd is the caller's */
+	RUN_EQ(fx, "pwd", "/\n[root@router /]# ");
+}
+
 static void t_fetch_wait(void **state)
 {
 	struct fixture *fx = *state;
@@ -1156,6 +1171,159 @@ static void t_real_persona(void **state)
 		assert_non_null(strstr(out, "wget: applet not found"));
 }
 
+
+/* ------------------------------------------------------------------ */
+/* the language of ash: expected bytes from BusyBox 1.35.0's ash (the   */
+/* oracle of tests/diff, build/oracle/busybox-1.35.0/busybox)           */
+
+#define PROMPT "[root@router /]# "
+#define LANG_EQ(fx, line, want) RUN_EQ(fx, line, want PROMPT)
+
+static void t_arith(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	LANG_EQ(fx, "echo $((1+2)) $((7/2)) $((2**3))", "3 3 8\n");
+	LANG_EQ(fx, "echo $((10%3)) $((1<<4)) $((255>>4)) $((5&3)) $((5|3)) $((5^3))",
+		"1 16 15 1 7 6\n");
+	LANG_EQ(fx, "echo $((1<2)) $((2<1)) $((1==1)) $((1!=1)) $((!0)) $((~0))",
+		"1 0 1 0 1 -1\n");
+	LANG_EQ(fx, "echo $((7>=7)) $((3<=2)) $((1 && 0)) $((0 || 5))", "1 0 0 1\n");
+	LANG_EQ(fx, "echo $((1?2:3)) $((0?2:3)) $((0?1:0?2:3)) $((0 ? 1 : 2 + 5))", "2 3 3 7\n");
+	LANG_EQ(fx,
+		"x=5; echo $((x<<=1)) $((x>>=1)) $((x*=3)) $((x/=2)) $((x%=4)) $((x&=3)) "
+		"$((x|=8)) $((x^=1)) $((x-=1))",
+		"10 5 15 7 3 3 11 10 9\n");
+	LANG_EQ(fx, "echo $((a=b=3)) $a $b", "3 3 3\n");
+	LANG_EQ(fx, "x=5; echo $((x++)) $x $((++x)) $((x--)) $((--x)) $x", "5 6 7 7 5 5\n");
+	LANG_EQ(fx, "x=5; echo $((x+1)) $((x*x)) $(($x-1))", "6 25 4\n");
+	LANG_EQ(fx, "echo $((0x10)) $((010)) $((2#101)) $((16#ff)) $((36#Z)) $((64#Z)) $((64#_))",
+		"16 8 5 255 35 61 63\n");
+	LANG_EQ(fx, "echo $((-2**2)) $((2**3**2)) $((2**63)) $((2**64))",
+		"4 512 -9223372036854775808 0\n");
+	LANG_EQ(fx, "echo $((1 << 64)) $((1<<-1))", "1 -9223372036854775808\n");
+	LANG_EQ(fx, "echo $((18446744073709551615)) $((18446744073709551616))", "-1 0\n");
+	LANG_EQ(fx, "echo $((1++2)) $((3 -- 1)) $((-3/2)) $((-3%2)) $((3 % -2))",
+		"3 4 -1 -1 1\n");
+	LANG_EQ(fx, "echo $(( (-9223372036854775807-1) / -1 ))", "-9223372036854775808\n");
+	LANG_EQ(fx, "x=1+2; echo $((x*3)); x=' 12 '; echo $((x+1)); x=; echo $((x+1))",
+		"9\n13\n1\n");
+	/* nothing short-circuits: both sides run */
+	LANG_EQ(fx, "echo $((0 && (y=5))) $y", "0 5\n");
+	LANG_EQ(fx, "echo $((4,z=3,z*2)) $(( )) $((w))", "6 0 0\n");
+	/* errors end the line with $? 2 */
+	LANG_EQ(fx, "echo $((1/0)); echo after", "-sh: divide by zero\n");
+	LANG_EQ(fx, "echo $?", "2\n");
+	LANG_EQ(fx, "echo $((1+))", "-sh: arithmetic syntax error\n");
+	LANG_EQ(fx, "echo $((08))", "-sh: arithmetic syntax error\n");
+	LANG_EQ(fx, "echo $((1e3))", "-sh: arithmetic syntax error\n");
+	LANG_EQ(fx, "echo $((2**-1))", "-sh: exponent less than 0\n");
+	LANG_EQ(fx, "echo $((1?2))", "-sh: malformed ?: operator\n");
+	LANG_EQ(fx, "x=x; echo $((x))", "-sh: expression recursion loop detected\n");
+	LANG_EQ(fx, "x=y; y=x; echo $((x+1))", "-sh: expression recursion loop detected\n");
+	LANG_EQ(fx, "i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done", "0\n1\n2\n");
+	/* a deep expression ends within the nesting cap */
+	{
+		char line[600];
+		int k;
+
+		strcpy(line, "echo $((");
+		for (k = 0; k < 200; k++)
+			strcat(line, "(");
+		strcat(line, "1");
+		for (k = 0; k < 200; k++)
+			strcat(line, ")");
+		strcat(line, "))");
+		LANG_EQ(fx, line, "-sh: arithmetic syntax error\n");
+	}
+}
+
+static void t_param(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	LANG_EQ(fx, "x=hello; echo ${#x} ${#y}", "5 0\n");
+	LANG_EQ(fx, "echo ~root ~root/x ~nobody ~", "/ //x ~nobody /\n");
+	LANG_EQ(fx, "echo ${y:-def} ${y-d2}; y=; echo ${y:-def}.${y-d2}.", "def d2\ndef..\n");
+	LANG_EQ(fx, "echo ${z:=def}; echo $z", "def\ndef\n");
+	LANG_EQ(fx, "x=a; echo ${x:+alt} ${nox:+alt}.", "alt .\n");
+	LANG_EQ(fx, "echo ${q:?unset here}; echo after", "-sh: q: unset here\n");
+	LANG_EQ(fx, "echo ${q:?}", "-sh: q: parameter not set or null\n");
+	LANG_EQ(fx, "echo ${q?}", "-sh: q: parameter not set\n");
+	LANG_EQ(fx, "x=foo.tar.gz; echo ${x#*.} ${x##*.} ${x%.*} ${x%%.*}", "tar.gz gz foo.tar foo\n");
+	LANG_EQ(fx, "x=/usr/local/bin; echo ${x##*/} ${x%/*} ${x#/} ${x%%/*}x",
+		"bin /usr/local usr/local/bin x\n");
+	LANG_EQ(fx, "x=\"a*b\"; echo ${x#\"a*\"} ${x#a\\*} ${x%\"*b\"}", "b b a\n");
+	LANG_EQ(fx, "x=abc; echo ${x:-1} ${x: -1} ${x:1:-1} ${x:5}.", "abc c b .\n");
+	LANG_EQ(fx, "x=abcdef; echo ${x:1:3}", "bcd\n");
+	LANG_EQ(fx, "x=aXbXc; echo ${x/X/-} ${x//X/-} ${x/X}", "a-bXc a-b-c abXc\n");
+	LANG_EQ(fx, "echo ${x:-\"a  b\"} \"${x2:-'q'}\"", "aXbXc 'q'\n");
+	LANG_EQ(fx, "set -- a b c; echo ${#@} ${#*} ${@:-z} ${10}", "5 5 a b c\n");
+	LANG_EQ(fx, "echo ${!x}", "-sh: syntax error: bad substitution\n");
+}
+
+static void t_heredoc(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "cat <<EOF", "> ");
+	RUN_EQ(fx, "a \\$HOME \\x `echo hi` \"q\" 's' $HOME $((1+1))", "> ");
+	LANG_EQ(fx, "EOF", "a $HOME \\x hi \"q\" 's' / 2\n");
+	RUN_EQ(fx, "cat <<E\"O\"F", "> ");
+	RUN_EQ(fx, "$HOME", "> ");
+	LANG_EQ(fx, "EOF", "$HOME\n");
+	RUN_EQ(fx, "cat <<-EOF", "> ");
+	RUN_EQ(fx, "\t\ttabbed", "> ");
+	LANG_EQ(fx, "\tEOF", "tabbed\n");
+	RUN_EQ(fx, "cat <<A; cat <<B", "> ");
+	RUN_EQ(fx, "1", "> ");
+	RUN_EQ(fx, "A", "> ");
+	RUN_EQ(fx, "2", "> ");
+	LANG_EQ(fx, "B", "1\n2\n");
+	LANG_EQ(fx, "cat <<EOF | wc -l\na\nb\nEOF", "2\n");
+	LANG_EQ(fx, "IFS=: read a b <<EOF\n1:2\nEOF\necho $a $b", "1 2\n");
+	LANG_EQ(fx, "cat <<< here", "-sh: syntax error: unexpected redirection\n");
+	LANG_EQ(fx, "echo x >", "-sh: syntax error: unexpected newline\n");
+}
+
+static void t_funcs_case_params(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	new_shell(fx, &fx->p, true);
+	LANG_EQ(fx, "f() { local x=1; echo $x; return 4; echo no; }; f; echo $?; x=2; f; echo $x",
+		"1\n4\n1\n2\n");
+	LANG_EQ(fx, "g() { echo $# $1 $2; shift; echo $*; }; g a b; echo $#", "2 a b\nb\n0\n");
+	LANG_EQ(fx, ":(){ :|:& };:", "-sh: syntax error: bad function name\n");
+	/* a fork bomb spelled with a valid name ends within the caps */
+	out = run(fx, "b(){ b|b& };b; echo done");
+	assert_non_null(strstr(out, "done\n" PROMPT));
+	/* a function that redefines itself while it runs */
+	LANG_EQ(fx, "r() { r() { echo two; }; echo one; }; r; r", "one\ntwo\n");
+	LANG_EQ(fx, "case abc in a*) echo A;; *) echo other;; esac", "A\n");
+	LANG_EQ(fx, "case x in a|b) echo ab;; x) echo x;; esac", "x\n");
+	LANG_EQ(fx, "case \"a b\" in \"a b\") echo q;; *) echo n;; esac", "q\n");
+	LANG_EQ(fx, "case '*' in \\*) echo star;; esac; case z in '*') echo no;; esac", "star\n");
+	LANG_EQ(fx, "set -- a b c; echo $# $1 $2 $3", "3 a b c\n");
+	LANG_EQ(fx, "set -- a b c; shift; echo $@", "b c\n");
+	LANG_EQ(fx, "set -- 'a b' c; for x in \"$@\"; do echo \"[$x]\"; done", "[a b]\n[c]\n");
+	LANG_EQ(fx, "set --; shift; echo $?; shift 3; echo $?", "1\n1\n");
+	LANG_EQ(fx, "x=1 true; echo \"[$x]\"; nv=1 true; echo \"[$nv]\"", "[c]\n[]\n");
+	LANG_EQ(fx, "set | head -3", "FUNCNAME=''\nHISTFILE='/.ash_history'\nHOME='/'\n");
+	/* a script on standard input */
+	LANG_EQ(fx, "echo \"echo hi; echo \\$0; exit 4; echo no\" | sh; echo $?", "hi\nsh\n4\n");
+	/* nesting: argv[0] of each level in its errors */
+	LANG_EQ(fx, "sh -c 'echo $0; nosuch'", "sh\nsh: nosuch: not found\n");
+	RUN_EQ(fx, "sh", PROMPT);
+	LANG_EQ(fx, "nosuch", "sh: nosuch: not found\n");
+	RUN_EQ(fx, "exit", PROMPT);
+	LANG_EQ(fx, "nosuch", "-sh: nosuch: not found\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1178,6 +1346,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch_pipe_sh, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_arith, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_param, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_heredoc, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_funcs_case_params, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

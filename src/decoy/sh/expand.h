@@ -28,4 +28,14 @@ void expand_fields(struct sh *sh, struct io *io, int depth, const struct word *w
  * when out of memory. */
 char *expand_one(struct sh *sh, struct io *io, int depth, const struct word *w);
 
+/* Expands w as a pattern (quoted characters literal) and matches it
+ * against s (case patterns). */
+bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w, const char *s);
+
+/* A here-document's body with $…, `…` and \$ \` \\ \newline done (no
+ * splitting, quotes kept); *len its length; caller frees; NULL if out of
+ * memory. */
+char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n,
+		     size_t *len);
+
 #endif

@@ -95,6 +95,8 @@ static int redir_one(struct sh *sh, struct io *io, struct io *parent, const stru
 	int err;
 
 	sh_buf_init(sh, &f->b, vfs_max_bytes(sh->fs));
+	if (r->kind == R_HEREDOC)
+		return heredoc_apply(sh, io, r, f, depth);
 	target = expand_one(sh, io, depth, &r->target);
 	if (!target)
 		return -ENOMEM;

@@ -34,4 +34,8 @@ int redirs_apply(struct sh *sh, struct io *io, struct io *parent, const struct p
  * files and frees the frames. */
 void redirs_finish(struct sh *sh, struct io *parent, struct redirs *rs, const char *cmd);
 
+/* heredoc.c: a here-document as the command's input (frame f). */
+int heredoc_apply(struct sh *sh, struct io *io, const struct redir *r, struct frame *f,
+		  int depth);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sh/params.h"
 #include "sh/sh_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -165,6 +166,13 @@ void sh_unsetvar(struct sh *sh, const char *name)
 /* ------------------------------------------------------------------ */
 /* levels and prompts                                                  */
 
+const char *sh_argv0(const struct sh *sh)
+{
+	if (sh->nscript > 0 || (sh->nlev > 0 && sh->lev[sh->nlev - 1].nested))
+		return "sh";
+	return "-sh";
+}
+
 bool sh_is_root(const struct sh *sh)
 {
 	return sh->nlev > 0 ? sh->lev[sh->nlev - 1].root : false;
@@ -214,6 +222,7 @@ bool sh_push_level(struct sh *sh, bool root, bool banner)
 {
 	if (sh->nlev >= SH_MAX_LEVELS)
 		return false;
+	sh->lev[sh->nlev].nested = false;
 	sh->lev[sh->nlev++].root = root;
 	sh->cli = false;
 	sh->mode = SH_MODE_SHELL;
@@ -330,6 +339,15 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 	sh_setvar(sh, "PWD", "/", true);
 	sh_setvar(sh, "PS1", sh_is_root(sh) ? "# " : "$ ", false);
 	sh_setvar(sh, "IFS", " \t\n", false);
+	/* the variables ash itself sets (`set` lists them) */
+	sh_setvar(sh, "SHLVL", "1", true);
+	sh_setvar(sh, "FUNCNAME", "", false);
+	sh_setvar(sh, "HISTFILE", "/.ash_history", false);
+	sh_setvar(sh, "HOSTNAME", p->hostname ? p->hostname : "", false);
+	sh_setvar(sh, "LINENO", "", false);
+	sh_setvar(sh, "OPTIND", "1", false);
+	sh_setvar(sh, "PS2", "> ", false);
+	sh_setvar(sh, "PS4", "+ ", false);
 	return sh;
 }
 
@@ -350,6 +368,11 @@ void sh_free(struct sh *sh)
 		free(sh->vars[i].name);
 		free(sh->vars[i].val);
 	}
+	for (i = 0; i < sh->nfuncs; i++) {
+		free(sh->funcs[i].name);
+		free(sh->funcs[i].body);
+	}
+	params_free(sh);
 	buf_free(&sh->pending);
 	buf_free(&sh->queue);
 	free(sh->susp_src);
@@ -382,6 +405,7 @@ static void line_reset(struct sh *sh)
 	sh->oom = false;
 	sh->overworked = false;
 	sh->stop = false;
+	sh->err_abort = false;
 	sh->exit_req = false;
 	sh->brk = sh->cont = false;
 	set_now(sh);

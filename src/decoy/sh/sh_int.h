@@ -67,6 +67,27 @@ struct sh_var {
 
 struct sh_level {
 	bool root;
+	bool nested; /* started by `sh`: its argv[0] is "sh", not "-sh" */
+};
+
+/* A function: its name and body (the source of its compound command). */
+struct sh_func {
+	char *name;
+	char *body;
+	size_t n;
+};
+
+#define SH_MAX_FUNCS 32
+#define SH_MAX_LOCALS 16
+
+/* A running function call: the variables `local` saved. */
+struct sh_frame {
+	struct sh_frame *up;
+	int n;
+	struct {
+		char *name;
+		char *old; /* NULL: was unset */
+	} v[SH_MAX_LOCALS];
 };
 
 /* A download as an applet asked for it (kept while the shell waits). */
@@ -124,9 +145,16 @@ struct sh {
 	bool stop;       /* abandon the rest of the line (exit, su) */
 	bool exit_req;   /* `exit` ran: leave the current level or script */
 	bool brk, cont;  /* `break` / `continue` in a loop */
+	bool err_abort;  /* an expansion error stopped the line: $? is 2 */
+	int nscript;     /* nesting of sh -c / scripts: an error ends only them */
 	int depth;       /* nesting of the sh_run() in progress */
 	int pargc;       /* positional parameters of a running script */
 	char **pargv;
+	bool pown;       /* pargv is the shell's own copy (set --, shift) */
+	struct sh_func funcs[SH_MAX_FUNCS];
+	int nfuncs;
+	struct sh_frame *frame; /* innermost function call, or NULL */
+	bool ret;               /* `return` ran: leave the function or . file */
 	struct buf pending; /* an incomplete construct waiting for more lines */
 
 	/* waiting for a download (sh_fetch_done resumes the line) */
@@ -160,6 +188,8 @@ bool sh_push_level(struct sh *sh, bool root, bool banner);
 /* `exit` at the current level. */
 void sh_exit_level(struct sh *sh);
 const char *sh_getvar(struct sh *sh, const char *name);
+/* argv[0] of the running shell: "-sh" (login), "sh" (after `sh`, in sh -c). */
+const char *sh_argv0(const struct sh *sh);
 int sh_setvar(struct sh *sh, const char *name, const char *val, bool exp);
 void sh_unsetvar(struct sh *sh, const char *name);
 
