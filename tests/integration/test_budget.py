@@ -315,6 +315,18 @@ def test_budget_prelogin_deadline():
         ok = Conn(d.ports["telnet"])
         tt.telnet_login(ok, user, pw)
         ok.read_until((b"$ ", b"# "))
+        # a drip-feeding peer (a byte every 200 ms, inside a never-ending
+        # subnegotiation) keeps its idle timer fresh, not its slot
+        drip = Conn(d.ports["telnet"])
+        drip.send(b"\xff\xfa\x18")
+        t0 = time.time()
+        while time.time() - t0 < 3:
+            try:
+                drip.send(b"x")
+            except OSError:
+                break
+            time.sleep(0.2)
+        assert drip.wait_closed(5)
         assert idle.wait_closed(5)
         assert b"\r\r\nLogin timed out after 1 seconds\r\r\n" in idle.buf, idle.buf[-100:]
         time.sleep(1.2)
