@@ -545,3 +545,69 @@ def test_fetch_session_ends_while_waiting():
     finally:
         http.shutdown()
         dns.close()
+
+
+def _dlr_fixture(name):
+    """A downloader of tests/lib/dlr built by `make` (build/dlr, as
+    test_dlr uses them): every Debian cross compiler, never run."""
+    path = os.path.join(tt.BUILD, "dlr", name)
+    assert os.path.exists(path), "build the downloaders first: make %s/dlr/manifest" % tt.BUILD
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def test_fetch_second_stage_verdicts():
+    """Three downloaders fetched into the shell: a certain one is fetched
+    through the address policy (198.18.7.9 is refused: benchmarking), an
+    uncertain one built with the address split off (no sockaddr in the
+    code) and a fake one with two GET lines (a candidate, 127.0.0.1) fetch
+    nothing and say so."""
+    certain = _dlr_fixture("dl-mips-Os-198.18.7.9-80-0")
+    split = _dlr_fixture("dl-mips-O2-198.18.7.9-80-1")
+    http = fetchsrv.http_server({})
+    twice = mirai.fake_dlr(path=b"/bins/two.arm", port=http.server_address[1],
+                           extra=b"GET /bins/other.arm HTTP/1.0\r\n\r\n\x00")
+    http.routes.update({"/c": ("file", certain), "/s": ("file", split), "/t": ("file", twice)})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    try:
+        with Daemon(persona=PERSONA, extra=fetch_conf(dns.port, dlr_port=hp)) as d:
+            c = shell(d)
+            for name in ("c", "s", "t"):
+                url = "http://127.0.0.1:%d/%s" % (hp, name)
+                ev = run_and_wait(d, c, "wget %s -O /tmp/%s" % (url, name), url)
+                assert ev["eventid"] == "cowrie.session.file_download", ev
+            shas = {n: hashlib.sha256(b).hexdigest()
+                    for n, b in (("c", certain), ("s", split), ("t", twice))}
+            evs = d.wait_events(lambda e: len(by_id(e, "tanuki.download.second_stage")) >= 3
+                                and any(x.get("parent_shasum") == shas["c"]
+                                        for x in downloads(e)))
+            sec = {e["parent_shasum"]: e for e in by_id(evs, "tanuki.download.second_stage")}
+            ev = sec[shas["c"]]
+            assert ev["verdict"] == "certain" and ev["fetched"] is True, ev
+            assert ev["arch"] == "mips" and ev["host"] == "198.18.7.9", ev
+            assert ev["port"] == hp and ev["path"] == "/bins/x.mips", ev
+            assert ev["url"] == "http://198.18.7.9:%d/bins/x.mips" % hp, ev
+            # fetched through the normal policy: refused before any socket
+            got = [x for x in downloads(evs) if x.get("parent_shasum") == shas["c"]]
+            assert len(got) == 1, got
+            assert got[0]["reason"] == "policy" and got[0]["detail"] == "benchmarking", got
+            ev = sec[shas["s"]]
+            assert ev["verdict"] == "uncertain" and ev["fetched"] is False, ev
+            assert ev["reason"] == "uncertain" and ev["detail"] == "no_sockaddr", ev
+            assert ev["arch"] == "mips" and ev["path"] == "/bins/x.mips", ev
+            assert "url" not in ev and "candidate" not in ev, ev
+            ev = sec[shas["t"]]
+            assert ev["verdict"] == "uncertain" and ev["fetched"] is False, ev
+            assert ev["reason"] == "uncertain" and ev["detail"] == "several_requests", ev
+            assert ev["candidate"] == "127.0.0.1" and ev["port"] == hp, ev
+            assert ev["arch"] == "arm" and "url" not in ev, ev
+            c.close()
+            d.wait_events(lambda e: by_id(e, "cowrie.session.closed"))
+            # nothing was fetched for the uncertain ones, nor for anyone else
+            for e in downloads(d.events()):
+                assert e.get("parent_shasum") in (None, shas["c"]), e
+            assert sorted(http.hits) == ["/c", "/s", "/t"], http.hits
+    finally:
+        http.shutdown()
+        dns.close()
