@@ -621,6 +621,17 @@ bool fetch_request_wait(struct fetcher *fr, const struct fetch_origin *o, unsign
 
 	if (!fr->cfg || !fr->cfg->enabled)
 		return false;
+	/* the same URL for the same session already on its way, nobody
+	 * waiting (a downloader's second stage started when the file was
+	 * captured, then the shell runs it): one fetch, this one waits */
+	for (f = fr->list; f; f = f->next)
+		if (!f->dead && !f->w && !strcmp(f->o.session, o->session) &&
+		    !strcmp(f->url, url)) {
+			fetch_unwait(w);
+			f->w = w;
+			w->f = f;
+			return true;
+		}
 	if (*count >= CAP_FETCH_PER_SESSION) {
 		refuse(fr, o, url, applet, "session_cap", "fetches per session");
 		return false;

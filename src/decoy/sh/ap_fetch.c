@@ -394,6 +394,8 @@ int sh_fetch_finish(struct sh *sh, struct io *io)
 
 	if (!x || !r->applet)
 		return 1;
+	if (strcmp(r->applet, "dlr") == 0) /* a downloader "ran" (ap_run.c) */
+		return ap_run_finish(sh, io);
 	if (strcmp(r->applet, "tftp") == 0)
 		return tftp_done(sh, io, r, x);
 	if (strcmp(r->applet, "ftpget") == 0)

@@ -72,6 +72,18 @@ AP_FN(exec);
 AP_FN(source);
 AP_FN(type);
 AP_FN(help);
+/* ap_run.c: a captured ELF "runs" (binid); the dlr's wait ends in
+ * ap_run_finish() (through sh_fetch_finish, applet "dlr") */
+int ap_run_elf(struct sh *sh, struct io *io, const char *abspath, const uint8_t *d, size_t n,
+	       int argc, char **argv, int depth);
+int ap_run_finish(struct sh *sh, struct io *io);
+/* A binary read as a script (another CPU's ELF, or `sh ELF`): NULs deleted. */
+int ap_run_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n, int argc,
+		 char **argv, int depth);
+/* ap_procs.c: runs src as a script in this shell with its own $0 $1 … */
+int ap_script(struct sh *sh, struct io *io, const char *src, size_t n, int argc, char **argv,
+	      int depth);
+
 /* ap_procs.c */
 AP_FN(ps);
 AP_FN(kill);
