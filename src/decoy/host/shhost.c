@@ -101,6 +101,14 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 		json_str(j, "password", i->input, n);
 		json_bool(j, "success", i->status == 0);
 		break;
+	case SH_EV_EMULATED:
+		j = sess_ev(s, "tanuki.exec.emulated");
+		json_cstr(j, "path", i->outfile ? i->outfile : "");
+		json_cstr(j, "class", i->cls ? i->cls : "");
+		json_cstr(j, "family", i->family ? i->family : "");
+		json_int(j, "machine", i->machine);
+		json_str(j, "text", i->input ? i->input : "", i->input ? n : 0);
+		break;
 	case SH_EV_CAPTURE:
 		sess_capture(s, i->outfile ? i->outfile : "", i->data, i->len,
 			     i->reason ? i->reason : "");

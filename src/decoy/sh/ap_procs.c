@@ -154,8 +154,6 @@ static int exec_file(struct sh *sh, struct io *io, const char *abspath, int argc
 	const uint8_t *d;
 	size_t n, i, probe;
 	bool text = true;
-	uint8_t *copy;
-	int s;
 
 	ap_capture(sh, abspath, "exec");
 	if (vfs_stat(sh->fs, abspath, &st) || vfs_read(sh->fs, abspath, &d, &n)) {
@@ -166,15 +164,9 @@ static int exec_file(struct sh *sh, struct io *io, const char *abspath, int argc
 		sh_err(sh, io, "%s: Permission denied", argv[0]);
 		return 126;
 	}
-	if (n >= 20 && d[0] == 0x7f && d[1] == 'E' && d[2] == 'L' && d[3] == 'F') {
-		uint16_t mach =
-		    d[5] == 2 ? (uint16_t)(d[18] << 8 | d[19]) : (uint16_t)(d[19] << 8 | d[18]);
-
-		if (d[5] == sh->p->elf.ei_data && mach == sh->p->elf.e_machine)
-			return 0; /* it "runs" in the background */
-		sh_puts(sh, io, 2, "Illegal instruction\n");
-		return 132;
-	}
+	if (n >= 20 && d[0] == 0x7f && d[1] == 'E' && d[2] == 'L' && d[3] == 'F')
+		return need_x ? ap_run_elf(sh, io, abspath, d, n, argc, argv, depth)
+			      : ap_run_bytes(sh, io, d, n, argc, argv, depth);
 	probe = n < 512 ? n : 512;
 	for (i = 0; i < probe; i++)
 		if (d[i] == 0)
@@ -183,14 +175,24 @@ static int exec_file(struct sh *sh, struct io *io, const char *abspath, int argc
 		sh_puts(sh, io, 2, "Segmentation fault\n");
 		return 139;
 	}
+	return ap_script(sh, io, (const char *)d, n, argc, argv, depth);
+}
+
+int ap_script(struct sh *sh, struct io *io, const char *src, size_t n, int argc, char **argv,
+	      int depth)
+{
+	char *copy;
+	int s;
+
 	if (depth + 1 > CAP_SH_DEPTH)
 		return 2;
-	/* a script: run it in this shell, with its own $0 $1 … */
+	/* a script: run it in this shell, with its own $0 $1 … (a copy: the
+	 * script may rewrite its own file) */
 	copy = malloc(n ? n : 1);
 	if (!copy)
 		return 1;
 	if (n)
-		memcpy(copy, d, n);
+		memcpy(copy, src, n);
 	{
 		struct params_save sv;
 		bool saved_stop = sh->stop;
