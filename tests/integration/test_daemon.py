@@ -97,17 +97,33 @@ def test_per_source_cap_refuses_politely():
         assert by_id(evs, "tanuki.session.refused")[0]["reason"] == "per_source_cap"
 
 
-def test_session_cap_waits_in_backlog():
+def test_session_cap_evicts_prelogin_else_waits():
+    """A full table makes room by closing the longest-idle session that has
+    not logged in (issue 12: idle floods must not keep a fresh source out);
+    when every session is logged in, one per source, a new peer waits in
+    the kernel's backlog until a slot is free."""
+    creds = tt.persona_info("xiongmai-dvr")["creds"][0]
     with Daemon(main={"max_sessions": "2", "max_per_src": "10"}) as d:
-        a, b = Conn(d.port), Conn(d.port)
+        a = Conn(d.port, source="127.0.0.2")
         a.read_until(b"login: ")
+        time.sleep(0.05)
+        b = Conn(d.port, source="127.0.0.3")
         b.read_until(b"login: ")
-        c = Conn(d.port)  # the kernel accepts; the daemon does not yet
-        assert c.read_for(0.5) == b""
-        a.close()
-        c.read_until(b"login: ", 5)  # served once a slot is free
+        c = Conn(d.port, source="127.0.0.4")
+        c.read_until(b"login: ", 5)  # served at once: a (idlest) made room
+        assert a.wait_closed(5)
+        assert not b.wait_closed(0.3)
+        for x in (b, c):  # their login prompts were read above
+            x.send(creds[0] + "\r\n")
+            x.read_until(b"assword")
+            x.send(creds[1] + "\r\n")
+            x.read_until((b"# ", b"$ "))
+        e = Conn(d.port, source="127.0.0.5")  # both logged in, one per source
+        assert e.read_for(0.5) == b""
         b.close()
+        e.read_until(b"login: ", 5)  # served once a slot is free
         c.close()
+        e.close()
 
 
 def test_idle_timeout_and_max_tries():

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,6 +54,7 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, unsigned rev)
 	struct listener *l = container_of(io, struct listener, io);
 	struct net *n = l->net;
 	int budget = 64; /* accept in bursts, then let sessions run */
+	bool evicted = false;
 
 	(void)loop;
 	(void)rev;
@@ -61,12 +63,20 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, unsigned rev)
 		socklen_t plen = sizeof peer;
 		int fd;
 
-		if (n->nsessions - n->nclosing >= n->o.max_sessions && !sess_evict(n)) {
-			/* the table is full of logged-in sessions, one per
-			 * source: leave new peers in the kernel's backlog
-			 * until a session ends */
-			listen_pause(n, l, 0);
-			return;
+		if (n->nsessions - n->nclosing >= n->o.max_sessions) {
+			/* the table is full: a peer that is really waiting
+			 * (the readiness may be stale) takes the place of an
+			 * idle pre-login session; else, or for the next ones,
+			 * they wait in the kernel's backlog until one ends */
+			struct pollfd pf = {.fd = io->fd, .events = POLLIN};
+
+			if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN))
+				return;
+			if (evicted || !sess_evict(n)) {
+				listen_pause(n, l, 0);
+				return;
+			}
+			evicted = true;
 		}
 		fd = accept4(io->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
@@ -127,10 +137,19 @@ fail:
 static void accept_between(void *ctx)
 {
 	struct net *n = ctx;
-	size_t i;
+	struct pollfd pf[CAP_LISTENERS];
+	size_t i, k = 0;
 
-	for (i = 0; i < n->nlisteners; i++)
-		if (!n->listeners[i].paused && n->listeners[i].io.fd >= 0)
+	for (i = 0; i < n->nlisteners; i++) {
+		pf[k].fd = n->listeners[i].paused ? -1 : n->listeners[i].io.fd;
+		pf[k].events = POLLIN;
+		pf[k++].revents = 0;
+	}
+	/* only listeners with a peer waiting: on_accept may make room */
+	if (!k || poll(pf, (nfds_t)k, 0) <= 0)
+		return;
+	for (i = 0; i < k; i++)
+		if (pf[i].revents & POLLIN)
 			on_accept(n->loop, &n->listeners[i].io, EV_READ);
 }
 
