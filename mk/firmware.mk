@@ -19,7 +19,7 @@ DL        := $(BUILD)/dl
 TC        := $(BUILD)/toolchain
 
 # The decoy for a router: small, static, stripped, no floating point.
-FW_CFLAGS  := $(STD) $(WARN) $(INC) $(OPTIONS) -Os -ffunction-sections -fdata-sections
+FW_CFLAGS  := $(STD) $(WARN) $(INC) $(LWIP_CPPFLAGS) $(OPTIONS) -Os -ffunction-sections -fdata-sections
 FW_LDFLAGS := -static -Wl,--gc-sections
 # Libraries the decoy links are built the same way (no -Werror: not ours).
 FW_LIBCFLAGS := -Os -ffunction-sections -fdata-sections
@@ -112,7 +112,7 @@ $(BUILD)/$(1)/staging/.cmocka: $(DL)/cmocka.hash.ok $(TC)/$(3)-$(2)/.done
 	@touch $$@
 
 # The decoy.
-$(BUILD)/$(1)/obj/%.o: %.c $(HDRS) $(BUILD)/$(1)/staging/.mbedtls $(BUILD)/$(1)/staging/.zlib
+$(BUILD)/$(1)/obj/%.o: %.c $(HDRS) $(BUILD)/$(1)/staging/.mbedtls $(BUILD)/$(1)/staging/.zlib | $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include -c $$< -o $$@
 
@@ -121,15 +121,15 @@ $(BUILD)/$(1)/libtanuki.a: $$($(1)_OBJ)
 	$$($(1)_CROSS)ar rcs $$@ $$^
 
 # tanuki.elf keeps the symbols (for addr2line); tanuki is what ships.
-$(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a
+$(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1))
 	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/obj/src/decoy/main.o
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $$@.elf || [ "$(FP_CHECK)" = warn ]
 	$$($(1)_CROSS)strip -s -R .comment -R .note -o $$@ $$@.elf
 	@echo "firmware: $$@ $$$$(stat -c %s $$@) bytes"
 
-$(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/staging/.cmocka
-	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a \
+$(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) $(BUILD)/$(1)/staging/.cmocka
+	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) \
 		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto -lz
 
 # BusyBox: allnoconfig plus our fragment, static.

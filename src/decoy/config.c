@@ -202,6 +202,11 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			else
 				rc = fetch_config(&c->fetch, s, path, err, errlen);
 			have_fetch = true;
+		} else if (!strcmp(s->type, "wan")) {
+			if (c->wan.enabled)
+				rc = cfg_bad(err, errlen, path, s->line, "second `config wan` section", NULL);
+			else
+				rc = wan_config(&c->wan, s, path, err, errlen);
 		} else {
 			/* sections of later features are read by their modules */
 			continue;

@@ -4,6 +4,7 @@
  *   config listener 'NAME'   proto, bind, port, persona
  *   config fetch 'fetch'      the payload fetcher (fetch/fetchcfg.h)
  *   config uplink 'hub'       summaries to a tanuki-hub (uplink/upcfg.h)
+ *   config wan 'wan'          the WAN side on lwIP (net/wancfg.h)
  *
  * Errors are one line "FILE:LINE: problem"; the caller prints it and
  * exits 2. Unknown options are errors too: a typo must not silently leave a
@@ -18,6 +19,7 @@
 
 #include "bounds.h"
 #include "fetch/fetchcfg.h"
+#include "net/wancfg.h"
 #include "uplink/upcfg.h"
 
 enum proto {
@@ -58,6 +60,7 @@ struct config {
 	size_t nlisteners;
 	struct fetch_cfg fetch; /* config fetch (fetch/fetchcfg.h); off if absent */
 	struct uplink_cfg uplink; /* config uplink (uplink/upcfg.h); off if absent */
+	struct wan_cfg wan; /* config wan (net/wancfg.h); off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */

@@ -12,15 +12,16 @@
 #include <unistd.h>
 
 #include "net/session.h"
+#include "net/wan.h"
 #include "options.h"
 #include "proto/doorsh.h"
 #include "sys/sys.h"
 
 /* Timers: four per session, one per listener, the store tick, three per
  * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
- * DNS try). */
+ * DNS try), and the WAN side's (net/wan.h). */
 #define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 4 + CAP_LISTENERS + 8 + \
-		       CAP_FETCH_INFLIGHT * 3 + 3)
+		       CAP_FETCH_INFLIGHT * 3 + 3 + WAN_TIMERS)
 
 static void listen_pause(struct daemon *d, struct listener *l, unsigned ms)
 {
@@ -242,6 +243,8 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 			return -1;
 		d->nlisteners++;
 	}
+	if (wan_init(d, err, errlen))
+		return -1;
 	if (ev_signals(&d->loop, on_signal)) {
 		snprintf(err, errlen, "%s:0: signals: %s", cfg->path, strerror(errno));
 		return -1;
@@ -293,6 +296,7 @@ void daemon_done(struct daemon *d)
 
 	sess_close_all(d);
 	fetch_shutdown(&d->fetch);
+	wan_done(d);
 	for (i = 0; i < d->nlisteners; i++) {
 		ev_io_set(&d->loop, &d->listeners[i].io, 0);
 		close(d->listeners[i].io.fd);

@@ -367,7 +367,7 @@ static void update_interest(struct session *s)
 		ev |= EV_READ;
 	if (sendable(s))
 		ev |= EV_WRITE;
-	if (ev_io_set(&s->d->loop, &s->io, ev))
+	if (s->tp ? s->tp->interest(s->tpctx, ev) : ev_io_set(&s->d->loop, &s->io, ev))
 		sess_close(s, true);
 }
 
@@ -399,7 +399,8 @@ static void sess_pump(struct session *s)
 			return;
 		p = next_bytes(s, &n);
 		if (p) {
-			w = send(s->io.fd, p, n, MSG_NOSIGNAL);
+			w = s->tp ? s->tp->send(s->tpctx, p, n)
+				  : send(s->io.fd, p, n, MSG_NOSIGNAL);
 			if (w < 0) {
 				if (errno == EINTR)
 					continue;
@@ -503,7 +504,8 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			s->reading_stopped = true; /* TCP pushes back now */
 			break;
 		}
-		r = recv(io->fd, chunk, room < sizeof chunk ? room : sizeof chunk, 0);
+		r = s->tp ? s->tp->recv(s->tpctx, chunk, room < sizeof chunk ? room : sizeof chunk)
+			  : recv(io->fd, chunk, room < sizeof chunk ? room : sizeof chunk, 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -568,8 +570,10 @@ static void log_refused(struct daemon *d, const char *ip, unsigned port,
 	ev_commit(d);
 }
 
-void sess_accept(struct daemon *d, struct listener *l, int fd,
-		 const struct sockaddr_storage *peer)
+static struct session *sess_start(struct daemon *d, struct listener *l, int fd,
+				  const struct sess_transport *tp, void *ctx,
+				  const struct sockaddr_storage *peer,
+				  const struct sockaddr_storage *lcl)
 {
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof local;
@@ -581,14 +585,16 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 	addr_str(peer, ip, sizeof ip, &port);
 	if (count_from(d, ip) >= d->cfg.max_per_src) {
 		log_refused(d, ip, port, l, "per_source_cap");
-		close(fd);
-		return;
+		if (!tp)
+			close(fd);
+		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		log_refused(d, ip, port, l, "out_of_memory");
-		close(fd);
-		return;
+		if (!tp)
+			close(fd);
+		return NULL;
 	}
 	s->d = d;
 	s->lst = l;
@@ -596,6 +602,8 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 	s->eng = proto_engine(l->cfg->proto);
 	s->io.fd = fd;
 	s->io.cb = on_io;
+	s->tp = tp;
+	s->tpctx = ctx;
 	s->t_idle.cb = on_idle;
 	s->t_total.cb = on_total;
 	s->t_pause.cb = on_pause_done;
@@ -606,7 +614,9 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 	s->peer = *peer;
 	memcpy(s->src_ip, ip, sizeof ip);
 	s->src_port = port;
-	if (!getsockname(fd, (struct sockaddr *)&local, &llen))
+	if (lcl)
+		addr_str(lcl, s->dst_ip, sizeof s->dst_ip, &s->dst_port);
+	else if (!getsockname(fd, (struct sockaddr *)&local, &llen))
 		addr_str(&local, s->dst_ip, sizeof s->dst_ip, &s->dst_port);
 	else
 		s->dst_port = l->cfg->port;
@@ -620,9 +630,9 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 
 	if (ev_timer_in(&d->loop, &s->t_idle, d->cfg.idle_ms) ||
 	    ev_timer_in(&d->loop, &s->t_total, d->cfg.session_ms) ||
-	    ev_io_set(&d->loop, &s->io, EV_READ)) {
+	    (tp ? tp->interest(ctx, EV_READ) : ev_io_set(&d->loop, &s->io, EV_READ))) {
 		sess_close(s, true);
-		return;
+		return s;
 	}
 	j = sess_ev(s, "cowrie.session.connect");
 	json_cstr(j, "message", "New connection");
@@ -630,6 +640,26 @@ void sess_accept(struct daemon *d, struct listener *l, int fd,
 	if (s->eng->start(s) < 0)
 		sess_close(s, false);
 	sess_pump(s);
+	return s;
+}
+
+void sess_accept(struct daemon *d, struct listener *l, int fd,
+		 const struct sockaddr_storage *peer)
+{
+	sess_start(d, l, fd, NULL, NULL, peer, NULL);
+}
+
+struct session *sess_accept_tp(struct daemon *d, struct listener *l,
+			       const struct sess_transport *tp, void *ctx,
+			       const struct sockaddr_storage *peer,
+			       const struct sockaddr_storage *local)
+{
+	return sess_start(d, l, -1, tp, ctx, peer, local);
+}
+
+void sess_io(struct session *s, unsigned revents)
+{
+	on_io(&s->d->loop, &s->io, revents);
 }
 
 static void sess_free(struct session *s)
@@ -653,7 +683,10 @@ static void sess_free(struct session *s)
 	ev_timer_stop(&d->loop, &s->t_total);
 	ev_timer_stop(&d->loop, &s->t_pause);
 	ev_timer_stop(&d->loop, &s->t_eng);
-	close(s->io.fd);
+	if (s->tp)
+		s->tp->close(s->tpctx);
+	else
+		close(s->io.fd);
 	if (s->prev)
 		s->prev->next = s->next;
 	else

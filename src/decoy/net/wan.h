@@ -1,0 +1,27 @@
+/* wan.h — the WAN side on lwIP (issue 17): a raw interface (AF_PACKET on a
+ * named interface, or a TAP device) driven by lwIP inside the one event
+ * loop, and the daemon's listeners served on it. Its connections are
+ * sessions over a transport (session.h's sess_transport): the engines do
+ * not know which stack they talk through.
+ *
+ * Built only with TANUKI_LWIP (the Makefile's LWIP=1, the default); without
+ * it a `config wan` section is refused at start.
+ */
+#ifndef TANUKI_WAN_H
+#define TANUKI_WAN_H
+
+#include <stddef.h>
+
+struct daemon;
+
+/* Timers the WAN side keeps in the loop (lwIP's, and the readiness kick). */
+#define WAN_TIMERS 2
+
+/* Opens the interface and starts lwIP when the config has `config wan`
+ * (after the listeners are open). Returns 0, or -1 with the one-line
+ * message in err. */
+int wan_init(struct daemon *d, char *err, size_t errlen);
+/* After every session ended: stops lwIP, closes the interface. */
+void wan_done(struct daemon *d);
+
+#endif
