@@ -31,7 +31,7 @@
 /* memory: lwIP's own heap and pools, never the C library's */
 #define MEM_LIBC_MALLOC 0
 #define MEMP_MEM_MALLOC 0
-#define MEM_ALIGNMENT 4
+#define MEM_ALIGNMENT __SIZEOF_POINTER__ /* 8 on the PC, 4 on MIPS32 */
 #define MEM_SIZE CAP_WAN_HEAP
 #define MEMP_NUM_TCP_PCB CAP_WAN_TCP_PCBS
 #define MEMP_NUM_TCP_PCB_LISTEN CAP_LISTENERS
