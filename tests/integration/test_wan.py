@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -140,7 +141,6 @@ def test_wan_static_telnet_login_kernel_silent():
                 c.read_until(b"Login incorrect")
                 c.close()
                 # a closed port answers with a RST, as the device's Linux does
-                import socket
                 s = socket.socket()
                 s.settimeout(3)
                 try:
@@ -209,7 +209,7 @@ def test_wan_syn_flood_bounded():
     with Pair() as p:
         # the real client comes from a second address of the attacker side
         sh("ip", "-n", p.att, "addr", "add", "198.18.0.3/24", "dev", p.aif)
-        with WanDaemon(p, STATIC) as d:
+        with WanDaemon(p, STATIC + [("scan_ms", "300")]) as d:
             d.wan_address()
             port = d.port
             with in_netns(p.att):
@@ -230,7 +230,6 @@ def test_wan_syn_flood_bounded():
             ]
             time.sleep(0.2)
             # a real login from another source is served during the flood
-            import socket
             with in_netns(p.att):
                 s = socket.create_connection(("198.18.0.2", port), 10,
                                              source_address=("198.18.0.3", 0))
@@ -255,4 +254,42 @@ def test_wan_syn_flood_bounded():
                                               x["eventid"] == "cowrie.login.failed"
                                               for x in e))
             assert p.kernel_sent() == (0, 0, 0), p.kernel_sent()
+            # the flood is in the scan picture: summarised per source
+            evs = d.wait_events(lambda e: sum(x["syns"] for x in by_id(e, "tanuki.scan")
+                                              if x["src_ip"] == "198.18.0.1") >= 5000)
+        scans = [x for x in by_id(d.events(), "tanuki.scan") if x["src_ip"] == "198.18.0.1"]
+        assert len(scans) < 100, len(scans)  # a summary per period, not per SYN
+        assert any(x["ports_more"] > 0 and x["ports_open"] >= 1 for x in scans), scans
         assert d.proc.returncode == 0
+
+
+def test_wan_scan_labels():
+    with Pair() as p:
+        with WanDaemon(p, STATIC + [("scan_ms", "200")]) as d:
+            d.wan_address()
+            # Mirai's scanner: seq = the destination address (198.18.0.2)
+            seq = str((198 << 24) | (18 << 16) | 2)
+            sh("ip", "netns", "exec", p.att, "hping3", "-q", "-S", "-p", "2323", "-M", seq,
+               "-c", "3", "-i", "u10000", "198.18.0.2", check=False, timeout=30)
+            # ZMap: IP ID 54321, from a second address of the attacker's side
+            sh("ip", "-n", p.att, "addr", "add", "198.18.0.3/24", "dev", p.aif)
+            sh("ip", "netns", "exec", p.att, "hping3", "-q", "-S", "-p", "++100", "-N", "54321",
+               "-a", "198.18.0.3", "-c", "3", "-i", "u10000", "198.18.0.2",
+               check=False, timeout=30)
+            # an ordinary client (a third address) is counted but not labelled
+            sh("ip", "-n", p.att, "addr", "add", "198.18.0.4/24", "dev", p.aif)
+            with in_netns(p.att):
+                socket.create_connection(("198.18.0.2", d.port), 10,
+                                         source_address=("198.18.0.4", 0)).close()
+
+            def labelled(evs):
+                got = {(x["src_ip"], x["scanner"]) for x in by_id(evs, "tanuki.scan")}
+                return {("198.18.0.1", "mirai"), ("198.18.0.3", "zmap"),
+                        ("198.18.0.4", "")} <= got
+            evs = d.wait_events(labelled)
+        scans = by_id(evs, "tanuki.scan")
+        mirai = [x for x in scans if x["scanner"] == "mirai"]
+        assert mirai[0]["ports"] == [2323] and "seq" in mirai[0]["why"], mirai
+        zmap = [x for x in scans if x["scanner"] == "zmap"]
+        assert sum(x["syns"] for x in zmap) == 3 and "54321" in zmap[0]["why"], zmap
+        assert sorted(set(sum((x["ports"] for x in zmap), []))) == [100, 101, 102], zmap

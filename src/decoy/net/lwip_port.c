@@ -1,6 +1,8 @@
 /* lwip_port.c — lwIP's NO_SYS port and the Ethernet netif (lwip_port.h). */
 #include "net/lwip_port.h"
 
+#if TANUKI_LWIP
+
 #include <errno.h>
 #include <string.h>
 
@@ -147,6 +149,8 @@ void lwport_input(struct lwport *w, const uint8_t *frame, size_t n)
 		w->rx_dropped++;
 		return;
 	}
+	if (w->scan && lwport_addr(w))
+		scan_frame(w->scan, frame, n, lwport_addr(w));
 	p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
 	if (!p) {
 		w->rx_dropped++; /* the pool is full: the frame is lost, as on a busy NIC */
@@ -196,3 +200,5 @@ void lwport_done(struct lwport *w)
 	netif_remove(&w->nif);
 	active = NULL;
 }
+
+#endif

@@ -9,11 +9,14 @@
 #ifndef TANUKI_LWIP_PORT_H
 #define TANUKI_LWIP_PORT_H
 
+#if TANUKI_LWIP
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lwip/netif.h"
+#include "net/scan.h"
 
 struct lwport {
 	struct netif nif;
@@ -23,7 +26,8 @@ struct lwport {
 	void *arg;
 	/* The address changed (static set up, DHCP lease, lease lost). */
 	void (*on_addr)(void *arg);
-	char hostname[33]; /* DHCP option 12 */
+	char hostname[33];	 /* DHCP option 12 */
+	struct scan_table *scan; /* optional: SYNs to our address are counted here */
 	bool dhcp;
 	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
 };
@@ -35,7 +39,8 @@ int lwport_init(struct lwport *w, const uint8_t mac[6], uint16_t mtu);
 void lwport_static(struct lwport *w, uint32_t ip, uint32_t mask, uint32_t gw);
 /* Starts lwIP's DHCP client. Returns 0 or -ENOMEM. */
 int lwport_dhcp(struct lwport *w);
-/* One frame from the wire (attacker input: any bytes, any length). */
+/* One frame from the wire (attacker input: any bytes, any length): the
+ * scan count sees it first, then lwIP. */
 void lwport_input(struct lwport *w, const uint8_t *frame, size_t n);
 /* Runs lwIP's due timers; returns the ms until the next one (capped). */
 uint32_t lwport_timers(struct lwport *w);
@@ -43,5 +48,7 @@ uint32_t lwport_timers(struct lwport *w);
 uint32_t lwport_addr(const struct lwport *w);
 /* Aborts every connection and takes the netif down. */
 void lwport_done(struct lwport *w);
+
+#endif /* TANUKI_LWIP */
 
 #endif

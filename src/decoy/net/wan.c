@@ -68,6 +68,8 @@ struct wan {
 	struct ev_io io;	/* the raw socket or TAP */
 	struct ev_timer t_lwip; /* lwIP's timeouts */
 	struct ev_timer t_kick; /* readiness of connections, level-triggered */
+	struct ev_timer t_scan; /* the scan summary's period */
+	struct scan_table scan; /* SYNs of this period (net/scan.h) */
 	struct wan_lst lst[CAP_LISTENERS];
 	size_t nlst;
 	struct wan_conn *conns;
@@ -350,6 +352,77 @@ static void on_kick(struct ev_loop *l, struct ev_timer *t)
 	}
 }
 
+/* ---------- the scan picture ---------- */
+
+static bool port_open(const struct wan *w, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < w->nlst; i++)
+		if (w->lst[i].l->cfg->port == port)
+			return true;
+	return false;
+}
+
+/* One tanuki.scan event per source of the period: SYNs, the ports tried
+ * (how many of them open), the scanner's label and why. */
+static void scan_report(struct wan *w)
+{
+	struct daemon *d = w->d;
+	char self[16], ip[16];
+	size_t i;
+
+	ip4addr_ntoa_r(netif_ip4_addr(&w->port.nif), self, sizeof self);
+	for (i = 0; i < w->scan.n; i++) {
+		const struct scan_src *s = &w->scan.src[i];
+		char ports[SCAN_PORTS * 6 + 2];
+		size_t n = 0;
+		unsigned k, open = 0;
+		struct json *j;
+		ip4_addr_t a;
+
+		ip4_addr_set_u32(&a, s->ip);
+		ip4addr_ntoa_r(&a, ip, sizeof ip);
+		ports[n++] = '[';
+		for (k = 0; k < s->nports; k++) {
+			n += (size_t)snprintf(ports + n, sizeof ports - n, "%s%u", k ? "," : "",
+					      s->ports[k]);
+			open += port_open(w, s->ports[k]);
+		}
+		ports[n++] = ']';
+		j = ev_begin(d, "tanuki.scan", "", ip, 0, self, 0, "tcp");
+		json_int(j, "syns", s->syns);
+		json_raw(j, "ports", ports, n);
+		json_int(j, "ports_more", s->ports_more);
+		json_int(j, "ports_open", open);
+		json_int(j, "period_ms", d->cfg.wan.scan_ms);
+		json_cstr(j, "scanner", scan_label(s->labels));
+		if (s->labels)
+			json_cstr(j, "why",
+				  s->labels == SCAN_MIRAI ? "tcp seq equals the destination address"
+				  : s->labels == SCAN_ZMAP
+				      ? "ip id 54321"
+				      : "tcp seq equals the destination address; ip id 54321");
+		ev_commit(d);
+	}
+	if (w->scan.syns_uncounted) {
+		struct json *j = ev_begin(d, "tanuki.scan", "", "", 0, self, 0, "tcp");
+
+		json_int(j, "syns", (int64_t)w->scan.syns_uncounted);
+		json_cstr(j, "note", "sources past the table (CAP_WAN_SCAN_ENTRIES)");
+		ev_commit(d);
+	}
+	scan_reset(&w->scan);
+}
+
+static void on_scan_timer(struct ev_loop *l, struct ev_timer *t)
+{
+	struct wan *w = container_of(t, struct wan, t_scan);
+
+	scan_report(w);
+	ev_timer_in(l, t, w->d->cfg.wan.scan_ms);
+}
+
 /* ---------- the interface ---------- */
 
 static void rearm(struct wan *w)
@@ -517,6 +590,8 @@ int wan_init(struct daemon *d, char *err, size_t errlen)
 	w->io.cb = on_frames;
 	w->t_lwip.cb = on_lwip_timer;
 	w->t_kick.cb = on_kick;
+	w->t_scan.cb = on_scan_timer;
+	w->port.scan = &w->scan;
 	w->port.tx = tx;
 	w->port.arg = w;
 	w->port.on_addr = on_addr;
@@ -567,6 +642,7 @@ int wan_init(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	}
 	rearm(w);
+	ev_timer_in(&d->loop, &w->t_scan, c->scan_ms);
 	return 0;
 }
 
@@ -588,6 +664,7 @@ void wan_done(struct daemon *d)
 	lwport_done(&w->port);
 	ev_timer_stop(&d->loop, &w->t_lwip);
 	ev_timer_stop(&d->loop, &w->t_kick);
+	ev_timer_stop(&d->loop, &w->t_scan);
 	ev_io_set(&d->loop, &w->io, 0);
 	close(w->io.fd);
 	free(w);

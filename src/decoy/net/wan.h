@@ -14,8 +14,9 @@
 
 struct daemon;
 
-/* Timers the WAN side keeps in the loop (lwIP's, and the readiness kick). */
-#define WAN_TIMERS 2
+/* Timers the WAN side keeps in the loop (lwIP's, the readiness kick, the
+ * scan summary). */
+#define WAN_TIMERS 3
 
 /* Opens the interface and starts lwIP when the config has `config wan`
  * (after the listeners are open). Returns 0, or -1 with the one-line

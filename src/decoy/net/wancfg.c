@@ -34,14 +34,18 @@ static bool mask_ok(uint32_t m)
 int wan_config(struct wan_cfg *c, struct uci_sec *s, const char *file, char *err, size_t errlen)
 {
 	struct uci_opt *o;
-	unsigned tap = 0;
+	unsigned tap = 0, scan_s = CAP_WAN_SCAN_MS / 1000, scan_ms = 0;
 	const char *proto;
 	size_t i, n;
 
 	memset(c, 0, sizeof(*c));
 	c->line = s->line;
-	if (cfg_uint(&tap, s, "tap", 0, 1, 1, file, err, errlen))
+	if (cfg_uint(&tap, s, "tap", 0, 1, 1, file, err, errlen) ||
+	    cfg_uint(&scan_s, s, "scan_s", 1, 86400, 1, file, err, errlen) ||
+	    /* for tests: sub-second periods */
+	    cfg_uint(&scan_ms, s, "scan_ms", 50, 86400000, 1, file, err, errlen))
 		return -1;
+	c->scan_ms = scan_ms ? scan_ms : scan_s * 1000u;
 	c->tap = tap != 0;
 	o = uci_get(s, "ifname");
 	n = o ? strlen(o->val) : 0;

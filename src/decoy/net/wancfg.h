@@ -6,6 +6,7 @@
  *   option ipaddr '198.18.0.2'  static: address, netmask, gateway
  *   option netmask '255.255.255.0'
  *   option gateway '198.18.0.1'
+ *   option scan_s '60'          period of the tanuki.scan summaries
  *
  * With a `config wan` section every listener is served on the WAN stack
  * too, at its port; the kernel-socket listeners stay as configured.
@@ -27,6 +28,7 @@ struct wan_cfg {
 	char ifname[16]; /* IFNAMSIZ */
 	enum wan_proto proto;
 	uint32_t ip, mask, gw; /* network byte order */
+	unsigned scan_ms;
 	int line;
 };
 
