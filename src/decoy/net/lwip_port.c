@@ -16,6 +16,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "sys/sys.h"
+#include "wan_hooks.h"
 
 /* lwIP's globals are set up once per process (lwip_init cannot be undone);
  * the netif comes and goes with lwport_init/lwport_done. */
@@ -39,6 +40,11 @@ uint32_t tanuki_lwip_rand(void)
 }
 
 /* --- hooks --- */
+
+unsigned int tanuki_lwip_isn(void)
+{
+	return tanuki_lwip_rand();
+}
 
 /* A SYN to a listening port from a source that already holds
  * CAP_WAN_HALFOPEN_PER_SRC half-open connections is dropped. */

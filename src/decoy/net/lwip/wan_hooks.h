@@ -10,5 +10,7 @@ struct pbuf;
 /* A segment about to reach pcb (a listener for a SYN): returns ERR_OK to
  * let it in, or an error to drop it (the per-source half-open cap). */
 signed char tanuki_lwip_tcp_in(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
+/* A new connection's initial sequence number: random. */
+unsigned int tanuki_lwip_isn(void);
 
 #endif
