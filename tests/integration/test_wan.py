@@ -91,9 +91,9 @@ class Pair:
 class WanDaemon(Daemon):
     """A decoy run inside the decoy namespace with a `config wan` section."""
 
-    def __init__(self, pair, wan, **kw):
+    def __init__(self, pair, wan, ifname=None, **kw):
         self.pair = pair
-        lines = ["config wan 'wan'", "\toption ifname '%s'" % pair.dif]
+        lines = ["config wan 'wan'", "\toption ifname '%s'" % (ifname or pair.dif)]
         lines += ["\toption %s '%s'" % kv for kv in wan]
         super().__init__(persona="huawei-hg532", extra=lines, **kw)
 
@@ -150,6 +150,18 @@ def test_wan_static_telnet_login_kernel_silent():
                     pass
                 finally:
                     s.close()
+                # a closed UDP port answers ICMP port unreachable
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.settimeout(3)
+                u.connect(("198.18.0.2", 9))
+                u.send(b"x")
+                try:
+                    u.recv(10)
+                    raise AssertionError("closed UDP port answered data")
+                except ConnectionRefusedError:
+                    pass
+                finally:
+                    u.close()
             evs = d.wait_events(lambda e: by_id(e, "cowrie.session.closed"))
             # the decoy namespace's kernel has no address on the WAN end …
             addrs = sh("ip", "-n", p.dec, "addr", "show", "dev", p.dif).stdout
@@ -293,3 +305,59 @@ def test_wan_scan_labels():
         zmap = [x for x in scans if x["scanner"] == "zmap"]
         assert sum(x["syns"] for x in zmap) == 3 and "54321" in zmap[0]["why"], zmap
         assert sorted(set(sum((x["ports"] for x in zmap), []))) == [100, 101, 102], zmap
+
+
+def test_wan_tap_device():
+    """`option tap '1'`: the decoy creates the TAP; its kernel side is the
+    peer (198.18.1.1 in the decoy's own namespace)."""
+    with Pair() as p:
+        tap = "tt" + p.dec[3:]
+        with WanDaemon(p, [("tap", "1"), ("proto", "static"), ("ipaddr", "198.18.1.2"),
+                           ("netmask", "255.255.255.0")], ifname=tap) as d:
+            ifname = None
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                if d.proc.poll() is not None:
+                    raise AssertionError(d.stderr())
+                r = sh("ip", "-n", p.dec, "link", "show", tap, check=False)
+                if r.returncode == 0:
+                    ifname = tap
+                    break
+                time.sleep(0.1)
+            assert ifname, "the TAP never appeared"
+            sh("ip", "-n", p.dec, "addr", "add", "198.18.1.1/24", "dev", tap)
+            sh("ip", "-n", p.dec, "link", "set", tap, "up")
+            with in_netns(p.dec):
+                c = login("198.18.1.2", d.port, "root", "tap")
+                c.read_until(b"Login incorrect")
+                c.close()
+            d.wait_events(lambda e: by_id(e, "cowrie.session.closed"))
+        conn = by_id(d.events(), "cowrie.session.connect")[-1]
+        assert (conn["src_ip"], conn["dst_ip"]) == ("198.18.1.1", "198.18.1.2"), conn
+
+
+def test_wan_config_errors_name_the_line():
+    cases = [
+        ([("proto", "pppoe")], "proto must be dhcp or static"),
+        ([("proto", "static"), ("netmask", "255.255.255.0")], "needs option: ipaddr"),
+        ([("proto", "static"), ("ipaddr", "198.18.0.2"), ("netmask", "255.0.255.0")],
+         "not a netmask"),
+        ([("proto", "dhcp"), ("ipaddr", "198.18.0.2")], "for proto static"),
+        ([("proto", "static"), ("ipaddr", "198.18.0.300"), ("netmask", "255.255.255.0")],
+         "not an IPv4 address"),
+        ([("mtu", "1500")], "unknown option"),
+    ]
+    for wan, what in cases:
+        lines = ["config wan 'wan'", "\toption ifname 'eth9'"]
+        lines += ["\toption %s '%s'" % kv for kv in wan]
+        d = Daemon(extra=lines)
+        p = subprocess.run([tt.BINARY, "check", "-c", d.conf], capture_output=True,
+                           text=True, env=dict(os.environ, **tt.SAN_ENV))
+        out = (p.stdout + p.stderr).strip().splitlines()
+        assert p.returncode == 2 and len(out) == 1 and what in out[0], (wan, p.returncode, out)
+        assert out[0].startswith(d.conf + ":"), out
+    # a missing interface is refused at start with the name
+    d = Daemon(extra=["config wan 'wan'", "\toption ifname 'tknosuch0'"])
+    p = subprocess.run([tt.BINARY, "run", "-c", d.conf], capture_output=True, text=True,
+                       env=dict(os.environ, **tt.SAN_ENV), timeout=30)
+    assert p.returncode == 2 and "tknosuch0" in p.stderr, (p.returncode, p.stderr)
