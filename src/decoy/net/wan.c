@@ -227,6 +227,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct wan_conn *c = arg;
 	struct pbuf *q;
+	size_t before = c->rx.len;
 
 	(void)pcb;
 	(void)err;
@@ -238,8 +239,10 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	if (c->rx.len + p->tot_len > CAP_WAN_RXBUF)
 		return ERR_MEM; /* lwIP keeps it and offers it again */
 	for (q = p; q; q = q->next)
-		if (buf_add(&c->rx, q->payload, q->len))
+		if (buf_add(&c->rx, q->payload, q->len)) {
+			c->rx.len = before; /* lwIP offers the whole pbuf again */
 			return ERR_MEM;
+		}
 	pbuf_free(p);
 	notify(c, EV_READ);
 	return ERR_OK;
@@ -453,10 +456,11 @@ static void on_frames(struct ev_loop *l, struct ev_io *io, unsigned rev)
 	(void)l;
 	(void)rev;
 	while (budget-- > 0) {
-		ssize_t r = recv(io->fd, frame, sizeof frame, MSG_TRUNC);
+		/* a packet socket says how long a cut frame was; a TAP
+		 * reads one frame per read() */
+		ssize_t r = w->d->cfg.wan.tap ? read(io->fd, frame, sizeof frame)
+					      : recv(io->fd, frame, sizeof frame, MSG_TRUNC);
 
-		if (r < 0 && errno == ENOTSOCK)
-			r = read(io->fd, frame, sizeof frame); /* TAP */
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;

@@ -12,8 +12,10 @@
 /* the C library's byte order functions (and no macros of lwIP's own that
  * would clash with <netinet/in.h>'s) */
 #define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
+#if BYTE_ORDER == LITTLE_ENDIAN /* big-endian: lwIP's own are the identity */
 #define lwip_htons(x) htons(x)
 #define lwip_htonl(x) htonl(x)
+#endif
 
 uint32_t tanuki_lwip_rand(void);
 #define LWIP_RAND() tanuki_lwip_rand()
