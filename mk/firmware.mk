@@ -8,8 +8,8 @@
 #   make fw-units               cross-built unit tests, run under qemu-user by make test
 #   make fw-sources             fetch and verify every pinned source
 #
-# Sources come from Debian's mirror only (scripts/fetch.sh, private apt
-# config under build/dl/apt) and are checked against package/*/*.hash and
+# Sources come from Debian's archive only (scripts/fetch.sh: private apt
+# lists from this machine's own sources, exact versions) and are checked against package/*/*.hash and
 # toolchain/*/*.hash before use. Every output is under $(BUILD).
 
 FW_TARGET := $(or $(TARGET),mipsel)
@@ -46,7 +46,7 @@ endif
 # --- sources ---------------------------------------------------------------
 # One stamp per hash file; the consumer re-verifies right before unpacking.
 define fw_fetch
-$(DL)/$(notdir $(1)).ok: $(1) scripts/fetch.sh
+$(DL)/$(notdir $(1)).ok: $(1) scripts/fetch.sh scripts/apt-sources.sh
 	@sh scripts/fetch.sh $(DL) $(1)
 	@touch $$@
 endef

@@ -37,6 +37,9 @@ $(eval $(call lwip_variant,host,$(CC),-O2 -g -DLWIP_NOASSERT,$(AR)))
 $(eval $(call lwip_variant,asan,$(CC),-O1 -g -fno-omit-frame-pointer -fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined,$(AR)))
 # (the fuzz build skips lwIP's checksum checks: random frames reach TCP)
 $(eval $(call lwip_variant,fuzz,$(CLANG),-O1 -g -fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -DTANUKI_LWIP_FUZZ -DLWIP_NOASSERT,$(AR)))
+# the fuzz targets' GCC replay (tests/lib/replay.c) links lwIP as the fuzz
+# build has it, under GCC's ASan/UBSan
+$(eval $(call lwip_variant,replay,$(CC),-O1 -g -fno-omit-frame-pointer -fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined -DTANUKI_LWIP_FUZZ -DLWIP_NOASSERT,$(AR)))
 # the firmware: small, no asserts (an lwIP assert must not stop a router)
 $(foreach v,mipsel:mipsel:uclibc mips:mips:uclibc mipsel-musl:mipsel:musl,$(eval $(call \
 	lwip_variant,$(word 1,$(subst :, ,$(v))),$(abspath $(TC))/$(word 3,$(subst :, ,$(v)))-$(word 2,$(subst :, ,$(v)))/bin/$(word 2,$(subst :, ,$(v)))-$(word 3,$(subst :, ,$(v)))-gcc,$(FW_LIBCFLAGS) $(FW_CODEMODEL) -DLWIP_NOASSERT,$(word 2,$(subst :, ,$(v)))-linux-gnu-ar,$(TC)/$(word 3,$(subst :, ,$(v)))-$(word 2,$(subst :, ,$(v)))/.done)))

@@ -13,12 +13,20 @@ PKGS="$PKGS iproute2 ethtool dnsmasq-base hping3"
 # uClibc-ng's source, qemu-user for the MIPS unit tests, qemu-system-mips
 # for the Malta image, depmod, dpkg-deb/patch for unpacking, the scp/ssh client
 PKGS="$PKGS gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross
-uclibc-source qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
+qemu-user-static qemu-system-mips kmod xz-utils bzip2 patch openssh-client
 debian-archive-keyring"
+# the second-stage extractor's test downloaders (tests/lib/dlr/build.sh):
+# one cross compiler per architecture it reads (mips/mipsel are above)
+PKGS="$PKGS gcc-arm-linux-gnueabi gcc-i686-linux-gnu gcc-powerpc-linux-gnu gcc-sh4-linux-gnu
+gcc-m68k-linux-gnu"
 # the hub (mk/hub.mk, docs/hub.md): HTTPS ingest, SQLite/PostgreSQL, and
 # its tests (curl as the decoy's stand-in, a throw-away PostgreSQL server)
 PKGS="$PKGS libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev pkg-config
 curl openssl postgresql"
+# the hub's dashboard: Argon2id password hashes (libsodium), YARA family
+# labels (libyara), and its tests: headless Chromium drives the pages,
+# Prometheus scrapes /metrics
+PKGS="$PKGS libsodium-dev libyara-dev chromium prometheus"
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
 	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""

@@ -108,6 +108,22 @@ def run_fuzz(build, seconds, only):
         runs = re.findall(r"#(\d+)\s+DONE", p.stderr)
         report("%s (%ss, %s runs)" % (name, seconds, runs[-1] if runs else "?"),
                p.returncode == 0, p.stderr[-3000:], time.time() - t0)
+        # the same inputs (the corpus, what this run found, saved crashes)
+        # through the GCC ASan+UBSan build: GCC and clang leave different
+        # things unspecified, and the firmware is built by GCC
+        replay = os.path.join(build, "asan", "replay_" + base[len("fuzz_"):])
+        if os.path.exists(replay):
+            t0 = time.time()
+            dirs = [work] + ([crashes] if os.path.isdir(crashes) else [])
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
+                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+            r = subprocess.run([replay] + dirs, cwd=TOP, capture_output=True, text=True,
+                               errors="replace", timeout=600, env=env)
+            out = r.stdout + r.stderr
+            n = re.findall(r"replayed (\d+) inputs", out)
+            report("%s (GCC ASan replay, %s inputs)" % (name, n[-1] if n else "?"),
+                   r.returncode == 0 and bool(n) and "Sanitizer" not in out
+                   and "runtime error" not in out, out[-3000:], time.time() - t0)
         shutil.rmtree(work, ignore_errors=True)
 
 

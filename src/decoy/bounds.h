@@ -50,11 +50,13 @@
 
 /* --- the emulated shell --- */
 
-/* Bytes of files a session may create (config fs_kb). Mirai binaries are
- * 50-150 KB, the echo-built downloader ~1 KB; 1 MB holds a few of them. */
+/* Bytes of files a session may create (the default of config fs_kb).
+ * Mirai binaries are 50-150 KB, the echo-built downloader ~1 KB; 1 MB
+ * holds a few of them. */
 #define CAP_FS_SESSION (1024u * 1024u)
-/* Bytes of files all sessions together may hold in RAM (config fs_total_kb):
- * the router has tens of MB; 16 MB for attacker files is the ceiling. */
+/* Bytes of files all sessions together may hold in RAM (the default of
+ * config fs_total_kb): the router has tens of MB; 16 MB for attacker
+ * files is the ceiling. */
 #define CAP_FS_TOTAL (16u * 1024u * 1024u)
 /* Files (nodes) one session may create: `touch` loops cost memory too. */
 #define CAP_FS_NODES 512

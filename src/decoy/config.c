@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,9 @@
 #include "uci.h"
 
 static const char *const proto_names[] = {
-	[PROTO_TELNET] = "telnet",
-	[PROTO_HG532] = "hg532",
-	[PROTO_MINIIGD] = "miniigd",
+    [PROTO_TELNET] = "telnet",
+    [PROTO_HG532] = "hg532",
+    [PROTO_MINIIGD] = "miniigd",
 };
 
 const char *proto_name(enum proto p)
@@ -21,16 +22,14 @@ const char *proto_name(enum proto p)
 	return proto_names[p];
 }
 
-int cfg_bad(char *err, size_t errlen, const char *file, int line,
-	    const char *what, const char *key)
+int cfg_bad(char *err, size_t errlen, const char *file, int line, const char *what, const char *key)
 {
-	snprintf(err, errlen, "%s:%d: %s%s%s", file, line, what,
-		 key ? ": " : "", key ? key : "");
+	snprintf(err, errlen, "%s:%d: %s%s%s", file, line, what, key ? ": " : "", key ? key : "");
 	return -1;
 }
 
-static int set_str(char *dst, size_t cap, struct uci_sec *s, const char *key,
-		   const char *file, char *err, size_t errlen)
+static int set_str(char *dst, size_t cap, struct uci_sec *s, const char *key, const char *file,
+		   char *err, size_t errlen)
 {
 	struct uci_opt *o = uci_get(s, key);
 
@@ -42,9 +41,8 @@ static int set_str(char *dst, size_t cap, struct uci_sec *s, const char *key,
 	return 0;
 }
 
-int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key,
-	     unsigned long min, unsigned long max, unsigned long scale,
-	     const char *file, char *err, size_t errlen)
+int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key, unsigned long min,
+	     unsigned long max, unsigned long scale, const char *file, char *err, size_t errlen)
 {
 	struct uci_opt *o = uci_get(s, key);
 	unsigned long v;
@@ -64,55 +62,208 @@ int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key,
 	return 0;
 }
 
+/* ---------- the option tables ---------- */
+
+#define MAIN(n, f) #n, .off = offsetof(struct config, f)
+#define UINT_OPT(n, f, lo, hi, sc, d)                                                              \
+	{                                                                                          \
+		MAIN(n, f), .type = CFG_UINT, .min = lo, .max = hi, .scale = sc, .def = d          \
+	}
+#define STR_OPT(n, f, d)                                                                           \
+	{                                                                                          \
+		MAIN(n, f), .type = CFG_STR, .len = sizeof(((struct config *)0)->f), .sdef = d     \
+	}
+
+const struct cfg_attr cfg_main_attrs[] = {
+    STR_OPT(store, store, TANUKI_DEFAULT_STORE),
+    STR_OPT(sensor, sensor, "tanuki"),
+    STR_OPT(persona, persona, TANUKI_DEFAULT_PERSONA),
+    STR_OPT(personas, personas, TANUKI_PERSONA_DIR),
+    UINT_OPT(max_sessions, max_sessions, 1, CAP_SESSIONS * 4, 1, CAP_SESSIONS),
+    UINT_OPT(max_per_src, max_per_src, 1, CAP_SESSIONS * 4, 1, CAP_PER_SRC),
+    UINT_OPT(idle_s, idle_ms, 1, 86400, 1000, CAP_IDLE_MS / 1000),
+    UINT_OPT(session_s, session_ms, 1, 86400, 1000, CAP_SESSION_MS / 1000),
+    /* -1: the persona's own */
+    {MAIN(fail_delay_ms, fail_delay_ms), .type = CFG_INT, .min = 0, .max = 60000, .scale = 1,
+     .def = -1},
+    /* 0: the persona's own */
+    UINT_OPT(max_tries, max_tries, 1, 1000, 1, 0),
+    UINT_OPT(fs_kb, fs_session, 16, 65536, 1024, CAP_FS_SESSION / 1024),
+    UINT_OPT(fs_total_kb, fs_total, 64, 262144, 1024, CAP_FS_TOTAL / 1024),
+    UINT_OPT(sync_s, sync_ms, 1, 3600, 1000, STORE_SYNC_MS / 1000),
+    /* store options (docs/store.md); sync_ms is for tests and wins over sync_s */
+    UINT_OPT(sync_ms, sync_ms, 10, 3600000, 1, STORE_SYNC_MS),
+    UINT_OPT(quota_kb, quota_kb, 64, 4194304, 1, STORE_QUOTA / 1024),
+    UINT_OPT(reserve_kb, reserve_kb, 0, 4194304, 1, STORE_RESERVE / 1024),
+    UINT_OPT(segment_kb, segment_kb, 4, 16384, 1, STORE_SEGMENT_MAX / 1024),
+    UINT_OPT(seal_age_s, seal_age_s, 1, 30 * 86400, 1, STORE_SEAL_AGE_MS / 1000),
+    {MAIN(mixed, mixed), .type = CFG_BOOL, .min = 0, .max = 1, .scale = 1, .def = 0},
+};
+const size_t cfg_main_nattrs = sizeof cfg_main_attrs / sizeof *cfg_main_attrs;
+
+#define LST(n, f) #n, .off = offsetof(struct cfg_listener, f)
+
+const struct cfg_attr cfg_listener_attrs[] = {
+    {LST(proto, proto), .type = CFG_ENUM, .names = proto_names,
+     .nnames = sizeof proto_names / sizeof *proto_names, .flags = CFG_REQUIRED},
+    {LST(bind, bind), .type = CFG_STR, .len = sizeof(((struct cfg_listener *)0)->bind),
+     .sdef = "0.0.0.0"},
+    {LST(port, port), .type = CFG_U16, .min = 1, .max = 65535, .scale = 1, .flags = CFG_REQUIRED},
+    /* empty: the unit's persona */
+    {LST(persona, persona), .type = CFG_STR, .len = sizeof(((struct cfg_listener *)0)->persona),
+     .sdef = ""},
+};
+const size_t cfg_listener_nattrs = sizeof cfg_listener_attrs / sizeof *cfg_listener_attrs;
+
+static const char *const wan_protos[] = {
+    [WAN_DHCP] = "dhcp",
+    [WAN_STATIC] = "static",
+};
+
+#define WAN(n, f) #n, .off = offsetof(struct wan_cfg, f)
+
+const struct cfg_attr cfg_wan_attrs[] = {
+    {WAN(ifname, ifname), .type = CFG_STR, .len = sizeof(((struct wan_cfg *)0)->ifname),
+     .flags = CFG_REQUIRED},
+    {WAN(tap, tap), .type = CFG_BOOL, .min = 0, .max = 1, .scale = 1, .def = 0},
+    {WAN(proto, proto), .type = CFG_ENUM, .names = wan_protos,
+     .nnames = sizeof wan_protos / sizeof *wan_protos, .def = WAN_DHCP},
+    {WAN(ipaddr, ip), .type = CFG_IP4},
+    {WAN(netmask, mask), .type = CFG_IP4},
+    {WAN(gateway, gw), .type = CFG_IP4},
+    {WAN(scan_s, scan_ms), .type = CFG_UINT, .min = 1, .max = 86400, .scale = 1000,
+     .def = CAP_WAN_SCAN_MS / 1000},
+    /* for tests (sub-second periods); wins over scan_s */
+    {WAN(scan_ms, scan_ms), .type = CFG_UINT, .min = 50, .max = 86400000, .scale = 1,
+     .def = CAP_WAN_SCAN_MS},
+};
+const size_t cfg_wan_nattrs = sizeof cfg_wan_attrs / sizeof *cfg_wan_attrs;
+
+void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *p = (char *)dst + t[i].off;
+
+		if (t[i].flags & CFG_REQUIRED)
+			continue;
+		switch (t[i].type) {
+		case CFG_STR:
+			snprintf(p, t[i].len, "%s", t[i].sdef);
+			break;
+		case CFG_UINT:
+			*(unsigned *)(void *)p = (unsigned)(t[i].def * (long)t[i].scale);
+			break;
+		case CFG_INT:
+			*(int *)(void *)p = (int)(t[i].def * (long)t[i].scale);
+			break;
+		case CFG_BOOL:
+			*(bool *)(void *)p = t[i].def != 0;
+			break;
+		case CFG_U16:
+			*(uint16_t *)(void *)p = (uint16_t)t[i].def;
+			break;
+		case CFG_ENUM:
+			*(int *)(void *)p = (int)t[i].def;
+			break;
+		case CFG_IP4:
+			*(uint32_t *)(void *)p = 0;
+			break;
+		}
+	}
+}
+
+static int apply_one(char *p, const struct cfg_attr *a, struct uci_sec *s, const char *file,
+		     char *err, size_t errlen)
+{
+	struct uci_opt *o;
+	unsigned v = 0;
+	size_t i;
+
+	if (a->type == CFG_STR)
+		return set_str(p, a->len, s, a->name, file, err, errlen);
+	if (!(o = uci_get(s, a->name)))
+		return 0;
+	if (a->type == CFG_ENUM) {
+		char what[48];
+
+		for (i = 0; i < a->nnames; i++)
+			if (!strcmp(o->val, a->names[i])) {
+				*(int *)(void *)p = (int)i;
+				return 0;
+			}
+		snprintf(what, sizeof what, "unknown %s", a->name);
+		return cfg_bad(err, errlen, file, o->line, what, o->val);
+	}
+	if (a->type == CFG_IP4) {
+		struct in_addr ia;
+		char what[48];
+
+		if (inet_pton(AF_INET, o->val, &ia) != 1) {
+			snprintf(what, sizeof what, "%s is not an IPv4 address", a->name);
+			return cfg_bad(err, errlen, file, o->line, what, o->val);
+		}
+		memcpy(p, &ia.s_addr, sizeof ia.s_addr);
+		return 0;
+	}
+	if (cfg_uint(&v, s, a->name, a->min, a->max, a->scale ? a->scale : 1, file, err, errlen))
+		return -1;
+	switch (a->type) {
+	case CFG_UINT:
+		*(unsigned *)(void *)p = v;
+		break;
+	case CFG_INT:
+		*(int *)(void *)p = (int)v;
+		break;
+	case CFG_BOOL:
+		*(bool *)(void *)p = v != 0;
+		break;
+	case CFG_U16:
+		*(uint16_t *)(void *)p = (uint16_t)v;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int cfg_apply(void *dst, const struct cfg_attr *t, size_t n, struct uci_sec *s, const char *file,
+	      char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (apply_one((char *)dst + t[i].off, &t[i], s, file, err, errlen))
+			return -1;
+	return 0;
+}
+
+/* ---------- sections ---------- */
+
 static bool name_ok(const char *s)
 {
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_'))
 			return false;
 	return true;
 }
 
 static int load_main(struct config *c, struct uci_sec *s, char *err, size_t errlen)
 {
-	const char *f = c->path;
-	unsigned delay = 0, mixed = 0;
-	bool have_delay = uci_get(s, "fail_delay_ms") != NULL;
-
-	if (set_str(c->store, sizeof c->store, s, "store", f, err, errlen) ||
-	    set_str(c->sensor, sizeof c->sensor, s, "sensor", f, err, errlen) ||
-	    set_str(c->persona, sizeof c->persona, s, "persona", f, err, errlen) ||
-	    set_str(c->personas, sizeof c->personas, s, "personas", f, err, errlen) ||
-	    cfg_uint(&c->max_sessions, s, "max_sessions", 1, CAP_SESSIONS * 4, 1, f, err, errlen) ||
-	    cfg_uint(&c->max_per_src, s, "max_per_src", 1, CAP_SESSIONS * 4, 1, f, err, errlen) ||
-	    cfg_uint(&c->idle_ms, s, "idle_s", 1, 86400, 1000, f, err, errlen) ||
-	    cfg_uint(&c->session_ms, s, "session_s", 1, 86400, 1000, f, err, errlen) ||
-	    cfg_uint(&delay, s, "fail_delay_ms", 0, 60000, 1, f, err, errlen) ||
-	    cfg_uint(&c->max_tries, s, "max_tries", 1, 1000, 1, f, err, errlen) ||
-	    cfg_uint(&c->fs_session, s, "fs_kb", 16, 65536, 1024, f, err, errlen) ||
-	    cfg_uint(&c->fs_total, s, "fs_total_kb", 64, 262144, 1024, f, err, errlen) ||
-	    cfg_uint(&c->sync_ms, s, "sync_s", 1, 3600, 1000, f, err, errlen) ||
-	    /* store options (docs/store.md); sync_ms is for tests */
-	    cfg_uint(&c->sync_ms, s, "sync_ms", 10, 3600000, 1, f, err, errlen) ||
-	    cfg_uint(&c->quota_kb, s, "quota_kb", 64, 4194304, 1, f, err, errlen) ||
-	    cfg_uint(&c->reserve_kb, s, "reserve_kb", 0, 4194304, 1, f, err, errlen) ||
-	    cfg_uint(&c->segment_kb, s, "segment_kb", 4, 16384, 1, f, err, errlen) ||
-	    cfg_uint(&c->seal_age_s, s, "seal_age_s", 1, 30 * 86400, 1, f, err, errlen) ||
-	    cfg_uint(&mixed, s, "mixed", 0, 1, 1, f, err, errlen))
+	if (cfg_apply(c, cfg_main_attrs, cfg_main_nattrs, s, c->path, err, errlen))
 		return -1;
-	c->mixed = mixed != 0;
-	if (have_delay)
-		c->fail_delay_ms = (int)delay;
 	if (!name_ok(c->persona))
-		return cfg_bad(err, errlen, f, uci_get(s, "persona")->line,
-			   "persona names are [a-z0-9_-]", NULL);
+		return cfg_bad(err, errlen, c->path, uci_get(s, "persona")->line,
+			       "persona names are [a-z0-9_-]", NULL);
 	return 0;
 }
 
 static int load_listener(struct config *c, struct uci_sec *s, char *err, size_t errlen)
 {
 	struct cfg_listener *l;
-	const char *f = c->path, *proto;
-	unsigned port = 0;
+	const char *f = c->path;
 	size_t i;
 	uint8_t tmp[16];
 
@@ -122,32 +273,64 @@ static int load_listener(struct config *c, struct uci_sec *s, char *err, size_t 
 	memset(l, 0, sizeof(*l));
 	l->line = s->line;
 	snprintf(l->name, sizeof l->name, "%s", s->name[0] ? s->name : "listener");
-	proto = uci_str(s, "proto", NULL);
-	if (!proto)
+	if (!uci_get(s, "proto"))
 		return cfg_bad(err, errlen, f, s->line, "listener needs option proto", NULL);
-	for (i = 0; i < sizeof proto_names / sizeof *proto_names; i++)
-		if (!strcmp(proto, proto_names[i]))
-			break;
-	if (i == sizeof proto_names / sizeof *proto_names)
-		return cfg_bad(err, errlen, f, uci_get(s, "proto")->line, "unknown proto", proto);
-	l->proto = (enum proto)i;
-	snprintf(l->bind, sizeof l->bind, "0.0.0.0");
-	if (set_str(l->bind, sizeof l->bind, s, "bind", f, err, errlen) ||
-	    cfg_uint(&port, s, "port", 1, 65535, 1, f, err, errlen) ||
-	    set_str(l->persona, sizeof l->persona, s, "persona", f, err, errlen))
+	cfg_defaults(l, cfg_listener_attrs, cfg_listener_nattrs);
+	if (cfg_apply(l, cfg_listener_attrs, cfg_listener_nattrs, s, f, err, errlen))
 		return -1;
-	if (!port)
+	if (!l->port)
 		return cfg_bad(err, errlen, f, s->line, "listener needs option port", NULL);
-	l->port = (uint16_t)port;
 	if (inet_pton(AF_INET, l->bind, tmp) != 1 && inet_pton(AF_INET6, l->bind, tmp) != 1)
 		return cfg_bad(err, errlen, f, uci_get(s, "bind")->line,
-			   "bind must be an IPv4 or IPv6 address", l->bind);
+			       "bind must be an IPv4 or IPv6 address", l->bind);
 	if (!name_ok(l->persona))
 		return cfg_bad(err, errlen, f, uci_get(s, "persona")->line,
-			   "persona names are [a-z0-9_-]", NULL);
+			       "persona names are [a-z0-9_-]", NULL);
 	for (i = 0; i + 1 < c->nlisteners; i++)
 		if (c->listeners[i].port == l->port && !strcmp(c->listeners[i].bind, l->bind))
-			return cfg_bad(err, errlen, f, s->line, "two listeners on the same address and port", NULL);
+			return cfg_bad(err, errlen, f, s->line,
+				       "two listeners on the same address and port", NULL);
+	return 0;
+}
+
+static bool mask_ok(uint32_t m)
+{
+	uint32_t h = ntohl(m);
+
+	return h && !(~h & (~h + 1)); /* ones, then zeros */
+}
+
+static int load_wan(struct wan_cfg *w, struct uci_sec *s, const char *f, char *err, size_t errlen)
+{
+	struct uci_opt *o = uci_get(s, "ifname");
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->line = s->line;
+	cfg_defaults(w, cfg_wan_attrs, cfg_wan_nattrs);
+	if (cfg_apply(w, cfg_wan_attrs, cfg_wan_nattrs, s, f, err, errlen))
+		return -1;
+	if (!w->ifname[0])
+		return cfg_bad(err, errlen, f, o ? o->line : s->line,
+			       "option ifname must name an interface (1-15 characters)", NULL);
+	for (i = 0; w->ifname[i]; i++)
+		if (w->ifname[i] == '/' || w->ifname[i] == ':' || w->ifname[i] <= ' ')
+			return cfg_bad(err, errlen, f, o->line, "bad interface name", w->ifname);
+	if (w->proto == WAN_STATIC) {
+		if (!uci_get(s, "ipaddr"))
+			return cfg_bad(err, errlen, f, s->line, "proto static needs option",
+				       "ipaddr");
+		if (!(o = uci_get(s, "netmask")))
+			return cfg_bad(err, errlen, f, s->line, "proto static needs option",
+				       "netmask");
+		if (!mask_ok(w->mask))
+			return cfg_bad(err, errlen, f, o->line, "option netmask is not a netmask",
+				       NULL);
+	} else if (uci_get(s, "ipaddr") || uci_get(s, "netmask") || uci_get(s, "gateway")) {
+		return cfg_bad(err, errlen, f, s->line,
+			       "ipaddr/netmask/gateway are for proto static", NULL);
+	}
+	w->enabled = true;
 	return 0;
 }
 
@@ -161,22 +344,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof c->path, "%s", path);
-	snprintf(c->store, sizeof c->store, "%s", TANUKI_DEFAULT_STORE);
-	snprintf(c->sensor, sizeof c->sensor, "tanuki");
-	snprintf(c->persona, sizeof c->persona, "%s", TANUKI_DEFAULT_PERSONA);
-	snprintf(c->personas, sizeof c->personas, "%s", TANUKI_PERSONA_DIR);
-	c->max_sessions = CAP_SESSIONS;
-	c->max_per_src = CAP_PER_SRC;
-	c->idle_ms = CAP_IDLE_MS;
-	c->session_ms = CAP_SESSION_MS;
-	c->fail_delay_ms = -1;
-	c->fs_session = CAP_FS_SESSION;
-	c->fs_total = CAP_FS_TOTAL;
-	c->sync_ms = STORE_SYNC_MS;
-	c->quota_kb = STORE_QUOTA / 1024;
-	c->reserve_kb = STORE_RESERVE / 1024;
-	c->segment_kb = STORE_SEGMENT_MAX / 1024;
-	c->seal_age_s = STORE_SEAL_AGE_MS / 1000;
+	cfg_defaults(c, cfg_main_attrs, cfg_main_nattrs);
 
 	uf = uci_load(path, err, errlen);
 	if (!uf)
@@ -184,7 +352,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	for (s = uf->secs; s && !rc; s = s->next) {
 		if (!strcmp(s->type, "tanuki")) {
 			if (have_main)
-				rc = cfg_bad(err, errlen, path, s->line, "second `config tanuki` section", NULL);
+				rc = cfg_bad(err, errlen, path, s->line,
+					     "second `config tanuki` section", NULL);
 			else
 				rc = load_main(c, s, err, errlen);
 			have_main = true;
@@ -192,21 +361,24 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			rc = load_listener(c, s, err, errlen);
 		} else if (!strcmp(s->type, "uplink")) {
 			if (have_uplink)
-				rc = cfg_bad(err, errlen, path, s->line, "second `config uplink` section", NULL);
+				rc = cfg_bad(err, errlen, path, s->line,
+					     "second `config uplink` section", NULL);
 			else
 				rc = uplink_config(&c->uplink, s, path, err, errlen);
 			have_uplink = true;
 		} else if (!strcmp(s->type, "fetch")) {
 			if (have_fetch)
-				rc = cfg_bad(err, errlen, path, s->line, "second `config fetch` section", NULL);
+				rc = cfg_bad(err, errlen, path, s->line,
+					     "second `config fetch` section", NULL);
 			else
 				rc = fetch_config(&c->fetch, s, path, err, errlen);
 			have_fetch = true;
 		} else if (!strcmp(s->type, "wan")) {
 			if (c->wan.enabled)
-				rc = cfg_bad(err, errlen, path, s->line, "second `config wan` section", NULL);
+				rc = cfg_bad(err, errlen, path, s->line,
+					     "second `config wan` section", NULL);
 			else
-				rc = wan_config(&c->wan, s, path, err, errlen);
+				rc = load_wan(&c->wan, s, path, err, errlen);
 		} else {
 			/* sections of later features are read by their modules */
 			continue;

@@ -4,7 +4,7 @@
  *   config listener 'NAME'   proto, bind, port, persona
  *   config fetch 'fetch'      the payload fetcher (fetch/fetchcfg.h)
  *   config uplink 'hub'       summaries to a tanuki-hub (uplink/upcfg.h)
- *   config wan 'wan'          the WAN side on lwIP (net/wancfg.h)
+ *   config wan 'wan'          the WAN side on lwIP (net/wan.h, docs/wan.md)
  *
  * Errors are one line "FILE:LINE: problem"; the caller prints it and
  * exits 2. Unknown options are errors too: a typo must not silently leave a
@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "cfgparse.h"
 #include "fetch/fetchcfg.h"
-#include "net/wancfg.h"
 #include "uplink/upcfg.h"
 
 enum proto {
@@ -34,6 +34,21 @@ struct cfg_listener {
 	char bind[64];
 	uint16_t port;
 	char persona[32]; /* empty: the unit's persona */
+	int line;
+};
+
+enum wan_proto { WAN_DHCP, WAN_STATIC };
+
+/* `config wan 'wan'` (docs/config.md, docs/wan.md): with it every listener
+ * is served on the WAN stack too, at its port; the kernel-socket listeners
+ * stay as configured. */
+struct wan_cfg {
+	bool enabled;
+	bool tap;	 /* create a TAP device named ifname (labs) */
+	char ifname[16]; /* IFNAMSIZ: the raw interface lwIP drives */
+	int proto;	 /* enum wan_proto (a CFG_ENUM is an int) */
+	uint32_t ip, mask, gw; /* proto static; network byte order */
+	unsigned scan_ms; /* period of the tanuki.scan summaries */
 	int line;
 };
 
@@ -60,20 +75,60 @@ struct config {
 	size_t nlisteners;
 	struct fetch_cfg fetch; /* config fetch (fetch/fetchcfg.h); off if absent */
 	struct uplink_cfg uplink; /* config uplink (uplink/upcfg.h); off if absent */
-	struct wan_cfg wan; /* config wan (net/wancfg.h); off if absent */
+	struct wan_cfg wan; /* config wan; off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 const char *proto_name(enum proto p);
 
+/* Options are declared as tables (an attribute policy, as procd's
+ * blobmsg_policy): name, type, where the value goes, default and range.
+ * cfg_apply() reads a section against one; docs/config.md is checked
+ * against the same tables by tests/unit/test_config.c. */
+enum cfg_type {
+	CFG_STR,  /* char[len] */
+	CFG_UINT, /* unsigned: option in [min, max], stored × scale */
+	CFG_INT,  /* int, the same; default may be outside the range (-1: unset) */
+	CFG_BOOL, /* bool from 0 or 1 */
+	CFG_U16,  /* uint16_t in [min, max] */
+	CFG_ENUM, /* int: index of the value in names[] */
+	CFG_IP4,  /* uint32_t in network byte order, from a dotted quad; default 0 */
+};
+
+#define CFG_REQUIRED 1u /* no default: the section must set it */
+
+struct cfg_attr {
+	const char *name;
+	enum cfg_type type;
+	size_t off;                /* offsetof() in the target struct */
+	size_t len;                /* CFG_STR: capacity with the NUL */
+	unsigned long min, max;    /* in the option's unit */
+	unsigned long scale;       /* CFG_UINT, CFG_INT: stored = option × scale */
+	long def;                  /* numeric default in the option's unit */
+	const char *sdef;          /* CFG_STR default */
+	const char *const *names;  /* CFG_ENUM */
+	size_t nnames;
+	unsigned flags;
+};
+
+/* The tables of `config tanuki` (into struct config), `config listener`
+ * (into struct cfg_listener) and `config wan` (into struct wan_cfg). */
+extern const struct cfg_attr cfg_main_attrs[];
+extern const size_t cfg_main_nattrs;
+extern const struct cfg_attr cfg_listener_attrs[];
+extern const size_t cfg_listener_nattrs;
+extern const struct cfg_attr cfg_wan_attrs[];
+extern const size_t cfg_wan_nattrs;
+
+/* Writes every default of the table into dst. */
+void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n);
+
 struct uci_sec;
-/* For the modules that read their own sections: "FILE:LINE: what: key"
- * into err, returns -1; a decimal option in [min, max] times scale. */
-int cfg_bad(char *err, size_t errlen, const char *file, int line, const char *what,
-	    const char *key);
-int cfg_uint(unsigned *dst, struct uci_sec *s, const char *key, unsigned long min,
-	     unsigned long max, unsigned long scale, const char *file, char *err,
-	     size_t errlen);
+/* Reads section s against table t into dst, in table order; stops at the
+ * first bad value ("FILE:LINE: ..." into err, returns -1). Options absent
+ * from s keep what dst holds. */
+int cfg_apply(void *dst, const struct cfg_attr *t, size_t n, struct uci_sec *s,
+	      const char *file, char *err, size_t errlen);
 
 #endif

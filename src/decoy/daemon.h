@@ -1,5 +1,7 @@
-/* daemon.h — what the one process holds: loop, config, store, personas,
- * listeners and sessions. There is exactly one struct daemon. */
+/* daemon.h — what the one process holds: loop, config, store, event
+ * writer, personas, listeners and sessions (net/), fetcher, uplink. The
+ * wiring: it hands each part the others it needs; no part includes this
+ * header. There is exactly one struct daemon. */
 #ifndef TANUKI_DAEMON_H
 #define TANUKI_DAEMON_H
 
@@ -11,21 +13,12 @@
 #include "config.h"
 #include "json.h"
 #include "ev/ev.h"
+#include "evlog/evlog.h"
 #include "fetch/fetch.h"
+#include "net/net.h"
 #include "persona/persona.h"
 #include "store/store.h"
 #include "uplink/uplink.h"
-
-struct session;
-
-struct listener {
-	struct daemon *d;
-	const struct cfg_listener *cfg;
-	const struct persona *persona;
-	struct ev_io io;
-	struct ev_timer t_resume; /* re-enable after EMFILE */
-	bool paused;              /* out of the loop at a cap */
-};
 
 struct daemon {
 	struct config cfg;
@@ -34,28 +27,16 @@ struct daemon {
 	struct persona_unit unit;
 	struct persona *personas[CAP_LISTENERS + 1];
 	size_t npersonas;
-	struct listener listeners[CAP_LISTENERS];
-	size_t nlisteners;
-
-	struct session *sessions; /* live, doubly linked */
-	size_t nsessions;
-	bool reap_pending;
+	struct net net;           /* listeners and sessions (net/net.h) */
 	struct ev_timer t_tick;   /* store flush / sync */
 	struct fetcher fetch;     /* payload downloads (fetch/fetch.h) */
 	struct uplink up;         /* summaries to the hub (uplink/uplink.h) */
 
-	uint64_t refused;         /* connections turned away at a cap */
-	uint64_t refused_logged_sec;
-	unsigned refused_logged;
-
-	struct buf evbuf;         /* scratch for one event line */
-	struct json ev;
+	struct evlog log;         /* the event writer (evlog/evlog.h) */
 };
 
 int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t errlen);
 int daemon_run(struct daemon *d);
 void daemon_done(struct daemon *d);
-/* A session ended: lets paused listeners accept again. */
-void daemon_session_gone(struct daemon *d);
 
 #endif

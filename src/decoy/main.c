@@ -6,8 +6,10 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "isotime.h"
 #include "options.h"
 #include "persona/persona.h"
+#include "sh/sh.h"
 
 static int usage(void)
 {
@@ -89,7 +91,7 @@ static int64_t parse_when(const char *s)
 			return -1;
 		return (int64_t)v * 1000000;
 	}
-	return seal_parse_time(full, 27, &us) ? us : -1;
+	return iso_parse(full, 27, &us) ? us : -1;
 }
 
 /* The uplink's cursor, for `tanuki status` (nothing when it has none). */
@@ -108,7 +110,7 @@ static void uplink_status(const char *dir, FILE *out)
 	if (c.acked_to) {
 		char ts[28];
 
-		seal_format_time(c.acked_to * 1000000, ts);
+		iso_format(c.acked_to * 1000000, ts);
 		fprintf(out, " (events to %.19sZ)", ts);
 	}
 	fprintf(out, ", delivered through %s", c.delivered[0] ? c.delivered : "(no sealed segment yet)");
@@ -205,15 +207,17 @@ int main(int argc, char **argv)
 		       cfg.nlisteners == 1 ? "" : "s", cfg.persona);
 		return 0;
 	}
+	/* the emulated file systems' caps (fs_kb, fs_total_kb) */
+	sh_fs_limits(cfg.fs_session, cfg.fs_total);
 	if (daemon_init(&d, &cfg, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		daemon_done(&d);
 		return 2;
 	}
-	for (i = 0; i < (int)d.nlisteners; i++)
+	for (i = 0; i < (int)d.net.nlisteners; i++)
 		fprintf(stderr, "tanuki: %s on %s port %u as %s\n",
-			proto_name(d.listeners[i].cfg->proto), d.listeners[i].cfg->bind,
-			d.listeners[i].cfg->port, d.listeners[i].persona->name);
+			proto_name(d.net.listeners[i].cfg->proto), d.net.listeners[i].cfg->bind,
+			d.net.listeners[i].cfg->port, d.net.listeners[i].persona->name);
 	rc = daemon_run(&d);
 	daemon_done(&d);
 	return rc ? 1 : 0;

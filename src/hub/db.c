@@ -35,6 +35,9 @@ static const char schema[] =
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" username TEXT NOT NULL, password TEXT NOT NULL, n BIGINT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS credentials_pfrom ON credentials (pfrom);"
+	/* the dashboard's "new this period": has this pair been seen before? */
+	"CREATE INDEX IF NOT EXISTS credentials_pair ON credentials"
+	" (username, password, pfrom);"
 	"CREATE TABLE IF NOT EXISTS sources ("
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" ip TEXT NOT NULL, n BIGINT NOT NULL);"
@@ -54,7 +57,15 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS events ("
 	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
 	" idx BIGINT NOT NULL, raw TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);";
+	"CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);"
+	"CREATE TABLE IF NOT EXISTS labels ("
+	" sha256 TEXT PRIMARY KEY, family TEXT NOT NULL, rules TEXT NOT NULL,"
+	" t BIGINT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS users ("
+	" name TEXT PRIMARY KEY, hash TEXT NOT NULL, created BIGINT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS sessions ("
+	" token TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL,"
+	" expires BIGINT NOT NULL);";
 
 int db_init(struct store *st)
 {
@@ -338,6 +349,109 @@ int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 	return 0;
 }
 
+/* ---- family labels ---- */
+
+int db_label_set(struct store *st, const char *sha, const char *family,
+		 const char *rules, int64_t now)
+{
+	struct hval a[] = {HV_S(sha), HV_S(family), HV_S(rules), HV_I(now)};
+
+	return store_exec(st,
+			  "INSERT INTO labels (sha256, family, rules, t) VALUES"
+			  " ($1, $2, $3, $4) ON CONFLICT (sha256) DO UPDATE SET"
+			  " family = excluded.family, rules = excluded.rules, t = excluded.t",
+			  4, a, NULL, NULL);
+}
+
+/* ---- dashboard users and sessions ---- */
+
+int db_user_add(struct store *st, const char *name, const char *hash,
+		int64_t now)
+{
+	struct hval a[] = {HV_S(name), HV_S(hash), HV_I(now)};
+	int n = 0, r;
+
+	r = store_exec(st,
+		       "INSERT INTO users (name, hash, created) VALUES ($1, $2, $3)"
+		       " ON CONFLICT (name) DO UPDATE SET hash = excluded.hash"
+		       " RETURNING 1",
+		       3, a, count_rows, &n);
+	return r ? r : (n ? 0 : -EIO);
+}
+
+struct text_ctx {
+	char *out[2];
+	size_t len[2];
+	bool found;
+};
+
+static int text_row(void *ctx, int ncol, const char *const *col)
+{
+	struct text_ctx *t = ctx;
+	int i;
+
+	for (i = 0; i < 2 && i < ncol; i++)
+		if (t->out[i] && col[i])
+			snprintf(t->out[i], t->len[i], "%s", col[i]);
+	t->found = true;
+	return 0;
+}
+
+int db_label_rules(struct store *st, const char *sha, char *out, size_t len)
+{
+	struct hval a[] = {HV_S(sha)};
+	struct text_ctx t = {{out, NULL}, {len, 0}, false};
+	int r = store_exec(st, "SELECT rules FROM labels WHERE sha256 = $1", 1, a,
+			   text_row, &t);
+
+	return r ? r : (t.found ? 0 : -ENOENT);
+}
+
+int db_user_hash(struct store *st, const char *name, char *out, size_t len)
+{
+	struct hval a[] = {HV_S(name)};
+	struct text_ctx t = {{out, NULL}, {len, 0}, false};
+	int r = store_exec(st, "SELECT hash FROM users WHERE name = $1", 1, a,
+			   text_row, &t);
+
+	return r ? r : (t.found ? 0 : -ENOENT);
+}
+
+int db_session_add(struct store *st, const char *token, const char *name,
+		   const char *csrf, int64_t now, int64_t expires)
+{
+	struct hval a[] = {HV_S(token), HV_S(name), HV_S(csrf), HV_I(expires)};
+	struct hval b[] = {HV_I(now)};
+	int r = store_exec(st, "DELETE FROM sessions WHERE expires < $1", 1, b,
+			   NULL, NULL);
+
+	return r ? r : store_exec(st,
+				  "INSERT INTO sessions (token, name, csrf, expires)"
+				  " VALUES ($1, $2, $3, $4)",
+				  4, a, NULL, NULL);
+}
+
+int db_session_get(struct store *st, const char *token, int64_t now,
+		   char *name, size_t nlen, char *csrf, size_t clen)
+{
+	struct hval a[] = {HV_S(token), HV_I(now)};
+	struct text_ctx t = {{name, csrf}, {nlen, clen}, false};
+	int r = store_exec(st,
+			   "SELECT name, csrf FROM sessions WHERE token = $1"
+			   " AND expires > $2",
+			   2, a, text_row, &t);
+
+	return r ? r : (t.found ? 0 : -ENOENT);
+}
+
+int db_session_del(struct store *st, const char *token)
+{
+	struct hval a[] = {HV_S(token)};
+
+	return store_exec(st, "DELETE FROM sessions WHERE token = $1", 1, a,
+			  NULL, NULL);
+}
+
 /* ---- API answers ---- */
 
 static int64_t num(const char *s)
@@ -508,13 +622,14 @@ int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
 int db_api_binaries(struct store *st, int64_t limit, struct buf *out)
 {
 	static const char *const names[] = {"sha256", "size", "url", "first_seen",
-					    "device", "reports", NULL};
+					    "device", "reports", "family", NULL};
 	struct hval a[] = {HV_I(limit)};
 
 	return list(st, "binaries",
-		    "SELECT sha256, size, url, first_seen, device, reports FROM"
-		    " binaries ORDER BY first_seen DESC, sha256 LIMIT $1",
-		    1, a, names, "sisisi", out);
+		    "SELECT b.sha256, size, url, first_seen, device, reports,"
+		    " COALESCE(l.family, '') FROM binaries b LEFT JOIN labels l"
+		    " ON l.sha256 = b.sha256 ORDER BY first_seen DESC, b.sha256 LIMIT $1",
+		    1, a, names, "sisisis", out);
 }
 
 /* One raw event a line (NDJSON), as the decoy stored it. */

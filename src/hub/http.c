@@ -24,10 +24,14 @@
 #include "json.h"
 #include "hub_limits.h"
 #include "summary.h"
+#include "web.h"
 
 struct req {
 	struct buf body;
-	bool ingest, binary, too_big, answered;
+	struct gate_conn *gc;
+	bool ingest, binary, form, too_big, answered;
+	bool unknown; /* device not enrolled: read and checked like any body, then 401 */
+	size_t expect, got; /* Content-Length, body bytes seen */
 	char device[HUB_NAME_MAX + 1];
 	char time[24];
 	char nonce[33];
@@ -144,6 +148,8 @@ static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", ctype);
+	if (status == 503)
+		MHD_add_response_header(r, "Retry-After", "10");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -155,16 +161,46 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 	return reply_as(c, status, body, len, "application/json");
 }
 
-/* An error answer {"error":"…"} and its log line. */
-static enum MHD_Result refuse(struct MHD_Connection *c, const char *device,
-			      unsigned status, const char *why)
+static struct hub *the_hub; /* for the refusal counters */
+
+static void count_refusal(unsigned status, const char *why)
+{
+	struct hub_refusal *r;
+	size_t i, n;
+
+	if (!the_hub)
+		return;
+	n = sizeof(the_hub->refusals) / sizeof(the_hub->refusals[0]);
+	for (i = 0; i < n; i++) {
+		r = &the_hub->refusals[i];
+		if (!r->why || (r->status == status && !strcmp(r->why, why))) {
+			r->why = why;
+			r->status = status;
+			r->n++;
+			return;
+		}
+	}
+}
+
+/* An error answer {"error":"<shown>"} and its log line, which names the
+ * real reason `why` (the log is the operator's; the answer is anyone's). */
+static enum MHD_Result refuse_as(struct MHD_Connection *c, const char *device,
+				 unsigned status, const char *why,
+				 const char *shown)
 {
 	char body[160];
 	int n;
 
 	logline(c, device, "refused %u: %s", status, why);
-	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", why);
+	count_refusal(status, why);
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", shown);
 	return reply(c, status, body, (size_t)n);
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *c, const char *device,
+			      unsigned status, const char *why)
+{
+	return refuse_as(c, device, status, why, why);
 }
 
 static const char *hdr(struct MHD_Connection *c, const char *k)
@@ -172,8 +208,12 @@ static const char *hdr(struct MHD_Connection *c, const char *k)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, k);
 }
 
-/* First call of an ingest: every check that needs no body. Returns 0 to
- * read the body, or the status of a refusal (queued already). */
+/* First call of an ingest: every check that needs no body, before a byte
+ * of it is read. Returns 0 to read the body, or the status of a refusal
+ * (queued already: libmicrohttpd then discards the body and closes).
+ * An unknown device is not refused here: its body is read (not kept) and
+ * answered exactly as a bad signature, so the answers tell no one which
+ * names are enrolled. */
 static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 			    struct req *q)
 {
@@ -187,8 +227,10 @@ static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 
 	if (dev && summary_name_ok(dev, strlen(dev)))
 		snprintf(q->device, sizeof(q->device), "%s", dev);
-	if (cl && (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
-		   (size_t)len > h->conf->max_body))
+	if (!cl)
+		return refuse(c, q->device, 411, "length required"), 411;
+	if (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
+	    (size_t)len > h->conf->max_body)
 		return refuse(c, q->device, 413, "body too large"), 413;
 	if (!q->device[0] || !t || !nonce || !sig ||
 	    !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) || !lowhex(nonce, 32) ||
@@ -198,16 +240,47 @@ static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 	if (tv < now - HUB_TIME_WINDOW || tv > now + HUB_TIME_WINDOW)
 		return refuse(c, q->device, 401, "timestamp outside window"), 401;
 	r = db_device_secret(h->st, q->device, q->secret);
-	if (r == -ENOENT)
-		return refuse(c, q->device, 401, "unknown device"), 401;
-	if (r) {
+	if (r == -ENOENT) {
+		q->unknown = true;
+	} else if (r) {
 		logline(c, q->device, "store: %s", h->st->err);
 		return refuse(c, q->device, 500, "store error"), 500;
 	}
+	if (!gate_reserve(&h->gate, q->gc, (size_t)len))
+		return refuse(c, q->device, 503, "busy: unauthenticated bytes"), 503;
+	q->expect = (size_t)len;
+	buf_init(&q->body, q->expect);
 	snprintf(q->time, sizeof(q->time), "%s", t);
 	snprintf(q->nonce, sizeof(q->nonce), "%s", nonce);
 	snprintf(q->sig, sizeof(q->sig), "%s", sig);
 	return 0;
+}
+
+/* After the last body byte: the signature. Refusals for an unknown device
+ * and a wrong signature are the same answer. */
+static bool body_signed(struct hub *h, struct MHD_Connection *c, struct req *q,
+			enum MHD_Result *ret)
+{
+	gate_release(&h->gate, q->gc);
+	if (q->too_big) {
+		*ret = refuse(c, q->device, 413, "body too large");
+		return false;
+	}
+	if (q->unknown) {
+		/* the same work as a wrong signature, against a secret no
+		 * device has: no timing tells the name is unknown either */
+		(void)hub_sig_ok("unknown device: no secret", q->device, q->time,
+				 q->nonce, q->body.p ? q->body.p : "", q->body.len,
+				 q->sig);
+		*ret = refuse_as(c, q->device, 401, "unknown device", "bad signature");
+		return false;
+	}
+	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
+			q->body.p ? q->body.p : "", q->body.len, q->sig)) {
+		*ret = refuse(c, q->device, 401, "bad signature");
+		return false;
+	}
+	return true;
 }
 
 static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
@@ -219,13 +292,11 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 	size_t where = 0;
 	int64_t now = (int64_t)time(NULL);
 	bool dup = false;
+	enum MHD_Result ret;
 	int r;
 
-	if (q->too_big)
-		return refuse(c, q->device, 413, "body too large");
-	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
-			q->body.p ? q->body.p : "", q->body.len, q->sig))
-		return refuse(c, q->device, 401, "bad signature");
+	if (!body_signed(h, c, q, &ret))
+		return ret;
 	r = jp_parse(&d, q->body.p ? q->body.p : "", q->body.len,
 		     (int32_t)HUB_JSON_NODES(h->conf->max_body), HUB_JSON_DEPTH,
 		     &where);
@@ -258,6 +329,7 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 		logline(c, q->device, "store: %s", h->st->err);
 		return refuse(c, q->device, 500, "store error");
 	}
+	h->ingests++;
 	logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
 		dup ? "duplicate, acked again" : "stored", q->body.len);
 	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);
@@ -276,13 +348,11 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 	int64_t now = (int64_t)time(NULL);
 	struct stat st;
 	bool dup;
+	enum MHD_Result ret;
 	int r, fd;
 
-	if (q->too_big)
-		return refuse(c, q->device, 413, "body too large");
-	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
-			q->body.p ? q->body.p : "", q->body.len, q->sig))
-		return refuse(c, q->device, 401, "bad signature");
+	if (!body_signed(h, c, q, &ret))
+		return ret;
 	if (!want || !lowhex(want, 64))
 		return refuse(c, q->device, 400, "missing or malformed headers");
 	hash_sha256(q->body.p ? q->body.p : "", q->body.len, dig);
@@ -309,6 +379,17 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 				unlink(tmp);
 			return refuse(c, q->device, 500, "store error");
 		}
+	}
+	h->binaries++;
+	if (!dup) {
+		char fam[LABEL_MAX];
+
+		if (label_scan(&h->labeler, q->body.p ? q->body.p : "", q->body.len, fam))
+			logline(c, q->device, "binary %s: yara scan failed", hex);
+		else if (db_label_set(h->st, hex, fam, h->labeler.hash, now))
+			logline(c, q->device, "store: %s", h->st->err);
+		else if (fam[0])
+			logline(c, q->device, "binary %s labelled %s", hex, fam);
 	}
 	logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
 		q->body.len);
@@ -405,9 +486,129 @@ static enum MHD_Result get_binary(struct hub *h, struct MHD_Connection *c,
 		if (buf_add(&b, tmp, (size_t)r))
 			break;
 	close(fd);
-	ret = reply_as(c, 200, b.p ? b.p : "", b.len, "application/octet-stream");
+	{
+		struct MHD_Response *resp = MHD_create_response_from_buffer(
+			b.len, b.p ? b.p : (void *)"", MHD_RESPMEM_MUST_COPY);
+		char disp[128];
+
+		buf_free(&b);
+		if (!resp)
+			return MHD_NO;
+		/* a captured binary is never rendered: a download, not a page */
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s.bin\"", hex);
+		MHD_add_response_header(resp, "Content-Type", "application/octet-stream");
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		ret = MHD_queue_response(c, 200, resp);
+		MHD_destroy_response(resp);
+	}
+	return ret;
+}
+
+/* GET /metrics: Prometheus text exposition (format 0.0.4), API token. */
+static int metrics_dev(void *ctx, int ncol, const char *const *col)
+{
+	struct buf *b = ctx;
+	int64_t now = (int64_t)time(NULL);
+
+	if (ncol < 3 || !col[0])
+		return 0;
+	/* device names are [A-Za-z0-9._-]: nothing to escape in a label */
+	buf_printf(b, "tanuki_hub_device_last_seen_seconds{device=\"%s\"} %s\n",
+		   col[0], col[1] ? col[1] : "0");
+	if (col[2])
+		buf_printf(b, "tanuki_hub_device_lag_seconds{device=\"%s\"} %" PRId64 "\n",
+			   col[0], now - (int64_t)strtoll(col[2], NULL, 10));
+	return 0;
+}
+
+static int scalar(void *ctx, int ncol, const char *const *col)
+{
+	*(int64_t *)ctx = ncol >= 1 && col[0] ? strtoll(col[0], NULL, 10) : 0;
+	return 0;
+}
+
+static enum MHD_Result metrics(struct hub *h, struct MHD_Connection *c)
+{
+	struct gate_stats gs;
+	size_t conns, unauth, i;
+	int64_t dbsize = 0;
+	struct buf b;
+	enum MHD_Result ret;
+	static const char *const gate_names[] = {
+		"refused_source", "refused_full", "evicted", "cut_hello", "cut_body",
+		"refused_budget"};
+	uint64_t gv[6];
+
+	if (!token_ok(h, c))
+		return refuse(c, NULL, 401, "bad or missing api token");
+	gate_snapshot(&h->gate, &gs, &conns, &unauth);
+	gv[0] = gs.refused_source, gv[1] = gs.refused_full, gv[2] = gs.evicted;
+	gv[3] = gs.cut_hello, gv[4] = gs.cut_body, gv[5] = gs.refused_budget;
+	buf_init(&b, HUB_API_OUT_MAX);
+	buf_printf(&b, "# HELP tanuki_hub_ingests_total Summaries accepted (stored or acked again).\n"
+		       "# TYPE tanuki_hub_ingests_total counter\n"
+		       "tanuki_hub_ingests_total %" PRIu64 "\n"
+		       "# HELP tanuki_hub_binaries_total Binary uploads accepted.\n"
+		       "# TYPE tanuki_hub_binaries_total counter\n"
+		       "tanuki_hub_binaries_total %" PRIu64 "\n"
+		       "# HELP tanuki_hub_refusals_total Requests refused, by status and reason.\n"
+		       "# TYPE tanuki_hub_refusals_total counter\n",
+		   h->ingests, h->binaries);
+	for (i = 0; i < sizeof(h->refusals) / sizeof(h->refusals[0]) &&
+		    h->refusals[i].why; i++)
+		/* reasons are string literals of this file: no quotes or \\ */
+		buf_printf(&b, "tanuki_hub_refusals_total{status=\"%u\",reason=\"%s\"} %" PRIu64 "\n",
+			   h->refusals[i].status, h->refusals[i].why, h->refusals[i].n);
+	buf_adds(&b, "# HELP tanuki_hub_gate_total Connections refused, evicted or cut before authenticating.\n"
+		     "# TYPE tanuki_hub_gate_total counter\n");
+	for (i = 0; i < 6; i++)
+		buf_printf(&b, "tanuki_hub_gate_total{event=\"%s\"} %" PRIu64 "\n",
+			   gate_names[i], gv[i]);
+	buf_printf(&b, "# HELP tanuki_hub_connections Open connections.\n"
+		       "# TYPE tanuki_hub_connections gauge\n"
+		       "tanuki_hub_connections %zu\n"
+		       "# HELP tanuki_hub_unauthenticated_bytes Body bytes reserved for requests not yet authenticated.\n"
+		       "# TYPE tanuki_hub_unauthenticated_bytes gauge\n"
+		       "tanuki_hub_unauthenticated_bytes %zu\n"
+		       "# HELP tanuki_hub_device_last_seen_seconds Unix time of the device's last accepted summary.\n"
+		       "# TYPE tanuki_hub_device_last_seen_seconds gauge\n"
+		       "# HELP tanuki_hub_device_lag_seconds Now minus the end of the device's newest summary period.\n"
+		       "# TYPE tanuki_hub_device_lag_seconds gauge\n",
+		   conns, unauth);
+	store_exec(h->st,
+		   "SELECT name, last_seen, (SELECT MAX(pto) FROM summaries s WHERE"
+		   " s.device = d.name) FROM devices d ORDER BY name",
+		   0, NULL, metrics_dev, &b);
+	if (!strcmp(h->st->ops->name, "sqlite")) {
+		struct stat st;
+		char wal[1100];
+
+		if (!stat(h->conf->db, &st))
+			dbsize += st.st_size;
+		snprintf(wal, sizeof(wal), "%s-wal", h->conf->db);
+		if (!stat(wal, &st))
+			dbsize += st.st_size;
+	} else {
+		store_exec(h->st, "SELECT pg_database_size(current_database())", 0,
+			   NULL, scalar, &dbsize);
+	}
+	buf_printf(&b, "# HELP tanuki_hub_db_bytes Size of the database (SQLite: file and WAL).\n"
+		       "# TYPE tanuki_hub_db_bytes gauge\n"
+		       "tanuki_hub_db_bytes %" PRId64 "\n",
+		   dbsize);
+	ret = reply_as(c, 200, b.p ? b.p : "", b.len,
+		       "text/plain; version=0.0.4; charset=utf-8");
 	buf_free(&b);
 	return ret;
+}
+
+static struct gate_conn *conn_gate(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
@@ -424,7 +625,8 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 		if (!q)
 			return MHD_NO;
 		*ctx = q;
-		buf_init(&q->body, h->conf->max_body);
+		q->gc = conn_gate(c);
+		gate_request(&h->gate, q->gc, gate_now_ms());
 		if (!strcmp(url, "/v1/ingest") || !strcmp(url, "/v1/binary")) {
 			if (strcmp(method, "POST"))
 				return refuse(c, NULL, 405, "POST only");
@@ -434,21 +636,56 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 				q->answered = true; /* refused, answer queued */
 			return MHD_YES;
 		}
+		if (web_path(url)) {
+			const char *cl = hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+			int64_t len = 0;
+
+			if (strcmp(method, "POST"))
+				return (enum MHD_Result)web_handle(h, c, url, method,
+								   NULL, 0);
+			/* a form: small, its length known, counted as
+			 * unauthenticated bytes until it is handled */
+			if (!cl || !hub_parse_i64(cl, 0, HUB_FORM_MAX, &len)) {
+				q->answered = true;
+				return refuse(c, NULL, 413, "form too large");
+			}
+			if (!gate_reserve(&h->gate, q->gc, (size_t)len)) {
+				q->answered = true;
+				return refuse(c, NULL, 503, "busy: unauthenticated bytes");
+			}
+			q->form = true;
+			q->expect = (size_t)len;
+			buf_init(&q->body, q->expect);
+			return MHD_YES;
+		}
 		if (strcmp(method, "GET"))
 			return refuse(c, NULL, 405, "GET only");
+		if (!strcmp(url, "/metrics"))
+			return metrics(h, c);
 		if (!strncmp(url, "/v1/binary/", 11))
 			return get_binary(h, c, url + 11);
 		return api(h, c, url);
 	}
-	if (!q->ingest || q->answered) {
+	if (!(q->ingest || q->form) || q->answered) {
 		*data_size = 0; /* the answer is queued: drop what follows */
 		return MHD_YES;
 	}
 	if (*data_size) {
-		if (!q->too_big && buf_add(&q->body, data, *data_size))
+		q->got += *data_size;
+		if (q->got > q->expect)
+			q->too_big = true; /* not with a Content-Length; kept safe */
+		else if (buf_add(&q->body, data, *data_size))
 			q->too_big = true;
 		*data_size = 0;
 		return MHD_YES;
+	}
+	if (q->form) {
+		gate_release(&h->gate, q->gc);
+		if (q->too_big)
+			return refuse(c, NULL, 413, "form too large");
+		return (enum MHD_Result)web_handle(h, c, url, method,
+						   q->body.p ? q->body.p : "",
+						   q->body.len);
 	}
 	return q->binary ? binary_done(h, c, q) : ingest_done(h, c, q);
 }
@@ -456,16 +693,52 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 		    enum MHD_RequestTerminationCode why)
 {
+	struct hub *h = cls;
 	struct req *q = *ctx;
 
-	(void)cls;
 	(void)c;
 	(void)why;
 	if (q) {
+		gate_done(&h->gate, q->gc);
 		buf_free(&q->body);
 		free(q);
 		*ctx = NULL;
 	}
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa,
+				 socklen_t len)
+{
+	struct hub *h = cls;
+
+	(void)len;
+	return gate_accept(&h->gate, sa, gate_now_ms()) ? MHD_YES : MHD_NO;
+}
+
+static void on_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
+		    enum MHD_ConnectionNotificationCode code)
+{
+	struct hub *h = cls;
+	const union MHD_ConnectionInfo *ai, *fi;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!fi)
+			return;
+		*socket_ctx = gate_open(&h->gate, ai ? ai->client_addr : NULL,
+					fi->connect_fd, gate_now_ms());
+		if (!*socket_ctx)
+			shutdown(fi->connect_fd, SHUT_RDWR);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		gate_close(&h->gate, *socket_ctx);
+		*socket_ctx = NULL;
+	}
+}
+
+void http_tick(struct hub *h)
+{
+	gate_sweep(&h->gate, gate_now_ms());
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -499,15 +772,22 @@ int http_start(struct hub *h, const char *cert, const char *key, char *err,
 		snprintf(err, errlen, "bad listen address");
 		return -1;
 	}
+	if (gate_init(&h->gate, h->conf->max_body)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	the_hub = h;
 	h->mhd = MHD_start_daemon(
-		flags, (uint16_t)h->conf->port, NULL, NULL, on_req, h,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		flags, (uint16_t)h->conf->port, on_accept, h, on_req, h,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_MAX,
+		MHD_OPTION_NOTIFY_CONNECTION, on_conn, h,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_SLOTS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_CONN_TIMEOUT_S,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		MHD_OPTION_END);
 	if (!h->mhd) {
+		gate_free(&h->gate);
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or bad"
 			 " certificate/key)", h->conf->listen, h->conf->port);
 		return -1;
@@ -517,7 +797,9 @@ int http_start(struct hub *h, const char *cert, const char *key, char *err,
 
 void http_stop(struct hub *h)
 {
-	if (h->mhd)
+	if (h->mhd) {
 		MHD_stop_daemon(h->mhd);
+		gate_free(&h->gate);
+	}
 	h->mhd = NULL;
 }

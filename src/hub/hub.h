@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gate.h"
+#include "label.h"
 #include "store.h"
 #include "tls.h"
 
@@ -24,6 +26,7 @@ struct hub_conf {
 	char api_token[256]; /* "" disables the API */
 	char url[1024];      /* public ingest URL for enrolment ("" = derived) */
 	char files[1024];    /* binaries decoys upload, by SHA-256 ("" = derived) */
+	char rules[1024];    /* the operator's YARA rules ("" = only ours) */
 	int64_t retention_days;
 	size_t max_body;
 };
@@ -35,12 +38,23 @@ struct hub {
 	struct MHD_Daemon *mhd;
 	char pin[TLS_PIN_LEN];
 	int64_t last_prune;
+	struct gate gate;
+	struct labeler labeler;
+	/* counters for /metrics (server thread only) */
+	uint64_t ingests, binaries;
+	struct hub_refusal {
+		const char *why; /* a string literal */
+		unsigned status;
+		uint64_t n;
+	} refusals[32];
 };
 
 /* Starts the server; cert and key are PEM text. 0 or -1 with err set. */
 int http_start(struct hub *h, const char *cert, const char *key, char *err,
 	       size_t errlen);
 void http_stop(struct hub *h);
+/* Once a second from the main thread: cuts slow connections. */
+void http_tick(struct hub *h);
 
 /* True when sig_hex is the lowercase hex HMAC-SHA256(secret, device "\n"
  * time "\n" nonce "\n" hex(SHA-256(body))). Constant time in the compare. */

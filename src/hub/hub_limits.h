@@ -24,12 +24,45 @@
 /* Strings in a summary (usernames, commands, URLs) are cut by the decoy;
  * the hub refuses longer ones instead of storing unbounded text. */
 #define HUB_STR_MAX 4096
-/* Simultaneous connections and the idle timeout (slow clients). */
+/* Simultaneous connections and the idle timeout (slow clients). When the
+ * table is full a new connection evicts an idle one (gate.c); the server's
+ * own limit leaves room for evicted ones until their close is seen. */
 #define HUB_CONN_MAX 256
+#define HUB_CONN_SLOTS (2 * HUB_CONN_MAX)
 #define HUB_CONN_TIMEOUT_S 30
+/* Connections per source (an IPv4 address, an IPv6 /64): a decoy holds one
+ * at a time, a NAT of decoys and an operator's browser a few; 256 idle
+ * sockets from one address must not lock everybody out. */
+#define HUB_CONN_PER_SRC 16
+/* From accept to complete request headers (TLS hello included): a real
+ * client takes milliseconds; slowloris takes forever. */
+#define HUB_HELLO_S 10
+/* From the headers to the last byte of an unauthenticated body: 1 MiB in
+ * 60 s is ~17 KB/s, slower than any uplink we expect to serve. */
+#define HUB_BODY_S 60
+/* Unauthenticated body bytes in flight (reserved from Content-Length before
+ * the body is read): in all, and per source. Raised to max_body when that
+ * is larger, so one largest body always fits. The hub's worst-case memory
+ * for bodies it cannot yet verify is HUB_UNAUTH_MAX. */
+#define HUB_UNAUTH_MAX (32 * 1024 * 1024)
+#define HUB_UNAUTH_SRC (2 * 1024 * 1024)
 /* API: rows per list answer, and the answer's size. */
 #define HUB_API_LIMIT_DEFAULT 100
 #define HUB_API_LIMIT_MAX 10000
 #define HUB_API_OUT_MAX (8 * 1024 * 1024)
+/* Dashboard. Forms (login, logout) are tiny; anything bigger is junk.
+ * A login costs one Argon2id verification (~64 MiB, ~0.1 s on the server
+ * thread), so attempts are limited per source and in all. */
+#define HUB_FORM_MAX 4096
+#define HUB_PASSWORD_MIN 10
+#define HUB_SESSION_S (12 * 3600)
+#define HUB_LOGIN_SRC_MAX 10     /* verifications per source per window */
+#define HUB_LOGIN_ALL_MAX 30     /* verifications in all per window */
+#define HUB_LOGIN_WINDOW_S 300
+/* A YARA scan of one binary (≤ max_body): libyara's own timeout. */
+#define HUB_LABEL_TIMEOUT_S 10
+/* Search text and a fleet member's silence before it is marked stale. */
+#define HUB_SEARCH_MAX 256
+#define HUB_STALE_S 3600
 
 #endif

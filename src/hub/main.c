@@ -4,6 +4,9 @@
  *   tanuki-hub enroll -c FILE [--db DB] NAME  add a device, print its UCI
  *   tanuki-hub pin    -c FILE                 print the certificate's pin
  *   tanuki-hub check  -c FILE                 validate the config
+ *   tanuki-hub relabel -c FILE [--db DB]      YARA labels of every binary again
+ *   tanuki-hub user add -c FILE [--db DB] NAME  dashboard account; the
+ *                                             password is stdin's first line
  *
  * Config errors print "FILE:LINE: problem" and exit 2.
  */
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
+#include <sodium.h>
 
 #include "db.h"
 #include "hash.h"
@@ -30,8 +34,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tanuki-hub run|enroll NAME|pin|check -c FILE"
-			" [--db DB]\n");
+	fprintf(stderr, "usage: tanuki-hub run|enroll NAME|user add NAME|relabel|pin|check"
+			" -c FILE [--db DB]\n");
 	return 2;
 }
 
@@ -77,7 +81,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 {
 	static const char *const known[] = {
 		"listen", "port", "db", "cert", "key", "api_token", "url",
-		"retention_days", "max_body_kb", "files", NULL};
+		"retention_days", "max_body_kb", "files", "rules", NULL};
 	struct uci_file *f;
 	struct uci_sec *s, *main = NULL;
 	struct uci_opt *o;
@@ -130,6 +134,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 	    (r = copy_opt(main, "key", c->key, sizeof(c->key), path)) ||
 	    (r = copy_opt(main, "url", c->url, sizeof(c->url), path)) ||
 	    (r = copy_opt(main, "files", c->files, sizeof(c->files), path)) ||
+	    (r = copy_opt(main, "rules", c->rules, sizeof(c->rules), path)) ||
 	    (r = copy_opt(main, "api_token", c->api_token, sizeof(c->api_token),
 			  path)))
 		goto out;
@@ -208,6 +213,53 @@ static struct store *open_store(struct hub_conf *c)
 	return st;
 }
 
+static void files_default(struct hub_conf *c)
+{
+	if (!c->files[0]) {
+		/* beside the hub's key, whatever the database */
+		const char *sl = strrchr(c->key, '/');
+
+		if (sl)
+			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key), c->key);
+		else
+			snprintf(c->files, sizeof(c->files), "files");
+	}
+}
+
+/* Compiles the rules and labels the binaries that need it (all: force). */
+static int labels_start(struct labeler *l, struct store *st, struct hub_conf *c,
+			bool force)
+{
+	char err[512];
+	int n, r;
+
+	if (label_open(l, c->rules[0] ? c->rules : NULL, err, sizeof(err))) {
+		fprintf(stderr, "tanuki-hub: rules: %s\n", err);
+		return 1;
+	}
+	r = label_all(l, st, c->files, force, &n);
+	if (r)
+		fprintf(stderr, "tanuki-hub: labels: %s\n", r == -EIO ? st->err : strerror(-r));
+	else if (n || force)
+		fprintf(stderr, "tanuki-hub: %d binaries labelled (rules %.12s)\n", n, l->hash);
+	return r ? 1 : 0;
+}
+
+static int cmd_relabel(struct hub_conf *c)
+{
+	struct labeler l;
+	struct store *st = open_store(c);
+	int r;
+
+	if (!st)
+		return 1;
+	files_default(c);
+	r = labels_start(&l, st, c, true);
+	label_close(&l);
+	st->ops->close(st);
+	return r;
+}
+
 static int cmd_run(struct hub_conf *c)
 {
 	struct hub h = {.conf = c};
@@ -222,19 +274,13 @@ static int cmd_run(struct hub_conf *c)
 		return 1;
 	if (!(h.st = open_store(c)))
 		goto out;
-	if (!c->files[0]) {
-		/* beside the hub's key, whatever the database */
-		const char *sl = strrchr(c->key, '/');
-
-		if (sl)
-			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key), c->key);
-		else
-			snprintf(c->files, sizeof(c->files), "files");
-	}
+	files_default(c);
 	if (mkdir(c->files, 0700) && errno != EEXIST) {
 		fprintf(stderr, "tanuki-hub: %s: %s\n", c->files, strerror(errno));
 		goto out;
 	}
+	if (labels_start(&h.labeler, h.st, c, false))
+		goto out;
 	h.last_prune = (int64_t)time(NULL);
 	if (db_prune(h.st, h.last_prune, c->retention_days, 300))
 		fprintf(stderr, "tanuki-hub: prune: %s\n", h.st->err);
@@ -252,12 +298,21 @@ static int cmd_run(struct hub_conf *c)
 	fprintf(stderr, "tanuki-hub: listening on https://%s:%d/v1/ingest (%s)"
 			" pin %s\n",
 		c->listen, c->port, h.st->ops->name, h.pin);
-	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
-		;
+	for (;;) {
+		struct timespec one = {1, 0};
+
+		sig = sigtimedwait(&set, NULL, &one);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (sig < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		http_tick(&h); /* slow connections are cut once a second */
+	}
 	fprintf(stderr, "tanuki-hub: signal %d, stopping\n", sig);
 	http_stop(&h);
 	r = 0;
 out:
+	label_close(&h.labeler);
 	if (h.st)
 		h.st->ops->close(h.st);
 	free(cert);
@@ -317,6 +372,51 @@ static int cmd_enroll(struct hub_conf *c, const char *name)
 	return fflush(stdout) ? 1 : 0;
 }
 
+/* tanuki-hub user add NAME: the password is the first line of stdin (a
+ * terminal's echo is the caller's business: `read -s`), hashed with
+ * libsodium's crypto_pwhash_str (Argon2id, the interactive limits). */
+static int cmd_user_add(struct hub_conf *c, const char *name)
+{
+	char pw[1024], hash[crypto_pwhash_STRBYTES];
+	struct store *st;
+	size_t n;
+	int r;
+
+	if (!summary_name_ok(name, strlen(name))) {
+		fprintf(stderr, "tanuki-hub: bad user name (letters, digits, '.',"
+				" '_', '-', at most %d)\n", HUB_NAME_MAX);
+		return 2;
+	}
+	if (!fgets(pw, sizeof(pw), stdin)) {
+		fprintf(stderr, "tanuki-hub: no password on stdin\n");
+		return 2;
+	}
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < HUB_PASSWORD_MIN) {
+		explicit_bzero(pw, sizeof(pw));
+		fprintf(stderr, "tanuki-hub: password shorter than %d characters\n",
+			HUB_PASSWORD_MIN);
+		return 2;
+	}
+	r = crypto_pwhash_str(hash, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	explicit_bzero(pw, sizeof(pw));
+	if (r) {
+		fprintf(stderr, "tanuki-hub: out of memory hashing the password\n");
+		return 1;
+	}
+	if (!(st = open_store(c)))
+		return 1;
+	r = db_user_add(st, name, hash, (int64_t)time(NULL));
+	if (r)
+		fprintf(stderr, "tanuki-hub: %s\n", st->err);
+	else
+		fprintf(stderr, "tanuki-hub: user '%s' saved\n", name);
+	st->ops->close(st);
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *conf = NULL, *db = NULL, *name = NULL;
@@ -327,17 +427,25 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];
-	for (i = 2; i < argc; i++) {
+	i = 2;
+	if (!strcmp(cmd, "user")) {
+		if (argc < 3 || strcmp(argv[2], "add"))
+			return usage();
+		i = 3;
+	}
+	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			conf = argv[++i];
 		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			db = argv[++i];
-		else if (argv[i][0] != '-' && !name && !strcmp(cmd, "enroll"))
+		else if (argv[i][0] != '-' && !name &&
+			 (!strcmp(cmd, "enroll") || !strcmp(cmd, "user")))
 			name = argv[i];
 		else
 			return usage();
 	}
-	if (!conf || (!strcmp(cmd, "enroll") != !!name))
+	if (!conf ||
+	    ((!strcmp(cmd, "enroll") || !strcmp(cmd, "user")) != !!name))
 		return usage();
 	if ((r = conf_load(&c, conf)))
 		return r;
@@ -349,10 +457,18 @@ int main(int argc, char **argv)
 		snprintf(c.db, sizeof(c.db), "%s", db);
 	}
 	gnutls_global_init();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "tanuki-hub: libsodium did not initialise\n");
+		return 1;
+	}
 	if (!strcmp(cmd, "run"))
 		r = cmd_run(&c);
 	else if (!strcmp(cmd, "enroll"))
 		r = cmd_enroll(&c, name);
+	else if (!strcmp(cmd, "user"))
+		r = cmd_user_add(&c, name);
+	else if (!strcmp(cmd, "relabel"))
+		r = cmd_relabel(&c);
 	else if (!strcmp(cmd, "pin"))
 		r = load_pin(&c, pin, NULL, NULL) ? 1 : (printf("%s\n", pin), 0);
 	else if (!strcmp(cmd, "check"))

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "isotime.h"
 #include "json.h"
 #include "store/days.h"
 #include "store/seal.h"
@@ -293,7 +294,7 @@ static void on_note(void *arg, const struct store_note *n)
 	buf_init(&b, 4096);
 	json_open(&j, &b);
 	json_cstr(&j, "eventid", "tanuki.store.evicted");
-	seal_format_time(sys_wall_us() / 1000 * 1000, ts);
+	iso_format(sys_wall_us() / 1000 * 1000, ts);
 	json_cstr(&j, "timestamp", ts);
 	json_cstr(&j, "session", "");
 	json_cstr(&j, "sensor", "tanuki-7f3a");
@@ -336,7 +337,7 @@ static void write_event(struct conn *c, const struct ev *e, uint8_t *bin)
 	buf_init(&b, 4096);
 	json_open(&j, &b);
 	json_cstr(&j, "eventid", ids[e->kind]);
-	seal_format_time(e->t, ts);
+	iso_format(e->t, ts);
 	json_cstr(&j, "timestamp", ts);
 	json_cstr(&j, "session", c->sid);
 	snprintf(ip, sizeof ip, "%u.%u.%u.%u", c->ip >> 24, c->ip >> 16 & 255, c->ip >> 8 & 255,

@@ -190,3 +190,21 @@ def test_sigint_flushes_and_exits_zero():
     assert by_id(evs, "cowrie.login.success")
     assert by_id(evs, "cowrie.session.closed"), "open session not closed at shutdown"
     assert by_id(evs, "tanuki.daemon.stop")
+
+
+def test_fs_kb_bounds_a_session_files():
+    """fs_kb in the config bounds the files one session may write: with 16
+    (KB) the third copy fails as on a full flash; with the default (1024)
+    all fit."""
+    import mirai
+    user, pw, _ = tt.persona_info("xiongmai-dvr")["creds"][0]
+    line = "cd /var; echo %s > a; cat a a a a a a a a a a > b; cat b > c; ls -l" % ("A" * 999)
+    for main, full in (({}, False), ({"fs_kb": "16"}, True)):
+        with Daemon(main=main) as d:
+            c = Conn(d.port)
+            mirai.login(c, user, pw)
+            mirai.enter_shell(c)
+            out = mirai.token_cmd(c, line)
+            assert (b"cat: write error: No space left on device" in out) == full, out
+            assert b" 10000 " in out, out  # b was written either way
+            c.close()

@@ -315,41 +315,51 @@ def pg_bindir():
     return None
 
 
-def test_hub_ingest_postgresql():
+class pg_cluster:
     """A private PostgreSQL cluster on a Unix socket in a temp dir, run as
-    'nobody' when we are root (postgres refuses root); skipped (passes with
-    a note) when the server binaries are not installed."""
-    bindir = pg_bindir()
-    if not bindir:
-        print("      (postgresql server not installed: skipped)")
-        return
-    d = tempfile.mkdtemp(prefix="tanuki-pg-")
-    os.chmod(d, 0o777)
-    pre = []
-    if os.getuid() == 0:
-        pre = ["setpriv", "--reuid=%d" % pwd.getpwnam("nobody").pw_uid,
-               "--regid=65534", "--clear-groups"]
-    data, sock = os.path.join(d, "data"), d
-    env = dict(os.environ, LC_ALL="C")
-    try:
-        subprocess.run(pre + [os.path.join(bindir, "initdb"), "-D", data, "-A", "trust",
-                              "-U", "hub", "-E", "UTF8"],
+    'nobody' when we are root (postgres refuses root). `with pg_cluster() as
+    uri:` gives its URI, or None when the server binaries are missing."""
+
+    def __enter__(self):
+        bindir = pg_bindir()
+        if not bindir:
+            print("      (postgresql server not installed: skipped)")
+            return None
+        self.bindir = bindir
+        self.d = d = tempfile.mkdtemp(prefix="tanuki-pg-")
+        os.chmod(d, 0o777)
+        self.pre = []
+        if os.getuid() == 0:
+            self.pre = ["setpriv", "--reuid=%d" % pwd.getpwnam("nobody").pw_uid,
+                        "--regid=65534", "--clear-groups"]
+        data = os.path.join(d, "data")
+        env = dict(os.environ, LC_ALL="C")
+        subprocess.run(self.pre + [os.path.join(bindir, "initdb"), "-D", data, "-A",
+                                   "trust", "-U", "hub", "-E", "UTF8"],
                        check=True, capture_output=True, env=env, cwd=d, timeout=120)
-        subprocess.run(pre + [os.path.join(bindir, "pg_ctl"), "-D", data, "-w", "-l",
-                              os.path.join(d, "log"), "-o",
-                              "-k %s -c listen_addresses='' -p 5432" % sock, "start"],
+        subprocess.run(self.pre + [os.path.join(bindir, "pg_ctl"), "-D", data, "-w", "-l",
+                                   os.path.join(d, "log"), "-o",
+                                   "-k %s -c listen_addresses='' -p 5432" % d, "start"],
                        check=True, capture_output=True, env=env, cwd=d, timeout=120)
-        try:
-            uri = "postgresql://hub@/postgres?host=%s&port=5432" % sock
-            with Hub(db=uri) as hub:
-                assert "(postgresql)" in hub.stderr(), hub.stderr()
-                check_flow(hub)
-        finally:
-            subprocess.run(pre + [os.path.join(bindir, "pg_ctl"), "-D", data, "-m",
-                                  "fast", "-w", "stop"], capture_output=True, cwd=d,
-                           timeout=120)
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+        return "postgresql://hub@/postgres?host=%s&port=5432" % d
+
+    def __exit__(self, *a):
+        if getattr(self, "d", None):
+            subprocess.run(self.pre + [os.path.join(self.bindir, "pg_ctl"), "-D",
+                                       os.path.join(self.d, "data"), "-m", "fast", "-w",
+                                       "stop"], capture_output=True, cwd=self.d, timeout=120)
+            shutil.rmtree(self.d, ignore_errors=True)
+
+
+def test_hub_ingest_postgresql():
+    """check_flow against PostgreSQL (skipped, passing with a note, when the
+    server binaries are not installed)."""
+    with pg_cluster() as uri:
+        if not uri:
+            return
+        with Hub(db=uri) as hub:
+            assert "(postgresql)" in hub.stderr(), hub.stderr()
+            check_flow(hub)
 
 
 def test_hub_binary_upload():

@@ -140,20 +140,34 @@ class Loader:
 
 
 def fake_dlr(ip=b"\x7f\x00\x00\x01", path=b"/bins/mirai.arm", size=1200, seed=7):
-    """A small ELF that looks like Mirai's dlr: header, code-ish bytes, an IP
-    and a GET line compiled in. Every byte value appears, 0x00 and 0xff too."""
-    hdr = bytearray(52)
-    hdr[0:4] = b"\x7fELF"
-    hdr[4] = 1
-    hdr[5] = 1
-    hdr[6] = 1
-    struct.pack_into("<HHI", hdr, 16, 2, 40, 1)
+    """A small ARM ELF shaped like Mirai's dlr, written for the tests (never
+    run): one PT_LOAD segment whose code writes a sockaddr_in (AF_INET, port
+    80, `ip` as a literal-pool word) to the stack as a compiler does —
+    what fetch/dlr.c reads — and the GET line at offset 400 (a test zeroes
+    it to make a non-downloader). Every byte value appears, 0x00 and 0xff
+    too, and the rest is seeded noise up to `size` bytes."""
+    size = max(size, 480 + len(path))
     body = bytearray()
     x = seed
     while len(body) < size:
         x = (x * 1103515245 + 12345) & 0x7fffffff
         body.append(x >> 16 & 0xff)
-    body[100:100 + 256] = bytes(range(256))
-    blob = b"GET " + path + b" HTTP/1.0\r\n\r\n\x00MIRAI\n\x00FIN\n\x00" + ip
+    hdr = bytearray(52)
+    hdr[0:7] = b"\x7fELF\x01\x01\x01"
+    struct.pack_into("<HHIIIIIHHHHHH", hdr, 16, 2, 40, 1, 0x10054, 52, 0, 0, 52, 32, 1,
+                     40, 0, 0)
+    phdr = struct.pack("<IIIIIIII", 1, 0, 0x10000, 0x10000, size, size, 5, 0x1000)
+    code = struct.pack("<7I", 0xe59f000c,  # ldr r0, [pc, #12]: family|port
+                       0xe59fc00c,         # ldr ip, [pc, #12]: the address
+                       0xe58d0010,         # str r0, [sp, #16]
+                       0xe58dc014,         # str ip, [sp, #20]
+                       0xe12fff1e,         # bx lr
+                       0x50000002,         # AF_INET, htons(80)
+                       struct.unpack("<I", ip)[0])
+    body[0:52] = hdr
+    body[52:84] = phdr
+    body[84:84 + len(code)] = code
+    body[120:120 + 256] = bytes(range(256))
+    blob = b"GET " + path + b" HTTP/1.0\r\n\r\n\x00MIRAI\n\x00FIN\n\x00NIF\n\x00"
     body[400:400 + len(blob)] = blob
-    return bytes(hdr) + bytes(body)
+    return bytes(body[:size])

@@ -1,4 +1,5 @@
-/* test_common.c — buf, json, uci. */
+/* test_common.c — buf, json, uci, hash, strparse. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,9 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "isotime.h"
 #include "json.h"
+#include "strparse.h"
 #include "uci.h"
 
 static void buf_caps(void **st)
@@ -131,6 +134,89 @@ static void sha256_known_answer(void **st)
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+static void strparse_numbers_have_maxima(void **st)
+{
+	struct sp c;
+	uint64_t v = 7;
+
+	(void)st;
+	sp_init(&c, "65535:x", 7);
+	assert_int_equal(sp_dec(&c, 65535, &v), 0);
+	assert_int_equal(v, 65535);
+	assert_true(sp_skip(&c, ':'));
+	assert_false(sp_skip(&c, ':'));
+	assert_int_equal(sp_dec(&c, 10, &v), -EINVAL); /* no digit: cursor stays */
+	assert_int_equal(sp_peek(&c), 'x');
+	sp_init(&c, "65536", 5);
+	assert_int_equal(sp_dec(&c, 65535, &v), -ERANGE);
+	assert_int_equal(sp_left(&c), 5);
+	/* a digit larger than a small max, and no wrap near UINT64_MAX */
+	sp_init(&c, "9", 1);
+	assert_int_equal(sp_dec(&c, 5, &v), -ERANGE);
+	sp_init(&c, "18446744073709551615", 20);
+	assert_int_equal(sp_dec(&c, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	sp_init(&c, "18446744073709551616", 20);
+	assert_int_equal(sp_dec(&c, UINT64_MAX, &v), -ERANGE);
+	/* hex, either case; a digit count */
+	sp_init(&c, "fFfFfFfF;", 9);
+	assert_int_equal(sp_hex(&c, UINT64_MAX, &v), 0);
+	assert_true(v == 0xffffffffu);
+	assert_int_equal(sp_peek(&c), ';');
+	sp_init(&c, "000000041", 9);
+	assert_int_equal(sp_digits(&c, 16, 8, 0x10ffff, &v), -ERANGE);
+	sp_init(&c, "00000041", 8);
+	assert_int_equal(sp_digits(&c, 16, 8, 0x10ffff, &v), 0);
+	assert_int_equal(v, 0x41);
+	assert_true(sp_eof(&c));
+	/* fixed width */
+	sp_init(&c, "2024-", 5);
+	assert_int_equal(sp_fixed(&c, 4, &v), 0);
+	assert_int_equal(v, 2024);
+	sp_init(&c, "20x4", 4);
+	assert_int_equal(sp_fixed(&c, 4, &v), -EINVAL);
+	sp_init(&c, "123", 3);
+	assert_int_equal(sp_fixed(&c, 4, &v), -EINVAL);
+	/* skipping */
+	sp_init(&c, " \t-a", 4);
+	assert_int_equal(sp_skipset(&c, " \t"), 2);
+	assert_true(sp_skipn(&c, "-a", 2));
+	assert_true(sp_eof(&c));
+	assert_int_equal(sp_peek(&c), -1);
+	assert_int_equal(sp_hexval('g'), -1);
+	assert_int_equal(sp_hexval('B'), 11);
+	{
+		uint8_t b[2];
+
+		assert_true(sp_hexbytes("0aFf", b, 2));
+		assert_int_equal(b[0], 0x0a);
+		assert_int_equal(b[1], 0xff);
+		assert_false(sp_hexbytes("0g", b, 1));
+	}
+}
+
+static void isotime_roundtrips(void **st)
+{
+	char t[ISO_TIME_LEN + 1];
+	int64_t us = 0;
+	static const char line[] = "{\"eventid\":\"x\",\"timestamp\":\"2024-02-29T23:59:59.123456Z\"}";
+
+	(void)st;
+	iso_format(INT64_C(1709251199123456), t);
+	assert_string_equal(t, "2024-02-29T23:59:59.123456Z");
+	assert_true(iso_parse(t, ISO_TIME_LEN, &us));
+	assert_true(us == INT64_C(1709251199123456));
+	assert_false(iso_parse("2023-02-29T00:00:00.000000Z", ISO_TIME_LEN, &us));
+	assert_false(iso_parse("2023-01-01T00:00:00.00000xZ", ISO_TIME_LEN, &us));
+	assert_false(iso_parse(t, ISO_TIME_LEN - 1, &us));
+	iso_format(-1, t);
+	assert_string_equal(t, "1970-01-01T00:00:00.000000Z");
+	us = 0;
+	assert_true(iso_line_time(line, sizeof line - 1, &us));
+	assert_true(us == INT64_C(1709251199123456));
+	assert_false(iso_line_time(line, 40, &us));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +226,8 @@ int main(void)
 		cmocka_unit_test(uci_parses_openwrt_syntax),
 		cmocka_unit_test(uci_errors_name_the_line),
 		cmocka_unit_test(sha256_known_answer),
+		cmocka_unit_test(strparse_numbers_have_maxima),
+		cmocka_unit_test(isotime_roundtrips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

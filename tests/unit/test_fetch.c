@@ -1,6 +1,6 @@
 /* test_fetch.c — the fetcher's pure parts: address policy and host
  * spellings, URLs and redirects, DNS messages, HTTP response heads and
- * chunked bodies, the dlr second-stage extractor. No sockets. */
+ * chunked bodies. No sockets. (The dlr extractor: test_dlr.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,11 +12,10 @@
 #include <cmocka.h>
 #include <errno.h>
 
-#include "fetch/dlr.h"
 #include "fetch/dns.h"
 #include "fetch/httpresp.h"
 #include "fetch/policy.h"
-#include "fetch/url.h"
+#include "url.h"
 
 /* host as written in a URL → the reason the policy gives (NULL: allowed),
  * with public on and no allow list: every special range is refused. */
@@ -293,52 +292,6 @@ static void chunked_pieces(void **st)
 	buf_free(&out);
 }
 
-static void dlr_like_mirai(void **st)
-{
-	uint8_t f[1400];
-	struct dlr_hit h[2];
-	const char blob[] = "GET /bins/mirai.arm HTTP/1.0\r\n\r\n\0MIRAI\n\0FIN\n\0\x7f\x00\x00\x01";
-	size_t i;
-
-	(void)st;
-	memset(f, 0, sizeof f);
-	memcpy(f, "\x7f" "ELF\x01\x01\x01", 7);
-	for (i = 52; i < sizeof f; i++)
-		f[i] = (uint8_t)(i * 131 + 7);
-	memcpy(f + 452, blob, sizeof blob - 1);
-	assert_int_equal(dlr_extract(f, sizeof f, 8080, h, 2), 1);
-	assert_string_equal(h[0].host, "127.0.0.1");
-	assert_int_equal(h[0].port, 8080);
-	assert_string_equal(h[0].path, "/bins/mirai.arm");
-	/* a dotted string with a port wins over raw bytes */
-	memcpy(f + 900, "1.2.3.4:81\0", 11);
-	assert_int_equal(dlr_extract(f, sizeof f, 80, h, 2), 1);
-	assert_string_equal(h[0].host, "1.2.3.4");
-	assert_int_equal(h[0].port, 81);
-	/* not an ELF, or no request line: nothing */
-	f[0] = 0;
-	assert_int_equal(dlr_extract(f, sizeof f, 80, h, 2), 0);
-	f[0] = 0x7f;
-	memcpy(f + 452, "PUT", 3);
-	assert_int_equal(dlr_extract(f, sizeof f, 80, h, 2), 0);
-}
-
-static void dlr_host_header(void **st)
-{
-	uint8_t f[600];
-	struct dlr_hit h[2];
-	const char blob[] = "GET /x.sh HTTP/1.1\r\nHost: dl.example:8088\r\n\r\n";
-
-	(void)st;
-	memset(f, 0xee, sizeof f);
-	memcpy(f, "\x7f" "ELF", 4);
-	memcpy(f + 100, blob, sizeof blob);
-	assert_int_equal(dlr_extract(f, sizeof f, 80, h, 2), 1);
-	assert_string_equal(h[0].host, "dl.example");
-	assert_int_equal(h[0].port, 8088);
-	assert_string_equal(h[0].path, "/x.sh");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,8 +302,6 @@ int main(void)
 		cmocka_unit_test(dns_servers),
 		cmocka_unit_test(http_heads),
 		cmocka_unit_test(chunked_pieces),
-		cmocka_unit_test(dlr_like_mirai),
-		cmocka_unit_test(dlr_host_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

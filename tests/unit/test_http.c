@@ -248,6 +248,41 @@ static void xml_entities(void **st)
 	assert_memory_equal(out, "wget http://h/x&y -O- > /tmp/a <\"';;&bogus; &#0; &", n);
 }
 
+/* Numeric references at their limits: 8 hex / 9 decimal digits at most, a
+ * code point at most U+10FFFF. Values up to 0xFFFFFFFF once went through a
+ * `long`, which overflows where long is 32 bits (the MIPS targets). */
+static void xml_numeric_limits(void **st)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{"&#x10FFFF;", "\xf4\x8f\xbf\xbf"},
+		{"&#x0010ffff;", "\xf4\x8f\xbf\xbf"},
+		{"&#x00000041;", "A"},
+		{"&#000000065;", "A"},
+		{"&#0000000065;", "&#0000000065;"},
+		{"&#x000000041;", "&#x000000041;"},
+		{"&#x110000;", "&#x110000;"},
+		{"&#x7FFFFFFF;", "&#x7FFFFFFF;"},
+		{"&#x80000041;", "&#x80000041;"},
+		{"&#xFFFFFFFF;", "&#xFFFFFFFF;"},
+		{"&#999999999;", "&#999999999;"},
+		{"&#x41", "&#x41"},
+		{"&#x;", "&#x;"},
+		{"&#;", "&#;"},
+		{"&#4a;", "&#4a;"},
+	};
+	char out[32];
+	size_t i, n;
+
+	(void)st;
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		n = door_xml_decode(t[i].in, strlen(t[i].in), out, sizeof out);
+		assert_int_equal(n, strlen(t[i].out));
+		assert_memory_equal(out, t[i].out, n);
+	}
+}
+
 static void commands_from_bodies(void **st)
 {
 	static const char hg[] =
@@ -309,6 +344,7 @@ int main(void)
 		cmocka_unit_test(empty_request_flag),
 		cmocka_unit_test_setup_teardown(caps, setup, teardown),
 		cmocka_unit_test(xml_entities),
+		cmocka_unit_test(xml_numeric_limits),
 		cmocka_unit_test(commands_from_bodies),
 		cmocka_unit_test_setup_teardown(soap_action_names, setup, teardown),
 	};

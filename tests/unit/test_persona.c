@@ -145,9 +145,39 @@ static void errors_name_file_and_line(void **st)
 	rmdir(dir);
 }
 
+/* docs/personas.md 1.3 documents every scalar option of the table. */
+static void doc_lists_persona_options(void **st)
+{
+	FILE *f = fopen("docs/personas.md", "rb");
+	static char doc[1 << 17];
+	const char *sec, *end, *name;
+	char want[64];
+	size_t n, i;
+
+	(void)st;
+	assert_non_null(f);
+	n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	sec = strstr(doc, "### 1.3 `config persona`");
+	assert_non_null(sec);
+	end = strstr(sec + 4, "\n### ");
+	assert_non_null(end);
+	for (i = 0; (name = persona_option_name(i)); i++) {
+		const char *hit;
+
+		snprintf(want, sizeof want, "`%s`", name);
+		print_message("%s\n", want);
+		hit = strstr(sec, want);
+		assert_true(hit && hit < end);
+	}
+	assert_true(i >= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(doc_lists_persona_options),
 		cmocka_unit_test(all_load_and_open_with_iac),
 		cmocka_unit_test(claims_of_each_device),
 		cmocka_unit_test(units_differ_and_persist),

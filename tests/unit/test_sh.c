@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "bounds.h"
 #include "buf.h"
+#include "config.h"
 #include "persona/persona.h"
 #include "sh/sh.h"
 #include "sh/vfs.h"
@@ -262,7 +264,7 @@ static void build_persona(struct fixture *fx)
 static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 			    bool root)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL};
 
 	fx->sh = sh_new(p, &hh, root);
 	assert_non_null(fx->sh);
@@ -272,7 +274,7 @@ static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 /* A shell whose host fetches: lines wait for sh_fetch_done(). */
 static struct sh *new_fetch_shell(struct fixture *fx)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL};
 
 	fx->h.fetch_rc = 1;
 	fx->sh = sh_new(&fx->p, &hh, true);
@@ -303,7 +305,7 @@ static int teardown(void **state)
 	host_clear(&fx->h);
 	buf_free(&fx->h.out);
 	free(fx);
-	assert_int_equal(vfs_total_bytes(), 0);
+	assert_int_equal(sh_fs_default()->total, 0);
 	return 0;
 }
 
@@ -810,6 +812,109 @@ static void t_inject(void **state)
 	RUN_EQ(fx, "pwd", "/dev\n[root@router /dev]# ");
 }
 
+/* A shell drawing on pool (NULL: the default one). */
+static struct sh *new_pool_shell(struct fixture *fx, struct vfs_pool *pool)
+{
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool};
+	struct sh *sh = sh_new(&fx->p, &hh, true);
+
+	assert_non_null(sh);
+	return sh;
+}
+
+/* Runs a line in shell sh (not fx->sh) and returns the output. */
+static const char *run_in(struct fixture *fx, struct sh *sh, const char *line)
+{
+	buf_reset(&fx->h.out);
+	sh_line(sh, line, strlen(line));
+	return fx->h.out.p ? fx->h.out.p : "";
+}
+
+/* fs_kb and fs_total_kb from the config bound the session's files: a write
+ * past them fails as on a full flash, and the default pool is untouched. */
+static void t_fs_kb(void **state)
+{
+	static const char *const conf =
+		"config tanuki 'main'\n"
+		"\toption store '/nonexistent'\n"
+		"\toption fs_kb '16'\n"
+		"\toption fs_total_kb '64'\n"
+		"config listener 't'\n"
+		"\toption proto 'telnet'\n"
+		"\toption port '2323'\n";
+	/* 4000 bytes, then four copies of them: 20000 bytes in all */
+	static const char *const fill = "cd /var; cat a a a a > b";
+	struct fixture *fx = *state;
+	struct config *cfg = calloc(1, sizeof *cfg);
+	char path[] = "/tmp/tanuki-fs-kb-XXXXXX", err[256], line[CAP_LINE];
+	struct vfs_pool pool;
+	struct sh *shells[5];
+	const char *out;
+	FILE *f;
+	int fd, i;
+
+	assert_non_null(cfg);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(conf, f);
+	fclose(f);
+	assert_int_equal(config_load(cfg, path, err, sizeof err), 0);
+	unlink(path);
+	assert_int_equal(cfg->fs_session, 16 * 1024);
+	assert_int_equal(cfg->fs_total, 64 * 1024);
+	vfs_pool_init(&pool, cfg->fs_session, cfg->fs_total);
+	free(cfg);
+
+	memcpy(line, "echo ", 5);
+	memset(line + 5, 'A', 3999);
+	snprintf(line + 4004, sizeof line - 4004, " > /var/a");
+
+	/* the default caps (1 MB a session) take the 20000 bytes */
+	new_shell(fx, &fx->p, true);
+	run(fx, line);
+	out = run(fx, fill);
+	assert_null(strstr(out, "No space left on device"));
+	assert_int_equal(sh_fs_default()->total, 4000 + 16000);
+	sh_free(fx->sh);
+	fx->sh = NULL;
+	assert_int_equal(sh_fs_default()->total, 0);
+
+	/* fs_kb 16: the copy does not fit */
+	fx->sh = new_pool_shell(fx, &pool);
+	run(fx, line);
+	assert_int_equal(pool.total, 4000);
+	out = run(fx, fill);
+	assert_string_equal(out, "cat: write error: No space left on device\n"
+				 "[root@router /var]# ");
+	assert_true(pool.total <= 16 * 1024);
+	assert_int_equal(sh_fs_default()->total, 0);
+	/* a file that fits is still written */
+	RUN_EQ(fx, "rm b; cat a a a > c; wc -c c", "    12000 c\n[root@router /var]# ");
+
+	/* fs_total_kb 64: 16000 bytes here and in three more sessions fill
+	 * 64000 of 65536; the fourth and fifth cannot write their 4000 */
+	for (i = 0; i < 5; i++) {
+		shells[i] = new_pool_shell(fx, &pool);
+		out = run_in(fx, shells[i], line);
+		if (i < 3) {
+			assert_string_equal(out, "[root@router /]# ");
+			out = run_in(fx, shells[i], "cd /var; cat a a a > b; echo $?");
+			assert_string_equal(out, "0\n[root@router /var]# ");
+		} else {
+			assert_string_equal(out, "echo: write error: No space left on device\n"
+						 "[root@router /]# ");
+		}
+	}
+	assert_int_equal(pool.total, 4 * 16000);
+	for (i = 0; i < 5; i++)
+		sh_free(shells[i]);
+	sh_free(fx->sh);
+	fx->sh = NULL;
+	assert_int_equal(pool.total, 0);
+}
+
 static void t_caps(void **state)
 {
 	struct fixture *fx = *state;
@@ -823,7 +928,7 @@ static void t_caps(void **state)
 	run(fx, line);
 	out = run(fx, "cd /var; cat a a a a a a a a > b; cat b b b b b b b b > c; cat c c c c c c c c > d; echo $?");
 	assert_non_null(strstr(out, "No space left on device"));
-	assert_true(vfs_total_bytes() <= CAP_FS_SESSION);
+	assert_true(sh_fs_default()->total <= CAP_FS_SESSION);
 	/* many files: the node cap */
 	out = run(fx, "for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7; do touch f$a$b$c; done; done; done");
 	assert_non_null(strstr(out, "No space left on device"));
@@ -966,6 +1071,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_inject, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fs_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),

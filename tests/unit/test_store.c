@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "isotime.h"
 #include "store/days.h"
 #include "store/seal.h"
 #include "store/store.h"
@@ -57,14 +58,14 @@ static void make_lines(struct buf *b, const uint8_t key[SEAL_KEY_LEN])
 
 		seal_sid(key, i, sid);
 		t += 1000 * (int64_t)(150 + i * 7 % 900);
-		seal_format_time(t, ts);
+		iso_format(t, ts);
 		assert_int_equal(buf_printf(b,
 			"{\"eventid\":\"cowrie.session.connect\",\"timestamp\":\"%s\",\"session\":\"%s\","
 			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
 			"\"sensor\":\"tanuki-7f3a\",\"protocol\":\"telnet\",\"message\":\"New connection\"}\n",
 			ts, sid, ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255, port), 0);
 		t += 1000 * (int64_t)(100 + i * 13 % 700);
-		seal_format_time(t, ts);
+		iso_format(t, ts);
 		assert_int_equal(buf_printf(b,
 			"{\"eventid\":\"cowrie.login.failed\",\"timestamp\":\"%s\",\"session\":\"%s\","
 			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
@@ -77,7 +78,7 @@ static void make_lines(struct buf *b, const uint8_t key[SEAL_KEY_LEN])
 				"\"url\":\"http://198.51.100.9/bins/mips\",\"shasum\":\"%064x\",\"size\":-12,"
 				"\"ok\":true}\n", ts, sid, i), 0);
 		t += 1000 * (int64_t)(5 + i % 300);
-		seal_format_time(t, ts);
+		iso_format(t, ts);
 		assert_int_equal(buf_printf(b,
 			"{\"eventid\":\"cowrie.session.closed\",\"timestamp\":\"%s\",\"session\":\"%s\","
 			"\"src_ip\":\"%u.%u.%u.%u\",\"src_port\":%u,\"dst_ip\":\"203.0.113.7\",\"dst_port\":23,"
@@ -125,6 +126,30 @@ static void roundtrip(const char *text, size_t n, const uint8_t key[SEAL_KEY_LEN
 	*sealed = out.len;
 	buf_free(&out);
 	buf_free(&c.b);
+}
+
+/* An empty string as the first entry of the dictionaries: the coded
+ * form (not the raw fallback) round-trips. Its decoder once added an
+ * offset to a NULL arena (clang's UBSan; saved as
+ * tests/fuzz/crashes/segment/null-arena-empty-string.tzs). */
+static void seal_empty_first_string(void **st)
+{
+	static const char t[] = "{\"eventid\":\"a\",\"input\":\"\"}\n"
+				"{\"eventid\":\"a\",\"input\":\"\"}\n"
+				"{\"eventid\":\"a\",\"input\":\"x\"}\n";
+	uint8_t key[SEAL_KEY_LEN] = {1, 2, 3};
+	struct buf out;
+	struct seal_info in;
+	size_t sealed;
+
+	(void)st;
+	roundtrip(t, sizeof t - 1, key, &sealed);
+	buf_init(&out, 1u << 20);
+	assert_int_equal(seal_encode(t, sizeof t - 1, key, &out), 0);
+	assert_int_equal(seal_check((const uint8_t *)out.p, out.len, &in), 0);
+	assert_int_equal(in.flags, 0); /* coded, not the all-raw fallback */
+	assert_int_equal(in.nevents, 3);
+	buf_free(&out);
 }
 
 static void seal_roundtrip(void **st)
@@ -488,6 +513,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seal_roundtrip),
+		cmocka_unit_test(seal_empty_first_string),
 		cmocka_unit_test(torn_tail_recovered),
 		cmocka_unit_test(days_roundtrip),
 		cmocka_unit_test(day_names),

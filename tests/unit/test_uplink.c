@@ -16,8 +16,10 @@
 #include <cmocka.h>
 
 #include "jp.h"
+#include "uci.h"
 #include "uplink/agg.h"
 #include "uplink/cursor.h"
+#include "uplink/upcfg.h"
 #include "uplink/uplink.h"
 
 static struct agg g;
@@ -272,10 +274,68 @@ static void http_date_strict(void **st)
 	assert_int_equal(uplink_http_date(""), 0);
 }
 
+/* option url of `config uplink`: host, port and path as the hub is reached;
+ * anything else is a config error. */
+static int up_url(const char *url, struct uplink_cfg *c)
+{
+	char text[512], err[256];
+	struct uci_file *f;
+	int rc;
+
+	snprintf(text, sizeof text,
+		 "config uplink 'hub'\n\toption url '%s'\n"
+		 "\toption pin 'sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='\n"
+		 "\toption device 'd1'\n\toption secret '%064d'\n",
+		 url, 0);
+	f = uci_parse("t", text, strlen(text), err, sizeof err);
+	assert_non_null(f);
+	rc = uplink_config(c, f->secs, "t", err, sizeof err);
+	uci_free(f);
+	return rc;
+}
+
+static void upcfg_url(void **st)
+{
+	static const struct {
+		const char *url, *host, *path;
+		unsigned port;
+	} ok[] = {
+		{"https://hub.example:8443/v1/ingest", "hub.example", "/v1/ingest", 8443},
+		{"https://hub.example", "hub.example", "/v1/ingest", 443},
+		{"https://hub.example/", "hub.example", "/", 443},
+		{"https://127.0.0.1:1/a?b#c", "127.0.0.1", "/a?b#c", 1},
+		{"https://[::1]:8443/x", "::1", "/x", 8443},
+		{"https://[fe80::1]", "fe80::1", "/v1/ingest", 443},
+		{"https://h/p@th", "h", "/p@th", 443},
+	};
+	static const char *const bad[] = {
+		"http://h/", "HTTPS://h/", "https://", "https:///x", "https://u@h/",
+		"https://h:0/", "https://h:65536/", "https://h:/", "https://h:x/",
+		"https://[::1/", "https://[]/", "https://[::1]x/", "https://h/a b",
+		"ftp://h/",
+	};
+	struct uplink_cfg c;
+	size_t i;
+
+	(void)st;
+	for (i = 0; i < sizeof ok / sizeof *ok; i++) {
+		assert_int_equal(up_url(ok[i].url, &c), 0);
+		assert_string_equal(c.host, ok[i].host);
+		assert_string_equal(c.path, ok[i].path);
+		assert_int_equal(c.port, ok[i].port);
+		assert_string_equal(c.url, ok[i].url);
+	}
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		print_message("%s\n", bad[i]);
+		assert_int_equal(up_url(bad[i], &c), -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(agg_counts_each_kind),
+		cmocka_unit_test(upcfg_url),
 		cmocka_unit_test(agg_full_takes_nothing),
 		cmocka_unit_test(agg_cuts_long_strings_on_utf8),
 		cmocka_unit_test(agg_raw_events_bounded),

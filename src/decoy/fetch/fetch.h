@@ -31,9 +31,10 @@
 
 #include "fetch/fetchcfg.h"
 
-struct daemon;
-struct session;
+struct ev_loop;
+struct evlog;
 struct fetch;
+struct store;
 
 /* How a fetch ended, for the one who waits for it (the session's shell).
  * Everything is valid during the waiter's callback only. */
@@ -52,7 +53,7 @@ struct fetch_result {
 };
 
 /* Embedded in who waits. done() is called once, from the loop's idle pass
- * (never inside fetch_from_session_wait), unless fetch_unwait() ran first.
+ * (never inside fetch_request_wait), unless fetch_unwait() ran first.
  * Either way the fetch runs to its end and stores what it got. */
 struct fetch_waiter {
 	struct fetch *f; /* set while waiting */
@@ -67,7 +68,9 @@ struct fetch_origin {
 };
 
 struct fetcher {
-	struct daemon *d;
+	struct ev_loop *loop;
+	struct store *store; /* where fetched files go */
+	struct evlog *log;   /* where their events go */
 	const struct fetch_cfg *cfg;
 	struct fetch *list;
 	size_t inflight;
@@ -77,22 +80,24 @@ struct fetcher {
 	uint64_t started, stored, failed;
 };
 
-void fetch_init(struct fetcher *f, struct daemon *d, const struct fetch_cfg *cfg);
+void fetch_init(struct fetcher *f, struct ev_loop *loop, struct store *store,
+		struct evlog *log, const struct fetch_cfg *cfg);
 /* Ends every fetch (failed, reason "shutdown") and frees them. */
 void fetch_shutdown(struct fetcher *f);
 /* Frees finished fetches (the loop's idle pass). */
 void fetch_reap(struct fetcher *f);
 
-void fetch_origin_of(struct fetch_origin *o, const struct session *s);
-/* A session's applet asked for url (the shell's SH_EV_FETCH). */
-void fetch_from_session(struct session *s, const char *url, const char *applet,
-			const char *destfile);
+/* A session's applet asked for url (the shell's SH_EV_FETCH); o is the
+ * session (net/session.h: sess_origin), *count its fetches so far, counted
+ * against CAP_FETCH_PER_SESSION and raised when one starts. */
+void fetch_request(struct fetcher *fr, const struct fetch_origin *o, unsigned *count,
+		   const char *url, const char *applet, const char *destfile);
 /* The same, and w->done() is called when it ends; user/pass (or NULL) are
  * the FTP login the applet was given. Returns false (w is never called)
  * when fetching is off or the fetch was refused at the start (logged). */
-bool fetch_from_session_wait(struct session *s, const char *url, const char *applet,
-			     const char *destfile, const char *user, const char *pass,
-			     struct fetch_waiter *w);
+bool fetch_request_wait(struct fetcher *fr, const struct fetch_origin *o, unsigned *count,
+			const char *url, const char *applet, const char *destfile,
+			const char *user, const char *pass, struct fetch_waiter *w);
 /* The waiter goes away (its session ends): the fetch goes on alone. */
 void fetch_unwait(struct fetch_waiter *w);
 /* A stored file (sha) may be a downloader: fetch what it would fetch. */

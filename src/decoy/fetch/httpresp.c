@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "strparse.h"
 
 size_t httpresp_head_len(const char *p, size_t n)
 {
@@ -152,17 +153,6 @@ enum { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF, CH_TRAILER,
 /* A size line, extensions included, longer than this is junk. */
 #define CH_LINE_MAX 256
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long httpresp_chunked(struct chunked *c, const uint8_t *p, size_t n, struct buf *out)
 {
 	size_t i = 0;
@@ -172,7 +162,7 @@ long httpresp_chunked(struct chunked *c, const uint8_t *p, size_t n, struct buf 
 
 		switch (c->st) {
 		case CH_SIZE: {
-			int h = hexval(b);
+			int h = sp_hexval(b);
 
 			if (h >= 0) {
 				if (++c->digits > 15)

@@ -1,6 +1,6 @@
 /* httpresp.h — the fetcher's HTTP response reader: status line and headers,
  * and the chunked transfer decoder. Pure functions over bytes (fuzzed by
- * tests/fuzz/fuzz_httpresp.c); the socket side is in fetch.c.
+ * tests/fuzz/fuzz_httpresp.c); the socket side is in fetch_http.c.
  */
 #ifndef TANUKI_HTTPRESP_H
 #define TANUKI_HTTPRESP_H

@@ -7,13 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
-#include "daemon.h"
+#include "config.h"
+#include "evlog/evlog.h"
+#include "fetch/fetch.h"
+#include "net/net.h"
 #include "hash.h"
-#include "proto/proto.h"
+#include "persona/persona.h"
+#include "store/store.h"
 #include "sys/sys.h"
 
 static void sess_pump(struct session *s);
@@ -40,73 +43,45 @@ static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t n,
 	}
 }
 
-static unsigned count_from(struct daemon *d, const char *ip)
+static unsigned count_from(struct net *n, const char *ip)
 {
 	struct session *s;
-	unsigned n = 0;
+	unsigned k = 0;
 
-	for (s = d->sessions; s; s = s->next)
+	for (s = n->sessions; s; s = s->next)
 		if (!s->closing && !strcmp(s->src_ip, ip))
-			n++;
-	return n;
+			k++;
+	return k;
 }
 
 /* ---------- events ---------- */
 
-static void iso_time(int64_t us, char *out, size_t n)
-{
-	time_t t = (time_t)(us / 1000000);
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, n, "%s.%06ldZ", base, (long)(us % 1000000));
-}
-
-struct json *ev_begin(struct daemon *d, const char *eventid,
-		      const char *session, const char *src_ip, unsigned src_port,
-		      const char *dst_ip, unsigned dst_port, const char *proto)
-{
-	char ts[48];
-
-	buf_reset(&d->evbuf);
-	json_open(&d->ev, &d->evbuf);
-	/* millisecond precision (printed with six digits as Cowrie does): the
-	 * loop's timers are in ms and a network peer's timing is no finer, and
-	 * the ten noise bits per event would cost the sealed log a third */
-	iso_time(sys_wall_us() / 1000 * 1000, ts, sizeof ts);
-	json_cstr(&d->ev, "eventid", eventid);
-	json_cstr(&d->ev, "timestamp", ts);
-	json_cstr(&d->ev, "session", session);
-	json_cstr(&d->ev, "src_ip", src_ip);
-	json_int(&d->ev, "src_port", src_port);
-	json_cstr(&d->ev, "dst_ip", dst_ip);
-	json_int(&d->ev, "dst_port", dst_port);
-	json_cstr(&d->ev, "sensor", d->cfg.sensor);
-	json_cstr(&d->ev, "protocol", proto);
-	return &d->ev;
-}
-
 struct json *sess_ev(struct session *s, const char *eventid)
 {
-	return ev_begin(s->d, eventid, s->id, s->src_ip, s->src_port,
+	return evlog_begin(s->net->log, eventid, s->id, s->src_ip, s->src_port,
 			 s->dst_ip, s->dst_port, s->eng->name);
-}
-
-void ev_commit(struct daemon *d)
-{
-	if (json_close(&d->ev)) {
-		d->store.st.events_dropped++;
-		return;
-	}
-	store_event(&d->store, d->evbuf.p, d->evbuf.len);
 }
 
 void sess_ev_end(struct session *s, struct json *j)
 {
 	(void)j;
-	ev_commit(s->d);
+	evlog_commit(s->net->log);
+}
+
+void sess_origin(const struct session *s, struct fetch_origin *o)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->session, sizeof o->session, "%s", s->id);
+	memcpy(o->src_ip, s->src_ip, sizeof o->src_ip);
+	memcpy(o->dst_ip, s->dst_ip, sizeof o->dst_ip);
+	o->src_port = s->src_port;
+	o->dst_port = s->dst_port;
+	snprintf(o->proto, sizeof o->proto, "%s", s->eng->name);
+}
+
+struct fetcher *sess_fetcher(const struct session *s)
+{
+	return s->net->fetch;
 }
 
 void sess_capture(struct session *s, const char *destfile, const void *data,
@@ -121,8 +96,8 @@ void sess_capture(struct session *s, const char *destfile, const void *data,
 		return;
 	if (n > CAP_FILE)
 		n = CAP_FILE;
-	rc = store_put_file(&s->d->store, data, n, hex, &dup);
-	snprintf(outfile, sizeof outfile, "%s/files/%s", s->d->store.dir, hex);
+	rc = store_put_file(s->net->store, data, n, hex, &dup);
+	store_file_path(s->net->store->dir, hex, outfile, sizeof outfile);
 	j = sess_ev(s, rc ? "tanuki.file.capture_failed" : "cowrie.session.file_download");
 	json_cstr(j, "shasum", hex);
 	json_cstr(j, "outfile", outfile);
@@ -138,8 +113,8 @@ void sess_capture(struct session *s, const char *destfile, const void *data,
 	if (!rc) {
 		struct fetch_origin o;
 
-		fetch_origin_of(&o, s);
-		fetch_stage2(&s->d->fetch, &o, data, n, hex);
+		sess_origin(s, &o);
+		fetch_stage2(sess_fetcher(s), &o, data, n, hex);
 	}
 }
 
@@ -282,6 +257,16 @@ bool sess_paused(const struct session *s)
 	return s->npauses > 0;
 }
 
+bool sess_closed(const struct session *s)
+{
+	return s->closing;
+}
+
+bool sess_ending(const struct session *s)
+{
+	return s->closing || s->close_when_flushed;
+}
+
 static bool queue_empty(const struct session *s)
 {
 	return !s->nsegs && !s->stage.len;
@@ -296,12 +281,12 @@ void sess_close(struct session *s, bool now)
 		return;
 	}
 	s->closing = true;
-	ev_io_set(&s->d->loop, &s->io, 0);
-	ev_timer_stop(&s->d->loop, &s->t_idle);
-	ev_timer_stop(&s->d->loop, &s->t_total);
-	ev_timer_stop(&s->d->loop, &s->t_pause);
-	ev_timer_stop(&s->d->loop, &s->t_eng);
-	s->d->reap_pending = true;
+	ev_io_set(s->net->loop, &s->io, 0);
+	ev_timer_stop(s->net->loop, &s->t_idle);
+	ev_timer_stop(s->net->loop, &s->t_total);
+	ev_timer_stop(s->net->loop, &s->t_pause);
+	ev_timer_stop(s->net->loop, &s->t_eng);
+	s->net->reap_pending = true;
 }
 
 /* The bytes that may leave now: the stage, or the head OWN segment (after
@@ -367,14 +352,14 @@ static void update_interest(struct session *s)
 		ev |= EV_READ;
 	if (sendable(s))
 		ev |= EV_WRITE;
-	if (s->tp ? s->tp->interest(s->tpctx, ev) : ev_io_set(&s->d->loop, &s->io, ev))
+	if (s->tp ? s->tp->interest(s->tpctx, ev) : ev_io_set(s->net->loop, &s->io, ev))
 		sess_close(s, true);
 }
 
 static void feed_engine(struct session *s)
 {
 	while (s->in.len && !s->closing && !sess_paused(s)) {
-		int used = s->eng->feed(s, (const uint8_t *)s->in.p, s->in.len);
+		int used = s->eng->feed(s, s->engst, (const uint8_t *)s->in.p, s->in.len);
 
 		if (used < 0) {
 			sess_close(s, false);
@@ -415,7 +400,7 @@ static void sess_pump(struct session *s)
 		}
 		if (s->nsegs && seg_at(s, 0)->kind == SEG_PAUSE &&
 		    !ev_timer_armed(&s->t_pause) &&
-		    ev_timer_in(&s->d->loop, &s->t_pause, seg_at(s, 0)->ms)) {
+		    ev_timer_in(s->net->loop, &s->t_pause, seg_at(s, 0)->ms)) {
 			seg_pop(s); /* no timer slot: skip the wait rather than stall */
 			continue;
 		}
@@ -465,7 +450,7 @@ static void on_eng_timer(struct ev_loop *l, struct ev_timer *t)
 	(void)l;
 	if (s->closing || !s->eng->timer)
 		return;
-	s->eng->timer(s);
+	s->eng->timer(s, s->engst);
 	sess_pump(s);
 }
 
@@ -474,9 +459,9 @@ void sess_timer(struct session *s, unsigned ms)
 	if (s->closing)
 		return;
 	if (!ms)
-		ev_timer_stop(&s->d->loop, &s->t_eng);
-	else if (ev_timer_in(&s->d->loop, &s->t_eng, ms) && s->eng->timer)
-		s->eng->timer(s); /* no timer slot: act now rather than never */
+		ev_timer_stop(s->net->loop, &s->t_eng);
+	else if (ev_timer_in(s->net->loop, &s->t_eng, ms) && s->eng->timer)
+		s->eng->timer(s, s->engst); /* no timer slot: act now rather than never */
 }
 
 static void on_total(struct ev_loop *l, struct ev_timer *t)
@@ -520,7 +505,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			s->peer_eof = true;
 			feed_engine(s);
 			if (s->eng->eof && !s->closing)
-				s->eng->eof(s);
+				s->eng->eof(s, s->engst);
 			sess_close(s, !s->eng->eof);
 			sess_pump(s);
 			return;
@@ -533,7 +518,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 		if ((size_t)r < sizeof chunk)
 			break;
 	}
-	ev_timer_in(l, &s->t_idle, s->d->cfg.idle_ms);
+	ev_timer_in(l, &s->t_idle, s->net->o.idle_ms);
 	feed_engine(s);
 	sess_pump(s);
 }
@@ -544,62 +529,63 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
  * seed and the segment name) and a counter: unpredictable from outside,
  * and a sealed segment regenerates them instead of storing 6 random bytes
  * per session (docs/store.md). */
-static void make_id(struct daemon *d, char id[13])
+static void make_id(struct net *n, char id[13])
 {
-	store_session_id(&d->store, id);
+	store_session_id(n->store, id);
 }
 
-static void log_refused(struct daemon *d, const char *ip, unsigned port,
+static void log_refused(struct net *n, const char *ip, unsigned port,
 			const struct listener *l, const char *why)
 {
 	uint64_t sec = sys_mono_ms() / 1000;
 	struct json *j;
 
-	d->refused++;
-	if (sec != d->refused_logged_sec) {
-		d->refused_logged_sec = sec;
-		d->refused_logged = 0;
+	n->refused++;
+	if (sec != n->refused_logged_sec) {
+		n->refused_logged_sec = sec;
+		n->refused_logged = 0;
 	}
 	/* a flood must not become a flood of log lines */
-	if (d->refused_logged++ >= 10)
+	if (n->refused_logged++ >= 10)
 		return;
-	j = ev_begin(d, "tanuki.session.refused", "", ip, port, l->cfg->bind,
+	j = evlog_begin(n->log, "tanuki.session.refused", "", ip, port, l->cfg->bind,
 		     l->cfg->port, proto_name(l->cfg->proto));
 	json_cstr(j, "reason", why);
-	json_int(j, "refused_total", (int64_t)d->refused);
-	ev_commit(d);
+	json_int(j, "refused_total", (int64_t)n->refused);
+	evlog_commit(n->log);
 }
 
-static struct session *sess_start(struct daemon *d, struct listener *l, int fd,
+static struct session *sess_start(struct net *n, struct listener *l, int fd,
 				  const struct sess_transport *tp, void *ctx,
 				  const struct sockaddr_storage *peer,
 				  const struct sockaddr_storage *lcl)
 {
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof local;
+	struct eng_start a;
 	struct session *s;
 	char ip[46];
 	uint16_t port;
 	struct json *j;
 
 	addr_str(peer, ip, sizeof ip, &port);
-	if (count_from(d, ip) >= d->cfg.max_per_src) {
-		log_refused(d, ip, port, l, "per_source_cap");
+	if (count_from(n, ip) >= n->o.max_per_src) {
+		log_refused(n, ip, port, l, "per_source_cap");
 		if (!tp)
 			close(fd);
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		log_refused(d, ip, port, l, "out_of_memory");
+		log_refused(n, ip, port, l, "out_of_memory");
 		if (!tp)
 			close(fd);
 		return NULL;
 	}
-	s->d = d;
+	s->net = n;
 	s->lst = l;
 	s->persona = l->persona;
-	s->eng = proto_engine(l->cfg->proto);
+	s->eng = l->eng;
 	s->io.fd = fd;
 	s->io.cb = on_io;
 	s->tp = tp;
@@ -621,56 +607,63 @@ static struct session *sess_start(struct daemon *d, struct listener *l, int fd,
 	else
 		s->dst_port = l->cfg->port;
 	s->start_us = sys_wall_us() / 1000 * 1000;
-	make_id(d, s->id);
-	s->next = d->sessions;
-	if (d->sessions)
-		d->sessions->prev = s;
-	d->sessions = s;
-	d->nsessions++;
+	make_id(n, s->id);
+	s->next = n->sessions;
+	if (n->sessions)
+		n->sessions->prev = s;
+	n->sessions = s;
+	n->nsessions++;
 
-	if (ev_timer_in(&d->loop, &s->t_idle, d->cfg.idle_ms) ||
-	    ev_timer_in(&d->loop, &s->t_total, d->cfg.session_ms) ||
-	    (tp ? tp->interest(ctx, EV_READ) : ev_io_set(&d->loop, &s->io, EV_READ))) {
+	if (ev_timer_in(n->loop, &s->t_idle, n->o.idle_ms) ||
+	    ev_timer_in(n->loop, &s->t_total, n->o.session_ms) ||
+	    (tp ? tp->interest(ctx, EV_READ) : ev_io_set(n->loop, &s->io, EV_READ))) {
 		sess_close(s, true);
 		return s;
 	}
+	a.persona = s->persona;
+	a.id = s->id;
+	a.seed = n->o.seed;
+	a.fail_delay_ms = n->o.fail_delay_ms >= 0 ? (unsigned)n->o.fail_delay_ms
+						     : s->persona->fail_delay_ms;
+	a.max_tries = n->o.max_tries ? n->o.max_tries : s->persona->max_tries;
 	j = sess_ev(s, "cowrie.session.connect");
 	json_cstr(j, "message", "New connection");
 	sess_ev_end(s, j);
-	if (s->eng->start(s) < 0)
+	if (s->eng->start(s, &a, &s->engst) < 0)
 		sess_close(s, false);
 	sess_pump(s);
 	return s;
 }
 
-void sess_accept(struct daemon *d, struct listener *l, int fd,
+void sess_accept(struct net *n, struct listener *l, int fd,
 		 const struct sockaddr_storage *peer)
 {
-	sess_start(d, l, fd, NULL, NULL, peer, NULL);
+	sess_start(n, l, fd, NULL, NULL, peer, NULL);
 }
 
-struct session *sess_accept_tp(struct daemon *d, struct listener *l,
+struct session *sess_accept_tp(struct net *n, struct listener *l,
 			       const struct sess_transport *tp, void *ctx,
 			       const struct sockaddr_storage *peer,
 			       const struct sockaddr_storage *local)
 {
-	return sess_start(d, l, -1, tp, ctx, peer, local);
+	return sess_start(n, l, -1, tp, ctx, peer, local);
 }
 
 void sess_io(struct session *s, unsigned revents)
 {
-	on_io(&s->d->loop, &s->io, revents);
+	on_io(s->net->loop, &s->io, revents);
 }
 
 static void sess_free(struct session *s)
 {
-	struct daemon *d = s->d;
+	struct net *n = s->net;
 	struct json *j;
 	int64_t dur = sys_wall_us() / 1000 * 1000 - s->start_us;
 	char dstr[32];
 
 	if (s->eng->end)
-		s->eng->end(s);
+		s->eng->end(s, s->engst);
+	s->engst = NULL;
 	j = sess_ev(s, "cowrie.session.closed");
 	snprintf(dstr, sizeof dstr, "%lld.%01lld", (long long)(dur / 1000000),
 		 (long long)(dur % 1000000 / 100000));
@@ -678,11 +671,11 @@ static void sess_free(struct session *s)
 	json_int(j, "bytes_in", (int64_t)s->bytes_in);
 	json_int(j, "bytes_out", (int64_t)s->bytes_out);
 	sess_ev_end(s, j);
-	ev_io_set(&d->loop, &s->io, 0);
-	ev_timer_stop(&d->loop, &s->t_idle);
-	ev_timer_stop(&d->loop, &s->t_total);
-	ev_timer_stop(&d->loop, &s->t_pause);
-	ev_timer_stop(&d->loop, &s->t_eng);
+	ev_io_set(n->loop, &s->io, 0);
+	ev_timer_stop(n->loop, &s->t_idle);
+	ev_timer_stop(n->loop, &s->t_total);
+	ev_timer_stop(n->loop, &s->t_pause);
+	ev_timer_stop(n->loop, &s->t_eng);
 	if (s->tp)
 		s->tp->close(s->tpctx);
 	else
@@ -690,36 +683,36 @@ static void sess_free(struct session *s)
 	if (s->prev)
 		s->prev->next = s->next;
 	else
-		d->sessions = s->next;
+		n->sessions = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
-	d->nsessions--;
+	n->nsessions--;
 	buf_free(&s->in);
 	buf_free(&s->out);
 	buf_free(&s->stage);
 	free(s);
-	daemon_session_gone(d);
+	net_session_gone(n);
 }
 
-void sess_reap(struct daemon *d)
+void sess_reap(struct net *n)
 {
-	struct session *s, *n;
+	struct session *s, *next;
 
-	if (!d->reap_pending)
+	if (!n->reap_pending)
 		return;
-	d->reap_pending = false;
-	for (s = d->sessions; s; s = n) {
-		n = s->next;
+	n->reap_pending = false;
+	for (s = n->sessions; s; s = next) {
+		next = s->next;
 		if (s->closing)
 			sess_free(s);
 	}
 }
 
-void sess_close_all(struct daemon *d)
+void sess_close_all(struct net *n)
 {
 	struct session *s;
 
-	for (s = d->sessions; s; s = s->next)
+	for (s = n->sessions; s; s = s->next)
 		sess_close(s, true);
-	sess_reap(d);
+	sess_reap(n);
 }

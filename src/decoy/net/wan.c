@@ -12,23 +12,26 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "config.h"
+#include "evlog/evlog.h"
+#include "net/net.h"
 #include "net/session.h"
 
 #if !TANUKI_LWIP
 
-int wan_init(struct daemon *d, char *err, size_t errlen)
+int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char *err, size_t errlen)
 {
-	if (!d->cfg.wan.enabled)
+	(void)hostname;
+	if (!c->enabled)
 		return 0;
 	snprintf(err, errlen, "%s:%d: config wan: this tanuki was built without lwIP (LWIP=0)",
-		 d->cfg.path, d->cfg.wan.line);
+		 n->o.cfgpath, c->line);
 	return -1;
 }
 
-void wan_done(struct daemon *d)
+void wan_done(struct net *n)
 {
-	(void)d;
+	(void)n;
 }
 
 #else
@@ -63,7 +66,8 @@ struct wan_lst {
 };
 
 struct wan {
-	struct daemon *d;
+	struct net *n;
+	const struct wan_cfg *cfg;
 	struct lwport port;
 	struct ev_io io;	/* the raw socket or TAP */
 	struct ev_timer t_lwip; /* lwIP's timeouts */
@@ -76,8 +80,6 @@ struct wan {
 	uint32_t addr_logged;
 	uint64_t accepted, refused;
 };
-
-static struct wan *the_wan;
 
 /* ---------- the transport below a session ---------- */
 
@@ -102,7 +104,7 @@ static void kick(struct wan_conn *c)
 {
 	c->kick = true;
 	if (!ev_timer_armed(&c->w->t_kick))
-		ev_timer_in(&c->w->d->loop, &c->w->t_kick, 0);
+		ev_timer_in(c->w->n->loop, &c->w->t_kick, 0);
 }
 
 /* From inside lwIP's callbacks: tell the session now. */
@@ -296,13 +298,13 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct wan_lst *wl = arg;
 	struct wan *w = wl->w;
-	struct daemon *d = w->d;
+	struct net *n = w->n;
 	struct sockaddr_storage peer, local;
 	struct wan_conn *c;
 
 	if (err != ERR_OK || !pcb)
 		return ERR_VAL;
-	if (d->nsessions >= d->cfg.max_sessions || !(c = calloc(1, sizeof(*c)))) {
+	if (n->nsessions >= n->o.max_sessions || !(c = calloc(1, sizeof(*c)))) {
 		w->refused++;
 		tcp_abort(pcb); /* a RST, as a full accept queue would give */
 		return ERR_ABRT;
@@ -323,7 +325,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_poll(pcb, on_poll, 2);
 	sa_of(&peer, &pcb->remote_ip, pcb->remote_port);
 	sa_of(&local, &pcb->local_ip, pcb->local_port);
-	c->s = sess_accept_tp(d, wl->l, &wan_tp, c, &peer, &local);
+	c->s = sess_accept_tp(n, wl->l, &wan_tp, c, &peer, &local);
 	if (!c->s) {
 		/* refused at a cap (logged by the session layer) */
 		w->refused++;
@@ -371,7 +373,7 @@ static bool port_open(const struct wan *w, uint16_t port)
  * (how many of them open), the scanner's label and why. */
 static void scan_report(struct wan *w)
 {
-	struct daemon *d = w->d;
+	struct evlog *log = w->n->log;
 	char self[16], ip[16];
 	size_t i;
 
@@ -393,12 +395,12 @@ static void scan_report(struct wan *w)
 			open += port_open(w, s->ports[k]);
 		}
 		ports[n++] = ']';
-		j = ev_begin(d, "tanuki.scan", "", ip, 0, self, 0, "tcp");
+		j = evlog_begin(log, "tanuki.scan", "", ip, 0, self, 0, "tcp");
 		json_int(j, "syns", s->syns);
 		json_raw(j, "ports", ports, n);
 		json_int(j, "ports_more", s->ports_more);
 		json_int(j, "ports_open", open);
-		json_int(j, "period_ms", d->cfg.wan.scan_ms);
+		json_int(j, "period_ms", w->cfg->scan_ms);
 		json_cstr(j, "scanner", scan_label(s->labels));
 		if (s->labels)
 			json_cstr(j, "why",
@@ -406,14 +408,14 @@ static void scan_report(struct wan *w)
 				  : s->labels == SCAN_ZMAP
 				      ? "ip id 54321"
 				      : "tcp seq equals the destination address; ip id 54321");
-		ev_commit(d);
+		evlog_commit(log);
 	}
 	if (w->scan.syns_uncounted) {
-		struct json *j = ev_begin(d, "tanuki.scan", "", "", 0, self, 0, "tcp");
+		struct json *j = evlog_begin(log, "tanuki.scan", "", "", 0, self, 0, "tcp");
 
 		json_int(j, "syns", (int64_t)w->scan.syns_uncounted);
 		json_cstr(j, "note", "sources past the table (CAP_WAN_SCAN_ENTRIES)");
-		ev_commit(d);
+		evlog_commit(log);
 	}
 	scan_reset(&w->scan);
 }
@@ -423,14 +425,14 @@ static void on_scan_timer(struct ev_loop *l, struct ev_timer *t)
 	struct wan *w = container_of(t, struct wan, t_scan);
 
 	scan_report(w);
-	ev_timer_in(l, t, w->d->cfg.wan.scan_ms);
+	ev_timer_in(l, t, w->cfg->scan_ms);
 }
 
 /* ---------- the interface ---------- */
 
 static void rearm(struct wan *w)
 {
-	ev_timer_in(&w->d->loop, &w->t_lwip, lwport_timers(&w->port));
+	ev_timer_in(w->n->loop, &w->t_lwip, lwport_timers(&w->port));
 }
 
 static void on_lwip_timer(struct ev_loop *l, struct ev_timer *t)
@@ -458,8 +460,8 @@ static void on_frames(struct ev_loop *l, struct ev_io *io, unsigned rev)
 	while (budget-- > 0) {
 		/* a packet socket says how long a cut frame was; a TAP
 		 * reads one frame per read() */
-		ssize_t r = w->d->cfg.wan.tap ? read(io->fd, frame, sizeof frame)
-					      : recv(io->fd, frame, sizeof frame, MSG_TRUNC);
+		ssize_t r = w->cfg->tap ? read(io->fd, frame, sizeof frame)
+					: recv(io->fd, frame, sizeof frame, MSG_TRUNC);
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -488,13 +490,13 @@ static void on_addr(void *arg)
 	ip4addr_ntoa_r(netif_ip4_addr(&w->port.nif), ip, sizeof ip);
 	ip4addr_ntoa_r(netif_ip4_netmask(&w->port.nif), mask, sizeof mask);
 	ip4addr_ntoa_r(netif_ip4_gw(&w->port.nif), gw, sizeof gw);
-	j = ev_begin(w->d, "tanuki.wan.address", "", "", 0, ip, 0, "");
-	json_cstr(j, "ifname", w->d->cfg.wan.ifname);
-	json_cstr(j, "proto", w->d->cfg.wan.proto == WAN_DHCP ? "dhcp" : "static");
+	j = evlog_begin(w->n->log, "tanuki.wan.address", "", "", 0, ip, 0, "");
+	json_cstr(j, "ifname", w->cfg->ifname);
+	json_cstr(j, "proto", w->cfg->proto == WAN_DHCP ? "dhcp" : "static");
 	json_cstr(j, "ipaddr", ip);
 	json_cstr(j, "netmask", mask);
 	json_cstr(j, "gateway", gw);
-	ev_commit(w->d);
+	evlog_commit(w->n->log);
 }
 
 static int open_packet(const char *name, uint8_t mac[6], uint16_t *mtu)
@@ -565,9 +567,8 @@ static int open_tap(const char *name, uint8_t mac[6], uint16_t *mtu)
 	return fd;
 }
 
-int wan_init(struct daemon *d, char *err, size_t errlen)
+int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char *err, size_t errlen)
 {
-	const struct wan_cfg *c = &d->cfg.wan;
 	struct wan *w;
 	uint8_t mac[6];
 	uint16_t mtu = 1500;
@@ -578,13 +579,14 @@ int wan_init(struct daemon *d, char *err, size_t errlen)
 		return 0;
 	w = calloc(1, sizeof(*w));
 	if (!w) {
-		snprintf(err, errlen, "%s:%d: config wan: out of memory", d->cfg.path, c->line);
+		snprintf(err, errlen, "%s:%d: config wan: out of memory", n->o.cfgpath, c->line);
 		return -1;
 	}
-	w->d = d;
+	w->n = n;
+	w->cfg = c;
 	fd = c->tap ? open_tap(c->ifname, mac, &mtu) : open_packet(c->ifname, mac, &mtu);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s:%d: config wan: %s %s: %s", d->cfg.path, c->line,
+		snprintf(err, errlen, "%s:%d: config wan: %s %s: %s", n->o.cfgpath, c->line,
 			 c->tap ? "cannot create TAP" : "cannot open interface", c->ifname,
 			 fd == -ENETDOWN ? "interface is down" : strerror(-fd));
 		free(w);
@@ -599,33 +601,33 @@ int wan_init(struct daemon *d, char *err, size_t errlen)
 	w->port.tx = tx;
 	w->port.arg = w;
 	w->port.on_addr = on_addr;
-	if (d->npersonas && d->personas[0]->hostname)
-		snprintf(w->port.hostname, sizeof w->port.hostname, "%s", d->personas[0]->hostname);
+	if (hostname)
+		snprintf(w->port.hostname, sizeof w->port.hostname, "%s", hostname);
 	if ((rc = lwport_init(&w->port, mac, mtu))) {
-		snprintf(err, errlen, "%s:%d: config wan: lwIP: %s", d->cfg.path, c->line,
+		snprintf(err, errlen, "%s:%d: config wan: lwIP: %s", n->o.cfgpath, c->line,
 			 strerror(-rc));
 		close(fd);
 		free(w);
 		return -1;
 	}
-	the_wan = w;
-	for (i = 0; i < d->nlisteners; i++) {
+	n->wan = w;
+	for (i = 0; i < n->nlisteners; i++) {
 		struct wan_lst *wl = &w->lst[w->nlst];
 		struct tcp_pcb *pcb = tcp_new();
 
-		if (!pcb || tcp_bind(pcb, IP4_ADDR_ANY, d->listeners[i].cfg->port) != ERR_OK) {
+		if (!pcb || tcp_bind(pcb, IP4_ADDR_ANY, n->listeners[i].cfg->port) != ERR_OK) {
 			if (pcb)
 				tcp_abort(pcb);
 			continue; /* two listeners on one port (other binds): one serves */
 		}
 		wl->w = w;
-		wl->l = &d->listeners[i];
+		wl->l = &n->listeners[i];
 		wl->pcb = tcp_listen_with_backlog(pcb, CAP_WAN_BACKLOG);
 		if (!wl->pcb) {
 			tcp_abort(pcb);
 			snprintf(err, errlen, "%s:%d: config wan: lwIP cannot listen on port %u",
-				 d->cfg.path, c->line, d->listeners[i].cfg->port);
-			wan_done(d);
+				 n->o.cfgpath, c->line, n->listeners[i].cfg->port);
+			wan_done(n);
 			return -1;
 		}
 		tcp_arg(wl->pcb, wl);
@@ -635,27 +637,27 @@ int wan_init(struct daemon *d, char *err, size_t errlen)
 	if (c->proto == WAN_STATIC)
 		lwport_static(&w->port, c->ip, c->mask, c->gw);
 	else if (lwport_dhcp(&w->port)) {
-		snprintf(err, errlen, "%s:%d: config wan: DHCP client: out of memory", d->cfg.path,
+		snprintf(err, errlen, "%s:%d: config wan: DHCP client: out of memory", n->o.cfgpath,
 			 c->line);
-		wan_done(d);
+		wan_done(n);
 		return -1;
 	}
-	if ((rc = ev_io_set(&d->loop, &w->io, EV_READ))) {
-		snprintf(err, errlen, "%s:%d: config wan: %s", d->cfg.path, c->line, strerror(-rc));
-		wan_done(d);
+	if ((rc = ev_io_set(n->loop, &w->io, EV_READ))) {
+		snprintf(err, errlen, "%s:%d: config wan: %s", n->o.cfgpath, c->line,
+			 strerror(-rc));
+		wan_done(n);
 		return -1;
 	}
 	rearm(w);
-	ev_timer_in(&d->loop, &w->t_scan, c->scan_ms);
+	ev_timer_in(n->loop, &w->t_scan, c->scan_ms);
 	return 0;
 }
 
-void wan_done(struct daemon *d)
+void wan_done(struct net *n)
 {
-	struct wan *w = the_wan;
+	struct wan *w = n->wan;
 	size_t i;
 
-	(void)d;
 	if (!w)
 		return;
 	/* sessions ended first (daemon_done); what is left has no owner */
@@ -666,13 +668,13 @@ void wan_done(struct daemon *d)
 	for (i = 0; i < w->nlst; i++)
 		tcp_close(w->lst[i].pcb);
 	lwport_done(&w->port);
-	ev_timer_stop(&d->loop, &w->t_lwip);
-	ev_timer_stop(&d->loop, &w->t_kick);
-	ev_timer_stop(&d->loop, &w->t_scan);
-	ev_io_set(&d->loop, &w->io, 0);
+	ev_timer_stop(n->loop, &w->t_lwip);
+	ev_timer_stop(n->loop, &w->t_kick);
+	ev_timer_stop(n->loop, &w->t_scan);
+	ev_io_set(n->loop, &w->io, 0);
 	close(w->io.fd);
 	free(w);
-	the_wan = NULL;
+	n->wan = NULL;
 }
 
 #endif

@@ -12,17 +12,21 @@
 
 #include <stddef.h>
 
-struct daemon;
+struct net;
+struct wan_cfg;
 
 /* Timers the WAN side keeps in the loop (lwIP's, the readiness kick, the
  * scan summary). */
 #define WAN_TIMERS 3
 
-/* Opens the interface and starts lwIP when the config has `config wan`
- * (after the listeners are open). Returns 0, or -1 with the one-line
- * message in err. */
-int wan_init(struct daemon *d, char *err, size_t errlen);
+/* Opens the interface and starts lwIP when c is enabled (`config wan`),
+ * after n's listeners are open: each is served on the WAN stack too, and
+ * the WAN side hangs off n->wan. hostname: the DHCP client's (the
+ * persona's; may be NULL). c outlives it. Returns 0, or -1 with the
+ * one-line message in err. */
+int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char *err,
+	     size_t errlen);
 /* After every session ended: stops lwIP, closes the interface. */
-void wan_done(struct daemon *d);
+void wan_done(struct net *n);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "hash.h"
+#include "strparse.h"
 #include "uci.h"
 
 /* A persona image is a handful of small text files; these caps only stop a
@@ -39,17 +41,6 @@ static int fail(struct loader *L, const char *file, int line, const char *msg)
 	return -EINVAL;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* C escapes: \r \n \t \e \0 \\ \' \" \xHH. Unknown escapes stay literal. */
 static int unescape(const char *s, struct buf *out)
 {
@@ -70,8 +61,8 @@ static int unescape(const char *s, struct buf *out)
 			case '\'': c = '\''; break;
 			case '"': c = '"'; break;
 			case 'x':
-				h = hexval((unsigned char)s[1]);
-				l = h >= 0 ? hexval((unsigned char)s[2]) : -1;
+				h = sp_hexval((unsigned char)s[1]);
+				l = h >= 0 ? sp_hexval((unsigned char)s[2]) : -1;
 				if (h < 0 || l < 0) {
 					if (buf_addc(out, '\\'))
 						return -1;
@@ -254,12 +245,8 @@ static int parse_oui(const char *s, uint8_t mac[3])
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		int h = hexval((unsigned char)s[0]);
-		int l = h >= 0 ? hexval((unsigned char)s[1]) : -1;
-
-		if (l < 0)
+		if (!sp_hexbytes(s, &mac[i], 1))
 			return -1;
-		mac[i] = (uint8_t)(h * 16 + l);
 		s += 2;
 		if (i < 2 && *s++ != ':')
 			return -1;
@@ -613,11 +600,111 @@ static int split_list(char ***dst, size_t *ndst, const char *s)
 	return rc;
 }
 
+/* The scalar options of `config persona` (docs/personas.md 1.3): name,
+ * kind, field, default and largest value, read in this order. `name`,
+ * `hostname`, `mac_oui`, `serial_prefix`, `applets` and the lists are read
+ * by load_persona_sec itself. */
+enum pkind {
+	PK_PSTR,  /* struct pstr: escapes decoded, templates expanded */
+	PK_STR,   /* char *, the same without NUL bytes */
+	PK_OPTSTR, /* char *, left NULL when absent */
+	PK_BOOL,
+	PK_U8,
+	PK_U16,
+	PK_U32,
+	PK_UINT,
+	PK_SIZE,
+};
+
+struct pattr {
+	const char *name;
+	enum pkind kind;
+	size_t off;
+	const char *sdef;
+	unsigned long def, max;
+};
+
+#define PS(n, k, d) {#n, k, offsetof(struct persona, n), d, 0, 0}
+#define PN(n, k, f, d, m) {#n, k, offsetof(struct persona, f), NULL, d, m}
+
+static const struct pattr persona_attrs[] = {
+	PS(telnet_open, PK_PSTR, ""),
+	PS(banner, PK_PSTR, ""),
+	PS(login_prompt, PK_PSTR, "%{hostname} login: "),
+	PS(password_prompt, PK_PSTR, "Password: "),
+	PS(after_password, PK_PSTR, "\\r\\n"),
+	PS(login_fail, PK_PSTR, "\\r\\nLogin incorrect\\r\\n"),
+	PS(motd, PK_PSTR, ""),
+	PS(prompt_root, PK_PSTR, "# "),
+	PS(prompt_user, PK_PSTR, "$ "),
+	PS(shell_banner, PK_PSTR, ""),
+	PS(busybox_version, PK_STR, "v1.19.4"),
+	PS(uname_s, PK_STR, "Linux"),
+	PS(uname_r, PK_STR, "2.6.36"),
+	PS(uname_v, PK_STR, "#1"),
+	PS(uname_m, PK_STR, "mips"),
+	PS(ps_header, PK_STR, "  PID USER       VSZ STAT COMMAND"),
+	PS(su_password, PK_OPTSTR, ""),
+	PN(telnet_answer, PK_BOOL, telnet_answer, 0, 1),
+	PN(fail_delay_ms, PK_UINT, fail_delay_ms, 3000, 60000),
+	PN(max_tries, PK_UINT, max_tries, 3, 100),
+	PN(elf_class, PK_U8, elf.ei_class, 1, 1),
+	PN(elf_data, PK_U8, elf.ei_data, 1, 2),
+	PN(elf_machine, PK_U16, elf.e_machine, 8, 0xffff),
+	PN(elf_flags, PK_U32, elf.e_flags, 0, 0xffffffffUL),
+	PN(elf_size, PK_SIZE, elf.size, 65536, PERSONA_MAX_ELF),
+};
+
+static int apply_attr(struct loader *L, struct uci_sec *sec, char *p, const struct pattr *a,
+		      const char *file)
+{
+	unsigned long v = 0;
+	int rc;
+
+	switch (a->kind) {
+	case PK_PSTR: return get_pstr(L, sec, a->name, a->sdef, (struct pstr *)(void *)p, file);
+	case PK_OPTSTR:
+		if (!uci_get(sec, a->name))
+			return 0;
+		/* fall through */
+	case PK_STR: return get_str(L, sec, a->name, a->sdef, (char **)(void *)p, file);
+	default: break;
+	}
+	if ((rc = get_uint(L, sec, a->name, a->def, a->max, &v, file)))
+		return rc;
+	switch (a->kind) {
+	case PK_BOOL: *(bool *)(void *)p = v != 0; break;
+	case PK_U8: *(uint8_t *)(void *)p = (uint8_t)v; break;
+	case PK_U16: *(uint16_t *)(void *)p = (uint16_t)v; break;
+	case PK_U32: *(uint32_t *)(void *)p = (uint32_t)v; break;
+	case PK_UINT: *(unsigned *)(void *)p = (unsigned)v; break;
+	default: *(size_t *)(void *)p = (size_t)v; break;
+	}
+	return 0;
+}
+
+static int apply_attrs(struct loader *L, struct uci_sec *sec, struct persona *p,
+		       const char *file)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof persona_attrs / sizeof *persona_attrs; i++)
+		if ((rc = apply_attr(L, sec, (char *)p + persona_attrs[i].off, &persona_attrs[i],
+				     file)))
+			return rc;
+	return 0;
+}
+
+const char *persona_option_name(size_t i)
+{
+	return i < sizeof persona_attrs / sizeof *persona_attrs ? persona_attrs[i].name : NULL;
+}
+
 static int load_persona_sec(struct loader *L, struct uci_sec *sec,
 			    const char *file)
 {
 	struct persona *p = L->p;
-	unsigned long v;
 	struct uci_opt *o;
 	size_t ncred = 0, nproc = 0;
 	int rc;
@@ -629,44 +716,7 @@ static int load_persona_sec(struct loader *L, struct uci_sec *sec,
 	/* hostname may itself use %{suffix}: expand again now that the unit is known */
 	if ((rc = get_str(L, sec, "hostname", "localhost", &p->hostname, file)))
 		return rc;
-	rc = get_pstr(L, sec, "telnet_open", "", &p->telnet_open, file);
-	rc = rc ? rc : get_pstr(L, sec, "banner", "", &p->banner, file);
-	rc = rc ? rc : get_pstr(L, sec, "login_prompt", "%{hostname} login: ", &p->login_prompt, file);
-	rc = rc ? rc : get_pstr(L, sec, "password_prompt", "Password: ", &p->password_prompt, file);
-	rc = rc ? rc : get_pstr(L, sec, "after_password", "\\r\\n", &p->after_password, file);
-	rc = rc ? rc : get_pstr(L, sec, "login_fail", "\\r\\nLogin incorrect\\r\\n", &p->login_fail, file);
-	rc = rc ? rc : get_pstr(L, sec, "motd", "", &p->motd, file);
-	rc = rc ? rc : get_pstr(L, sec, "prompt_root", "# ", &p->prompt_root, file);
-	rc = rc ? rc : get_pstr(L, sec, "prompt_user", "$ ", &p->prompt_user, file);
-	rc = rc ? rc : get_pstr(L, sec, "shell_banner", "", &p->shell_banner, file);
-	rc = rc ? rc : get_str(L, sec, "busybox_version", "v1.19.4", &p->busybox_version, file);
-	rc = rc ? rc : get_str(L, sec, "uname_s", "Linux", &p->uname_s, file);
-	rc = rc ? rc : get_str(L, sec, "uname_r", "2.6.36", &p->uname_r, file);
-	rc = rc ? rc : get_str(L, sec, "uname_v", "#1", &p->uname_v, file);
-	rc = rc ? rc : get_str(L, sec, "uname_m", "mips", &p->uname_m, file);
-	rc = rc ? rc : get_str(L, sec, "ps_header", "  PID USER       VSZ STAT COMMAND", &p->ps_header, file);
-	if (rc)
-		return rc;
-	if (uci_get(sec, "su_password") &&
-	    (rc = get_str(L, sec, "su_password", "", &p->su_password, file)))
-		return rc;
-	rc = get_uint(L, sec, "telnet_answer", 0, 1, &v, file);
-	p->telnet_answer = v != 0;
-	rc = rc ? rc : get_uint(L, sec, "fail_delay_ms", 3000, 60000, &v, file);
-	p->fail_delay_ms = (unsigned)v;
-	rc = rc ? rc : get_uint(L, sec, "max_tries", 3, 100, &v, file);
-	p->max_tries = (unsigned)v;
-	rc = rc ? rc : get_uint(L, sec, "elf_class", 1, 1, &v, file);
-	p->elf.ei_class = (uint8_t)v;
-	rc = rc ? rc : get_uint(L, sec, "elf_data", 1, 2, &v, file);
-	p->elf.ei_data = (uint8_t)v;
-	rc = rc ? rc : get_uint(L, sec, "elf_machine", 8, 0xffff, &v, file);
-	p->elf.e_machine = (uint16_t)v;
-	rc = rc ? rc : get_uint(L, sec, "elf_flags", 0, 0xffffffffUL, &v, file);
-	p->elf.e_flags = (uint32_t)v;
-	rc = rc ? rc : get_uint(L, sec, "elf_size", 65536, PERSONA_MAX_ELF, &v, file);
-	p->elf.size = v;
-	if (rc)
+	if ((rc = apply_attrs(L, sec, p, file)))
 		return rc;
 	if (p->elf.ei_data == 0)
 		return fail(L, file, sec->line, "elf_data must be 1 or 2");

@@ -154,6 +154,10 @@ struct persona *persona_load(const char *dir, const char *name,
 			     size_t errlen);
 void persona_free(struct persona *p);
 
+/* The i-th scalar option of `config persona` in its table (persona.c), or
+ * NULL past the end: docs/personas.md is checked against it. */
+const char *persona_option_name(size_t i);
+
 /* Exact-path lookup in the image; NULL if absent. */
 const struct persona_file *persona_file(const struct persona *p,
 					const char *path);

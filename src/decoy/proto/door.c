@@ -5,14 +5,13 @@
 #include <string.h>
 
 #include "bounds.h"
-#include "net/session.h"
 #include "persona/persona.h"
-#include "proto/doorsh.h"
-#include "proto/shhost.h"
+#include "strparse.h"
 
 /* ---------- engine hooks ---------- */
 
-int door_start(struct session *s, const struct door_ops *ops)
+int door_start(struct session *s, const struct eng_start *a, void **st,
+	       const struct door_ops *ops)
 {
 	struct door *d = calloc(1, sizeof(*d));
 
@@ -20,8 +19,11 @@ int door_start(struct session *s, const struct door_ops *ops)
 		return -1;
 	d->s = s;
 	d->ops = ops;
+	d->persona = a->persona;
+	d->seed = a->seed;
+	d->id = a->id;
 	http_init(&d->rd, ops->http_flags);
-	s->engst = d;
+	*st = d;
 	return 0; /* HTTP servers speak second */
 }
 
@@ -68,7 +70,7 @@ static void drain(struct door *d, bool flush)
 {
 	struct http_req q;
 
-	while (!d->done && !d->s->closing && http_next(&d->rd, &q, flush)) {
+	while (!d->done && !sess_closed(d->s) && http_next(&d->rd, &q, flush)) {
 		log_request(d, &q);
 		d->ops->request(d, &q);
 		d->seq++;
@@ -77,17 +79,17 @@ static void drain(struct door *d, bool flush)
 
 static void arm(struct door *d)
 {
-	if (d->done || d->s->closing)
+	if (d->done || sess_closed(d->s))
 		return;
 	sess_timer(d->s, http_pending(&d->rd) ? CAP_HTTP_IDLE_MS : 0);
 }
 
-int door_feed(struct session *s, const uint8_t *p, size_t n)
+int door_feed(struct session *s, void *st, const uint8_t *p, size_t n)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 	size_t off = 0;
 
-	while (off < n && !d->done && !s->closing && !s->close_when_flushed) {
+	while (off < n && !d->done && !sess_ending(s)) {
 		size_t k = http_feed(&d->rd, p + off, n - off);
 
 		off += k;
@@ -99,78 +101,53 @@ int door_feed(struct session *s, const uint8_t *p, size_t n)
 	return (int)n; /* the rest, if any, is not wanted */
 }
 
-void door_eof(struct session *s)
+void door_eof(struct session *s, void *st)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 
+	(void)s;
 	drain(d, true);
 }
 
-void door_timer(struct session *s)
+void door_timer(struct session *s, void *st)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 
+	(void)s;
 	drain(d, true);
 	arm(d);
 }
 
-void door_end(struct session *s)
+void door_end(struct session *s, void *st)
 {
-	struct door *d = s->engst;
+	struct door *d = st;
 
+	(void)s;
 	if (!d)
 		return;
-	if (d->ds) {
-		doorsh_put(d->ds);
-	} else {
-		shhost_detach(&d->host);
-		if (d->sh) {
-			sh_end(d->sh);
-			sh_free(d->sh);
-		}
-	}
+	eng_shell_end(d->shell);
 	http_free(&d->rd);
 	free(d);
-	s->engst = NULL;
 }
 
 /* ---------- SOAP bodies ---------- */
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* &#N; / &#xN; at p (after '&#'): the code point, or -1. *len: bytes used. */
+/* &#N; / &#xN; at p (after '&#'): the code point, or -1. *len: bytes used.
+ * At most 8 hex or 9 decimal digits (leading zeros included), a value at
+ * most U+10FFFF: sp_digits stops before anything overflows, whatever the
+ * width of long. */
 static long numeric_entity(const char *p, size_t n, size_t *len)
 {
-	size_t i = 0;
-	long v = 0;
-	bool hex = false;
+	struct sp c;
+	uint64_t v;
+	bool hex;
 
-	if (i < n && (p[i] == 'x' || p[i] == 'X')) {
-		hex = true;
-		i++;
-	}
-	if (i >= n || p[i] == ';')
+	sp_init(&c, p, n);
+	hex = sp_skip(&c, 'x') || sp_skip(&c, 'X');
+	if (sp_digits(&c, hex ? 16 : 10, hex ? 8 : 9, 0x10ffff, &v) || !sp_skip(&c, ';'))
 		return -1;
-	for (; i < n && p[i] != ';'; i++) {
-		int d = hex ? hexv(p[i]) : (p[i] >= '0' && p[i] <= '9' ? p[i] - '0' : -1);
-
-		if (d < 0 || i > 8)
-			return -1;
-		v = v * (hex ? 16 : 10) + d;
-	}
-	if (i >= n || v > 0x10ffff)
-		return -1;
-	*len = i + 1;
-	return v;
+	*len = (size_t)(c.p - p);
+	return (long)v;
 }
 
 static size_t put_utf8(unsigned long c, char *o)
@@ -410,11 +387,11 @@ size_t door_inject(struct door *d, const struct http_req *q, const char *action,
 		return 0;
 	dn = door_xml_decode(q->body.p, q->body.n, dec, q->body.n);
 	n = door_commands(dec, dn, cmds, CAP_HTTP_CMDS);
-	for (i = 0; i < n && !s->closing; i++) {
+	for (i = 0; i < n && !sess_closed(s); i++) {
 		struct json *j = sess_ev(s, "tanuki.exploit");
 
 		json_cstr(j, "cve", d->ops->cve);
-		json_cstr(j, "persona", s->persona->name);
+		json_cstr(j, "persona", d->persona->name);
 		json_cstr(j, "door", d->ops->kind);
 		if (action)
 			json_cstr(j, "action", action);
@@ -424,16 +401,10 @@ size_t door_inject(struct door *d, const struct http_req *q, const char *action,
 		sess_ev_end(s, j);
 		if (!run)
 			continue;
-		if (!d->sh && !d->ds && (d->ds = doorsh_get(s)))
-			d->sh = doorsh_sh(d->ds);
-		if (!d->sh && !d->ds) {
-			/* every kept shell is in use: one of its own, not kept */
-			shhost_bind(&d->host, s, false);
-			d->sh = sh_new(s->persona, &d->host.h, true);
-			shhost_attach(&d->host, d->sh);
-		}
-		if (d->sh)
-			sh_inject(d->sh, cmds[i].p, cmds[i].n);
+		if (!d->shell)
+			d->shell = eng_shell_door(s);
+		if (d->shell && eng_shell_sh(d->shell))
+			sh_inject(eng_shell_sh(d->shell), cmds[i].p, cmds[i].n);
 	}
 	free(dec);
 	return n;

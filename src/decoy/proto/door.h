@@ -15,11 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/engine.h"
 #include "proto/http.h"
-#include "proto/shhost.h"
 #include "sh/sh.h"
 
-struct session;
 struct door;
 
 struct door_ops {
@@ -33,10 +32,11 @@ struct door_ops {
 struct door {
 	struct session *s;
 	const struct door_ops *ops;
+	const struct persona *persona;
+	const uint8_t *seed; /* the unit's (eng_start) */
+	const char *id;      /* the session's */
 	struct http_reader rd;
-	struct sh *sh; /* made or taken up at the first injected command */
-	struct doorsh *ds; /* the kept shell (doorsh.h), or NULL: sh is ours */
-	struct shhost host;
+	struct eng_shell *shell; /* made or taken up at the first injected command */
 	uint32_t seq;  /* requests answered, for per-request values (nonces) */
 	bool done;     /* answered for the last time: the rest is ignored */
 };
@@ -49,11 +49,12 @@ struct door_cmd {
 	char field[48];
 };
 
-int door_start(struct session *s, const struct door_ops *ops);
-int door_feed(struct session *s, const uint8_t *p, size_t n);
-void door_eof(struct session *s);
-void door_timer(struct session *s);
-void door_end(struct session *s);
+int door_start(struct session *s, const struct eng_start *a, void **st,
+	       const struct door_ops *ops);
+int door_feed(struct session *s, void *st, const uint8_t *p, size_t n);
+void door_eof(struct session *s, void *st);
+void door_timer(struct session *s, void *st);
+void door_end(struct session *s, void *st);
 
 /* The last answer went out: close once it has left, ignore the rest. */
 void door_done(struct door *d);

@@ -15,9 +15,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "daemon.h"
 #include "hash.h"
-#include "net/session.h"
 #include "persona/persona.h"
 #include "proto/door.h"
 #include "proto/proto.h"
@@ -26,17 +24,16 @@
 
 static const struct persona_door *door_cfg(const struct door *d)
 {
-	return persona_door(d->s->persona, HG_KIND);
+	return persona_door(d->persona, HG_KIND);
 }
 
 /* 32 lower-case hex digits, different for every unit, session and request. */
 static void make_nonce(const struct door *d, char out[33])
 {
-	const struct session *s = d->s;
 	uint8_t in[32 + 12 + 4 + 9], h[SHA256_LEN];
 
-	memcpy(in, s->d->unit.seed, 32);
-	memcpy(in + 32, s->id, 12);
+	memcpy(in, d->seed, 32);
+	memcpy(in + 32, d->id, 12);
 	in[44] = (uint8_t)(d->seq >> 24);
 	in[45] = (uint8_t)(d->seq >> 16);
 	in[46] = (uint8_t)(d->seq >> 8);
@@ -117,7 +114,7 @@ static const struct persona_file *described(const struct door *d,
 {
 	if (q->path.n > 5 && !memcmp(q->path.p, "/soap/", 6))
 		return NULL;
-	return persona_http(d->s->persona, HG_KIND, q->path.p, q->path.n);
+	return persona_http(d->persona, HG_KIND, q->path.p, q->path.n);
 }
 
 static void soap_answer(struct door *d, const char *action)
@@ -126,12 +123,12 @@ static void soap_answer(struct door *d, const char *action)
 	char path[96];
 
 	if (action[0] && (size_t)snprintf(path, sizeof path, "/soap/%s.xml", action) < sizeof path)
-		f = persona_http(d->s->persona, HG_KIND, path, strlen(path));
+		f = persona_http(d->persona, HG_KIND, path, strlen(path));
 	if (f) {
 		reply(d, "200 OK", "text/xml; charset=\"utf-8\"", f->data.p, f->data.n, false);
 		return;
 	}
-	f = persona_http(d->s->persona, HG_KIND, "/soap/_fault.xml", 16);
+	f = persona_http(d->persona, HG_KIND, "/soap/_fault.xml", 16);
 	reply(d, "500 Internal Server Error", "text/xml; charset=\"utf-8\"",
 	      f ? f->data.p : "", f ? f->data.n : 0, false);
 }
@@ -173,9 +170,9 @@ static const struct door_ops hg_ops = {
 	.request = hg_request,
 };
 
-static int hg_start(struct session *s)
+static int hg_start(struct session *s, const struct eng_start *a, void **st)
 {
-	return door_start(s, &hg_ops);
+	return door_start(s, a, st, &hg_ops);
 }
 
 const struct engine hg532_engine = {

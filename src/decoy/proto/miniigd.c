@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "net/session.h"
 #include "persona/persona.h"
 #include "proto/door.h"
 #include "proto/proto.h"
@@ -63,7 +62,7 @@ static void fixed(struct door *d, const char *p, size_t n)
 static void reply(struct door *d, const struct http_req *q, int code,
 		  const char *msg, const void *body, size_t n)
 {
-	const struct persona_door *pd = persona_door(d->s->persona, MI_KIND);
+	const struct persona_door *pd = persona_door(d->persona, MI_KIND);
 	size_t vn = q->version.n < MI_VER ? q->version.n : MI_VER;
 	struct buf b;
 
@@ -128,12 +127,12 @@ static void mi_post(struct door *d, const struct http_req *q)
 	if (!memchr(sa->p, '#', sa->n))
 		action[0] = '\0'; /* the SDK only looks after '#' */
 	door_inject(d, q, action, true);
-	f = action[0] ? find_action(d->s->persona, action) : NULL;
+	f = action[0] ? find_action(d->persona, action) : NULL;
 	if (f) {
 		reply(d, q, 200, "OK", f->data.p, f->data.n);
 		return;
 	}
-	f = persona_http(d->s->persona, MI_KIND, "/soap/_fault.xml", 16);
+	f = persona_http(d->persona, MI_KIND, "/soap/_fault.xml", 16);
 	reply(d, q, 500, "Internal Server Error", f ? f->data.p : "", f ? f->data.n : 0);
 }
 
@@ -146,7 +145,7 @@ static void mi_request(struct door *d, const struct http_req *q)
 		const struct persona_file *f = NULL;
 
 		if (!(n > 5 && !memcmp(q->path.p, "/soap/", 6)))
-			f = persona_http(d->s->persona, MI_KIND, q->path.p, n);
+			f = persona_http(d->persona, MI_KIND, q->path.p, n);
 		if (f)
 			reply(d, q, 200, "OK", f->data.p, f->data.n);
 		else
@@ -163,9 +162,9 @@ static const struct door_ops mi_ops = {
 	.request = mi_request,
 };
 
-static int mi_start(struct session *s)
+static int mi_start(struct session *s, const struct eng_start *a, void **st)
 {
-	return door_start(s, &mi_ops);
+	return door_start(s, a, st, &mi_ops);
 }
 
 const struct engine miniigd_engine = {

@@ -3,7 +3,7 @@
 #define TANUKI_PROTO_H
 
 #include "config.h"
-#include "net/session.h"
+#include "proto/engine.h"
 
 extern const struct engine telnet_engine;
 extern const struct engine hg532_engine;   /* proto/hg532.c */

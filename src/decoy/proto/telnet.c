@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
-#include "net/session.h"
 #include "persona/persona.h"
+#include "proto/engine.h"
 #include "proto/proto.h"
-#include "proto/shhost.h"
 #include "sh/sh.h"
 
 enum tn_state { TN_USER, TN_PASS, TN_SHELL };
 
 struct tn {
 	struct session *s;
+	const struct persona *p;
+	unsigned fail_delay_ms, max_tries;
 	struct telnet_parser tp;
 	enum tn_state st;
 	char user[128];
@@ -25,7 +25,7 @@ struct tn {
 	bool naws_logged;
 	uint8_t opts_sent[256 / 8]; /* options we answered, RFC 1143 style */
 	struct sh *sh;
-	struct shhost host;
+	struct eng_shell *shell;
 };
 
 /* ---------- helpers ---------- */
@@ -38,14 +38,7 @@ static void put_pstr(struct session *s, const struct pstr *ps)
 /* The login prompt may use %{hostname}, already expanded at load. */
 static void prompt_login(struct tn *t)
 {
-	put_pstr(t->s, &t->s->persona->login_prompt);
-}
-
-static unsigned fail_delay(const struct tn *t)
-{
-	int o = t->s->d->cfg.fail_delay_ms;
-
-	return o >= 0 ? (unsigned)o : t->s->persona->fail_delay_ms;
+	put_pstr(t->s, &t->p->login_prompt);
 }
 
 /* ---------- option negotiation ---------- */
@@ -58,11 +51,11 @@ static bool opt_flag(struct tn *t, uint8_t opt)
 static void on_opt(void *ctx, uint8_t cmd, uint8_t opt)
 {
 	struct tn *t = ctx;
-	const struct pstr *open = &t->s->persona->telnet_open;
+	const struct pstr *open = &t->p->telnet_open;
 	uint8_t reply[3] = {TN_IAC, 0, opt};
 	size_t i;
 
-	if (!t->s->persona->telnet_answer)
+	if (!t->p->telnet_answer)
 		return; /* BusyBox telnetd reads and ignores these */
 	/* what we offered or asked for in the opening is acknowledged, not answered */
 	for (i = 0; i + 2 < open->n; i += 3)
@@ -106,9 +99,9 @@ static void login_failed(struct tn *t, const char *pass, size_t plen)
 	json_str(j, "username", t->user, t->ulen);
 	json_str(j, "password", pass, plen);
 	sess_ev_end(s, j);
-	sess_pause(s, fail_delay(t));
-	put_pstr(s, &s->persona->login_fail);
-	if (++t->fails >= (s->d->cfg.max_tries ? s->d->cfg.max_tries : s->persona->max_tries)) {
+	sess_pause(s, t->fail_delay_ms);
+	put_pstr(s, &t->p->login_fail);
+	if (++t->fails >= t->max_tries) {
 		sess_close(s, false);
 		return;
 	}
@@ -125,9 +118,8 @@ static void login_ok(struct tn *t, const struct persona_cred *c,
 	json_str(j, "username", t->user, t->ulen);
 	json_str(j, "password", pass, plen);
 	sess_ev_end(s, j);
-	shhost_bind(&t->host, s, true);
-	t->sh = sh_new(s->persona, &t->host.h, c->root);
-	shhost_attach(&t->host, t->sh);
+	t->shell = eng_shell_new(s, true, c->root);
+	t->sh = t->shell ? eng_shell_sh(t->shell) : NULL;
 	if (!t->sh) {
 		sess_close(s, false);
 		return;
@@ -146,7 +138,7 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 	const struct persona_cred *c;
 
 	(void)cut;
-	if (s->closing || s->close_when_flushed)
+	if (sess_ending(s))
 		return false;
 	switch (t->st) {
 	case TN_USER:
@@ -164,16 +156,16 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 		t->ulen = n < sizeof t->user ? n : sizeof t->user - 1;
 		memcpy(t->user, p, t->ulen);
 		t->st = TN_PASS;
-		put_pstr(s, &s->persona->password_prompt);
+		put_pstr(s, &t->p->password_prompt);
 		break;
 	case TN_PASS:
-		put_pstr(s, &s->persona->after_password);
+		put_pstr(s, &t->p->after_password);
 		memcpy(user, t->user, t->ulen);
 		user[t->ulen] = '\0';
 		memcpy(pass, p, n);
 		pass[n] = '\0';
 		c = (strlen(user) == t->ulen && strlen(pass) == n)
-			? persona_auth(s->persona, user, pass) : NULL;
+			? persona_auth(t->p, user, pass) : NULL;
 		if (c)
 			login_ok(t, c, p, n);
 		else
@@ -191,50 +183,49 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 			sess_close(s, false);
 		break;
 	}
-	return !sess_paused(s) && !s->closing && !s->close_when_flushed;
+	return !sess_paused(s) && !sess_ending(s);
 }
 
 /* ---------- engine ---------- */
 
-static int tn_start(struct session *s)
+static int tn_start(struct session *s, const struct eng_start *a, void **st)
 {
 	struct tn *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return -1;
 	t->s = s;
+	t->p = a->persona;
+	t->fail_delay_ms = a->fail_delay_ms;
+	t->max_tries = a->max_tries;
 	telnet_init(&t->tp);
-	s->engst = t;
-	put_pstr(s, &s->persona->telnet_open);
-	put_pstr(s, &s->persona->banner);
+	*st = t;
+	put_pstr(s, &t->p->telnet_open);
+	put_pstr(s, &t->p->banner);
 	prompt_login(t);
 	return 0;
 }
 
-static int tn_feed(struct session *s, const uint8_t *p, size_t n)
+static int tn_feed(struct session *s, void *st, const uint8_t *p, size_t n)
 {
-	struct tn *t = s->engst;
+	struct tn *t = st;
 	struct telnet_cb cb = {t, on_line, on_opt, on_sb};
 
-	if (s->close_when_flushed)
+	if (sess_ending(s))
 		return (int)n; /* leaving: ignore the rest */
 	return (int)telnet_parse(&t->tp, p, n > CAP_INBUF ? CAP_INBUF : n, &cb);
 }
 
-static void tn_end(struct session *s)
+static void tn_end(struct session *s, void *st)
 {
-	struct tn *t = s->engst;
+	struct tn *t = st;
 
+	(void)s;
 	if (!t)
 		return;
 	telnet_free(&t->tp);
-	shhost_detach(&t->host);
-	if (t->sh) {
-		sh_end(t->sh);
-		sh_free(t->sh);
-	}
+	eng_shell_end(t->shell);
 	free(t);
-	s->engst = NULL;
 }
 
 const struct engine telnet_engine = {

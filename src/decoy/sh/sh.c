@@ -24,6 +24,57 @@ void sh_term(struct sh *sh, const void *p, size_t n)
 		sh->host.out(sh->host.ctx, p, n);
 }
 
+void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n)
+{
+	struct sink *s;
+
+	if (fd < 1 || fd > 2 || !n)
+		return;
+	s = &io->out[fd];
+	switch (s->kind) {
+	case SINK_TERM:
+		sh_term(sh, p, n);
+		break;
+	case SINK_BUF:
+		if (s->b)
+			(void)buf_add(s->b, p, n);
+		break;
+	case SINK_NULL:
+		break;
+	}
+}
+
+void sh_puts(struct sh *sh, struct io *io, int fd, const char *s)
+{
+	sh_write(sh, io, fd, s, strlen(s));
+}
+
+void sh_vprintf(struct sh *sh, struct io *io, int fd, const char *fmt, va_list ap)
+{
+	char tmp[1024];
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof tmp)
+		n = (int)sizeof tmp - 1;
+	sh_write(sh, io, fd, tmp, (size_t)n);
+}
+
+void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sh_vprintf(sh, io, fd, fmt, ap);
+	va_end(ap);
+}
+
+int sh_path(struct sh *sh, const char *path, char *out, size_t outlen)
+{
+	return vfs_abspath(sh->cwd, path, out, outlen);
+}
+
 /* Prompts and banners are not part of a command's output cap. */
 static void term_raw(struct sh *sh, const void *p, size_t n)
 {
@@ -183,6 +234,21 @@ void sh_exit_level(struct sh *sh)
 /* ------------------------------------------------------------------ */
 /* public API                                                          */
 
+/* Shells whose host names no pool share this one (the daemon today; a
+ * host that owns a pool passes it in sh_host.fs). */
+static struct vfs_pool fs_default = {CAP_FS_SESSION, CAP_FS_TOTAL, 0};
+
+struct vfs_pool *sh_fs_default(void)
+{
+	return &fs_default;
+}
+
+void sh_fs_limits(size_t session_bytes, size_t total_bytes)
+{
+	fs_default.session_max = session_bytes;
+	fs_default.total_max = total_bytes;
+}
+
 struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		  bool root)
 {
@@ -192,7 +258,7 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		return NULL;
 	sh->p = p;
 	sh->host = *host;
-	sh->fs = vfs_new(p);
+	sh->fs = vfs_new(p, host->fs ? host->fs : &fs_default);
 	if (!sh->fs) {
 		free(sh);
 		return NULL;

@@ -23,6 +23,7 @@
 
 struct persona;
 struct sh;
+struct vfs_pool;
 
 enum sh_event {
 	SH_EV_COMMAND,  /* a line was entered:  input */
@@ -81,6 +82,9 @@ struct sh_host {
 	 * In sh_inject() the shell never waits: 1 means the host puts the
 	 * file in place itself (sh_fetch_store) and the applet succeeds. */
 	int (*fetch)(void *ctx, const struct sh_event_info *i);
+	/* Optional: the pool whose caps bound this shell's file system and
+	 * whose total it counts in (sh/vfs.h); NULL: sh_fs_default(). */
+	struct vfs_pool *fs;
 };
 
 enum sh_mode {
@@ -89,6 +93,12 @@ enum sh_mode {
 	SH_MODE_PASSWORD, /* waiting for su's password: do not echo */
 	SH_MODE_DONE,     /* the user left: close the session */
 };
+
+/* The pool of shells whose host names none: CAP_FS_SESSION and
+ * CAP_FS_TOTAL until sh_fs_limits() sets the config's fs_kb and
+ * fs_total_kb (once, before the first shell). */
+struct vfs_pool *sh_fs_default(void);
+void sh_fs_limits(size_t session_bytes, size_t total_bytes);
 
 /* `root` selects the root or user prompt of the credential that logged in.
  * Returns NULL on allocation failure. */

@@ -1,9 +1,12 @@
 /* sh_int.h — internals shared by the shell's files (not for other modules).
  *
  * sh.c      public API, levels (sh, su, CLI), prompts, terminal output
- * exec.c    lexer, parser, expansion, redirections, command dispatch
- * applets.c the applet table and the applets themselves
- * vfs.c     the in-memory file system
+ * lex.c, parse.c  lexer and parser: a line into a tree (sh/parse.h)
+ * expand.c  word expansion (sh/expand.h)
+ * redir.c   redirections (sh/redir.h)
+ * exec.c    execution of the tree, command dispatch
+ * ap_*.c    the applets by family, their table and helpers (sh/applet.h)
+ * vfs.c, vfs_ops.c  the in-memory file system (sh/vfs.h; sh/vfs_int.h)
  */
 #ifndef TANUKI_SH_INT_H
 #define TANUKI_SH_INT_H
@@ -129,10 +132,6 @@ const char *sh_getvar(struct sh *sh, const char *name);
 int sh_setvar(struct sh *sh, const char *name, const char *val, bool exp);
 void sh_unsetvar(struct sh *sh, const char *name);
 
-/* --- exec.c --- */
-/* Runs a command string; returns its exit status. depth counts nesting. */
-int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
-	   bool *incomplete);
 /* Output to fd 1 or 2 of io. */
 void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n);
 void sh_puts(struct sh *sh, struct io *io, int fd, const char *s);
@@ -141,6 +140,13 @@ void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
 /* Bounded: output past 1023 bytes of one call is cut. */
 void sh_vprintf(struct sh *sh, struct io *io, int fd, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
+/* Makes path absolute against cwd into out; 0 or -ENAMETOOLONG. */
+int sh_path(struct sh *sh, const char *path, char *out, size_t outlen);
+
+/* --- exec.c --- */
+/* Runs a command string; returns its exit status. depth counts nesting. */
+int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
+	   bool *incomplete);
 /* Runs the waiting line src again up to its waiting command (node
  * target), which finishes through sh_fetch_finish(), then the rest. */
 int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n,
@@ -148,10 +154,8 @@ int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n,
 /* Runs argv as a command (dispatch by name); depth for scripts. */
 int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv,
 		 int depth);
-/* Makes path absolute against cwd into out; 0 or -ENAMETOOLONG. */
-int sh_path(struct sh *sh, const char *path, char *out, size_t outlen);
 
-/* --- applets.c --- */
+/* --- ap_table.c, ap_procs.c, ap_util.c, ap_fetch.c (see sh/applet.h) --- */
 typedef int (*sh_applet_fn)(struct sh *sh, struct io *io, int argc,
 			     char **argv);
 

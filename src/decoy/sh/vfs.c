@@ -1,53 +1,18 @@
-/* vfs.c — per-session in-memory file system (see vfs.h). */
-#include "sh/vfs.h"
-
+/* vfs.c — per-session in-memory file system (see vfs.h): the image, mounts,
+ * the session's nodes, path lookup and resolution, reads, captures.
+ * Changes (writes, directories, renames) and listing are in vfs_ops.c.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bounds.h"
-#include "buf.h"
-#include "persona/persona.h"
-
-#define VFS_MAX_MOUNTS 32
-#define VFS_MAX_HOPS 8
-
-enum { VN_WHITEOUT = 0 };
-
-struct vnode {
-	char *path;
-	int type; /* enum vfs_type, or VN_WHITEOUT */
-	unsigned mode;
-	struct buf data;
-	time_t mtime;
-	bool dirty; /* changed since the last capture */
-};
-
-struct vmount {
-	char path[CAP_PATH];
-	char type[16];
-	bool rw;
-};
-
-struct vfs {
-	const struct persona *p;
-	struct vnode *nodes;
-	size_t n, cap;
-	size_t bytes;
-	time_t now;
-	struct vmount mnt[VFS_MAX_MOUNTS];
-	size_t nmnt;
-};
-
-/* All sessions' file bytes: the daemon is single-threaded. */
-static size_t vfs_total;
+#include "sh/vfs_int.h"
 
 /* --- image helpers (linear: images hold a few hundred entries) --- */
 
-static const struct persona_file *img_find(const struct persona *p,
-					   const char *path)
+const struct persona_file *vn_img_find(const struct persona *p, const char *path)
 {
 	size_t i;
 
@@ -68,7 +33,7 @@ static bool img_has_applet(const struct persona *p, const char *name)
 }
 
 /* True if path is below dir ("/" is above everything). */
-static bool is_under(const char *path, const char *dir)
+bool vn_is_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 
@@ -78,7 +43,7 @@ static bool is_under(const char *path, const char *dir)
 }
 
 /* Parent of path into out ("/" for top-level entries). */
-static void parent_of(const char *path, char *out, size_t outlen)
+void vn_parent_of(const char *path, char *out, size_t outlen)
 {
 	const char *s = strrchr(path, '/');
 	size_t n = s ? (size_t)(s - path) : 0;
@@ -91,7 +56,7 @@ static void parent_of(const char *path, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
-static bool is_applet_link(const struct persona *p, const char *path)
+bool vn_is_applet_link(const struct persona *p, const char *path)
 {
 	const char *name;
 
@@ -106,13 +71,12 @@ static bool is_applet_link(const struct persona *p, const char *path)
 
 /* --- mounts --- */
 
-static void mount_add(struct vfs *v, const char *path, size_t plen,
-		      const char *type, size_t tlen, bool rw)
+static void mount_add(struct vfs *v, const char *path, size_t plen, const char *type, size_t tlen,
+		      bool rw)
 {
 	struct vmount *m;
 
-	if (v->nmnt >= VFS_MAX_MOUNTS || plen == 0 || plen >= CAP_PATH ||
-	    path[0] != '/')
+	if (v->nmnt >= VFS_MAX_MOUNTS || plen == 0 || plen >= CAP_PATH || path[0] != '/')
 		return;
 	m = &v->mnt[v->nmnt++];
 	memcpy(m->path, path, plen);
@@ -129,7 +93,7 @@ static void mount_add(struct vfs *v, const char *path, size_t plen,
 
 static void mounts_parse(struct vfs *v)
 {
-	const struct persona_file *f = img_find(v->p, "/proc/mounts");
+	const struct persona_file *f = vn_img_find(v->p, "/proc/mounts");
 	const char *s, *end;
 
 	if (!f || !f->data.p) {
@@ -165,13 +129,13 @@ static void mounts_parse(struct vfs *v)
 		if (k == 4)
 			mount_add(v, fld[1], flen[1], fld[2], flen[2],
 				  flen[3] >= 2 && memcmp(fld[3], "rw", 2) == 0 &&
-					  (flen[3] == 2 || fld[3][2] == ','));
+				      (flen[3] == 2 || fld[3][2] == ','));
 		s = eol + 1;
 	}
 }
 
 /* 0 if files may be created in the (resolved) path's file system. */
-static int mount_check(const struct vfs *v, const char *path)
+int vn_mount_check(const struct vfs *v, const char *path)
 {
 	const struct vmount *best = NULL;
 	size_t i, bestlen = 0;
@@ -180,7 +144,7 @@ static int mount_check(const struct vfs *v, const char *path)
 		const struct vmount *m = &v->mnt[i];
 		size_t n = strlen(m->path);
 
-		if (strcmp(path, m->path) != 0 && !is_under(path, m->path))
+		if (strcmp(path, m->path) != 0 && !vn_is_under(path, m->path))
 			continue;
 		if (n >= bestlen) {
 			best = m;
@@ -191,16 +155,14 @@ static int mount_check(const struct vfs *v, const char *path)
 		return -EROFS;
 	if (strcmp(best->type, "proc") == 0)
 		return -ENOENT;
-	if (strcmp(best->type, "sysfs") == 0 ||
-	    strcmp(best->type, "devpts") == 0 ||
-	    strcmp(best->type, "usbfs") == 0 ||
-	    strcmp(best->type, "debugfs") == 0 ||
+	if (strcmp(best->type, "sysfs") == 0 || strcmp(best->type, "devpts") == 0 ||
+	    strcmp(best->type, "usbfs") == 0 || strcmp(best->type, "debugfs") == 0 ||
 	    strcmp(best->type, "cgroup") == 0)
 		return -EACCES;
 	return 0;
 }
 
-static bool is_mount_point(const struct vfs *v, const char *path)
+bool vn_is_mount_point(const struct vfs *v, const char *path)
 {
 	size_t i;
 
@@ -212,7 +174,7 @@ static bool is_mount_point(const struct vfs *v, const char *path)
 
 /* --- nodes --- */
 
-static struct vnode *node_find(struct vfs *v, const char *path)
+struct vnode *vn_find(struct vfs *v, const char *path)
 {
 	size_t i;
 
@@ -222,8 +184,7 @@ static struct vnode *node_find(struct vfs *v, const char *path)
 	return NULL;
 }
 
-static struct vnode *node_add(struct vfs *v, const char *path, int type,
-			      unsigned mode)
+struct vnode *vn_add(struct vfs *v, const char *path, int type, unsigned mode)
 {
 	struct vnode *nd;
 
@@ -249,33 +210,32 @@ static struct vnode *node_add(struct vfs *v, const char *path, int type,
 	nd->type = type;
 	nd->mode = mode;
 	nd->mtime = v->now;
-	buf_init(&nd->data, CAP_FS_SESSION);
+	buf_init(&nd->data, v->pool->session_max);
 	v->n++;
 	return nd;
 }
 
-static void node_drop_bytes(struct vfs *v, struct vnode *nd)
+void vn_drop_bytes(struct vfs *v, struct vnode *nd)
 {
 	v->bytes -= nd->data.len;
-	vfs_total -= nd->data.len;
+	v->pool->total -= nd->data.len;
 	buf_free(&nd->data);
 }
 
-static void node_remove(struct vfs *v, struct vnode *nd)
+void vn_remove(struct vfs *v, struct vnode *nd)
 {
 	size_t i = (size_t)(nd - v->nodes);
 
-	node_drop_bytes(v, nd);
+	vn_drop_bytes(v, nd);
 	free(nd->path);
-	memmove(&v->nodes[i], &v->nodes[i + 1],
-		(v->n - i - 1) * sizeof v->nodes[0]);
+	memmove(&v->nodes[i], &v->nodes[i + 1], (v->n - i - 1) * sizeof v->nodes[0]);
 	v->n--;
 }
 
 /* --- lookup without following links --- */
 
-static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
-		      const uint8_t **data, size_t *len)
+int vn_lookup(struct vfs *v, const char *path, struct vfs_stat *st, const uint8_t **data,
+	      size_t *len)
 {
 	const struct persona_file *f;
 	const struct vnode *nd;
@@ -286,7 +246,7 @@ static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
 		*data = NULL;
 	if (len)
 		*len = 0;
-	nd = node_find(v, path);
+	nd = vn_find(v, path);
 	if (nd) {
 		if (nd->type == VN_WHITEOUT)
 			return -ENOENT;
@@ -301,7 +261,7 @@ static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
 			*len = nd->data.len;
 		return 0;
 	}
-	f = img_find(v->p, path);
+	f = vn_img_find(v->p, path);
 	if (f) {
 		st->mode = f->mode & 07777;
 		st->mtime = f->mtime;
@@ -314,7 +274,7 @@ static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
 		} else {
 			st->type = VFS_FILE;
 			if (strcmp(path, "/bin/busybox") == 0 ||
-			    (f->data.n == 0 && is_applet_link(v->p, path))) {
+			    (f->data.n == 0 && vn_is_applet_link(v->p, path))) {
 				st->busybox = true;
 				st->size = v->p->busybox_len;
 				if (data)
@@ -337,7 +297,7 @@ static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
 		st->mtime = v->p->boot_time;
 		return 0;
 	}
-	if (is_applet_link(v->p, path)) {
+	if (vn_is_applet_link(v->p, path)) {
 		st->type = VFS_FILE;
 		st->mode = 0755;
 		st->busybox = true;
@@ -351,8 +311,7 @@ static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
 	}
 	/* implicit directory: a mount point, or something lies below it */
 	for (i = 0; i < v->nmnt; i++) {
-		if (strcmp(v->mnt[i].path, path) == 0 ||
-		    is_under(v->mnt[i].path, path)) {
+		if (strcmp(v->mnt[i].path, path) == 0 || vn_is_under(v->mnt[i].path, path)) {
 			st->type = VFS_DIR;
 			st->mode = 0755;
 			st->mtime = v->p->boot_time;
@@ -360,7 +319,7 @@ static int lookup_raw(struct vfs *v, const char *path, struct vfs_stat *st,
 		}
 	}
 	for (i = 0; i < v->p->nfiles; i++) {
-		if (v->p->files[i].path && is_under(v->p->files[i].path, path)) {
+		if (v->p->files[i].path && vn_is_under(v->p->files[i].path, path)) {
 			st->type = VFS_DIR;
 			st->mode = 0755;
 			st->mtime = v->p->boot_time;
@@ -425,8 +384,7 @@ out:
 	return rc;
 }
 
-int vfs_resolve(struct vfs *v, const char *path, bool follow_last, char *out,
-		size_t outlen)
+int vfs_resolve(struct vfs *v, const char *path, bool follow_last, char *out, size_t outlen)
 {
 	char work[CAP_PATH], done[CAP_PATH], next[2 * CAP_PATH + 2];
 	int hops = 0, rc;
@@ -466,8 +424,7 @@ restart:
 			done[dlen + 1 + clen] = '\0';
 			if (last && !follow_last)
 				continue;
-			if (lookup_raw(v, done, &st, NULL, NULL) != 0 ||
-			    st.type != VFS_LINK)
+			if (vn_lookup(v, done, &st, NULL, NULL) != 0 || st.type != VFS_LINK)
 				continue;
 			if (++hops > VFS_MAX_HOPS) {
 				rc = -ELOOP;
@@ -475,11 +432,10 @@ restart:
 			}
 			done[dlen] = '\0';
 			if (st.target[0] == '/')
-				snprintf(next, sizeof next, "%s/%s", st.target,
-					 rest);
+				snprintf(next, sizeof next, "%s/%s", st.target, rest);
 			else
-				snprintf(next, sizeof next, "%s/%s/%s",
-					 done[0] ? done : "", st.target, rest);
+				snprintf(next, sizeof next, "%s/%s/%s", done[0] ? done : "",
+					 st.target, rest);
 			rc = vfs_abspath("/", next, work, sizeof work);
 			if (rc)
 				goto out;
@@ -494,13 +450,21 @@ out:
 
 /* --- public API --- */
 
-struct vfs *vfs_new(const struct persona *p)
+void vfs_pool_init(struct vfs_pool *pl, size_t session_max, size_t total_max)
+{
+	pl->session_max = session_max;
+	pl->total_max = total_max;
+	pl->total = 0;
+}
+
+struct vfs *vfs_new(const struct persona *p, struct vfs_pool *pool)
 {
 	struct vfs *v = calloc(1, sizeof *v);
 
 	if (!v)
 		return NULL;
 	v->p = p;
+	v->pool = pool;
 	v->now = p->boot_time;
 	mounts_parse(v);
 	return v;
@@ -513,7 +477,7 @@ void vfs_free(struct vfs *v)
 	if (!v)
 		return;
 	for (i = 0; i < v->n; i++) {
-		node_drop_bytes(v, &v->nodes[i]);
+		vn_drop_bytes(v, &v->nodes[i]);
 		free(v->nodes[i].path);
 	}
 	free(v->nodes);
@@ -530,9 +494,14 @@ size_t vfs_bytes(const struct vfs *v)
 	return v->bytes;
 }
 
-size_t vfs_total_bytes(void)
+size_t vfs_total_bytes(const struct vfs *v)
 {
-	return vfs_total;
+	return v->pool->total;
+}
+
+size_t vfs_max_bytes(const struct vfs *v)
+{
+	return v->pool->session_max;
 }
 
 int vfs_lstat(struct vfs *v, const char *path, struct vfs_stat *st)
@@ -542,7 +511,7 @@ int vfs_lstat(struct vfs *v, const char *path, struct vfs_stat *st)
 
 	if (rc)
 		return rc;
-	return lookup_raw(v, rp, st, NULL, NULL);
+	return vn_lookup(v, rp, st, NULL, NULL);
 }
 
 int vfs_stat(struct vfs *v, const char *path, struct vfs_stat *st)
@@ -552,11 +521,10 @@ int vfs_stat(struct vfs *v, const char *path, struct vfs_stat *st)
 
 	if (rc)
 		return rc;
-	return lookup_raw(v, rp, st, NULL, NULL);
+	return vn_lookup(v, rp, st, NULL, NULL);
 }
 
-int vfs_read(struct vfs *v, const char *path, const uint8_t **data,
-	     size_t *len)
+int vfs_read(struct vfs *v, const char *path, const uint8_t **data, size_t *len)
 {
 	struct vfs_stat st;
 	char rp[CAP_PATH];
@@ -564,7 +532,7 @@ int vfs_read(struct vfs *v, const char *path, const uint8_t **data,
 
 	if (rc)
 		return rc;
-	rc = lookup_raw(v, rp, &st, data, len);
+	rc = vn_lookup(v, rp, &st, data, len);
 	if (rc)
 		return rc;
 	if (st.type == VFS_DIR)
@@ -572,491 +540,6 @@ int vfs_read(struct vfs *v, const char *path, const uint8_t **data,
 	if (!*data)
 		*data = (const uint8_t *)"";
 	return 0;
-}
-
-/* Parent must exist and be a directory; the mount must be writable. */
-static int create_check(struct vfs *v, const char *rp)
-{
-	char par[CAP_PATH];
-	struct vfs_stat st;
-	int rc;
-
-	parent_of(rp, par, sizeof par);
-	rc = vfs_stat(v, par, &st);
-	if (rc)
-		return rc;
-	if (st.type != VFS_DIR)
-		return -ENOTDIR;
-	return mount_check(v, rp);
-}
-
-int vfs_can_create(struct vfs *v, const char *path)
-{
-	char rp[CAP_PATH];
-	struct vfs_stat st;
-	int rc = vfs_resolve(v, path, true, rp, sizeof rp);
-
-	if (rc)
-		return rc;
-	if (strcmp(rp, "/dev/null") == 0)
-		return 0;
-	if (lookup_raw(v, rp, &st, NULL, NULL) == 0) {
-		if (st.type == VFS_DIR)
-			return -EISDIR;
-		if (st.session)
-			return 0;
-		return mount_check(v, rp);
-	}
-	return create_check(v, rp);
-}
-
-static int quota(struct vfs *v, size_t oldlen, size_t newlen)
-{
-	size_t delta;
-
-	if (newlen <= oldlen)
-		return 0;
-	delta = newlen - oldlen;
-	if (delta > CAP_FS_SESSION - v->bytes || v->bytes + delta > CAP_FS_SESSION)
-		return -ENOSPC;
-	if (delta > CAP_FS_TOTAL - vfs_total)
-		return -ENOSPC;
-	return 0;
-}
-
-int vfs_write(struct vfs *v, const char *path, const void *p, size_t n,
-	      bool append)
-{
-	char rp[CAP_PATH];
-	struct vfs_stat st;
-	const uint8_t *old = NULL;
-	size_t oldlen = 0, keep;
-	struct vnode *nd;
-	bool exists;
-	int rc;
-
-	rc = vfs_resolve(v, path, true, rp, sizeof rp);
-	if (rc)
-		goto out;
-	if (strcmp(rp, "/dev/null") == 0)
-		goto out;
-	exists = lookup_raw(v, rp, &st, &old, &oldlen) == 0;
-	if (exists && st.type == VFS_DIR) {
-		rc = -EISDIR;
-		goto out;
-	}
-	nd = exists && st.session ? node_find(v, rp) : NULL;
-	if (!nd) {
-		rc = exists ? mount_check(v, rp) : create_check(v, rp);
-		if (rc)
-			goto out;
-	}
-	keep = append ? oldlen : 0;
-	if (n > CAP_FS_SESSION || keep > CAP_FS_SESSION - n) {
-		rc = -ENOSPC;
-		goto out;
-	}
-	rc = quota(v, nd ? nd->data.len : 0, keep + n);
-	if (rc)
-		goto out;
-	if (!nd) {
-		/* copy-up of an image file, or a new file */
-		nd = node_find(v, rp); /* a whiteout is reused */
-		if (nd) {
-			nd->type = VFS_FILE;
-			nd->mode = 0666;
-		} else {
-			nd = node_add(v, rp, VFS_FILE, exists ? st.mode : 0666);
-			if (!nd) {
-				rc = -ENOSPC;
-				goto out;
-			}
-		}
-		if (keep && buf_add(&nd->data, old, keep) == 0) {
-			v->bytes += keep;
-			vfs_total += keep;
-		}
-	} else if (!append) {
-		v->bytes -= nd->data.len;
-		vfs_total -= nd->data.len;
-		buf_reset(&nd->data);
-	}
-	if (n) {
-		rc = buf_add(&nd->data, p, n);
-		if (rc) {
-			rc = -ENOSPC;
-			goto out;
-		}
-		v->bytes += n;
-		vfs_total += n;
-	}
-	nd->mtime = v->now;
-	nd->dirty = true;
-out:
-	return rc;
-}
-
-int vfs_mkdir(struct vfs *v, const char *path, unsigned mode)
-{
-	char rp[CAP_PATH];
-	struct vfs_stat st;
-	struct vnode *nd;
-	int rc;
-
-	rc = vfs_resolve(v, path, true, rp, sizeof rp);
-	if (rc)
-		goto out;
-	if (lookup_raw(v, rp, &st, NULL, NULL) == 0) {
-		rc = -EEXIST;
-		goto out;
-	}
-	rc = create_check(v, rp);
-	if (rc)
-		goto out;
-	nd = node_find(v, rp);
-	if (nd) {
-		nd->type = VFS_DIR;
-		nd->mode = mode & 07777;
-		nd->mtime = v->now;
-	} else if (!node_add(v, rp, VFS_DIR, mode & 07777)) {
-		rc = -ENOSPC;
-	}
-out:
-	return rc;
-}
-
-/* Hides an image entry (or removes the session node). */
-static int remove_entry(struct vfs *v, const char *rp, const struct vfs_stat *st)
-{
-	struct vnode *nd = node_find(v, rp);
-	bool in_image = img_find(v->p, rp) || is_applet_link(v->p, rp);
-	int rc;
-
-	if (!st->session) {
-		rc = mount_check(v, rp);
-		if (rc)
-			return rc == -ENOENT ? -EACCES : rc;
-	}
-	if (nd && !in_image) {
-		node_remove(v, nd);
-		return 0;
-	}
-	if (nd) {
-		node_drop_bytes(v, nd);
-		buf_init(&nd->data, CAP_FS_SESSION);
-		nd->type = VN_WHITEOUT;
-		nd->dirty = false;
-		return 0;
-	}
-	return node_add(v, rp, VN_WHITEOUT, 0) ? 0 : -ENOSPC;
-}
-
-int vfs_unlink(struct vfs *v, const char *path)
-{
-	char rp[CAP_PATH];
-	struct vfs_stat st;
-	int rc;
-
-	rc = vfs_resolve(v, path, false, rp, sizeof rp);
-	if (rc)
-		return rc;
-	rc = lookup_raw(v, rp, &st, NULL, NULL);
-	if (rc)
-		return rc;
-	if (st.type == VFS_DIR)
-		return -EISDIR;
-	return remove_entry(v, rp, &st);
-}
-
-struct count_ctx {
-	size_t n;
-};
-
-static void count_fn(void *ctx, const char *name)
-{
-	(void)name;
-	((struct count_ctx *)ctx)->n++;
-}
-
-struct rm_ctx {
-	struct vfs *v;
-	const char *dir;
-	int rc;
-	int depth;
-};
-
-static int rmdir_depth(struct vfs *v, const char *rp, bool recursive,
-		       int depth);
-
-static void rm_fn(void *ctx, const char *name)
-{
-	struct rm_ctx *c = ctx;
-	char child[CAP_PATH];
-	struct vfs_stat st;
-	int rc;
-
-	if (c->rc == -ENOSPC)
-		return;
-	if (snprintf(child, sizeof child, "%s/%s",
-		     strcmp(c->dir, "/") ? c->dir : "", name) >= (int)sizeof child)
-		return;
-	if (lookup_raw(c->v, child, &st, NULL, NULL))
-		return;
-	if (st.type == VFS_DIR)
-		rc = rmdir_depth(c->v, child, true, c->depth + 1);
-	else
-		rc = remove_entry(c->v, child, &st);
-	if (rc && !c->rc)
-		c->rc = rc;
-}
-
-/* Names are collected first: removing while listing would skip entries. */
-struct names {
-	char **v;
-	size_t n, cap;
-};
-
-static void names_fn(void *ctx, const char *name)
-{
-	struct names *nm = ctx;
-	char **nv;
-
-	if (nm->n == nm->cap) {
-		size_t ncap = nm->cap ? nm->cap * 2 : 16;
-
-		nv = realloc(nm->v, ncap * sizeof *nv);
-		if (!nv)
-			return;
-		nm->v = nv;
-		nm->cap = ncap;
-	}
-	nm->v[nm->n] = strdup(name);
-	if (nm->v[nm->n])
-		nm->n++;
-}
-
-static int rmdir_depth(struct vfs *v, const char *rp, bool recursive,
-		       int depth)
-{
-	struct vfs_stat st;
-	struct names nm = {0};
-	size_t i;
-	int rc;
-
-	if (depth > 16)
-		return -ELOOP;
-	rc = lookup_raw(v, rp, &st, NULL, NULL);
-	if (rc)
-		goto out;
-	if (st.type != VFS_DIR) {
-		rc = -ENOTDIR;
-		goto out;
-	}
-	if (!recursive) {
-		struct count_ctx cc = {0};
-
-		vfs_list(v, rp, count_fn, &cc);
-		if (cc.n) {
-			rc = -ENOTEMPTY;
-			goto out;
-		}
-	} else {
-		struct rm_ctx rc2 = {v, rp, 0, depth};
-
-		vfs_list(v, rp, names_fn, &nm);
-		for (i = 0; i < nm.n; i++)
-			rm_fn(&rc2, nm.v[i]);
-		if (rc2.rc) {
-			rc = rc2.rc;
-			goto out;
-		}
-	}
-	if (strcmp(rp, "/") == 0 || is_mount_point(v, rp)) {
-		rc = -EBUSY;
-		goto out;
-	}
-	rc = remove_entry(v, rp, &st);
-out:
-	for (i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
-	return rc;
-}
-
-int vfs_rmdir(struct vfs *v, const char *path, bool recursive)
-{
-	char rp[CAP_PATH];
-	int rc = vfs_resolve(v, path, false, rp, sizeof rp);
-
-	if (rc)
-		return rc;
-	return rmdir_depth(v, rp, recursive, 0);
-}
-
-int vfs_rename(struct vfs *v, const char *from, const char *to)
-{
-	char rf[CAP_PATH], rt[CAP_PATH];
-	struct vfs_stat st;
-	const uint8_t *d;
-	size_t n;
-	uint8_t *copy = NULL;
-	unsigned mode;
-	int rc;
-
-	rc = vfs_resolve(v, from, false, rf, sizeof rf);
-	if (rc)
-		goto out;
-	rc = vfs_resolve(v, to, true, rt, sizeof rt);
-	if (rc)
-		goto out;
-	rc = lookup_raw(v, rf, &st, &d, &n);
-	if (rc)
-		goto out;
-	if (strcmp(rf, rt) == 0)
-		goto out;
-	if (st.type != VFS_FILE) {
-		rc = st.type == VFS_DIR ? -EXDEV : -EINVAL;
-		goto out;
-	}
-	if (!st.session) {
-		rc = mount_check(v, rf);
-		if (rc)
-			goto out;
-	}
-	mode = st.mode;
-	copy = malloc(n ? n : 1);
-	if (!copy) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	if (n)
-		memcpy(copy, d, n);
-	rc = vfs_write(v, rt, copy, n, false);
-	if (rc)
-		goto out;
-	vfs_chmod(v, rt, mode);
-	rc = vfs_unlink(v, rf);
-out:
-	free(copy);
-	return rc;
-}
-
-int vfs_chmod(struct vfs *v, const char *path, unsigned mode)
-{
-	char rp[CAP_PATH];
-	struct vfs_stat st;
-	struct vnode *nd;
-	const uint8_t *d;
-	size_t n;
-	int rc;
-
-	rc = vfs_resolve(v, path, true, rp, sizeof rp);
-	if (rc)
-		goto out;
-	rc = lookup_raw(v, rp, &st, &d, &n);
-	if (rc)
-		goto out;
-	nd = st.session ? node_find(v, rp) : NULL;
-	if (!nd) {
-		rc = mount_check(v, rp);
-		if (rc)
-			goto out;
-		if (st.type == VFS_DIR) {
-			nd = node_find(v, rp);
-			if (!nd)
-				nd = node_add(v, rp, VFS_DIR, st.mode);
-			if (!nd) {
-				rc = -ENOSPC;
-				goto out;
-			}
-			nd->type = VFS_DIR;
-		} else {
-			rc = vfs_write(v, rp, d, n, false);
-			if (rc)
-				goto out;
-			nd = node_find(v, rp);
-			if (!nd)
-				goto out;
-		}
-	}
-	nd->mode = mode & 07777;
-out:
-	return rc;
-}
-
-/* --- listing --- */
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds the first component of `path` below `dir`. */
-static void add_child(struct names *nm, const char *dir, const char *path)
-{
-	const char *rest = strcmp(dir, "/") == 0 ? path + 1 : path + strlen(dir) + 1;
-	const char *slash = strchr(rest, '/');
-	char name[CAP_PATH];
-	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-
-	if (n == 0 || n >= sizeof name)
-		return;
-	memcpy(name, rest, n);
-	name[n] = '\0';
-	names_fn(nm, name);
-}
-
-int vfs_list(struct vfs *v, const char *dir,
-	     void (*fn)(void *ctx, const char *name), void *ctx)
-{
-	char rp[CAP_PATH], child[CAP_PATH];
-	struct vfs_stat st;
-	struct names nm = {0};
-	size_t i;
-	int rc;
-
-	rc = vfs_resolve(v, dir, true, rp, sizeof rp);
-	if (rc)
-		goto out;
-	rc = lookup_raw(v, rp, &st, NULL, NULL);
-	if (rc)
-		goto out;
-	if (st.type != VFS_DIR) {
-		rc = -ENOTDIR;
-		goto out;
-	}
-	for (i = 0; i < v->n; i++)
-		if (is_under(v->nodes[i].path, rp))
-			add_child(&nm, rp, v->nodes[i].path);
-	for (i = 0; i < v->p->nfiles; i++)
-		if (v->p->files[i].path && is_under(v->p->files[i].path, rp))
-			add_child(&nm, rp, v->p->files[i].path);
-	if (strcmp(rp, "/bin") == 0) {
-		names_fn(&nm, "busybox");
-		names_fn(&nm, "sh");
-		names_fn(&nm, "echo");
-		for (i = 0; i < v->p->napplets; i++)
-			names_fn(&nm, v->p->applets[i]);
-	}
-	if (nm.n)
-		qsort(nm.v, nm.n, sizeof nm.v[0], name_cmp);
-	for (i = 0; i < nm.n; i++) {
-		struct vfs_stat cs;
-
-		if (i > 0 && strcmp(nm.v[i], nm.v[i - 1]) == 0)
-			continue;
-		if (snprintf(child, sizeof child, "%s/%s",
-			     strcmp(rp, "/") ? rp : "", nm.v[i]) >= (int)sizeof child)
-			continue;
-		if (lookup_raw(v, child, &cs, NULL, NULL) != 0)
-			continue; /* whiteout */
-		fn(ctx, nm.v[i]);
-	}
-out:
-	for (i = 0; i < nm.n; i++)
-		free(nm.v[i]);
-	free(nm.v);
-	return rc;
 }
 
 /* --- captures --- */
@@ -1085,7 +568,7 @@ bool vfs_take_capture(struct vfs *v, const char *path, struct vfs_built *out)
 
 	if (vfs_resolve(v, path, true, rp, sizeof rp))
 		return false;
-	nd = node_find(v, rp);
+	nd = vn_find(v, rp);
 	if (!nd || !capturable(v, nd))
 		return false;
 	nd->dirty = false;
@@ -1100,7 +583,7 @@ void vfs_mark_captured(struct vfs *v, const char *path)
 
 	if (vfs_resolve(v, path, true, rp, sizeof rp))
 		return;
-	nd = node_find(v, rp);
+	nd = vn_find(v, rp);
 	if (nd)
 		nd->dirty = false;
 }
@@ -1112,13 +595,14 @@ size_t vfs_room(struct vfs *v, const char *path)
 	size_t have = 0, s_room, t_room;
 
 	if (vfs_resolve(v, path, true, rp, sizeof rp) == 0)
-		nd = node_find(v, rp);
+		nd = vn_find(v, rp);
 	if (nd && nd->type == VFS_FILE)
 		have = nd->data.len;
-	s_room = CAP_FS_SESSION - v->bytes + have;
-	t_room = CAP_FS_TOTAL - vfs_total + have;
-	if (s_room > CAP_FS_SESSION)
-		s_room = CAP_FS_SESSION;
+	s_room =
+	    v->bytes - have >= v->pool->session_max ? 0 : v->pool->session_max - (v->bytes - have);
+	t_room = v->pool->total - have >= v->pool->total_max
+		     ? 0
+		     : v->pool->total_max - (v->pool->total - have);
 	return s_room < t_room ? s_room : t_room;
 }
 

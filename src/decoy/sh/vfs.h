@@ -5,15 +5,16 @@
  * whiteouts of removed image entries), the persona image, and the applet
  * links /bin/<applet> -> /bin/busybox. Writable directories are the mount
  * points listed `rw` in the image's /proc/mounts; a write elsewhere fails
- * with -EROFS. Bytes are capped per session (CAP_FS_SESSION), over all
- * sessions (CAP_FS_TOTAL, a process-wide counter) and in nodes
- * (CAP_FS_NODES); at a cap writes fail with -ENOSPC.
+ * with -EROFS. Bytes are capped per session and over all the sessions
+ * sharing a struct vfs_pool (config fs_kb and fs_total_kb, by default
+ * CAP_FS_SESSION and CAP_FS_TOTAL), and in nodes (CAP_FS_NODES); at a cap
+ * writes fail with -ENOSPC.
  *
  * Functions return 0 or a negative errno. Data pointers handed out are
  * valid until the next change of the file system.
  *
  * Ownership: vfs_new() returns an object the caller frees with vfs_free();
- * the persona must outlive it.
+ * the persona and the pool must outlive it.
  */
 #ifndef TANUKI_VFS_H
 #define TANUKI_VFS_H
@@ -45,7 +46,18 @@ struct vfs_built {
 	size_t len;
 };
 
-struct vfs *vfs_new(const struct persona *p);
+/* The file bytes of every session that draws on it, and its caps. The
+ * owner (the daemon, a test) keeps one; each vfs made with it counts its
+ * bytes in `total` until it is freed. */
+struct vfs_pool {
+	size_t session_max; /* bytes one session may hold (fs_kb) */
+	size_t total_max;   /* bytes all its sessions may hold (fs_total_kb) */
+	size_t total;       /* bytes held now */
+};
+
+void vfs_pool_init(struct vfs_pool *pl, size_t session_max, size_t total_max);
+
+struct vfs *vfs_new(const struct persona *p, struct vfs_pool *pool);
 void vfs_free(struct vfs *v);
 /* Clock for file times. */
 void vfs_set_now(struct vfs *v, time_t now);
@@ -88,8 +100,10 @@ void vfs_mark_captured(struct vfs *v, const char *path);
  * global caps. */
 size_t vfs_room(struct vfs *v, const char *path);
 
-/* Bytes held by this session, and by all sessions. */
+/* Bytes held by this session, by all sessions of its pool, and the most
+ * one session may hold. */
 size_t vfs_bytes(const struct vfs *v);
-size_t vfs_total_bytes(void);
+size_t vfs_total_bytes(const struct vfs *v);
+size_t vfs_max_bytes(const struct vfs *v);
 
 #endif

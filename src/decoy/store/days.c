@@ -10,6 +10,7 @@
 
 #include <zlib.h>
 
+#include "isotime.h"
 #include "json.h"
 #include "store/seal.h"
 
@@ -257,7 +258,7 @@ static bool read_line(const char *p, size_t n, struct line *ln)
 		if (KEY_IS(&f, "eventid"))
 			ln->eventid = f, ln->has_id = true;
 		else if (KEY_IS(&f, "timestamp"))
-			ln->has_ts = seal_parse_time(f.v, f.vl, &ln->ts);
+			ln->has_ts = iso_parse(f.v, f.vl, &ln->ts);
 		else if (KEY_IS(&f, "username"))
 			ln->user = f, ln->has_user = true;
 		else if (KEY_IS(&f, "password"))

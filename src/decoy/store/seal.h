@@ -60,8 +60,4 @@ int seal_check(const uint8_t *p, size_t n, struct seal_info *info);
 typedef int (*seal_line_fn)(void *arg, const char *line, size_t n, int64_t ts_us);
 int seal_decode(const uint8_t *p, size_t n, seal_line_fn fn, void *arg);
 
-/* "YYYY-MM-DDTHH:MM:SS.ffffffZ" <-> microseconds since the epoch. */
-bool seal_parse_time(const char *s, size_t n, int64_t *us);
-void seal_format_time(int64_t us, char out[28]);
-
 #endif

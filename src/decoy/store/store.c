@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "isotime.h"
 #include "json.h"
 #include "options.h"
 #include "persona/persona.h"
@@ -30,6 +31,11 @@ static int path_of(char *out, size_t cap, const char *dir, const char *sub,
 	int n = snprintf(out, cap, "%s/%s%s%s%s", dir, sub, *sub ? "/" : "", name, ext);
 
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+int store_file_path(const char *dir, const char *hex, char *out, size_t cap)
+{
+	return path_of(out, cap, dir, "files", hex, "");
 }
 
 static void fsync_dir(struct store *s, const char *sub)
@@ -1109,7 +1115,7 @@ static void write_status(struct store *s)
 		return;
 	buf_init(&b, 4096);
 	json_open(&j, &b);
-	seal_format_time(sys_wall_us(), ts);
+	iso_format(sys_wall_us(), ts);
 	json_cstr(&j, "time", ts);
 	json_int(&j, "pid", (int64_t)getpid());
 	json_int(&j, "uptime_s", (int64_t)(up_ms / 1000));
@@ -1117,7 +1123,7 @@ static void write_status(struct store *s)
 	json_int(&j, "events", (int64_t)s->st.events);
 	json_int(&j, "events_today", (int64_t)s->events_today);
 	json_int(&j, "events_dropped", (int64_t)s->st.events_dropped);
-	seal_format_time(s->last_sync_us, ts);
+	iso_format(s->last_sync_us, ts);
 	json_cstr(&j, "last_sync", s->last_sync_us ? ts : "");
 	json_int(&j, "synced_through_us", s->synced_through_us);
 	json_cstr(&j, "open_segment", s->fd >= 0 ? s->seg : "");

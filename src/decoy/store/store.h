@@ -149,6 +149,11 @@ void store_session_id(struct store *s, char id[SEAL_SID_LEN + 1]);
 int store_put_file(struct store *s, const void *data, size_t n,
 		   char hex[SHA256_HEX], bool *dup);
 
+/* The path of a captured binary in the store folder dir: <dir>/files/<hex>,
+ * the one place that spells the layout for the event's "outfile", the
+ * uplink and the tools. Returns 0, or -ENAMETOOLONG with a cut path in out. */
+int store_file_path(const char *dir, const char *hex, char *out, size_t cap);
+
 /* The unit seed read or made by store_open(). */
 int store_unit(struct store *s, struct persona_unit *u);
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "isotime.h"
 #include "store/days.h"
 #include "store/seal.h"
 #include "sys/sys.h"
@@ -28,17 +29,6 @@ static int emit(void *arg, const char *line, size_t n, int64_t ts)
 	fwrite(line, 1, n, e->out);
 	fputc('\n', e->out);
 	return 0;
-}
-
-static bool line_ts(const char *p, size_t n, int64_t *ts)
-{
-	static const char k[] = "\"timestamp\":\"";
-	size_t i;
-
-	for (i = 0; i + sizeof k - 1 + 27 <= n; i++)
-		if (p[i] == '"' && !memcmp(p + i, k, sizeof k - 1))
-			return seal_parse_time(p + i + sizeof k - 1, 27, ts);
-	return false;
 }
 
 int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
@@ -90,7 +80,7 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 				if (!nl)
 					break; /* torn tail: cut on the next start */
 				len = (size_t)(nl - b.p) - pos;
-				line_ts(b.p + pos, len, &ts);
+				iso_line_time(b.p + pos, len, &ts);
 				emit(&e, b.p + pos, len, ts);
 				pos += len + 1;
 			}

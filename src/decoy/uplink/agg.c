@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "isotime.h"
 #include "jp.h"
 #include "json.h"
 #include "store/seal.h"
@@ -216,7 +217,7 @@ int agg_add(struct agg *g, const char *line, size_t n)
 			b = str(&d, "url", &bn);
 			plan(&v[nv], AG_BIN, a, an, b, b ? bn : 0);
 			v[nv].add = (uint64_t)jp_node(&d, si)->num;
-			if ((b = str(&d, "timestamp", &bn)) && seal_parse_time(b, bn, &us))
+			if ((b = str(&d, "timestamp", &bn)) && iso_parse(b, bn, &us))
 				v[nv].first = us / 1000000;
 			nv++;
 		}

@@ -7,9 +7,10 @@
 
 #include <mbedtls/base64.h>
 
-#include "config.h"
+#include "cfgparse.h"
 #include "fetch/dns.h"
 #include "uci.h"
+#include "url.h"
 
 static bool device_ok(const char *s)
 {
@@ -24,51 +25,33 @@ static bool device_ok(const char *s)
 	return true;
 }
 
-/* https://host[:port][/path], host a name, an IPv4 address or [IPv6]. */
+/* https://host[:port][/path], host a name, an IPv4 address or [IPv6]; no
+ * userinfo, query or fragment in the authority. Host and port are read by
+ * the common url_parse(); the path is kept exactly as written. */
 static bool parse_url(struct uplink_cfg *c, const char *u)
 {
-	const char *h, *e, *p;
-	unsigned long port = 443;
+	const char *auth = u + 8, *p;
+	struct url pu;
 	size_t hn;
 
 	if (strncmp(u, "https://", 8) || strlen(u) >= sizeof c->url)
 		return false;
-	h = u + 8;
-	p = h + strcspn(h, "/");
-	if (*h == '[') {
-		e = memchr(h, ']', (size_t)(p - h));
-		if (!e)
-			return false;
-		hn = (size_t)(e - h - 1);
-		h++;
-		e++;
-	} else {
-		e = memchr(h, ':', (size_t)(p - h));
-		if (!e)
-			e = p;
-		hn = (size_t)(e - h);
+	p = auth + strcspn(auth, "/");
+	if (memchr(auth, '@', (size_t)(p - auth)) || memchr(auth, '?', (size_t)(p - auth)) ||
+	    memchr(auth, '#', (size_t)(p - auth)))
+		return false;
+	if (url_parse(u, &pu) || pu.scheme != URL_HTTPS)
+		return false;
+	hn = strlen(pu.host);
+	if (pu.host[0] == '[') { /* url_parse keeps the brackets */
+		memmove(pu.host, pu.host + 1, hn - 2);
+		hn -= 2;
+		pu.host[hn] = '\0';
 	}
-	if (!hn || hn >= sizeof c->host || memchr(h, '@', hn))
+	if (!hn || hn >= sizeof c->host)
 		return false;
-	memcpy(c->host, h, hn);
-	c->host[hn] = '\0';
-	if (*e == ':') {
-		const char *q;
-
-		port = 0;
-		for (q = e + 1; q < p; q++) {
-			if (*q < '0' || *q > '9' || port > 65535)
-				return false;
-			port = port * 10 + (unsigned long)(*q - '0');
-		}
-		if (q == e + 1)
-			return false;
-	} else if (e != p) {
-		return false;
-	}
-	if (!port || port > 65535)
-		return false;
-	c->port = (uint16_t)port;
+	memcpy(c->host, pu.host, hn + 1);
+	c->port = pu.port;
 	snprintf(c->path, sizeof c->path, "%s", *p ? p : "/v1/ingest");
 	if (strlen(p) >= sizeof c->path || strpbrk(c->path, " \r\n\t"))
 		return false;

@@ -20,11 +20,11 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
-#include "daemon.h"
+#include "evlog/evlog.h"
 #include "hash.h"
 #include "jp.h"
-#include "net/session.h"
 #include "options.h"
+#include "store/store.h"
 #include "sys/sys.h"
 #include "uplink/agg.h"
 
@@ -61,12 +61,12 @@ static void up_close(struct uplink *u)
 		u->tls->ssl_on = false;
 	}
 	if (u->io.fd >= 0) {
-		ev_io_set(&u->d->loop, &u->io, 0);
+		ev_io_set(u->e.loop, &u->io, 0);
 		close(u->io.fd);
 		u->io.fd = -1;
 	}
 	dns_cancel(&u->dq);
-	ev_timer_stop(&u->d->loop, &u->t_to);
+	ev_timer_stop(u->e.loop, &u->t_to);
 	buf_free(&u->req);
 	buf_free(&u->resp);
 	buf_free(&u->body);
@@ -75,7 +75,7 @@ static void up_close(struct uplink *u)
 
 static void schedule(struct uplink *u, uint64_t ms)
 {
-	ev_timer_in(&u->d->loop, &u->t, ms);
+	ev_timer_in(u->e.loop, &u->t, ms);
 }
 
 static void failed(struct uplink *u, const char *reason, const char *detail)
@@ -99,7 +99,7 @@ static void failed(struct uplink *u, const char *reason, const char *detail)
 	/* jitter: a fleet that lost its hub must not come back in step */
 	sys_random(&r, sizeof r);
 	delay = delay / 2 + r % (delay / 2 + 1);
-	j = ev_begin(u->d, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+	j = evlog_begin(u->e.log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 	json_cstr(j, "reason", reason);
 	if (detail)
 		json_str(j, "detail", det, strlen(det));
@@ -107,7 +107,7 @@ static void failed(struct uplink *u, const char *reason, const char *detail)
 	json_int(j, "seq", (int64_t)u->cur.pend_seq);
 	json_int(j, "attempt", (int64_t)u->fails);
 	json_int(j, "retry_ms", (int64_t)delay);
-	ev_commit(u->d);
+	evlog_commit(u->e.log);
 	schedule(u, delay);
 }
 
@@ -123,8 +123,8 @@ static void acked(struct uplink *u)
 	if (u->cur.pend_done[0])
 		snprintf(u->cur.delivered, sizeof u->cur.delivered, "%s", u->cur.pend_done);
 	u->cur.pending = false;
-	if ((rc = cursor_write(u->d->store.dir, &u->cur))) {
-		struct json *j = ev_begin(u->d, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+	if ((rc = cursor_write(u->e.store->dir, &u->cur))) {
+		struct json *j = evlog_begin(u->e.log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 
 		/* delivered but not recorded: after a restart the same seq and
 		 * range would be rebuilt from the old pending line, and the hub
@@ -132,7 +132,7 @@ static void acked(struct uplink *u)
 		json_cstr(j, "reason", "cursor");
 		json_cstr(j, "detail", strerror(-rc));
 		json_int(j, "seq", (int64_t)u->cur.acked_seq);
-		ev_commit(u->d);
+		evlog_commit(u->e.log);
 	}
 	u->fails = 0;
 	u->st_.acked++;
@@ -153,17 +153,17 @@ static int count_line(void *arg, const char *line, size_t n)
  * else a new cut from the acked position to what is synced now. */
 static int build(struct uplink *u)
 {
-	struct daemon *d = u->d;
+	struct store *st = u->e.store;
 	struct scan sc;
 	struct agg_head h;
 	int rc;
 
 	memset(&sc, 0, sizeof sc);
-	sc.store = d->store.dir;
+	sc.store = st->dir;
 	sc.from = u->cur.acked;
-	if (d->store.fd >= 0) {
-		sc.open_seg = d->store.seg;
-		sc.open_synced = d->store.seg_synced;
+	if (st->fd >= 0) {
+		sc.open_seg = st->seg;
+		sc.open_synced = st->seg_synced;
 	}
 	agg_reset(u->agg);
 	if (u->cur.pending)
@@ -180,7 +180,7 @@ static int build(struct uplink *u)
 		/* Not fatal: on broken flash the summary still goes out; only a
 		 * restart before its ack could then rebuild a different range
 		 * under this seq (the hub keeps the first). */
-		if (cursor_write(d->store.dir, &u->cur))
+		if (cursor_write(st->dir, &u->cur))
 			u->st_.cursor_errors++;
 	}
 	memset(&h, 0, sizeof h);
@@ -191,12 +191,12 @@ static int build(struct uplink *u)
 	if (h.from > h.to)
 		h.from = h.to;
 	h.version = TANUKI_VERSION;
-	h.persona = d->cfg.persona;
+	h.persona = u->e.persona;
 	h.uptime_s = (sys_mono_ms() - u->start_ms) / 1000;
-	h.used_kb = (d->store.used_base + d->store.seg_bytes + d->store.pending.len) / 1024;
-	h.quota_kb = d->cfg.quota_kb;
-	h.evictions = d->store.st.evicted_segments + d->store.st.evicted_files;
-	h.dropped = d->store.st.events_dropped;
+	h.used_kb = (st->used_base + st->seg_bytes + st->pending.len) / 1024;
+	h.quota_kb = u->e.quota_kb;
+	h.evictions = st->st.evicted_segments + st->st.evicted_files;
+	h.dropped = st->st.events_dropped;
 	buf_init(&u->body, u->c->max_body + AGG_ARENA * 6 + 64u * 1024u);
 	return agg_render(u->agg, &h, &u->body);
 }
@@ -413,7 +413,7 @@ static void tls_err(struct uplink *u, const char *what, int rc)
 
 static void want(struct uplink *u, int rc)
 {
-	ev_io_set(&u->d->loop, &u->io, rc == MBEDTLS_ERR_SSL_WANT_WRITE ? EV_WRITE : EV_READ);
+	ev_io_set(u->e.loop, &u->io, rc == MBEDTLS_ERR_SSL_WANT_WRITE ? EV_WRITE : EV_READ);
 }
 
 /* The pin: SHA-256 of the leaf's SubjectPublicKeyInfo, as the hub prints. */
@@ -555,7 +555,7 @@ static void start_connect(struct uplink *u)
 		return;
 	}
 	u->st = UP_CONNECT;
-	ev_io_set(&u->d->loop, &u->io, EV_WRITE);
+	ev_io_set(u->e.loop, &u->io, EV_WRITE);
 }
 
 static void set_addr(struct uplink *u, int family, const uint8_t *a)
@@ -620,7 +620,7 @@ static void send_now(struct uplink *u)
 	uint8_t a[16];
 	int rc;
 
-	ev_timer_in(&u->d->loop, &u->t_to, u->c->timeout_ms);
+	ev_timer_in(u->e.loop, &u->t_to, u->c->timeout_ms);
 	if (inet_pton(AF_INET, u->c->host, a) == 1) {
 		set_addr(u, AF_INET, a);
 	} else if (inet_pton(AF_INET6, u->c->host, a) == 1) {
@@ -630,16 +630,16 @@ static void send_now(struct uplink *u)
 		socklen_t sl = u->c->dnslen;
 		struct sockaddr_storage lo;
 
-		if (!sl && u->d->cfg.fetch.dnslen) {
-			srv = &u->d->cfg.fetch.dns;
-			sl = u->d->cfg.fetch.dnslen;
+		if (!sl && u->e.dns && u->e.dnslen) {
+			srv = u->e.dns;
+			sl = u->e.dnslen;
 		}
 		if (!sl) {
 			dns_server_parse("127.0.0.1", &lo, &sl);
 			srv = &lo;
 		}
 		u->st = UP_DNS;
-		if ((rc = dns_start(&u->d->loop, &u->dq, srv, sl, u->c->host, on_dns)))
+		if ((rc = dns_start(u->e.loop, &u->dq, srv, sl, u->c->host, on_dns)))
 			failed(u, "dns", strerror(-rc));
 		return;
 	}
@@ -665,7 +665,7 @@ static void next_binary(struct uplink *u)
 			continue;
 		memcpy(u->bin_hex, u->agg->arena + r->a, 64);
 		u->bin_hex[64] = '\0';
-		snprintf(path, sizeof path, "%s/files/%s", u->d->store.dir, u->bin_hex);
+		store_file_path(u->e.store->dir, u->bin_hex, path, sizeof path);
 		if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > UP_BIN_MAX) {
 			u->st_.upload_skipped++; /* evicted, or too big for the hub */
 			continue;
@@ -704,14 +704,14 @@ static void on_timer(struct ev_loop *l, struct ev_timer *t)
 
 /* ------------------------------------------------------------ lifetime */
 
-int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, char *err,
-		size_t errlen)
+int uplink_init(struct uplink *u, const struct uplink_env *env, const struct uplink_cfg *c,
+		char *err, size_t errlen)
 {
 	static const char pers[] = "tanuki uplink";
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	u->d = d;
+	u->e = *env;
 	u->c = c;
 	u->io.fd = -1;
 	if (!c->enabled || !c->url[0])
@@ -743,9 +743,9 @@ int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, 
 	mbedtls_ssl_conf_rng(&u->tls->conf, mbedtls_ctr_drbg_random, &u->tls->drbg);
 	mbedtls_ssl_conf_min_version(&u->tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
 				     MBEDTLS_SSL_MINOR_VERSION_3);
-	rc = cursor_read(d->store.dir, &u->cur);
+	rc = cursor_read(env->store->dir, &u->cur);
 	if (rc && rc != -ENOENT) {
-		struct json *j = ev_begin(d, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+		struct json *j = evlog_begin(env->log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 
 		/* start over: a seq above any used before, from the oldest event
 		 * kept (the hub may count some twice; nothing is lost) */
@@ -753,7 +753,7 @@ int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, 
 		u->cur.acked_seq = (uint64_t)wall_s() * 1000;
 		json_cstr(j, "reason", "cursor unreadable");
 		json_cstr(j, "detail", strerror(-rc));
-		ev_commit(d);
+		evlog_commit(env->log);
 	}
 	u->boot_wall = wall_s();
 	u->start_ms = sys_mono_ms();
@@ -771,7 +771,7 @@ void uplink_stop(struct uplink *u)
 	if (!u->on)
 		return;
 	up_close(u);
-	ev_timer_stop(&u->d->loop, &u->t);
+	ev_timer_stop(u->e.loop, &u->t);
 }
 
 void uplink_done(struct uplink *u)

@@ -32,8 +32,9 @@
 #include "uplink/cursor.h"
 #include "uplink/upcfg.h"
 
-struct daemon;
 struct agg;
+struct evlog;
+struct store;
 struct up_tls; /* mbedTLS state, uplink.c */
 
 enum up_state { UP_IDLE, UP_DNS, UP_CONNECT, UP_HANDSHAKE, UP_SEND, UP_RECV };
@@ -43,8 +44,20 @@ struct uplink_stats {
 	int64_t last_ack; /* unix seconds */
 };
 
+/* What the uplink works with (the daemon's parts). */
+struct uplink_env {
+	struct ev_loop *loop;
+	struct store *store;
+	struct evlog *log;
+	const char *persona; /* the unit's, for the summary's head */
+	unsigned quota_kb;   /* the store's, idem */
+	/* the resolver when `config uplink` names none (the fetcher's), or NULL */
+	const struct sockaddr_storage *dns;
+	socklen_t dnslen;
+};
+
 struct uplink {
-	struct daemon *d;
+	struct uplink_env e;
 	const struct uplink_cfg *c;
 	bool on;
 	enum up_state st;
@@ -72,8 +85,8 @@ struct uplink {
 };
 
 /* Starts the uplink if configured (off: returns 0 and does nothing). */
-int uplink_init(struct uplink *u, struct daemon *d, const struct uplink_cfg *c, char *err,
-		size_t errlen);
+int uplink_init(struct uplink *u, const struct uplink_env *env, const struct uplink_cfg *c,
+		char *err, size_t errlen);
 /* Aborts a request in flight (its summary stays pending in the cursor). */
 void uplink_stop(struct uplink *u);
 void uplink_done(struct uplink *u);

@@ -1,0 +1,439 @@
+/* ap_builtins.c — ash builtins: true, exit, cd, echo, export, read, test,
+ * eval, source, type, help and the rest that live inside the shell.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sh/applet.h"
+
+int ap_true(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)sh, (void)io, (void)argc, (void)argv;
+	return 0;
+}
+
+int ap_false(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)sh, (void)io, (void)argc, (void)argv;
+	return 1;
+}
+
+int ap_exit(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned long v;
+
+	(void)io;
+	sh->exit_req = true;
+	sh->stop = true;
+	if (argc > 1 && ap_parse_uint(argv[1], &v))
+		return (int)(v & 0xff);
+	return sh->status;
+}
+
+int ap_cd(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	const char *dst = argc > 1 ? argv[1] : sh_getvar(sh, "HOME");
+	char abs[CAP_PATH];
+	struct vfs_stat st;
+
+	if (!dst || !*dst)
+		dst = "/";
+	if (strcmp(dst, "-") == 0) {
+		dst = sh_getvar(sh, "OLDPWD");
+		if (!dst)
+			dst = sh->cwd;
+	}
+	if (sh_path(sh, dst, abs, sizeof abs) || vfs_stat(sh->fs, abs, &st) || st.type != VFS_DIR) {
+		sh_err(sh, io, "cd: can't cd to %s", dst);
+		return 1;
+	}
+	sh_setvar(sh, "OLDPWD", sh->cwd, true);
+	memcpy(sh->cwd, abs, sizeof sh->cwd);
+	sh_setvar(sh, "PWD", sh->cwd, true);
+	return 0;
+}
+
+int ap_pwd(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_printf(sh, io, 1, "%s\n", sh->cwd);
+	return 0;
+}
+
+static void put_escaped(struct sh *sh, struct io *io, const char *s, bool *stop)
+{
+	struct buf b;
+
+	buf_init(&b, CAP_LINE * 4);
+	while (*s) {
+		unsigned char c = (unsigned char)*s++;
+
+		if (c != '\\' || !*s) {
+			(void)buf_addc(&b, (char)c);
+			continue;
+		}
+		c = (unsigned char)*s;
+		if (c == 'c') {
+			*stop = true;
+			break;
+		}
+		if (c == 'x' && s[1] && strchr("0123456789abcdefABCDEF", s[1])) {
+			unsigned v = 0;
+			int k;
+
+			s++;
+			for (k = 0; k < 2 && *s && strchr("0123456789abcdefABCDEF", *s); k++, s++)
+				v = v * 16 +
+				    (unsigned)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+			(void)buf_addc(&b, (char)v);
+			continue;
+		}
+		if (c >= '0' && c <= '7') {
+			unsigned v = 0;
+			int k;
+
+			if (c == '0' && s[1] >= '0' && s[1] <= '7')
+				s++;
+			for (k = 0; k < 3 && *s >= '0' && *s <= '7'; k++, s++)
+				v = v * 8 + (unsigned)(*s - '0');
+			(void)buf_addc(&b, (char)v);
+			continue;
+		}
+		{
+			static const char from[] = "abefnrtv\\";
+			static const char to[] = "\a\b\033\f\n\r\t\v\\";
+			const char *f = strchr(from, (char)c);
+
+			if (f) {
+				(void)buf_addc(&b, to[f - from]);
+				s++;
+			} else {
+				(void)buf_addc(&b, '\\');
+			}
+		}
+	}
+	sh_write(sh, io, 1, b.p, b.len);
+	buf_free(&b);
+}
+
+int ap_echo(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	bool nl = true, esc = false, stop = false;
+	int i = 1;
+
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		bool n2 = nl, e2 = esc;
+
+		if (a[0] != '-' || !a[1] || strspn(a + 1, "neE") != strlen(a + 1))
+			break;
+		for (a++; *a; a++) {
+			if (*a == 'n')
+				n2 = false;
+			else if (*a == 'e')
+				e2 = true;
+			else
+				e2 = false;
+		}
+		nl = n2;
+		esc = e2;
+	}
+	for (; i < argc && !stop; i++) {
+		if (esc)
+			put_escaped(sh, io, argv[i], &stop);
+		else
+			sh_puts(sh, io, 1, argv[i]);
+		if (i + 1 < argc && !stop)
+			sh_write(sh, io, 1, " ", 1);
+	}
+	if (nl && !stop)
+		sh_write(sh, io, 1, "\n", 1);
+	return 0;
+}
+
+int ap_export(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	int i;
+
+	if (argc < 2 || strcmp(argv[1], "-p") == 0) {
+		for (i = 0; i < sh->nvars; i++)
+			if (sh->vars[i].exported)
+				sh_printf(sh, io, 1, "export %s='%s'\n", sh->vars[i].name,
+					  sh->vars[i].val);
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (eq) {
+			*eq = '\0';
+			sh_setvar(sh, argv[i], eq + 1, true);
+		} else {
+			const char *v = sh_getvar(sh, argv[i]);
+
+			sh_setvar(sh, argv[i], v ? v : "", true);
+		}
+	}
+	return 0;
+}
+
+int ap_set(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	int i;
+
+	(void)argv;
+	if (argc > 1)
+		return 0;
+	for (i = 0; i < sh->nvars; i++)
+		sh_printf(sh, io, 1, "%s='%s'\n", sh->vars[i].name, sh->vars[i].val);
+	return 0;
+}
+
+int ap_unset(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	int i;
+
+	(void)io;
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] != '-')
+			sh_unsetvar(sh, argv[i]);
+	return 0;
+}
+
+int ap_read(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	const uint8_t *p;
+	size_t n, i, len;
+	bool raw = false, eof;
+	struct buf line;
+	int a = 1, status;
+
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (strcmp(argv[a], "-r") == 0)
+			raw = true;
+		else if (strcmp(argv[a], "-p") == 0 && a + 1 < argc)
+			sh_puts(sh, io, 2, argv[++a]);
+		else if ((strcmp(argv[a], "-t") == 0 || strcmp(argv[a], "-n") == 0) && a + 1 < argc)
+			a++;
+	}
+	p = ap_stdin_rest(io, &n);
+	for (len = 0; len < n && p[len] != '\n'; len++)
+		;
+	eof = len == n;
+	if (io->in)
+		io->in->pos += len + (eof ? 0 : 1);
+	status = eof ? 1 : 0;
+	buf_init(&line, CAP_LINE * 4);
+	for (i = 0; i < len; i++) {
+		if (!raw && p[i] == '\\' && i + 1 < len) {
+			i++;
+			(void)buf_addc(&line, (char)p[i]);
+			continue;
+		}
+		(void)buf_addc(&line, (char)p[i]);
+	}
+	{
+		const char *s = line.p ? line.p : "";
+		const char *names_default[] = {"REPLY"};
+		char **names = a < argc ? &argv[a] : (char **)names_default;
+		int nn = a < argc ? argc - a : 1, k;
+
+		for (k = 0; k < nn; k++) {
+			const char *st, *en;
+			char *val;
+
+			while (*s == ' ' || *s == '\t')
+				s++;
+			st = s;
+			if (k + 1 < nn) {
+				while (*s && *s != ' ' && *s != '\t')
+					s++;
+				en = s;
+			} else {
+				en = st + strlen(st);
+				while (en > st && (en[-1] == ' ' || en[-1] == '\t'))
+					en--;
+			}
+			val = strndup(st, (size_t)(en - st));
+			if (val) {
+				sh_setvar(sh, names[k], val, false);
+				free(val);
+			}
+		}
+	}
+	buf_free(&line);
+	return status;
+}
+
+int ap_break(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)io, (void)argc;
+	if (strcmp(argv[0], "break") == 0)
+		sh->brk = true;
+	else
+		sh->cont = true;
+	return 0;
+}
+
+static bool test_file(struct sh *sh, const char *op, const char *path)
+{
+	char abs[CAP_PATH];
+	struct vfs_stat st;
+
+	if (sh_path(sh, path, abs, sizeof abs) || vfs_stat(sh->fs, abs, &st))
+		return false;
+	switch (op[1]) {
+	case 'f':
+		return st.type == VFS_FILE;
+	case 'd':
+		return st.type == VFS_DIR;
+	case 'x':
+		return (st.mode & 0111) != 0;
+	case 's':
+		return st.size > 0;
+	default:
+		return true;
+	}
+}
+
+int ap_test(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	bool neg = false, r = false;
+	int a = 1;
+
+	if (strcmp(argv[0], "[") == 0) {
+		if (strcmp(argv[argc - 1], "]") != 0) {
+			sh_printf(sh, io, 2, "[: missing ]\n");
+			return 2;
+		}
+		argc--;
+	}
+	if (a < argc && strcmp(argv[a], "!") == 0) {
+		neg = true;
+		a++;
+	}
+	switch (argc - a) {
+	case 0:
+		r = false;
+		break;
+	case 1:
+		r = argv[a][0] != '\0';
+		break;
+	case 2:
+		if (strcmp(argv[a], "-z") == 0)
+			r = argv[a + 1][0] == '\0';
+		else if (strcmp(argv[a], "-n") == 0)
+			r = argv[a + 1][0] != '\0';
+		else if (argv[a][0] == '-' && argv[a][1] && strchr("efdxrwsLh", argv[a][1]) &&
+			 !argv[a][2])
+			r = test_file(sh, argv[a], argv[a + 1]);
+		else
+			return 2;
+		break;
+	default: {
+		const char *x = argv[a], *op = argv[a + 1], *y = argv[a + 2];
+		long lx = strtol(x, NULL, 10), ly = strtol(y, NULL, 10);
+
+		if (strcmp(op, "=") == 0 || strcmp(op, "==") == 0)
+			r = strcmp(x, y) == 0;
+		else if (strcmp(op, "!=") == 0)
+			r = strcmp(x, y) != 0;
+		else if (strcmp(op, "-eq") == 0)
+			r = lx == ly;
+		else if (strcmp(op, "-ne") == 0)
+			r = lx != ly;
+		else if (strcmp(op, "-gt") == 0)
+			r = lx > ly;
+		else if (strcmp(op, "-lt") == 0)
+			r = lx < ly;
+		else if (strcmp(op, "-ge") == 0)
+			r = lx >= ly;
+		else if (strcmp(op, "-le") == 0)
+			r = lx <= ly;
+		else
+			return 2;
+	}
+	}
+	return (r != neg) ? 0 : 1;
+}
+
+int ap_eval(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	struct buf b;
+	int i, s;
+
+	buf_init(&b, CAP_LINE * 4);
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			(void)buf_addc(&b, ' ');
+		(void)buf_adds(&b, argv[i]);
+	}
+	s = sh_run(sh, io, b.p ? b.p : "", b.len, sh->depth + 1, NULL);
+	buf_free(&b);
+	return s;
+}
+
+int ap_exec(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	if (argc < 2)
+		return 0;
+	return sh_exec_argv(sh, io, argc - 1, argv + 1, sh->depth + 1);
+}
+
+int ap_source(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	char abs[CAP_PATH];
+	const uint8_t *d;
+	size_t n;
+	uint8_t *copy;
+	int s;
+
+	if (argc < 2)
+		return 0;
+	if (sh_path(sh, argv[1], abs, sizeof abs) || vfs_read(sh->fs, abs, &d, &n)) {
+		sh_err(sh, io, "%s: can't open '%s'", argv[0], argv[1]);
+		return 2;
+	}
+	copy = malloc(n ? n : 1);
+	if (!copy)
+		return 1;
+	if (n)
+		memcpy(copy, d, n);
+	s = sh_run(sh, io, (const char *)copy, n, sh->depth + 1, NULL);
+	free(copy);
+	return s;
+}
+
+int ap_type(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	int i, s = 0;
+
+	for (i = 1; i < argc; i++) {
+		const struct sh_applet *a = sh_applet_find(argv[i]);
+
+		if (a && (a->flags & AP_BUILTIN))
+			sh_printf(sh, io, 1, "%s is a shell builtin\n", argv[i]);
+		else if (sh_has_applet(sh, argv[i]))
+			sh_printf(sh, io, 1, "%s is /bin/%s\n", argv[i], argv[i]);
+		else {
+			sh_printf(sh, io, 1, "%s: not found\n", argv[i]);
+			s = 1;
+		}
+	}
+	return s;
+}
+
+int ap_help(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_puts(sh, io, 1,
+		"Built-in commands:\n-------------------\n"
+		"\t. : [ [[ alias bg break cd chdir command continue echo eval exec\n"
+		"\texit export false fg getopts hash help history jobs kill let\n"
+		"\tlocal printf pwd read readonly return set shift source test times\n"
+		"\ttrap true type ulimit umask unalias unset wait\n\n");
+	return 0;
+}

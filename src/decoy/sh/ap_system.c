@@ -1,0 +1,347 @@
+/* ap_system.c — system information: free, mount, df, uname, hostname, id,
+ * whoami, uptime, date, sleep, which and env, from the persona's data.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sh/applet.h"
+
+static unsigned long meminfo(struct sh *sh, const char *key, unsigned long def)
+{
+	const struct persona_file *f = NULL;
+	const uint8_t *d;
+	size_t n, kl = strlen(key);
+	const char *s, *end;
+
+	(void)f;
+	if (vfs_read(sh->fs, "/proc/meminfo", &d, &n))
+		return def;
+	s = (const char *)d;
+	end = s + n;
+	while (s < end) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s));
+
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - s) > kl + 1 && memcmp(s, key, kl) == 0 && s[kl] == ':') {
+			char num[24];
+			size_t k = 0;
+			const char *q = s + kl + 1;
+
+			while (q < eol && *q == ' ')
+				q++;
+			while (q < eol && *q >= '0' && *q <= '9' && k < sizeof num - 1)
+				num[k++] = *q++;
+			num[k] = '\0';
+			if (k)
+				return strtoul(num, NULL, 10);
+		}
+		s = eol + 1;
+	}
+	return def;
+}
+
+int ap_free(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned long total = meminfo(sh, "MemTotal", 27756);
+	unsigned long fr = meminfo(sh, "MemFree", 7584);
+	unsigned long bufs = meminfo(sh, "Buffers", 1896);
+	unsigned long st = meminfo(sh, "SwapTotal", 0);
+	unsigned long sf = meminfo(sh, "SwapFree", 0);
+
+	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "-k") != 0)
+		return ap_usage(sh, io, "free");
+	if (fr > total)
+		fr = total;
+	if (sf > st)
+		sf = st;
+	sh_printf(sh, io, 1, "%6s%13s%13s%13s%13s%13s\n", "", "total", "used", "free", "shared",
+		  "buffers");
+	sh_printf(sh, io, 1, "%6s%13lu%13lu%13lu%13lu%13lu\n", "Mem:", total, total - fr, fr, 0ul,
+		  bufs);
+	sh_printf(sh, io, 1, "%6s%13lu%13lu%13lu\n", "Swap:", st, st - sf, sf);
+	sh_printf(sh, io, 1, "%6s%13lu%13lu%13lu\n", "Total:", total + st, (total - fr) + (st - sf),
+		  fr + sf);
+	return 0;
+}
+
+int ap_mount(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	const uint8_t *d;
+	size_t n;
+
+	if (argc > 2) {
+		ap_err(sh, io, "mount", "mounting %s on %s failed: %s", argv[argc - 2],
+		       argv[argc - 1], "No such device");
+		return 255;
+	}
+	if (argc == 2 && argv[1][0] != '-') {
+		ap_err(sh, io, "mount", "can't find %s in /etc/fstab", argv[1]);
+		return 255;
+	}
+	if (vfs_read(sh->fs, "/proc/mounts", &d, &n) == 0)
+		sh_write(sh, io, 1, d, n);
+	return 0;
+}
+
+int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	const uint8_t *d;
+	size_t n;
+	const char *s, *end;
+	unsigned long memk = meminfo(sh, "MemTotal", 27756);
+
+	(void)argc, (void)argv;
+	sh_puts(sh, io, 1, "Filesystem           1K-blocks      Used Available Use% Mounted on\n");
+	if (vfs_read(sh->fs, "/proc/mounts", &d, &n))
+		return 0;
+	s = (const char *)d;
+	end = s + n;
+	while (s < end) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s));
+		char dev[64], mnt[CAP_PATH], type[32];
+		unsigned long tot, used;
+		int k;
+
+		if (!eol)
+			eol = end;
+		{
+			const char *q = s;
+			char *outs[3] = {dev, mnt, type};
+			size_t caps[3] = {sizeof dev, sizeof mnt, sizeof type};
+
+			for (k = 0; k < 3; k++) {
+				size_t m = 0;
+
+				while (q < eol && *q == ' ')
+					q++;
+				while (q < eol && *q != ' ') {
+					if (m < caps[k] - 1)
+						outs[k][m++] = *q;
+					q++;
+				}
+				outs[k][m] = '\0';
+			}
+		}
+		s = eol + 1;
+		if (!type[0] || strcmp(type, "rootfs") == 0 || strcmp(type, "proc") == 0 ||
+		    strcmp(type, "sysfs") == 0 || strcmp(type, "devpts") == 0 ||
+		    strcmp(type, "usbfs") == 0 || strcmp(type, "debugfs") == 0)
+			continue;
+		if (strcmp(type, "tmpfs") == 0 || strcmp(type, "ramfs") == 0) {
+			tot = memk / 2;
+			used = strcmp(mnt, "/dev") == 0 ? 0 : 4 + (ap_mix((uint32_t)tot) % 64);
+		} else {
+			tot = 2048 +
+			      ap_mix((uint32_t)(sh->p->pid_base + (uint32_t)strlen(mnt))) % 6144;
+			used = strcmp(type, "squashfs") == 0 || strcmp(type, "cramfs") == 0
+				   ? tot
+				   : tot / 3;
+		}
+		if (strlen(dev) > 20)
+			sh_printf(sh, io, 1, "%s\n%20s", dev, "");
+		else
+			sh_printf(sh, io, 1, "%-20s", dev);
+		sh_printf(sh, io, 1, " %9lu %9lu %9lu %3lu%% %s\n", tot, used, tot - used,
+			  tot ? (used * 100 + tot - 1) / tot : 0, mnt);
+	}
+	return 0;
+}
+
+int ap_uname(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	const struct persona *p = sh->p;
+	unsigned which = 0;
+	const char *vals[6];
+	int a, i;
+	bool first = true;
+
+	for (a = 1; a < argc; a++) {
+		const char *o = argv[a];
+
+		if (o[0] != '-') {
+			ap_err(sh, io, "uname", "invalid option -- '%c'", o[0]);
+			return ap_usage(sh, io, "uname");
+		}
+		for (o++; *o; o++) {
+			const char *opts = "snrvmpio";
+			const char *f = strchr(opts, *o);
+
+			if (*o == 'a')
+				which |= 0x1f | 0x100;
+			else if (f)
+				which |= 1u << (f - opts);
+			else {
+				ap_err(sh, io, "uname", "invalid option -- '%c'", *o);
+				return ap_usage(sh, io, "uname");
+			}
+		}
+	}
+	if (!which)
+		which = 1;
+	vals[0] = p->uname_s ? p->uname_s : "Linux";
+	vals[1] = p->hostname ? p->hostname : "localhost";
+	vals[2] = p->uname_r ? p->uname_r : "";
+	vals[3] = p->uname_v ? p->uname_v : "";
+	vals[4] = p->uname_m ? p->uname_m : "";
+	vals[5] = "unknown";
+	for (i = 0; i < 6; i++) {
+		if (!(which & (1u << i)))
+			continue;
+		sh_printf(sh, io, 1, "%s%s", first ? "" : " ", vals[i]);
+		first = false;
+	}
+	if (which & 0x100)
+		sh_puts(sh, io, 1, ap_bb_minor(sh) >= 18 ? " GNU/Linux" : " unknown");
+	sh_puts(sh, io, 1, "\n");
+	return 0;
+}
+
+int ap_hostname(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_printf(sh, io, 1, "%s\n", sh->p->hostname ? sh->p->hostname : "localhost");
+	return 0;
+}
+
+int ap_id(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	bool root = sh_is_root(sh);
+
+	if (argc > 1 && strcmp(argv[1], "-u") == 0) {
+		sh_puts(sh, io, 1, root ? "0\n" : "1000\n");
+		return 0;
+	}
+	if (root)
+		sh_puts(sh, io, 1, "uid=0(root) gid=0(root)\n");
+	else
+		sh_printf(sh, io, 1, "uid=1000(%s) gid=1000(%s)\n", sh->user, sh->user);
+	return 0;
+}
+
+int ap_whoami(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	sh_printf(sh, io, 1, "%s\n", sh_is_root(sh) ? "root" : sh->user);
+	return 0;
+}
+
+int ap_uptime(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	int64_t now = sh->host.now ? sh->host.now(sh->host.ctx) : 0;
+	int64_t up = now - (int64_t)sh->p->boot_time;
+	unsigned long days, hrs, mins;
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	(void)argc, (void)argv;
+	if (up < 0)
+		up = 0;
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof tm);
+	days = (unsigned long)(up / 86400);
+	hrs = (unsigned long)(up / 3600 % 24);
+	mins = (unsigned long)(up / 60 % 60);
+	sh_printf(sh, io, 1, " %02d:%02d:%02d up ", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (days)
+		sh_printf(sh, io, 1, "%lu day%s, ", days, days == 1 ? "" : "s");
+	if (hrs)
+		sh_printf(sh, io, 1, "%2lu:%02lu, ", hrs, mins);
+	else
+		sh_printf(sh, io, 1, "%lu min, ", mins);
+	sh_puts(sh, io, 1, "load average: 0.00, 0.00, 0.00\n");
+	return 0;
+}
+
+int ap_date(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	time_t t = sh->host.now ? (time_t)sh->host.now(sh->host.ctx) : 0;
+	struct tm tm;
+	char s[64];
+
+	(void)argc, (void)argv;
+	if (!gmtime_r(&t, &tm) || !strftime(s, sizeof s, "%a %b %e %H:%M:%S UTC %Y", &tm))
+		return 1;
+	sh_printf(sh, io, 1, "%s\n", s);
+	return 0;
+}
+
+int ap_sleep(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned long sec = 0, ms = 0;
+	char *end;
+
+	if (argc < 2)
+		return ap_usage(sh, io, "sleep");
+	errno = 0;
+	sec = strtoul(argv[1], &end, 10);
+	if (end == argv[1] || errno) {
+		ap_err(sh, io, "sleep", "invalid number '%s'", argv[1]);
+		return 1;
+	}
+	if (*end == '.') {
+		unsigned long scale = 100;
+
+		for (end++; *end >= '0' && *end <= '9'; end++) {
+			ms += (unsigned long)(*end - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*end) {
+		ap_err(sh, io, "sleep", "invalid number '%s'", argv[1]);
+		return 1;
+	}
+	if (sec > CAP_SLEEP_MS / 1000)
+		sec = CAP_SLEEP_MS / 1000, ms = 0;
+	if (sh->host.pause && !sh->inject && (sec || ms))
+		sh->host.pause(sh->host.ctx, (unsigned)(sec * 1000 + ms));
+	return 0;
+}
+
+int ap_which(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	static const char *const dirs[] = {"/sbin", "/usr/sbin", "/bin", "/usr/bin"};
+	int a, s = 0;
+
+	if (argc < 2)
+		return ap_usage(sh, io, "which");
+	for (a = 1; a < argc; a++) {
+		char abs[CAP_PATH];
+		struct vfs_stat st;
+		size_t i;
+		bool found = false;
+
+		if (strchr(argv[a], '/')) {
+			if (!sh_path(sh, argv[a], abs, sizeof abs) && !vfs_stat(sh->fs, abs, &st) &&
+			    st.type == VFS_FILE && (st.mode & 0111)) {
+				sh_printf(sh, io, 1, "%s\n", argv[a]);
+				found = true;
+			}
+		}
+		for (i = 0; !found && !strchr(argv[a], '/') && i < 4; i++) {
+			snprintf(abs, sizeof abs, "%s/%s", dirs[i], argv[a]);
+			if (vfs_stat(sh->fs, abs, &st) == 0 && st.type == VFS_FILE &&
+			    (st.mode & 0111)) {
+				sh_printf(sh, io, 1, "%s\n", abs);
+				found = true;
+			}
+		}
+		if (!found)
+			s = 1;
+	}
+	return s;
+}
+
+int ap_env(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	int i;
+
+	(void)argc, (void)argv;
+	for (i = 0; i < sh->nvars; i++)
+		if (sh->vars[i].exported)
+			sh_printf(sh, io, 1, "%s=%s\n", sh->vars[i].name, sh->vars[i].val);
+	return 0;
+}

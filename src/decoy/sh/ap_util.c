@@ -1,0 +1,266 @@
+/* ap_util.c — helpers the applet families share: messages in BusyBox's
+ * wording, usage texts, number and size arguments, captures, reading files
+ * (the dynamic ones too) and writing file bytes to stdout.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sh/applet.h"
+
+#define ELF_HDR 52 /* bytes of an ELF32 header: sent before the pause */
+#define ELF_PAUSE_MS 100
+
+const char *sh_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ENOENT:
+		return "No such file or directory";
+	case EROFS:
+		return "Read-only file system";
+	case ENOSPC:
+		return "No space left on device";
+	case EISDIR:
+		return "Is a directory";
+	case ENOTDIR:
+		return "Not a directory";
+	case EEXIST:
+		return "File exists";
+	case EACCES:
+		return "Permission denied";
+	case ENOTEMPTY:
+		return "Directory not empty";
+	case EBUSY:
+		return "Device or resource busy";
+	case ENAMETOOLONG:
+		return "File name too long";
+	case ELOOP:
+		return "Too many levels of symbolic links";
+	case EXDEV:
+		return "Invalid cross-device link";
+	case ENOMEM:
+		return "Out of memory";
+	default:
+		return "Invalid argument";
+	}
+}
+
+void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
+{
+	va_list ap;
+
+	sh_puts(sh, io, 2, "-sh: ");
+	va_start(ap, fmt);
+	sh_vprintf(sh, io, 2, fmt, ap);
+	va_end(ap);
+	sh_puts(sh, io, 2, "\n");
+}
+
+void ap_err(struct sh *sh, struct io *io, const char *ap, const char *fmt, ...)
+{
+	va_list ap2;
+
+	sh_printf(sh, io, 2, "%s: ", ap);
+	va_start(ap2, fmt);
+	sh_vprintf(sh, io, 2, fmt, ap2);
+	va_end(ap2);
+	sh_puts(sh, io, 2, "\n");
+}
+
+const char *ap_bb_version(const struct sh *sh)
+{
+	return sh->p->busybox_version ? sh->p->busybox_version : "v1.16.1";
+}
+
+/* Minor version of BusyBox ("v1.16.1" -> 16). */
+unsigned ap_bb_minor(const struct sh *sh)
+{
+	const char *v = ap_bb_version(sh);
+	char *end;
+	unsigned long m;
+
+	if (*v == 'v')
+		v++;
+	v = strchr(v, '.');
+	if (!v)
+		return 16;
+	m = strtoul(v + 1, &end, 10);
+	return end == v + 1 ? 16 : (unsigned)m;
+}
+
+int ap_usage(struct sh *sh, struct io *io, const char *name)
+{
+	const struct sh_applet *a = sh_applet_find(name);
+
+	sh_printf(sh, io, 2, "BusyBox %s multi-call binary.\n\n", ap_bb_version(sh));
+	sh_printf(sh, io, 2, "Usage: %s %s", name, a && a->usage ? a->usage : "\n");
+	return 1;
+}
+
+bool ap_parse_uint(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* dd-style sizes: 52, 1k, 2M, 3b (512), 4w (2). */
+bool ap_parse_size(const char *s, unsigned long *out)
+{
+	char *end;
+	unsigned long v, mul = 1;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno)
+		return false;
+	if (*end) {
+		if (end[1])
+			return false;
+		switch (*end) {
+		case 'k':
+		case 'K':
+			mul = 1024;
+			break;
+		case 'M':
+		case 'm':
+			mul = 1024 * 1024;
+			break;
+		case 'b':
+			mul = 512;
+			break;
+		case 'w':
+			mul = 2;
+			break;
+		case 'c':
+			mul = 1;
+			break;
+		default:
+			return false;
+		}
+	}
+	if (v > (unsigned long)CAP_FS_TOTAL / mul)
+		v = (unsigned long)CAP_FS_TOTAL / mul;
+	*out = v * mul;
+	return true;
+}
+
+void ap_capture(struct sh *sh, const char *abspath, const char *reason)
+{
+	struct vfs_built b;
+	struct sh_event_info ei;
+
+	if (!vfs_take_capture(sh->fs, abspath, &b))
+		return;
+	memset(&ei, 0, sizeof ei);
+	ei.outfile = b.path;
+	ei.data = b.data;
+	ei.len = b.len;
+	ei.reason = reason;
+	sh_emit(sh, SH_EV_CAPTURE, &ei);
+}
+
+const char *ap_base_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s && s[1] ? s + 1 : p;
+}
+
+/* Reads a file, computing the dynamic ones (/proc/uptime). */
+int ap_read_file(struct sh *sh, const char *abs, const uint8_t **d, size_t *n, struct buf *tmp)
+{
+	if (strcmp(abs, "/proc/uptime") == 0) {
+		int64_t now = sh->host.now ? sh->host.now(sh->host.ctx) : 0;
+		int64_t up = now - (int64_t)sh->p->boot_time;
+
+		if (up < 1)
+			up = 1;
+		buf_reset(tmp);
+		buf_printf(tmp, "%lld.%02u %lld.%02u\n", (long long)up, (unsigned)(up * 37 % 100),
+			   (long long)(up * 9 / 10), (unsigned)(up * 53 % 100));
+		*d = (const uint8_t *)tmp->p;
+		*n = tmp->len;
+		return 0;
+	}
+	if (strcmp(abs, "/dev/zero") == 0 || strcmp(abs, "/dev/null") == 0) {
+		*d = (const uint8_t *)"";
+		*n = 0;
+		return 0;
+	}
+	return vfs_read(sh->fs, abs, d, n);
+}
+
+/* Writes file bytes to stdout; an ELF on the terminal goes out in two
+ * writes with a pause between (the Mirai loader's read quirk). */
+/* True if d..d+n lies in the persona's image: read-only for the
+ * session's life, so the terminal may take it by reference. */
+static bool in_image(const struct sh *sh, const uint8_t *d, size_t n)
+{
+	const struct persona *p = sh->p;
+	size_t i;
+
+	if (p->busybox && d >= p->busybox && d + n <= p->busybox + p->busybox_len)
+		return true;
+	for (i = 0; i < p->nfiles; i++) {
+		const uint8_t *f = (const uint8_t *)p->files[i].data.p;
+
+		if (f && d >= f && d + n <= f + p->files[i].data.n)
+			return true;
+	}
+	return false;
+}
+
+/* Large image files go to the terminal by reference (no copy per session,
+ * not counted against CAP_SH_OUTPUT: they cost no memory). */
+void ap_out_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n)
+{
+	if (io->out[1].kind == SINK_TERM && sh->host.out_ref && !sh->inject && n > 4096 &&
+	    in_image(sh, d, n)) {
+		sh->host.out_ref(sh->host.ctx, d, n);
+		return;
+	}
+	sh_write(sh, io, 1, d, n);
+}
+
+void ap_out_data(struct sh *sh, struct io *io, const uint8_t *d, size_t n)
+{
+	if (io->out[1].kind == SINK_TERM && n > ELF_HDR && d[0] == 0x7f && d[1] == 'E' &&
+	    d[2] == 'L' && d[3] == 'F') {
+		sh_write(sh, io, 1, d, ELF_HDR);
+		if (sh->host.pause && !sh->inject)
+			sh->host.pause(sh->host.ctx, ELF_PAUSE_MS);
+		ap_out_bytes(sh, io, d + ELF_HDR, n - ELF_HDR);
+		return;
+	}
+	ap_out_bytes(sh, io, d, n);
+}
+
+const uint8_t *ap_stdin_rest(struct io *io, size_t *n)
+{
+	if (!io->in) {
+		*n = 0;
+		return (const uint8_t *)"";
+	}
+	*n = io->in->n - io->in->pos;
+	return io->in->p + io->in->pos;
+}
+
+/* A 32-bit mixer (per-unit PIDs and sizes that look arbitrary). */
+uint32_t ap_mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}

@@ -1,0 +1,120 @@
+/* applet.h — internals shared by the applet files (not for other modules).
+ *
+ * The applets live by family, as BusyBox keeps them:
+ *   ap_builtins.c  ash builtins (cd, echo, export, read, test, eval, ...)
+ *   ap_procs.c     the process table (ps, kill), scripts and binaries, sh, su
+ *   ap_files.c     cat, cp, mv, rm, rmdir, mkdir, chmod, touch, ls, dd
+ *   ap_text.c      head, tail, wc, grep
+ *   ap_system.c    free, mount, df, uname, id, uptime, date, sleep, which, env
+ *   ap_fetch.c     wget, tftp, curl, ftpget, nc
+ *   ap_table.c     the table (name, function, usage text, flags), `busybox X`
+ *   ap_util.c      the helpers below
+ *
+ * To add an applet: write `int ap_NAME(struct sh *, struct io *, int,
+ * char **)` in its family's file, declare it here and give it a row in
+ * ap_table.c (kept sorted by name).
+ */
+#ifndef TANUKI_SH_APPLET_H
+#define TANUKI_SH_APPLET_H
+
+#include "sh/sh_int.h"
+
+#define TERM_WIDTH 80 /* columns of the attacker's terminal (ls, wget) */
+
+/* --- ap_util.c --- */
+/* "applet: message\n" on stderr. */
+void ap_err(struct sh *sh, struct io *io, const char *ap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The persona's BusyBox version ("v1.16.1") and its minor number (16). */
+const char *ap_bb_version(const struct sh *sh);
+unsigned ap_bb_minor(const struct sh *sh);
+/* BusyBox's usage text of applet `name` on stderr; returns 1. */
+int ap_usage(struct sh *sh, struct io *io, const char *name);
+/* A decimal number, nothing after it. */
+bool ap_parse_uint(const char *s, unsigned long *out);
+/* dd-style sizes: 52, 1k, 2M, 3b (512), 4w (2); clamped to CAP_FS_TOTAL. */
+bool ap_parse_size(const char *s, unsigned long *out);
+/* Emits SH_EV_CAPTURE for the built file at abspath if it changed. */
+void ap_capture(struct sh *sh, const char *abspath, const char *reason);
+/* Last path component ("a/b" -> "b"; "a/" -> "a/"). */
+const char *ap_base_of(const char *p);
+/* Reads a file, computing the dynamic ones (/proc/uptime) into tmp. */
+int ap_read_file(struct sh *sh, const char *abs, const uint8_t **d, size_t *n, struct buf *tmp);
+/* File bytes to stdout; image files go to the terminal by reference. */
+void ap_out_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n);
+/* As ap_out_bytes, but an ELF on the terminal goes out in two writes with
+ * a pause between (the Mirai loader's read quirk). */
+void ap_out_data(struct sh *sh, struct io *io, const uint8_t *d, size_t n);
+/* What is left of stdin ("" when it is the terminal). */
+const uint8_t *ap_stdin_rest(struct io *io, size_t *n);
+
+/* A 32-bit integer mixer: stable values that look arbitrary. */
+uint32_t ap_mix(uint32_t x);
+
+/* --- the applets, by family --- */
+#define AP_FN(name) int ap_##name(struct sh *sh, struct io *io, int argc, char **argv)
+
+/* ap_builtins.c */
+AP_FN(true);
+AP_FN(false);
+AP_FN(exit);
+AP_FN(cd);
+AP_FN(pwd);
+AP_FN(echo);
+AP_FN(export);
+AP_FN(set);
+AP_FN(unset);
+AP_FN(read);
+AP_FN(break);
+AP_FN(test);
+AP_FN(eval);
+AP_FN(exec);
+AP_FN(source);
+AP_FN(type);
+AP_FN(help);
+/* ap_procs.c */
+AP_FN(ps);
+AP_FN(kill);
+AP_FN(sh);
+AP_FN(su);
+/* ap_files.c */
+AP_FN(cat);
+AP_FN(cp);
+AP_FN(mv);
+AP_FN(rm);
+AP_FN(rmdir);
+AP_FN(mkdir);
+AP_FN(chmod);
+AP_FN(touch);
+AP_FN(ls);
+AP_FN(dd);
+/* ap_text.c */
+AP_FN(head);
+AP_FN(tail);
+AP_FN(wc);
+AP_FN(grep);
+/* ap_system.c */
+AP_FN(free);
+AP_FN(mount);
+AP_FN(df);
+AP_FN(uname);
+AP_FN(hostname);
+AP_FN(id);
+AP_FN(whoami);
+AP_FN(uptime);
+AP_FN(date);
+AP_FN(sleep);
+AP_FN(which);
+AP_FN(env);
+/* ap_fetch.c */
+AP_FN(wget);
+AP_FN(tftp);
+AP_FN(curl);
+AP_FN(ftpget);
+AP_FN(nc);
+/* ap_table.c */
+AP_FN(busybox);
+
+#undef AP_FN
+
+#endif
