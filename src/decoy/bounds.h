@@ -217,5 +217,19 @@
  * CAP_WAN_SCAN_MS with what changed. */
 #define CAP_WAN_SCAN_ENTRIES 256
 #define CAP_WAN_SCAN_MS (60u * 1000u)
+/* Open TCP ports a persona may list (`list ports`): the devices have 3-6;
+ * each one without a door is a listening pcb of the WAN stack. */
+#define CAP_PERSONA_PORTS 16
+/* The first-bytes catch-all on a persona's port without a door: bytes kept
+ * and logged per connection (a request line and a few headers, a binary
+ * protocol's login packet), connections at once (past it a SYN-ACK'd
+ * connection is reset, as a full accept queue would), and how long one may
+ * stay: the first bytes, then CAP_WAN_CATCH_QUIET_MS of quiet or
+ * CAP_WAN_CATCH_MS in all, then it is closed (FIN) as a server that did not
+ * understand the request. */
+#define CAP_WAN_CATCH_BYTES 512u
+#define CAP_WAN_CATCH_CONNS 64
+#define CAP_WAN_CATCH_QUIET_MS 2000u
+#define CAP_WAN_CATCH_MS 10000u
 
 #endif

@@ -75,6 +75,7 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 	struct store_opts so;
 	struct uplink_env ue;
 	struct net_opts no;
+	const struct persona *up;
 	size_t i;
 	int rc;
 
@@ -126,10 +127,10 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 		if (!p || net_listen(&d->net, c, p, proto_engine(c->proto), err, errlen))
 			return -1;
 	}
-	/* the WAN side serves the listeners too; DHCP asks with the (first)
-	 * persona's hostname */
-	if (wan_init(&d->net, &d->cfg.wan, d->npersonas ? d->personas[0]->hostname : NULL, err,
-		     errlen))
+	/* the WAN side serves the listeners and the unit persona's ports */
+	if (d->cfg.wan.enabled &&
+	    (!(up = get_persona(d, d->cfg.persona, err, errlen)) ||
+	     wan_init(&d->net, &d->cfg.wan, up, err, errlen)))
 		return -1;
 	if (ev_signals(&d->loop, on_signal)) {
 		snprintf(err, errlen, "%s:0: signals: %s", cfg->path, strerror(errno));

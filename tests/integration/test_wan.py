@@ -176,6 +176,64 @@ def test_wan_static_telnet_login_kernel_silent():
         assert (failed["username"], failed["password"]) == ("root", "nope"), failed
 
 
+def test_wan_persona_ports_catch_all():
+    """The HG532 persona's open ports (23, 80, 7547, 37215): those without a
+    door take the first bytes, log them and close; any other port is closed
+    (RST), as on the device."""
+    with Pair() as p:
+        with WanDaemon(p, STATIC) as d:
+            d.wan_address()
+            with in_netns(p.att):
+                # 7547 (TR-069): a request, then quiet -> logged, closed (FIN)
+                s = socket.create_connection(("198.18.0.2", 7547), 5)
+                s.sendall(b"GET / HTTP/1.1\r\nHost: cwmp\r\n\r\n")
+                s.settimeout(15)
+                assert s.recv(100) == b""
+                s.close()
+                # 80: binary bytes, the peer closes first
+                s = socket.create_connection(("198.18.0.2", 80), 5)
+                s.sendall(b"\x00\x01 first bytes")
+                s.shutdown(socket.SHUT_WR)
+                s.settimeout(15)
+                assert s.recv(100) == b""
+                s.close()
+                # 80: more than the catch-all keeps
+                s = socket.create_connection(("198.18.0.2", 80), 5)
+                s.sendall(b"A" * 600)
+                s.settimeout(15)
+                assert s.recv(100) == b""
+                s.close()
+                # ports the HG532 does not have: closed, whatever other
+                # devices listen on
+                for port in (8080, 34567, 554):
+                    s = socket.socket()
+                    s.settimeout(3)
+                    try:
+                        s.connect(("198.18.0.2", port))
+                        raise AssertionError("port %d accepted" % port)
+                    except ConnectionRefusedError:
+                        pass
+                    finally:
+                        s.close()
+            evs = d.wait_events(lambda e: len(by_id(e, "tanuki.wan.catch")) >= 3)
+            assert p.kernel_sent() == (0, 0, 0), p.kernel_sent()
+        catches = by_id(evs, "tanuki.wan.catch")
+        assert all(c["src_ip"] == "198.18.0.1" and c["dst_ip"] == "198.18.0.2"
+                   for c in catches), catches
+        cwmp = [c for c in catches if c["dst_port"] == 7547]
+        assert len(cwmp) == 1, catches
+        assert cwmp[0]["data"] == "GET / HTTP/1.1\r\nHost: cwmp\r\n\r\n", cwmp
+        assert cwmp[0]["end"] == "quiet" and cwmp[0]["bytes"] == 30, cwmp
+        web = [c for c in catches if c["dst_port"] == 80]
+        assert len(web) == 2, catches
+        first = [c for c in web if c["end"] == "peer_closed"]
+        assert len(first) == 1 and first[0]["bytes"] == 14, web
+        assert first[0]["data"].endswith(" first bytes"), first
+        full = [c for c in web if c["end"] == "full"]
+        assert len(full) == 1 and full[0]["data"] == "A" * 512, web
+        assert 512 <= full[0]["bytes"] <= 600, full
+
+
 def test_wan_dhcp_from_dnsmasq():
     tmp = tempfile.mkdtemp(prefix="tanuki-wan-")
     leases = os.path.join(tmp, "leases")

@@ -16,12 +16,14 @@
 #include "evlog/evlog.h"
 #include "net/net.h"
 #include "net/session.h"
+#include "persona/persona.h"
 
 #if !TANUKI_LWIP
 
-int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char *err, size_t errlen)
+int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, char *err,
+	     size_t errlen)
 {
-	(void)hostname;
+	(void)p;
 	if (!c->enabled)
 		return 0;
 	snprintf(err, errlen, "%s:%d: config wan: this tanuki was built without lwIP (LWIP=0)",
@@ -41,6 +43,7 @@ void wan_done(struct net *n)
 #include <linux/if_tun.h>
 
 #include "lwip/ip4_addr.h"
+#include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "net/lwip_port.h"
 #include "sys/sys.h"
@@ -61,8 +64,21 @@ struct wan_conn {
 
 struct wan_lst {
 	struct wan *w;
-	struct listener *l;
+	struct listener *l; /* NULL: the first-bytes catch-all of a persona port */
+	uint16_t port;
 	struct tcp_pcb *pcb;
+};
+
+/* One connection to a persona port without a door: its first bytes are
+ * kept and logged, then it is closed (docs/wan.md, "The device's ports"). */
+struct wan_catch {
+	struct wan *w;
+	struct wan_catch *prev, *next;
+	struct tcp_pcb *pcb;
+	uint32_t start_ms, last_ms;
+	uint64_t bytes; /* all that arrived; the first CAP_WAN_CATCH_BYTES kept */
+	size_t n;
+	uint8_t b[CAP_WAN_CATCH_BYTES];
 };
 
 struct wan {
@@ -74,9 +90,11 @@ struct wan {
 	struct ev_timer t_kick; /* readiness of connections, level-triggered */
 	struct ev_timer t_scan; /* the scan summary's period */
 	struct scan_table scan; /* SYNs of this period (net/scan.h) */
-	struct wan_lst lst[CAP_LISTENERS];
+	struct wan_lst lst[CAP_LISTENERS + CAP_PERSONA_PORTS];
 	size_t nlst;
 	struct wan_conn *conns;
+	struct wan_catch *catches;
+	unsigned ncatches;
 	uint32_t addr_logged;
 	uint64_t accepted, refused;
 };
@@ -339,6 +357,121 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
+/* ---------- the first-bytes catch-all ---------- */
+
+static void catch_end(struct wan_catch *k, const char *why)
+{
+	struct wan *w = k->w;
+	char src[16], dst[16];
+	struct json *j;
+	uint16_t sport = 0, dport = 0;
+
+	src[0] = dst[0] = '\0';
+	if (k->pcb) {
+		ip4addr_ntoa_r(ip_2_ip4(&k->pcb->remote_ip), src, sizeof src);
+		ip4addr_ntoa_r(ip_2_ip4(&k->pcb->local_ip), dst, sizeof dst);
+		sport = k->pcb->remote_port;
+		dport = k->pcb->local_port;
+		tcp_arg(k->pcb, NULL);
+		tcp_recv(k->pcb, NULL);
+		tcp_err(k->pcb, NULL);
+		tcp_poll(k->pcb, NULL, 0);
+		/* a FIN, as a server that read the request and had nothing to say */
+		if (tcp_close(k->pcb) != ERR_OK)
+			tcp_abort(k->pcb);
+		k->pcb = NULL;
+	}
+	j = evlog_begin(w->n->log, "tanuki.wan.catch", "", src, sport, dst, dport, "tcp");
+	json_str(j, "data", (const char *)k->b, k->n);
+	json_int(j, "bytes", (int64_t)k->bytes);
+	json_int(j, "duration_ms", (int64_t)(uint32_t)(sys_now() - k->start_ms));
+	json_cstr(j, "end", why);
+	evlog_commit(w->n->log);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		w->catches = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	w->ncatches--;
+	free(k);
+}
+
+static err_t catch_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct wan_catch *k = arg;
+	size_t take;
+
+	(void)err;
+	if (!p) {
+		catch_end(k, "peer_closed");
+		return ERR_OK;
+	}
+	take = p->tot_len < sizeof k->b - k->n ? p->tot_len : sizeof k->b - k->n;
+	k->n += pbuf_copy_partial(p, k->b + k->n, (u16_t)take, 0);
+	k->bytes += p->tot_len;
+	k->last_ms = sys_now();
+	tcp_recved(pcb, p->tot_len);
+	pbuf_free(p);
+	if (k->n == sizeof k->b)
+		catch_end(k, "full");
+	return ERR_OK;
+}
+
+/* Every half second: quiet after the first bytes, or too long in all. */
+static err_t catch_poll(void *arg, struct tcp_pcb *pcb)
+{
+	struct wan_catch *k = arg;
+	uint32_t now = sys_now();
+
+	(void)pcb;
+	if (k->n && (uint32_t)(now - k->last_ms) >= CAP_WAN_CATCH_QUIET_MS)
+		catch_end(k, "quiet");
+	else if ((uint32_t)(now - k->start_ms) >= CAP_WAN_CATCH_MS)
+		catch_end(k, "time");
+	return ERR_OK;
+}
+
+/* lwIP freed the pcb (the peer reset it). */
+static void catch_err(void *arg, err_t err)
+{
+	struct wan_catch *k = arg;
+
+	(void)err;
+	if (!k)
+		return;
+	k->pcb = NULL;
+	catch_end(k, "reset");
+}
+
+static err_t catch_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct wan_lst *wl = arg;
+	struct wan *w = wl->w;
+	struct wan_catch *k;
+
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	if (w->ncatches >= CAP_WAN_CATCH_CONNS || !(k = calloc(1, sizeof(*k)))) {
+		w->refused++;
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	k->w = w;
+	k->pcb = pcb;
+	k->start_ms = k->last_ms = sys_now();
+	k->next = w->catches;
+	if (w->catches)
+		w->catches->prev = k;
+	w->catches = k;
+	w->ncatches++;
+	tcp_arg(pcb, k);
+	tcp_recv(pcb, catch_recv);
+	tcp_err(pcb, catch_err);
+	tcp_poll(pcb, catch_poll, 1);
+	return ERR_OK;
+}
+
 static void on_kick(struct ev_loop *l, struct ev_timer *t)
 {
 	struct wan *w = container_of(t, struct wan, t_kick);
@@ -364,7 +497,7 @@ static bool port_open(const struct wan *w, uint16_t port)
 	size_t i;
 
 	for (i = 0; i < w->nlst; i++)
-		if (w->lst[i].l->cfg->port == port)
+		if (w->lst[i].port == port)
 			return true;
 	return false;
 }
@@ -567,7 +700,40 @@ static int open_tap(const char *name, uint8_t mac[6], uint16_t *mtu)
 	return fd;
 }
 
-int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char *err, size_t errlen)
+/* A listening pcb on port: a door (l) or the catch-all (l NULL). 1 when the
+ * port already listens (two listeners on one port, other binds: one
+ * serves), 0, or -1 when lwIP cannot listen. */
+static int wan_listen(struct wan *w, uint16_t port, struct listener *l)
+{
+	struct wan_lst *wl = &w->lst[w->nlst];
+	struct tcp_pcb *pcb;
+	size_t i;
+
+	for (i = 0; i < w->nlst; i++)
+		if (w->lst[i].port == port)
+			return 1;
+	if (w->nlst >= sizeof w->lst / sizeof *w->lst || !(pcb = tcp_new()))
+		return -1;
+	if (tcp_bind(pcb, IP4_ADDR_ANY, port) != ERR_OK) {
+		tcp_abort(pcb);
+		return -1;
+	}
+	wl->w = w;
+	wl->l = l;
+	wl->port = port;
+	wl->pcb = tcp_listen_with_backlog(pcb, CAP_WAN_BACKLOG);
+	if (!wl->pcb) {
+		tcp_abort(pcb);
+		return -1;
+	}
+	tcp_arg(wl->pcb, wl);
+	tcp_accept(wl->pcb, l ? on_accept : catch_accept);
+	w->nlst++;
+	return 0;
+}
+
+int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, char *err,
+	     size_t errlen)
 {
 	struct wan *w;
 	uint8_t mac[6];
@@ -601,8 +767,8 @@ int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char 
 	w->port.tx = tx;
 	w->port.arg = w;
 	w->port.on_addr = on_addr;
-	if (hostname)
-		snprintf(w->port.hostname, sizeof w->port.hostname, "%s", hostname);
+	if (p && p->hostname)
+		snprintf(w->port.hostname, sizeof w->port.hostname, "%s", p->hostname);
 	if ((rc = lwport_init(&w->port, mac, mtu))) {
 		snprintf(err, errlen, "%s:%d: config wan: lwIP: %s", n->o.cfgpath, c->line,
 			 strerror(-rc));
@@ -611,28 +777,18 @@ int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char 
 		return -1;
 	}
 	n->wan = w;
-	for (i = 0; i < n->nlisteners; i++) {
-		struct wan_lst *wl = &w->lst[w->nlst];
-		struct tcp_pcb *pcb = tcp_new();
+	/* the doors, then the persona's other open ports (the catch-all);
+	 * every other port answers as closed (lwIP's RST) */
+	for (i = 0; i < n->nlisteners + (p ? p->nports : 0); i++) {
+		bool door = i < n->nlisteners;
+		uint16_t port = door ? n->listeners[i].cfg->port : p->ports[i - n->nlisteners];
 
-		if (!pcb || tcp_bind(pcb, IP4_ADDR_ANY, n->listeners[i].cfg->port) != ERR_OK) {
-			if (pcb)
-				tcp_abort(pcb);
-			continue; /* two listeners on one port (other binds): one serves */
-		}
-		wl->w = w;
-		wl->l = &n->listeners[i];
-		wl->pcb = tcp_listen_with_backlog(pcb, CAP_WAN_BACKLOG);
-		if (!wl->pcb) {
-			tcp_abort(pcb);
+		if (wan_listen(w, port, door ? &n->listeners[i] : NULL) < 0) {
 			snprintf(err, errlen, "%s:%d: config wan: lwIP cannot listen on port %u",
-				 n->o.cfgpath, c->line, n->listeners[i].cfg->port);
+				 n->o.cfgpath, c->line, port);
 			wan_done(n);
 			return -1;
 		}
-		tcp_arg(wl->pcb, wl);
-		tcp_accept(wl->pcb, on_accept);
-		w->nlst++;
 	}
 	if (c->proto == WAN_STATIC)
 		lwport_static(&w->port, c->ip, c->mask, c->gw);
@@ -665,6 +821,8 @@ void wan_done(struct net *n)
 		w->conns->s = NULL;
 		tp_close(w->conns);
 	}
+	while (w->catches)
+		catch_end(w->catches, "shutdown");
 	for (i = 0; i < w->nlst; i++)
 		tcp_close(w->lst[i].pcb);
 	lwport_done(&w->port);

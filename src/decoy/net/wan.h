@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 struct net;
+struct persona;
 struct wan_cfg;
 
 /* Timers the WAN side keeps in the loop (lwIP's, the readiness kick, the
@@ -20,11 +21,12 @@ struct wan_cfg;
 #define WAN_TIMERS 3
 
 /* Opens the interface and starts lwIP when c is enabled (`config wan`),
- * after n's listeners are open: each is served on the WAN stack too, and
- * the WAN side hangs off n->wan. hostname: the DHCP client's (the
- * persona's; may be NULL). c outlives it. Returns 0, or -1 with the
- * one-line message in err. */
-int wan_init(struct net *n, const struct wan_cfg *c, const char *hostname, char *err,
+ * after n's listeners are open: each is served on the WAN stack too, the
+ * persona's other open ports (`list ports`) get the first-bytes catch-all,
+ * every other port is closed; the WAN side hangs off n->wan. p (the
+ * unit's persona, may be NULL) also names the DHCP client's host. c and p
+ * outlive it. Returns 0, or -1 with the one-line message in err. */
+int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, char *err,
 	     size_t errlen);
 /* After every session ended: stops lwIP, closes the interface. */
 void wan_done(struct net *n);
