@@ -25,17 +25,32 @@ INC     := -Isrc/common -Isrc/decoy
 OPTIONS ?=
 LDLIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -lz
 
+# The WAN side on lwIP (net/wan.c, docs/wan.md), built from Debian's lwip
+# source (package/lwip, mk/lwip.mk) into each variant's liblwip.a.
+# LWIP=0 builds without it (a `config wan` section is then refused).
+LWIP    ?= 1
+ifeq ($(LWIP),1)
+LWIP_CPPFLAGS := -DTANUKI_LWIP=1 -Isrc/decoy/net/lwip -I$(BUILD)/src/lwip/src/include
+LWIP_STAMP    := $(BUILD)/src/lwip/.unpacked
+lwip_lib       = $(BUILD)/$(1)/liblwip.a
+else
+LWIP_CPPFLAGS := -DTANUKI_LWIP=0
+LWIP_STAMP    :=
+lwip_lib       =
+endif
+
 COMMON_SRC := $(wildcard src/common/*.c)
 DECOY_SRC  := $(filter-out src/decoy/main.c,$(wildcard src/decoy/*.c src/decoy/*/*.c))
 LIB_SRC    := $(COMMON_SRC) $(DECOY_SRC)
-HDRS       := $(wildcard src/common/*.h src/decoy/*.h src/decoy/*/*.h)
+HDRS       := $(wildcard src/common/*.h src/decoy/*.h src/decoy/*/*.h src/decoy/net/lwip/*.h \
+                src/decoy/net/lwip/arch/*.h)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
-HOST_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O2 -g
-ASAN_CFLAGS := $(STD) $(WARN) $(INC) $(OPTIONS) -O1 -g -fno-omit-frame-pointer \
+HOST_CFLAGS := $(STD) $(WARN) $(INC) $(LWIP_CPPFLAGS) $(OPTIONS) -O2 -g
+ASAN_CFLAGS := $(STD) $(WARN) $(INC) $(LWIP_CPPFLAGS) $(OPTIONS) -O1 -g -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := $(STD) $(INC) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS := $(STD) $(INC) $(LWIP_CPPFLAGS) $(OPTIONS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
                -fno-sanitize-recover=undefined
 
 HOST_OBJ := $(LIB_SRC:%.c=$(BUILD)/host/obj/%.o)
@@ -50,15 +65,15 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/asan/replay_%)
 .PHONY: all run test bench check-banned check-growptr check-includes deps units fuzz clean
 all: $(BUILD)/host/tanuki
 
-$(BUILD)/host/obj/%.o: %.c $(HDRS)
+$(BUILD)/host/obj/%.o: %.c $(HDRS) | $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/obj/%.o: %.c $(HDRS)
+$(BUILD)/asan/obj/%.o: %.c $(HDRS) | $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) -c $< -o $@
 
-$(BUILD)/fuzz/obj/%.o: %.c $(HDRS)
+$(BUILD)/fuzz/obj/%.o: %.c $(HDRS) | $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
@@ -72,13 +87,13 @@ $(BUILD)/host/libtanuki.a: $(HOST_OBJ)
 $(BUILD)/asan/libtanuki.a: $(ASAN_OBJ)
 $(BUILD)/fuzz/libtanuki.a: $(FUZZ_OBJ)
 
-$(BUILD)/host/tanuki: $(BUILD)/host/obj/src/decoy/main.o $(BUILD)/host/libtanuki.a
+$(BUILD)/host/tanuki: $(BUILD)/host/obj/src/decoy/main.o $(BUILD)/host/libtanuki.a $(call lwip_lib,host)
 	$(CC) $(HOST_CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/asan/tanuki: $(BUILD)/asan/obj/src/decoy/main.o $(BUILD)/asan/libtanuki.a
+$(BUILD)/asan/tanuki: $(BUILD)/asan/obj/src/decoy/main.o $(BUILD)/asan/libtanuki.a $(call lwip_lib,asan)
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libtanuki.a
+$(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libtanuki.a $(call lwip_lib,asan)
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
 # The second-stage extractor's test reads downloaders written for it, built
@@ -89,10 +104,13 @@ $(DLR_FIX): tests/lib/dlr/dl.c tests/lib/dlr/build.sh
 $(BUILD)/asan/test_dlr $(BUILD)/mipsel/test_dlr $(BUILD)/mips/test_dlr: | $(DLR_FIX)
 $(BUILD)/asan/test_binid $(BUILD)/mipsel/test_binid $(BUILD)/mips/test_binid: | $(DLR_FIX)
 
-$(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c tests/lib/replay.c $(BUILD)/asan/libtanuki.a
+# (the replay links lwIP as the fuzz build has it: no asserts, no checksum
+# checks; mk/lwip.mk's "replay" variant)
+$(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c tests/lib/replay.c $(BUILD)/asan/libtanuki.a \
+		$(call lwip_lib,replay)
 	$(CC) $(ASAN_CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libtanuki.a
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libtanuki.a $(call lwip_lib,fuzz)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 # The decoy never runs what an attacker sends and never formats unbounded.
@@ -134,7 +152,7 @@ $(BUILD)/host/faultfs.so: tests/lib/faultfs.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -fPIC -shared $< -o $@ -ldl
 
-$(BUILD)/host/flashsim: tests/bench/flashsim.c $(BUILD)/host/libtanuki.a
+$(BUILD)/host/flashsim: tests/bench/flashsim.c $(BUILD)/host/libtanuki.a $(call lwip_lib,host)
 	$(CC) $(HOST_CFLAGS) $^ -o $@ $(LDLIBS)
 
 clean:
@@ -142,5 +160,6 @@ clean:
 
 # The firmware: cross toolchains, packages, MIPS builds, the Malta image.
 include mk/firmware.mk
+include mk/lwip.mk
 include mk/hub.mk
 include mk/oracle.mk

@@ -19,10 +19,19 @@ DL        := $(BUILD)/dl
 TC        := $(BUILD)/toolchain
 
 # The decoy for a router: small, static, stripped, no floating point.
-FW_CFLAGS  := $(STD) $(WARN) $(INC) $(OPTIONS) -Os -ffunction-sections -fdata-sections
+# Static non-PIC code (FW_CODEMODEL): MIPS abicalls code reaches every call
+# and global through the GOT; the decoy and lwIP without it are ~10% smaller
+# (docs/firmware.md). uClibc-ng stays abicalls; static links mix the two.
+FW_CODEMODEL := -mno-abicalls -fno-pic
+FW_CFLAGS  := $(STD) $(WARN) $(INC) $(LWIP_CPPFLAGS) $(OPTIONS) -Os -ffunction-sections -fdata-sections \
+	$(FW_CODEMODEL)
 FW_LDFLAGS := -static -Wl,--gc-sections
 # Libraries the decoy links are built the same way (no -Werror: not ours).
 FW_LIBCFLAGS := -Os -ffunction-sections -fdata-sections
+# mbedTLS and zlib are linked into the decoy: built in its code model too
+# (14.5 KB less on mipsel, docs/wan.md). Their stamps depend on .libcode, rewritten only when this
+# changes, so a changed code model rebuilds them.
+FW_LIBCODE := $(FW_CODEMODEL)
 
 # The decoy's own objects must never hold an FP instruction. The linked
 # binary is checked too (libc included): uClibc-ng passes (built without
@@ -32,7 +41,8 @@ FP_CHECK ?= fail
 
 FW_HASHES := $(wildcard package/*/*.hash toolchain/*/*.hash)
 
-.PHONY: firmware fw-sources fw-units image run-image fw-test-deps
+.PHONY: firmware fw-sources fw-units image run-image fw-test-deps fw-force
+fw-force:
 
 ifneq ($(TARGET),)
 all: firmware
@@ -79,20 +89,25 @@ $(1)_ENDIANDEF := $(if $(filter mips,$(2)),-DWORDS_BIGENDIAN=1,)
 
 # mbedTLS: SHA-256, HMAC, base64 and the uplink's TLS 1.2 client, with our
 # own trimmed config (package/mbedtls/config.h) over the default one.
-$(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done package/mbedtls/config.h
+$(BUILD)/$(1)/staging/.libcode: fw-force
+	@mkdir -p $$(dir $$@)
+	@echo '$(FW_LIBCODE)' | cmp -s - $$@ || echo '$(FW_LIBCODE)' > $$@
+
+$(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done package/mbedtls/config.h \
+		$(BUILD)/$(1)/staging/.libcode
 	@$$(call fw_unpack,mbedtls_2.28.3.orig.tar.gz,package/mbedtls/mbedtls.hash,$$($(1)_D)/src/mbedtls)
 	cp package/mbedtls/config.h $$($(1)_D)/src/mbedtls/include/mbedtls/config.h
 	+$$(MAKE) -s -C $$($(1)_D)/src/mbedtls/library CC=$$($(1)_CC) AR=$$($(1)_CROSS)ar \
-		CFLAGS="$(FW_LIBCFLAGS)" libmbedcrypto.a libmbedx509.a libmbedtls.a
+		CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE)" libmbedcrypto.a libmbedx509.a libmbedtls.a
 	@mkdir -p $$($(1)_S)/lib $$($(1)_S)/include
 	cp $$($(1)_D)/src/mbedtls/library/*.a $$($(1)_S)/lib/
 	rm -rf $$($(1)_S)/include/mbedtls && cp -r $$($(1)_D)/src/mbedtls/include/mbedtls $$($(1)_S)/include/
 	@touch $$@
 
 # zlib: static only (the store's sealed segments use it: src/decoy/store/seal.c).
-$(BUILD)/$(1)/staging/.zlib: $(DL)/zlib.hash.ok $(TC)/$(3)-$(2)/.done
+$(BUILD)/$(1)/staging/.zlib: $(DL)/zlib.hash.ok $(TC)/$(3)-$(2)/.done $(BUILD)/$(1)/staging/.libcode
 	@$$(call fw_unpack,zlib_1.2.13.dfsg.orig.tar.bz2,package/zlib/zlib.hash,$$($(1)_D)/src/zlib)
-	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS)" \
+	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE)" \
 		./configure --static --prefix=$$(abspath $$($(1)_S)) >/dev/null
 	+$$(MAKE) -s -C $$($(1)_D)/src/zlib libz.a
 	+$$(MAKE) -s -C $$($(1)_D)/src/zlib install >/dev/null
@@ -112,7 +127,7 @@ $(BUILD)/$(1)/staging/.cmocka: $(DL)/cmocka.hash.ok $(TC)/$(3)-$(2)/.done
 	@touch $$@
 
 # The decoy.
-$(BUILD)/$(1)/obj/%.o: %.c $(HDRS) $(BUILD)/$(1)/staging/.mbedtls $(BUILD)/$(1)/staging/.zlib
+$(BUILD)/$(1)/obj/%.o: %.c $(HDRS) $(BUILD)/$(1)/staging/.mbedtls $(BUILD)/$(1)/staging/.zlib | $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include -c $$< -o $$@
 
@@ -121,15 +136,15 @@ $(BUILD)/$(1)/libtanuki.a: $$($(1)_OBJ)
 	$$($(1)_CROSS)ar rcs $$@ $$^
 
 # tanuki.elf keeps the symbols (for addr2line); tanuki is what ships.
-$(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a
+$(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1))
 	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/obj/src/decoy/main.o
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $$@.elf || [ "$(FP_CHECK)" = warn ]
 	$$($(1)_CROSS)strip -s -R .comment -R .note -o $$@ $$@.elf
 	@echo "firmware: $$@ $$$$(stat -c %s $$@) bytes"
 
-$(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/staging/.cmocka
-	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a \
+$(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) $(BUILD)/$(1)/staging/.cmocka
+	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) \
 		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto -lz
 
 # BusyBox: allnoconfig plus our fragment, static.

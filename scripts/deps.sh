@@ -5,6 +5,10 @@
 set -eu
 # the PC build and its tests
 PKGS="gcc make clang clang-format libclang-rt-14-dev libmbedtls-dev zlib1g-dev libcmocka-dev python3 hydra nmap"
+# the WAN tests (tests/integration/test_wan.py): namespaces and veth
+# (iproute2), checksum offload off on the attacker's veth (ethtool), a DHCP
+# server (dnsmasq), a bounded SYN flood (hping3)
+PKGS="$PKGS iproute2 ethtool dnsmasq-base hping3"
 # the firmware (mk/firmware.mk): cross compilers and their kernel headers,
 # uClibc-ng's source, qemu-user for the MIPS unit tests, qemu-system-mips
 # for the Malta image, depmod, dpkg-deb/patch for unpacking, the scp/ssh client

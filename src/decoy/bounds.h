@@ -201,4 +201,73 @@
  * what comes past this is dropped, as a full tty drops typed bytes. */
 #define CAP_SH_QUEUE (2u * (CAP_LINE + 2u))
 
+/* --- the WAN stack (lwIP, net/lwip_port.c; pools in net/lwip/lwipopts.h) ---
+ * lwIP's memory is static: pools of fixed size and one small heap, sized
+ * here. A flood fills a pool (lwIP drops, or answers as a full kernel
+ * does), never the process's memory. */
+
+/* TCP connections of every state (established sessions, SYN_RCVD, the
+ * closing states, TIME_WAIT). The devices' Linux 2.6 kernels keep a SYN
+ * backlog of 128-256 on small RAM; 256 PCBs (~170 bytes each on MIPS) are
+ * ~43 KB of RAM. When the pool is full lwIP reuses TIME_WAIT and closing
+ * PCBs first; sessions run at the highest priority and are never taken for
+ * a new SYN, which is dropped instead (half-open ones expire in 20 s). */
+#define CAP_WAN_TCP_PCBS 256
+/* Half-open connections waiting on one listening port (listen backlog):
+ * Linux 2.6's default somaxconn is 128; half the pool keeps room for the
+ * sessions themselves. */
+#define CAP_WAN_BACKLOG 128
+/* Half-open connections one source may hold (SYN_RCVD): a real client has
+ * one or two; Mirai's scanner retries a port a few times. Past this a
+ * source's SYNs are counted and dropped, so one flooding address cannot
+ * fill the backlog and lock everyone else out. */
+#define CAP_WAN_HALFOPEN_PER_SRC 8
+/* TCP segments queued for sending (all connections): a session's output
+ * waits in its own queue (CAP_OUTBUF) and lwIP holds at most TCP_SND_BUF
+ * (4 segments) per connection; 512 covers 128 connections sending at once,
+ * the rest wait for an ACK. */
+#define CAP_WAN_TCP_SEGS 512
+/* Received frames held at once (pool pbufs of one MTU each): input is
+ * copied out of them at once (net/wan.c), so only the frames of one burst
+ * of the raw socket and IP fragments being reassembled wait here. 64
+ * frames are ~100 KB. */
+#define CAP_WAN_RX_PBUFS 64
+/* lwIP's heap: outgoing segments (copied) and ARP-queued packets. 64 KB
+ * keeps ~44 full segments in flight for everyone; when it is full a
+ * session's write waits (EAGAIN) for ACKs, as a full socket does. */
+#define CAP_WAN_HEAP (64u * 1024u)
+/* UDP endpoints: the DHCP client (and later DNS, SNTP, TFTP fetches). */
+#define CAP_WAN_UDP_PCBS 8
+/* ARP entries: the WAN sees its gateway and a few on-link hosts; every
+ * remote attacker is behind the gateway's one entry. */
+#define CAP_WAN_ARP 16
+/* IP fragments being reassembled (datagrams, pbufs): Linux reassembles,
+ * so the decoy does too, within a small bound (fragment floods are dropped
+ * past it, as Linux drops past ipfrag_high_thresh). */
+#define CAP_WAN_REASS 4
+#define CAP_WAN_REASS_PBUFS 16
+/* Bytes a WAN connection buffers between lwIP and its session: one TCP
+ * window (TCP_WND). The window is opened again only as the session takes
+ * the bytes, so a paused session pushes back on its peer. */
+#define CAP_WAN_RXBUF 5840u
+/* SYNs counted per (source, port) pair for the scan summary: one entry
+ * each, the oldest replaced when full; a summary event is written every
+ * CAP_WAN_SCAN_MS with what changed. */
+#define CAP_WAN_SCAN_ENTRIES 256
+#define CAP_WAN_SCAN_MS (60u * 1000u)
+/* Open TCP ports a persona may list (`list ports`): the devices have 3-6;
+ * each one without a door is a listening pcb of the WAN stack. */
+#define CAP_PERSONA_PORTS 16
+/* The first-bytes catch-all on a persona's port without a door: bytes kept
+ * and logged per connection (a request line and a few headers, a binary
+ * protocol's login packet), connections at once (past it a SYN-ACK'd
+ * connection is reset, as a full accept queue would), and how long one may
+ * stay: the first bytes, then CAP_WAN_CATCH_QUIET_MS of quiet or
+ * CAP_WAN_CATCH_MS in all, then it is closed (FIN) as a server that did not
+ * understand the request. */
+#define CAP_WAN_CATCH_BYTES 512u
+#define CAP_WAN_CATCH_CONNS 64
+#define CAP_WAN_CATCH_QUIET_MS 2000u
+#define CAP_WAN_CATCH_MS 10000u
+
 #endif

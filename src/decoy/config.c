@@ -118,6 +118,30 @@ const struct cfg_attr cfg_listener_attrs[] = {
 };
 const size_t cfg_listener_nattrs = sizeof cfg_listener_attrs / sizeof *cfg_listener_attrs;
 
+static const char *const wan_protos[] = {
+    [WAN_DHCP] = "dhcp",
+    [WAN_STATIC] = "static",
+};
+
+#define WAN(n, f) #n, .off = offsetof(struct wan_cfg, f)
+
+const struct cfg_attr cfg_wan_attrs[] = {
+    {WAN(ifname, ifname), .type = CFG_STR, .len = sizeof(((struct wan_cfg *)0)->ifname),
+     .flags = CFG_REQUIRED},
+    {WAN(tap, tap), .type = CFG_BOOL, .min = 0, .max = 1, .scale = 1, .def = 0},
+    {WAN(proto, proto), .type = CFG_ENUM, .names = wan_protos,
+     .nnames = sizeof wan_protos / sizeof *wan_protos, .def = WAN_DHCP},
+    {WAN(ipaddr, ip), .type = CFG_IP4},
+    {WAN(netmask, mask), .type = CFG_IP4},
+    {WAN(gateway, gw), .type = CFG_IP4},
+    {WAN(scan_s, scan_ms), .type = CFG_UINT, .min = 1, .max = 86400, .scale = 1000,
+     .def = CAP_WAN_SCAN_MS / 1000},
+    /* for tests (sub-second periods); wins over scan_s */
+    {WAN(scan_ms, scan_ms), .type = CFG_UINT, .min = 50, .max = 86400000, .scale = 1,
+     .def = CAP_WAN_SCAN_MS},
+};
+const size_t cfg_wan_nattrs = sizeof cfg_wan_attrs / sizeof *cfg_wan_attrs;
+
 void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n)
 {
 	size_t i;
@@ -146,6 +170,9 @@ void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n)
 		case CFG_ENUM:
 			*(int *)(void *)p = (int)t[i].def;
 			break;
+		case CFG_IP4:
+			*(uint32_t *)(void *)p = 0;
+			break;
 		}
 	}
 }
@@ -171,6 +198,17 @@ static int apply_one(char *p, const struct cfg_attr *a, struct uci_sec *s, const
 			}
 		snprintf(what, sizeof what, "unknown %s", a->name);
 		return cfg_bad(err, errlen, file, o->line, what, o->val);
+	}
+	if (a->type == CFG_IP4) {
+		struct in_addr ia;
+		char what[48];
+
+		if (inet_pton(AF_INET, o->val, &ia) != 1) {
+			snprintf(what, sizeof what, "%s is not an IPv4 address", a->name);
+			return cfg_bad(err, errlen, file, o->line, what, o->val);
+		}
+		memcpy(p, &ia.s_addr, sizeof ia.s_addr);
+		return 0;
 	}
 	if (cfg_uint(&v, s, a->name, a->min, a->max, a->scale ? a->scale : 1, file, err, errlen))
 		return -1;
@@ -258,6 +296,47 @@ static int load_listener(struct config *c, struct uci_sec *s, char *err, size_t 
 	return 0;
 }
 
+static bool mask_ok(uint32_t m)
+{
+	uint32_t h = ntohl(m);
+
+	return h && !(~h & (~h + 1)); /* ones, then zeros */
+}
+
+static int load_wan(struct wan_cfg *w, struct uci_sec *s, const char *f, char *err, size_t errlen)
+{
+	struct uci_opt *o = uci_get(s, "ifname");
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->line = s->line;
+	cfg_defaults(w, cfg_wan_attrs, cfg_wan_nattrs);
+	if (cfg_apply(w, cfg_wan_attrs, cfg_wan_nattrs, s, f, err, errlen))
+		return -1;
+	if (!w->ifname[0])
+		return cfg_bad(err, errlen, f, o ? o->line : s->line,
+			       "option ifname must name an interface (1-15 characters)", NULL);
+	for (i = 0; w->ifname[i]; i++)
+		if (w->ifname[i] == '/' || w->ifname[i] == ':' || w->ifname[i] <= ' ')
+			return cfg_bad(err, errlen, f, o->line, "bad interface name", w->ifname);
+	if (w->proto == WAN_STATIC) {
+		if (!uci_get(s, "ipaddr"))
+			return cfg_bad(err, errlen, f, s->line, "proto static needs option",
+				       "ipaddr");
+		if (!(o = uci_get(s, "netmask")))
+			return cfg_bad(err, errlen, f, s->line, "proto static needs option",
+				       "netmask");
+		if (!mask_ok(w->mask))
+			return cfg_bad(err, errlen, f, o->line, "option netmask is not a netmask",
+				       NULL);
+	} else if (uci_get(s, "ipaddr") || uci_get(s, "netmask") || uci_get(s, "gateway")) {
+		return cfg_bad(err, errlen, f, s->line,
+			       "ipaddr/netmask/gateway are for proto static", NULL);
+	}
+	w->enabled = true;
+	return 0;
+}
+
 int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	struct uci_file *uf;
@@ -297,6 +376,12 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			else
 				rc = fetch_config(&c->fetch, s, path, err, errlen);
 			have_fetch = true;
+		} else if (!strcmp(s->type, "wan")) {
+			if (c->wan.enabled)
+				rc = cfg_bad(err, errlen, path, s->line,
+					     "second `config wan` section", NULL);
+			else
+				rc = load_wan(&c->wan, s, path, err, errlen);
 		} else {
 			/* sections of later features are read by their modules */
 			continue;

@@ -4,6 +4,7 @@
  *   config listener 'NAME'   proto, bind, port, persona
  *   config fetch 'fetch'      the payload fetcher (fetch/fetchcfg.h)
  *   config uplink 'hub'       summaries to a tanuki-hub (uplink/upcfg.h)
+ *   config wan 'wan'          the WAN side on lwIP (net/wan.h, docs/wan.md)
  *
  * Errors are one line "FILE:LINE: problem"; the caller prints it and
  * exits 2. Unknown options are errors too: a typo must not silently leave a
@@ -36,6 +37,21 @@ struct cfg_listener {
 	int line;
 };
 
+enum wan_proto { WAN_DHCP, WAN_STATIC };
+
+/* `config wan 'wan'` (docs/config.md, docs/wan.md): with it every listener
+ * is served on the WAN stack too, at its port; the kernel-socket listeners
+ * stay as configured. */
+struct wan_cfg {
+	bool enabled;
+	bool tap;	 /* create a TAP device named ifname (labs) */
+	char ifname[16]; /* IFNAMSIZ: the raw interface lwIP drives */
+	int proto;	 /* enum wan_proto (a CFG_ENUM is an int) */
+	uint32_t ip, mask, gw; /* proto static; network byte order */
+	unsigned scan_ms; /* period of the tanuki.scan summaries */
+	int line;
+};
+
 struct config {
 	char path[256];
 	char store[256];
@@ -61,6 +77,7 @@ struct config {
 	size_t nlisteners;
 	struct fetch_cfg fetch; /* config fetch (fetch/fetchcfg.h); off if absent */
 	struct uplink_cfg uplink; /* config uplink (uplink/upcfg.h); off if absent */
+	struct wan_cfg wan; /* config wan; off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */
@@ -78,6 +95,7 @@ enum cfg_type {
 	CFG_BOOL, /* bool from 0 or 1 */
 	CFG_U16,  /* uint16_t in [min, max] */
 	CFG_ENUM, /* int: index of the value in names[] */
+	CFG_IP4,  /* uint32_t in network byte order, from a dotted quad; default 0 */
 };
 
 #define CFG_REQUIRED 1u /* no default: the section must set it */
@@ -96,12 +114,14 @@ struct cfg_attr {
 	unsigned flags;
 };
 
-/* The tables of `config tanuki` (into struct config) and `config listener`
- * (into struct cfg_listener). */
+/* The tables of `config tanuki` (into struct config), `config listener`
+ * (into struct cfg_listener) and `config wan` (into struct wan_cfg). */
 extern const struct cfg_attr cfg_main_attrs[];
 extern const size_t cfg_main_nattrs;
 extern const struct cfg_attr cfg_listener_attrs[];
 extern const size_t cfg_listener_nattrs;
+extern const struct cfg_attr cfg_wan_attrs[];
+extern const size_t cfg_wan_nattrs;
 
 /* Writes every default of the table into dst. */
 void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n);

@@ -9,15 +9,16 @@
 
 #include "host/doorsh.h"
 #include "net/session.h"
+#include "net/wan.h"
 #include "options.h"
 #include "proto/proto.h"
 #include "sys/sys.h"
 
 /* Timers: five per session, one per listener, the store tick, three per
  * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
- * DNS try). */
+ * DNS try), and the WAN side's (net/wan.h). */
 #define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 5 + CAP_LISTENERS + 8 + \
-		       CAP_FETCH_INFLIGHT * 3 + 3)
+		       CAP_FETCH_INFLIGHT * 3 + 3 + WAN_TIMERS)
 
 static const struct persona *get_persona(struct daemon *d, const char *name,
 					 char *err, size_t errlen)
@@ -74,6 +75,7 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 	struct store_opts so;
 	struct uplink_env ue;
 	struct net_opts no;
+	const struct persona *up;
 	size_t i;
 	int rc;
 
@@ -130,6 +132,11 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 		if (!p || net_listen(&d->net, c, p, proto_engine(c->proto), err, errlen))
 			return -1;
 	}
+	/* the WAN side serves the listeners and the unit persona's ports */
+	if (d->cfg.wan.enabled &&
+	    (!(up = get_persona(d, d->cfg.persona, err, errlen)) ||
+	     wan_init(&d->net, &d->cfg.wan, up, err, errlen)))
+		return -1;
 	if (ev_signals(&d->loop, on_signal)) {
 		snprintf(err, errlen, "%s:0: signals: %s", cfg->path, strerror(errno));
 		return -1;
@@ -181,6 +188,7 @@ void daemon_done(struct daemon *d)
 
 	sess_close_all(&d->net);
 	fetch_shutdown(&d->fetch);
+	wan_done(&d->net);
 	net_done(&d->net);
 	uplink_done(&d->up);
 	doorsh_clear(); /* door shells parked between HTTP connections */

@@ -1,7 +1,8 @@
-/* test_config.c — the option tables of config.c: docs/config.md lists
- * exactly the options of `config tanuki` and `config listener` (names, and
- * defaults where the doc gives a literal one), and a section read against
- * the tables gives the values the daemon has always had. */
+/* test_config.c — the option tables of config.c:
+ * docs/config.md lists exactly the options of `config tanuki`, `config
+ * listener` and `config wan` (names, and defaults where the doc gives a
+ * literal one), and a section read against the tables gives the values the
+ * daemon has always had. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <arpa/inet.h>
 
 #include "config.h"
 #include "options.h"
@@ -127,6 +130,8 @@ static void check_table(const char *doc, const char *heading, const struct cfg_a
 		assert_false(t[i].flags & CFG_REQUIRED);
 		if (t[i].type == CFG_STR)
 			snprintf(mine, sizeof mine, "%s", t[i].sdef);
+		else if (t[i].type == CFG_ENUM)
+			snprintf(mine, sizeof mine, "%s", t[i].names[t[i].def]);
 		else
 			snprintf(mine, sizeof mine, "%ld", t[i].def);
 		print_message("  default doc %s, table %s\n", lit, mine);
@@ -142,6 +147,7 @@ static void doc_lists_the_tables(void **st)
 	(void)st;
 	check_table(doc, "## `config tanuki 'main'`", cfg_main_attrs, cfg_main_nattrs);
 	check_table(doc, "## `config listener 'NAME'`", cfg_listener_attrs, cfg_listener_nattrs);
+	check_table(doc, "## `config wan 'wan'`", cfg_wan_attrs, cfg_wan_nattrs);
 	free(doc);
 }
 
@@ -238,12 +244,68 @@ static void values_scales_and_errors(void **st)
 	assert_non_null(strstr(err, ":2: listener needs option port"));
 }
 
+static void wan_values_and_errors(void **st)
+{
+	static struct config c;
+	char err[256];
+	const char *head = "config tanuki 'main'\nconfig listener 't'\n\toption proto 'telnet'\n"
+			   "\toption port '2323'\n";
+	char text[512];
+
+	(void)st;
+	assert_int_equal(load(head, &c, err, sizeof err), 0);
+	assert_false(c.wan.enabled);
+	snprintf(text, sizeof text, "%sconfig wan 'wan'\n\toption ifname 'eth1'\n", head);
+	assert_int_equal(load(text, &c, err, sizeof err), 0);
+	assert_true(c.wan.enabled);
+	assert_string_equal(c.wan.ifname, "eth1");
+	assert_false(c.wan.tap);
+	assert_int_equal(c.wan.proto, WAN_DHCP);
+	assert_int_equal(c.wan.scan_ms, CAP_WAN_SCAN_MS);
+	assert_int_equal(c.wan.line, 5);
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'tk0'\n\toption tap '1'\n"
+		 "\toption proto 'static'\n\toption ipaddr '198.18.0.2'\n"
+		 "\toption netmask '255.255.254.0'\n\toption gateway '198.18.0.1'\n"
+		 "\toption scan_ms '200'\n\toption scan_s '3'\n",
+		 head);
+	assert_int_equal(load(text, &c, err, sizeof err), 0);
+	assert_true(c.wan.tap);
+	assert_int_equal(c.wan.proto, WAN_STATIC);
+	assert_int_equal(ntohl(c.wan.ip), 0xc6120002u);
+	assert_int_equal(ntohl(c.wan.mask), 0xfffffe00u);
+	assert_int_equal(ntohl(c.wan.gw), 0xc6120001u);
+	assert_int_equal(c.wan.scan_ms, 200); /* scan_ms wins */
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\n\toption scan_s '3'\n", head);
+	assert_int_equal(load(text, &c, err, sizeof err), 0);
+	assert_int_equal(c.wan.scan_ms, 3000);
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\n\toption proto 'static'\n"
+		 "\toption ipaddr '198.18.0.300'\n",
+		 head);
+	assert_int_equal(load(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":8: ipaddr is not an IPv4 address: 198.18.0.300"));
+	snprintf(text, sizeof text, "%sconfig wan 'wan'\n\toption proto 'pppoe'\n", head);
+	assert_int_equal(load(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":6: unknown proto: pppoe"));
+	snprintf(text, sizeof text, "%sconfig wan 'wan'\n\toption tap '1'\n", head);
+	assert_int_equal(load(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":5: option ifname must name an interface"));
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\nconfig wan 'b'\n\toption ifname 'f'\n",
+		 head);
+	assert_int_equal(load(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":7: second `config wan` section"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(doc_lists_the_tables),
 	    cmocka_unit_test(defaults_as_before),
 	    cmocka_unit_test(values_scales_and_errors),
+	    cmocka_unit_test(wan_values_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

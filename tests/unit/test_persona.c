@@ -90,6 +90,15 @@ static void claims_of_each_device(void **st)
 	assert_null(persona_auth(x, "root", ""));
 	assert_int_equal(x->elf.e_machine, 40);
 	assert_int_equal(x->elf.ei_data, 1);
+
+	/* the open ports (`list ports`), in the file's order */
+	assert_int_equal(h->nports, 4);
+	assert_int_equal(h->ports[0], 23);
+	assert_int_equal(h->ports[3], 37215);
+	assert_int_equal(x->nports, 5);
+	assert_int_equal(x->ports[4], 34567);
+	assert_int_equal(z->nports, 3);
+	assert_int_equal(z->ports[2], 52869);
 	persona_free(h);
 	persona_free(z);
 	persona_free(x);
@@ -137,6 +146,16 @@ static void errors_name_file_and_line(void **st)
 	fclose(f);
 	assert_null(persona_load(dir, "bad", &u, err, sizeof err));
 	assert_non_null(strstr(err, "bad/persona:2: unknown option"));
+	f = fopen(path, "w");
+	fputs("config persona\n\tlist ports '23'\n\tlist ports '65536'\n", f);
+	fclose(f);
+	assert_null(persona_load(dir, "bad", &u, err, sizeof err));
+	assert_non_null(strstr(err, "bad/persona:3: ports must be TCP ports 1-65535"));
+	f = fopen(path, "w");
+	fputs("config persona\n\tlist ports '23'\n\tlist ports '23'\n", f);
+	fclose(f);
+	assert_null(persona_load(dir, "bad", &u, err, sizeof err));
+	assert_non_null(strstr(err, "bad/persona:3: port listed twice"));
 	assert_null(persona_load(dir, "../etc", &u, err, sizeof err));
 	assert_null(persona_load(dir, "missing", &u, err, sizeof err));
 	unlink(path);

@@ -24,6 +24,7 @@ struct net;
 struct persona;
 struct session;
 struct store;
+struct wan;
 
 struct listener {
 	struct net *net;
@@ -65,6 +66,8 @@ struct net {
 	size_t nsessions;
 	size_t nclosing; /* of those, closed and waiting for the reap */
 	bool reap_pending;
+
+	struct wan *wan; /* the WAN side on lwIP (net/wan.h), or NULL */
 
 	uint64_t refused; /* connections turned away at a cap */
 	uint64_t refused_logged_sec;

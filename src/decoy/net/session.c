@@ -430,7 +430,7 @@ static void update_interest(struct session *s)
 		ev |= EV_READ;
 	if (sendable(s))
 		ev |= EV_WRITE;
-	if (ev_io_set(s->net->loop, &s->io, ev))
+	if (s->tp ? s->tp->interest(s->tpctx, ev) : ev_io_set(s->net->loop, &s->io, ev))
 		sess_close(s, true);
 }
 
@@ -462,7 +462,8 @@ static void sess_pump(struct session *s)
 			return;
 		p = next_bytes(s, &n);
 		if (p) {
-			w = send(s->io.fd, p, n, MSG_NOSIGNAL);
+			w = s->tp ? s->tp->send(s->tpctx, p, n)
+				  : send(s->io.fd, p, n, MSG_NOSIGNAL);
 			if (w < 0) {
 				if (errno == EINTR)
 					continue;
@@ -586,7 +587,8 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			s->reading_stopped = true; /* TCP pushes back now */
 			break;
 		}
-		r = recv(io->fd, chunk, room < sizeof chunk ? room : sizeof chunk, 0);
+		r = s->tp ? s->tp->recv(s->tpctx, chunk, room < sizeof chunk ? room : sizeof chunk)
+			  : recv(io->fd, chunk, room < sizeof chunk ? room : sizeof chunk, 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -652,8 +654,10 @@ static void log_refused(struct net *n, const char *ip, unsigned port,
 	evlog_commit(n->log);
 }
 
-void sess_accept(struct net *n, struct listener *l, int fd,
-		 const struct sockaddr_storage *peer)
+static struct session *sess_start(struct net *n, struct listener *l, int fd,
+				  const struct sess_transport *tp, void *ctx,
+				  const struct sockaddr_storage *peer,
+				  const struct sockaddr_storage *lcl)
 {
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof local;
@@ -666,20 +670,23 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	addr_str(peer, ip, sizeof ip, &port);
 	if (count_from(n, peer) >= n->o.max_per_src) {
 		log_refused(n, ip, port, l, "per_source_cap");
-		close(fd);
-		return;
+		if (!tp)
+			close(fd);
+		return NULL;
 	}
 	if (!acct_take(&n->mem, sizeof *s)) {
 		log_refused(n, ip, port, l, "memory");
-		close(fd);
-		return;
+		if (!tp)
+			close(fd);
+		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		acct_give(&n->mem, sizeof *s);
 		log_refused(n, ip, port, l, "out_of_memory");
-		close(fd);
-		return;
+		if (!tp)
+			close(fd);
+		return NULL;
 	}
 	s->net = n;
 	s->lst = l;
@@ -687,6 +694,8 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	s->eng = l->eng;
 	s->io.fd = fd;
 	s->io.cb = on_io;
+	s->tp = tp;
+	s->tpctx = ctx;
 	s->t_idle.cb = on_idle;
 	s->t_total.cb = on_total;
 	s->t_pause.cb = on_pause_done;
@@ -700,7 +709,9 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	s->peer = *peer;
 	memcpy(s->src_ip, ip, sizeof ip);
 	s->src_port = port;
-	if (!getsockname(fd, (struct sockaddr *)&local, &llen))
+	if (lcl)
+		addr_str(lcl, s->dst_ip, sizeof s->dst_ip, &s->dst_port);
+	else if (!getsockname(fd, (struct sockaddr *)&local, &llen))
 		addr_str(&local, s->dst_ip, sizeof s->dst_ip, &s->dst_port);
 	else
 		s->dst_port = l->cfg->port;
@@ -715,9 +726,9 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	if (ev_timer_in(n->loop, &s->t_idle, n->o.idle_ms) ||
 	    ev_timer_in(n->loop, &s->t_total, n->o.session_ms) ||
 	    (n->o.login_ms && ev_timer_in(n->loop, &s->t_login, n->o.login_ms)) ||
-	    ev_io_set(n->loop, &s->io, EV_READ)) {
+	    (tp ? tp->interest(ctx, EV_READ) : ev_io_set(n->loop, &s->io, EV_READ))) {
 		sess_close(s, true);
-		return;
+		return s;
 	}
 	a.persona = s->persona;
 	a.id = s->id;
@@ -731,6 +742,26 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	if (s->eng->start(s, &a, &s->engst) < 0)
 		sess_close(s, false);
 	sess_pump(s);
+	return s;
+}
+
+void sess_accept(struct net *n, struct listener *l, int fd,
+		 const struct sockaddr_storage *peer)
+{
+	sess_start(n, l, fd, NULL, NULL, peer, NULL);
+}
+
+struct session *sess_accept_tp(struct net *n, struct listener *l,
+			       const struct sess_transport *tp, void *ctx,
+			       const struct sockaddr_storage *peer,
+			       const struct sockaddr_storage *local)
+{
+	return sess_start(n, l, -1, tp, ctx, peer, local);
+}
+
+void sess_io(struct session *s, unsigned revents)
+{
+	on_io(s->net->loop, &s->io, revents);
 }
 
 static void sess_free(struct session *s)
@@ -755,7 +786,10 @@ static void sess_free(struct session *s)
 	ev_timer_stop(n->loop, &s->t_total);
 	ev_timer_stop(n->loop, &s->t_pause);
 	ev_timer_stop(n->loop, &s->t_eng);
-	close(s->io.fd);
+	if (s->tp)
+		s->tp->close(s->tpctx);
+	else
+		close(s->io.fd);
 	if (s->prev)
 		s->prev->next = s->next;
 	else

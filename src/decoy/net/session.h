@@ -11,6 +11,7 @@
 #define TANUKI_SESSION_H
 
 #include <netinet/in.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,19 @@ struct seg {
 	const uint8_t *p;  /* REF: next byte */
 };
 
+/* What is below a session: a kernel socket (tp NULL, io.fd), or another
+ * transport such as an lwIP pcb of the WAN stack (net/wan.c). send and recv
+ * return what a non-blocking socket's do (-1 with errno EAGAIN when they
+ * would block; recv 0 when the peer closed); interest registers EV_READ /
+ * EV_WRITE, and the transport calls sess_io() when one is ready; close
+ * ends it (from the loop's idle pass, never inside its own callbacks). */
+struct sess_transport {
+	ssize_t (*send)(void *ctx, const void *p, size_t n);
+	ssize_t (*recv)(void *ctx, void *p, size_t n);
+	int (*interest)(void *ctx, unsigned events);
+	void (*close)(void *ctx);
+};
+
 struct session {
 	struct net *net;
 	struct session *prev, *next;
@@ -54,6 +68,8 @@ struct session {
 	const struct persona *persona;
 
 	struct ev_io io;
+	const struct sess_transport *tp; /* NULL: the kernel socket io.fd */
+	void *tpctx;
 	struct ev_timer t_idle, t_total, t_pause;
 	struct ev_timer t_eng; /* the engine's own timer, see sess_timer() */
 	struct ev_timer t_login; /* the pre-login deadline (login_s) */
@@ -81,6 +97,16 @@ struct session {
 /* Accepted socket → new session (or a polite refusal). */
 void sess_accept(struct net *n, struct listener *l, int fd,
 		 const struct sockaddr_storage *peer);
+
+/* A connection of another transport (tp, ctx) → new session. local: the
+ * address the peer reached. Returns NULL when it was refused (a cap): the
+ * caller still owns the transport then; otherwise the session does. */
+struct session *sess_accept_tp(struct net *n, struct listener *l,
+			       const struct sess_transport *tp, void *ctx,
+			       const struct sockaddr_storage *peer,
+			       const struct sockaddr_storage *local);
+/* The transport's socket-like readiness (EV_READ / EV_WRITE). */
+void sess_io(struct session *s, unsigned revents);
 
 /* For the host glue (host/): what a fetch it starts for s records of it,
  * and the fetcher to start it with. */

@@ -736,7 +736,22 @@ static int load_persona_sec(struct loader *L, struct uci_sec *sec,
 			nproc++;
 		else if (!strcmp(o->key, "doors"))
 			p->ndoors++;
-		else
+		else if (!strcmp(o->key, "ports")) {
+			/* the device's open TCP ports (WAN side, docs/wan.md) */
+			struct sp c;
+			uint64_t v;
+			size_t k;
+
+			sp_init(&c, o->val, strlen(o->val));
+			if (p->nports >= CAP_PERSONA_PORTS)
+				return fail(L, file, o->line, "too many ports (CAP_PERSONA_PORTS)");
+			if (sp_digits(&c, 10, 5, 65535, &v) || !sp_eof(&c) || !v)
+				return fail(L, file, o->line, "ports must be TCP ports 1-65535");
+			for (k = 0; k < p->nports; k++)
+				if (p->ports[k] == v)
+					return fail(L, file, o->line, "port listed twice");
+			p->ports[p->nports++] = (uint16_t)v;
+		} else
 			return fail(L, file, o->line, "unknown list in persona");
 		o->used = true;
 	}

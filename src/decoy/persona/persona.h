@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bounds.h"
+
 struct pstr {
 	char *p; /* NUL-terminated, may also contain NULs (use n) */
 	size_t n;
@@ -132,6 +134,11 @@ struct persona {
 	size_t ndoorcfg;
 	struct persona_file *http; /* files under http/, path "/<door>/…", sorted */
 	size_t nhttp;
+	/* the TCP ports the real device has open (`list ports`): on the WAN
+	 * side, those without a listener get the first-bytes catch-all and
+	 * every other port answers as closed (docs/wan.md) */
+	uint16_t ports[CAP_PERSONA_PORTS];
+	size_t nports;
 
 	/* --- this unit --- */
 	uint8_t mac[6];

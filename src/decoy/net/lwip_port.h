@@ -1,0 +1,54 @@
+/* lwip_port.h — lwIP (NO_SYS) inside the decoy: one Ethernet netif whose
+ * frames come from and go to a raw interface the caller owns (net/wan.c:
+ * AF_PACKET or TAP; the fuzz target: a buffer), and lwIP's timers.
+ *
+ * There is one WAN stack per process (lwIP keeps global state): lwport_init
+ * twice without lwport_done in between fails. Nothing here knows about
+ * sessions or the daemon.
+ */
+#ifndef TANUKI_LWIP_PORT_H
+#define TANUKI_LWIP_PORT_H
+
+#if TANUKI_LWIP
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lwip/netif.h"
+#include "net/scan.h"
+
+struct lwport {
+	struct netif nif;
+	/* A frame lwIP sends. Returns 0 or a negative errno (the frame is
+	 * dropped, as a full NIC queue drops). */
+	int (*tx)(void *arg, const uint8_t *frame, size_t n);
+	void *arg;
+	/* The address changed (static set up, DHCP lease, lease lost). */
+	void (*on_addr)(void *arg);
+	char hostname[33];	 /* DHCP option 12 */
+	struct scan_table *scan; /* optional: SYNs to our address are counted here */
+	bool dhcp;
+	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
+};
+
+/* Brings up lwIP and the netif (link up, no address yet). mac: the
+ * interface's own address. Returns 0 or -errno. */
+int lwport_init(struct lwport *w, const uint8_t mac[6], uint16_t mtu);
+/* A static address (network byte order). */
+void lwport_static(struct lwport *w, uint32_t ip, uint32_t mask, uint32_t gw);
+/* Starts lwIP's DHCP client. Returns 0 or -ENOMEM. */
+int lwport_dhcp(struct lwport *w);
+/* One frame from the wire (attacker input: any bytes, any length): the
+ * scan count sees it first, then lwIP. */
+void lwport_input(struct lwport *w, const uint8_t *frame, size_t n);
+/* Runs lwIP's due timers; returns the ms until the next one (capped). */
+uint32_t lwport_timers(struct lwport *w);
+/* The netif's address now (network byte order, 0 without one). */
+uint32_t lwport_addr(const struct lwport *w);
+/* Aborts every connection and takes the netif down. */
+void lwport_done(struct lwport *w);
+
+#endif /* TANUKI_LWIP */
+
+#endif
