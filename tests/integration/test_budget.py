@@ -122,14 +122,24 @@ class Watch:
 
 
 def store_clean(d):
+    """The daemon stops cleanly, the store verifies, and every event that
+    was synced while the attack ran is still there after the stop."""
+    time.sleep(1.2)  # one sync period (sync_s in the test config is 1 s)
+    before = [(e["eventid"], e["timestamp"], e.get("session")) for e in d.events()]
+    assert before, "no event was written"
     d.stop()
     p = subprocess.run([tt.BINARY, "verify", "--store", d.store], capture_output=True,
                        env=dict(os.environ, **tt.SAN_ENV))
     assert p.returncode == 0, p.stdout + p.stderr
+    after = set((e["eventid"], e["timestamp"], e.get("session")) for e in d.events())
+    lost = [e for e in before if e not in after]
+    assert not lost, lost[:5]
 
 
-def zyxel(**kw):
-    return Daemon(persona="zyxel-pk5001z",
+def zyxel(main=None, **kw):
+    main = dict(main or {})
+    main.setdefault("sync_s", 1)
+    return Daemon(persona="zyxel-pk5001z", main=main,
                   listeners=[("door", "miniigd", None), ("telnet", "telnet", None),
                              ("probe", "telnet", None)], **kw)
 
