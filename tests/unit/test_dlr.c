@@ -78,7 +78,7 @@ static void compiled_downloaders(void **st)
 		unsigned port;
 		struct dlr_result r;
 		uint8_t *p;
-		size_t n;
+		size_t n = 0;
 
 		if (sscanf(line, "%255s %15s %31s %u %255s", file, expect, addr, &port,
 			   want_path) != 5)
