@@ -42,7 +42,7 @@ def report(name, ok, detail="", secs=0.0):
 
 
 def run_units(build, only):
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1",
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     for exe in sorted(glob.glob(os.path.join(build, "asan", "test_*"))):
         name = "unit/" + os.path.basename(exe)
@@ -115,7 +115,7 @@ def run_fuzz(build, seconds, only):
         if os.path.exists(replay):
             t0 = time.time()
             dirs = [work] + ([crashes] if os.path.isdir(crashes) else [])
-            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1",
                        UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
             r = subprocess.run([replay] + dirs, cwd=TOP, capture_output=True, text=True,
                                errors="replace", timeout=600, env=env)

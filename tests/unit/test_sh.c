@@ -623,6 +623,10 @@ static void t_budget_memory(void **state)
 	RUN_EQ(fx, "cd /var; wc -c <b", "-sh: out of memory\n[root@router /var]# ");
 	assert_true(global.refused > 0);
 	assert_true(global.peak <= 256 * 1024);
+	/* the accounts are this function's: the shell must not outlive them */
+	sh_free(fx->sh);
+	fx->sh = NULL;
+	assert_int_equal(global.used, 0);
 }
 
 /* Issue 12: work is charged per byte scanned, read or written and per
