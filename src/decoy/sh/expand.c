@@ -643,7 +643,7 @@ static bool brace(struct xstate *x, const char *s, size_t n, size_t *i, bool quo
 	size_t e = *i + 1, c = *i + 2, k = 0;
 	bool len_of = false, colon = false, set, use;
 	char op;
-	struct buf tmp, res, wv, wp;
+	struct buf tmp, res, own, wv, wp;
 	const char *v;
 
 	if (!lex_skip_brace(s, n, &e)) {
@@ -675,7 +675,19 @@ static bool brace(struct xstate *x, const char *s, size_t n, size_t *i, bool quo
 		return false;
 	sh_buf_init(x->sh, &tmp, CAP_LINE * 4);
 	sh_buf_init(x->sh, &res, CAP_LINE * 4);
+	sh_buf_init(x->sh, &own, CAP_SH_OUTPUT);
 	v = param_value(x->sh, name, &tmp, &set);
+	/* v may point into the variable's own storage, and the operand words
+	 * below are expanded first — $((x=…)), $(…), ${x=…} can replace the
+	 * variable and free it: work on a copy (a use-after-free found by
+	 * fuzz_sh). */
+	if (v && v != tmp.p) {
+		if (buf_adds(&own, v)) {
+			xs_fail(x, "out of memory");
+			goto out;
+		}
+		v = own.p ? own.p : "";
+	}
 	if (len_of) {
 		char num[24];
 
@@ -772,6 +784,7 @@ static bool brace(struct xstate *x, const char *s, size_t n, size_t *i, bool quo
 out:
 	buf_free(&tmp);
 	buf_free(&res);
+	buf_free(&own);
 	return true;
 }
 
