@@ -8,8 +8,10 @@
 set -eu
 objdump=$1; shift
 hits=$("$objdump" -d --no-show-raw-insn "$@" | awk '
-	/^[0-9a-f]+ <.*>:$/ { fn = $2; next }
-	/^ *[0-9a-f]+:\t/ {
+	/^[0-9a-f]+ <.*>:$/ { fn = $2; pool = (fn ~ /^<__pool_/); next }
+	# MIPS16 literal pools (__pool_*) are data the disassembler reads as
+	# MIPS32 words; MIPS16 itself has no floating-point instructions
+	/^ *[0-9a-f]+:\t/ && !pool {
 		op = $2
 		if (op ~ /^[ls][wd]x?c1$/ || op ~ /^[mc][ft]h?c1$/ || op ~ /^bc1[ft]l?$/ ||
 		    op ~ /\.(s|d|w|l|ps)$/ || op ~ /^mov[ft]$/)
