@@ -38,7 +38,8 @@ static inline uint32_t sext(uint32_t v, unsigned bits)
 	return (v ^ m) - m;
 }
 
-static inline void store_reg(struct dlr_vm *vm, unsigned base, int32_t off, unsigned size, unsigned r)
+static inline void store_reg(struct dlr_vm *vm, unsigned base, int32_t off, unsigned size,
+			     unsigned r)
 {
 	uint32_t v = 0;
 	bool k = dlr_vm_get(vm, r, &v);

@@ -130,4 +130,3 @@ void dlr_walk_mips(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va
 		pending = act;
 	}
 }
-

@@ -16,16 +16,68 @@ static void ppc_put(struct dlr_vm *vm, unsigned r, bool k, uint32_t v)
 		dlr_vm_unset(vm, r);
 }
 
+/* X-form (primary opcode 31): or/mr tracked; compares and indexed
+ * stores change no register; everything else makes rD and rA unknown.
+ * s is rS's value when ks. */
+static void ppc_x(struct dlr_vm *vm, uint32_t w, uint32_t s, bool ks)
+{
+	unsigned rD = (w >> 21) & 31, rA = (w >> 16) & 31, rB = (w >> 11) & 31;
+	unsigned xo = (w >> 1) & 0x3ff;
+	uint32_t b = 0;
+
+	if (xo == 0 || xo == 32) /* cmp, cmpl */
+		return;
+	if (xo == 444) { /* or; mr when rS == rB */
+		bool kb = dlr_vm_get(vm, rB, &b);
+
+		ppc_put(vm, rA, ks && kb, s | b);
+		return;
+	}
+	if (xo == 151 || xo == 407 || xo == 215) /* stwx sthx stbx */
+		return;
+	if (xo == 183 || xo == 439 || xo == 247) { /* with update */
+		dlr_vm_unset(vm, rA);
+		return;
+	}
+	dlr_vm_unset(vm, rD);
+	dlr_vm_unset(vm, rA);
+}
+
+/* Branches and sc (primary opcodes 16-19). */
+static void ppc_branch(struct dlr_vm *vm, uint32_t w)
+{
+	unsigned op = w >> 26, rD = (w >> 21) & 31, xo = (w >> 1) & 0x3ff;
+
+	switch (op) {
+	case 16: /* bc */
+		if (w & 1)
+			after(vm, CALL, PPC_CALLER);
+		break;
+	case 17: /* sc */
+		dlr_vm_unset_mask(vm, 0x9);
+		break;
+	case 18: /* b, bl */
+		after(vm, (w & 1) ? CALL : END, PPC_CALLER);
+		break;
+	default:
+		if (xo == 16 || xo == 528) { /* bclr, bcctr */
+			if (w & 1)
+				after(vm, CALL, PPC_CALLER);
+			else if ((rD & 0x14) == 0x14)
+				after(vm, END, 0);
+		}
+		break;
+	}
+}
+
 void dlr_walk_ppc(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va)
 {
 	size_t i;
 
 	(void)va;
 	for (i = 0; i + 4 <= n; i += 4) {
-		uint32_t w = w32(code + i, true), a = 0, s = 0, b = 0;
-		unsigned op = w >> 26, rD = (w >> 21) & 31, rA = (w >> 16) & 31,
-			 rB = (w >> 11) & 31;
-		unsigned xo = (w >> 1) & 0x3ff, r;
+		uint32_t w = w32(code + i, true), a = 0, s = 0;
+		unsigned op = w >> 26, rD = (w >> 21) & 31, rA = (w >> 16) & 31, r;
 		uint32_t simm = sext(w & 0xffff, 16), uimm = w & 0xffff;
 		bool ka = dlr_vm_get(vm, rA, &a), ks = dlr_vm_get(vm, rD, &s);
 
@@ -91,41 +143,14 @@ void dlr_walk_ppc(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va)
 		case 10:
 		case 11: /* cmpli, cmpi */
 			break;
-		case 16: /* bc */
-			if (w & 1)
-				after(vm, CALL, PPC_CALLER);
-			break;
-		case 17: /* sc */
-			dlr_vm_unset_mask(vm, 0x9);
-			break;
-		case 18: /* b, bl */
-			after(vm, (w & 1) ? CALL : END, PPC_CALLER);
-			break;
+		case 16:
+		case 17:
+		case 18:
 		case 19:
-			if (xo == 16 || xo == 528) { /* bclr, bcctr */
-				if (w & 1)
-					after(vm, CALL, PPC_CALLER);
-				else if ((rD & 0x14) == 0x14)
-					after(vm, END, 0);
-			}
+			ppc_branch(vm, w);
 			break;
 		case 31:
-			if (xo == 0 || xo == 32) /* cmp, cmpl */
-				break;
-			if (xo == 444) { /* or; mr when rS == rB */
-				bool kb = dlr_vm_get(vm, rB, &b);
-
-				ppc_put(vm, rA, ks && kb, s | b);
-				break;
-			}
-			if (xo == 151 || xo == 407 || xo == 215) /* stwx sthx stbx */
-				break;
-			if (xo == 183 || xo == 439 || xo == 247) { /* with update */
-				dlr_vm_unset(vm, rA);
-				break;
-			}
-			dlr_vm_unset(vm, rD);
-			dlr_vm_unset(vm, rA);
+			ppc_x(vm, w, s, ks);
 			break;
 		default:
 			if (op < 48) {
@@ -143,6 +168,146 @@ void dlr_walk_ppc(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va)
 
 #define SH_CALLER 0xffu /* r0-r7 */
 
+/* Moves, stores and arithmetic: false if w is none of those groups. */
+static bool sh_data(struct dlr_vm *vm, uint16_t w, uint32_t pc)
+{
+	uint32_t a = 0, b = 0, v = 0;
+	unsigned hi = w >> 12, rn = (w >> 8) & 15, rm = (w >> 4) & 15, lo = w & 15;
+	unsigned lo8 = w & 0xff;
+	bool k, kn = dlr_vm_get(vm, rn, &a), km = dlr_vm_get(vm, rm, &b);
+
+	switch (hi) {
+	case 0xe: /* mov #imm, Rn */
+		dlr_vm_set(vm, rn, sext(lo8, 8));
+		break;
+	case 0xd: /* mov.l @(disp,pc), Rn */
+		k = dlr_vm_load(vm, (pc & ~3u) + 4 + lo8 * 4, 4, &v);
+		if (k)
+			dlr_vm_set(vm, rn, v);
+		else
+			dlr_vm_unset(vm, rn);
+		break;
+	case 0x9: /* mov.w @(disp,pc), Rn */
+		k = dlr_vm_load(vm, pc + 4 + lo8 * 2, 2, &v);
+		if (k)
+			dlr_vm_set(vm, rn, sext(v, 16));
+		else
+			dlr_vm_unset(vm, rn);
+		break;
+	case 0x6:
+		if (lo == 3) { /* mov Rm, Rn */
+			if (km)
+				dlr_vm_set(vm, rn, b);
+			else
+				dlr_vm_unset(vm, rn);
+		} else {
+			dlr_vm_unset(vm, rn);
+			if (lo >= 4 && lo <= 6) /* @Rm+ */
+				dlr_vm_unset(vm, rm);
+		}
+		break;
+	case 0x2:
+		if (lo <= 2) { /* mov.b/w/l Rm, @Rn */
+			store_reg(vm, rn, 0, 1u << lo, rm);
+		} else if (lo >= 4 && lo <= 6) { /* mov.x Rm, @-Rn */
+			if (kn)
+				dlr_vm_set(vm, rn, a - (1u << (lo - 4)));
+			else
+				dlr_vm_unset(vm, rn);
+		} else if (lo == 0xb) { /* or */
+			if (kn && km)
+				dlr_vm_set(vm, rn, a | b);
+			else
+				dlr_vm_unset(vm, rn);
+		} else if (lo == 9 || lo == 0xa || lo == 0xd) {
+			dlr_vm_unset(vm, rn);
+		}
+		break;
+	case 0x1: /* mov.l Rm, @(disp*4, Rn) */
+		store_reg(vm, rn, (int32_t)(lo * 4), 4, rm);
+		break;
+	case 0x8:
+		if (rn == 0) /* mov.b R0, @(disp, Rm) */
+			store_reg(vm, rm, (int32_t)lo, 1, 0);
+		else if (rn == 1) /* mov.w R0, @(disp*2, Rm) */
+			store_reg(vm, rm, (int32_t)lo * 2, 2, 0);
+		else if (rn == 4 || rn == 5)
+			dlr_vm_unset(vm, 0);
+		break;
+	case 0x5: /* mov.l @(disp,Rm), Rn */
+		dlr_vm_unset(vm, rn);
+		break;
+	case 0x7: /* add #imm, Rn */
+		if (kn)
+			dlr_vm_set(vm, rn, a + sext(lo8, 8));
+		else
+			dlr_vm_unset(vm, rn);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The rest: jumps, calls, and what only makes registers unknown. Returns
+ * what the instruction does to the flow (CALL, END or NOTHING); the
+ * walker applies it after the delay slot. */
+static int sh_flow(struct dlr_vm *vm, uint16_t w)
+{
+	unsigned hi = w >> 12, rn = (w >> 8) & 15, rm = (w >> 4) & 15, lo = w & 15;
+	unsigned lo8 = w & 0xff;
+	int act = NOTHING;
+
+	switch (hi) {
+	case 0x3:
+		if (lo != 0 && lo != 2 && lo != 3 && lo != 6 && lo != 7 && lo != 4)
+			dlr_vm_unset(vm, rn);
+		break;
+	case 0x4:
+		if (lo8 == 0x0b) /* jsr @Rn */
+			act = CALL;
+		else if (lo8 == 0x2b) /* jmp @Rn */
+			act = END;
+		else
+			dlr_vm_unset(vm, rn);
+		break;
+	case 0x0:
+		if (w == 0x000b) /* rts */
+			act = END;
+		else if (lo8 == 0x03) /* bsrf */
+			act = CALL;
+		else if (lo8 == 0x23) /* braf */
+			act = END;
+		else if (lo == 4 || lo == 5 || lo == 6 || lo == 7 || w == 0x0009 || lo == 8 ||
+			 lo8 == 0x19 || lo8 == 0x28 || lo8 == 0x48)
+			break; /* stores @(R0,Rn), mul.l, nop, clrt/sett, div0u, clrmac */
+		else
+			dlr_vm_unset(vm, rn);
+		break;
+	case 0xa: /* bra */
+		act = END;
+		break;
+	case 0xb: /* bsr */
+		act = CALL;
+		break;
+	case 0xc:
+		if (rn == 3) /* trapa */
+			dlr_vm_unset(vm, 0);
+		else if ((rn >= 4 && rn <= 7) || rn == 9 || rn == 0xa || rn == 0xb)
+			dlr_vm_unset(vm, 0);
+		break;
+	case 0xf:
+		if (lo == 9) /* fmov.s @Rm+, FRn */
+			dlr_vm_unset(vm, rm);
+		else if (lo == 0xb) /* fmov.s FRm, @-Rn */
+			dlr_vm_unset(vm, rn);
+		break;
+	default:
+		break;
+	}
+	return act;
+}
+
 void dlr_walk_sh(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va)
 {
 	size_t i;
@@ -150,131 +315,16 @@ void dlr_walk_sh(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va)
 
 	for (i = 0; i + 2 <= n; i += 2) {
 		uint16_t w = w16(code + i, false);
-		uint32_t pc = va + (uint32_t)i, a = 0, b = 0, v = 0;
-		unsigned hi = w >> 12, rn = (w >> 8) & 15, rm = (w >> 4) & 15, lo = w & 15;
-		unsigned lo8 = w & 0xff;
-		bool k, kn = dlr_vm_get(vm, rn, &a), km = dlr_vm_get(vm, rm, &b);
+		uint32_t pc = va + (uint32_t)i;
 		int act = NOTHING;
 
 		vm->step++;
-		switch (hi) {
-		case 0xe: /* mov #imm, Rn */
-			dlr_vm_set(vm, rn, sext(lo8, 8));
-			break;
-		case 0xd: /* mov.l @(disp,pc), Rn */
-			k = dlr_vm_load(vm, (pc & ~3u) + 4 + lo8 * 4, 4, &v);
-			if (k)
-				dlr_vm_set(vm, rn, v);
-			else
-				dlr_vm_unset(vm, rn);
-			break;
-		case 0x9: /* mov.w @(disp,pc), Rn */
-			k = dlr_vm_load(vm, pc + 4 + lo8 * 2, 2, &v);
-			if (k)
-				dlr_vm_set(vm, rn, sext(v, 16));
-			else
-				dlr_vm_unset(vm, rn);
-			break;
-		case 0x6:
-			if (lo == 3) { /* mov Rm, Rn */
-				if (km)
-					dlr_vm_set(vm, rn, b);
-				else
-					dlr_vm_unset(vm, rn);
-			} else {
-				dlr_vm_unset(vm, rn);
-				if (lo >= 4 && lo <= 6) /* @Rm+ */
-					dlr_vm_unset(vm, rm);
-			}
-			break;
-		case 0x2:
-			if (lo <= 2) { /* mov.b/w/l Rm, @Rn */
-				store_reg(vm, rn, 0, 1u << lo, rm);
-			} else if (lo >= 4 && lo <= 6) { /* mov.x Rm, @-Rn */
-				if (kn)
-					dlr_vm_set(vm, rn, a - (1u << (lo - 4)));
-				else
-					dlr_vm_unset(vm, rn);
-			} else if (lo == 0xb) { /* or */
-				if (kn && km)
-					dlr_vm_set(vm, rn, a | b);
-				else
-					dlr_vm_unset(vm, rn);
-			} else if (lo == 9 || lo == 0xa || lo == 0xd) {
-				dlr_vm_unset(vm, rn);
-			}
-			break;
-		case 0x1: /* mov.l Rm, @(disp*4, Rn) */
-			store_reg(vm, rn, (int32_t)(lo * 4), 4, rm);
-			break;
-		case 0x8:
-			if (rn == 0) /* mov.b R0, @(disp, Rm) */
-				store_reg(vm, rm, (int32_t)lo, 1, 0);
-			else if (rn == 1) /* mov.w R0, @(disp*2, Rm) */
-				store_reg(vm, rm, (int32_t)lo * 2, 2, 0);
-			else if (rn == 4 || rn == 5)
-				dlr_vm_unset(vm, 0);
-			break;
-		case 0x5: /* mov.l @(disp,Rm), Rn */
-			dlr_vm_unset(vm, rn);
-			break;
-		case 0x7: /* add #imm, Rn */
-			if (kn)
-				dlr_vm_set(vm, rn, a + sext(lo8, 8));
-			else
-				dlr_vm_unset(vm, rn);
-			break;
-		case 0x3:
-			if (lo != 0 && lo != 2 && lo != 3 && lo != 6 && lo != 7 && lo != 4)
-				dlr_vm_unset(vm, rn);
-			break;
-		case 0x4:
-			if (lo8 == 0x0b) /* jsr @Rn */
-				act = CALL;
-			else if (lo8 == 0x2b) /* jmp @Rn */
-				act = END;
-			else
-				dlr_vm_unset(vm, rn);
-			break;
-		case 0x0:
-			if (w == 0x000b) /* rts */
-				act = END;
-			else if (lo8 == 0x03) /* bsrf */
-				act = CALL;
-			else if (lo8 == 0x23) /* braf */
-				act = END;
-			else if (lo == 4 || lo == 5 || lo == 6 || lo == 7 || w == 0x0009 ||
-				 lo == 8 || lo8 == 0x19 || lo8 == 0x28 || lo8 == 0x48)
-				break; /* stores @(R0,Rn), mul.l, nop, clrt/sett, div0u, clrmac */
-			else
-				dlr_vm_unset(vm, rn);
-			break;
-		case 0xa: /* bra */
-			act = END;
-			break;
-		case 0xb: /* bsr */
-			act = CALL;
-			break;
-		case 0xc:
-			if (rn == 3) /* trapa */
-				dlr_vm_unset(vm, 0);
-			else if ((rn >= 4 && rn <= 7) || rn == 9 || rn == 0xa || rn == 0xb)
-				dlr_vm_unset(vm, 0);
-			break;
-		case 0xf:
-			if (lo == 9) /* fmov.s @Rm+, FRn */
-				dlr_vm_unset(vm, rm);
-			else if (lo == 0xb) /* fmov.s FRm, @-Rn */
-				dlr_vm_unset(vm, rn);
-			break;
-		default:
-			break;
-		}
+		if (!sh_data(vm, w, pc))
+			act = sh_flow(vm, w);
 		after(vm, pending, SH_CALLER);
 		pending = act;
 	}
 }
-
 
 /* ---- m68k: runs of move.{b,w,l} #imm / Dn to Dn, (An), (d16,An), moveq,
  * clr, tried from every even offset ---- */

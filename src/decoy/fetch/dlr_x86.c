@@ -129,4 +129,3 @@ void dlr_walk_x86(struct dlr_vm *vm, const uint8_t *code, size_t n, uint32_t va)
 		}
 	}
 }
-
