@@ -64,7 +64,16 @@ hub: $(BUILD)/host/tanuki-hub
 check-banned-hub:
 	@sh scripts/check-banned.sh src/hub
 
-HUB_TEST_BINS := $(BUILD)/host/tanuki-hub $(BUILD)/asan/tanuki-hub $(HUB_UNIT) $(HUB_FUZZ)
+# the hub's fuzz targets built by GCC with ASan+UBSan and a replay main
+# (tests/lib/replay.c): tests/run.py replays every corpus through them too
+HUB_REPLAY := $(patsubst $(BUILD)/fuzz/fuzz_hub_%,$(BUILD)/asan/replay_hub_%,$(HUB_FUZZ))
+
+$(BUILD)/asan/replay_hub_%: tests/fuzz/hub_fuzz_%.c tests/lib/replay.c $(HUB_ASAN_OBJ)
+	$(CC) $(STD) $(WARN) $(HUB_INC) -O1 -g -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		$^ -o $@ $(HUB_LDLIBS)
+
+HUB_TEST_BINS := $(BUILD)/host/tanuki-hub $(BUILD)/asan/tanuki-hub $(HUB_UNIT) $(HUB_FUZZ) $(HUB_REPLAY)
 
 hub-test: deps check-banned-hub $(HUB_TEST_BINS)
 	@$(PYTHON) tests/run.py --build $(BUILD) -k hub

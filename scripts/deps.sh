@@ -4,7 +4,7 @@
 # Quick (one dpkg-query) when everything is there.
 set -eu
 # the PC build and its tests
-PKGS="gcc make clang libclang-rt-14-dev libmbedtls-dev zlib1g-dev libcmocka-dev python3 hydra nmap"
+PKGS="gcc make clang clang-format libclang-rt-14-dev libmbedtls-dev zlib1g-dev libcmocka-dev python3 hydra nmap"
 # the firmware (mk/firmware.mk): cross compilers and their kernel headers,
 # uClibc-ng's source, qemu-user for the MIPS unit tests, qemu-system-mips
 # for the Malta image, depmod, dpkg-deb/patch for unpacking, the scp/ssh client

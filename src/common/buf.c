@@ -1,6 +1,8 @@
 /* buf.c — bounded growable byte buffer (see buf.h). */
 #include "buf.h"
 
+#include "acct.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +14,24 @@ void buf_init(struct buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->acct = NULL;
+}
+
+void buf_init_acct(struct buf *b, size_t max, struct acct *acct)
+{
+	buf_init(b, max);
+	b->acct = acct;
+}
+
+/* Bytes the block of b holds (its account is charged this much). */
+static size_t held(const struct buf *b)
+{
+	return b->p ? b->cap + 1 : 0;
 }
 
 void buf_free(struct buf *b)
 {
+	acct_give(b->acct, held(b));
 	free(b->p);
 	b->p = NULL;
 	b->len = 0;
@@ -44,9 +60,13 @@ static int buf_reserve(struct buf *b, size_t extra)
 		ncap = ncap > b->max / 2 ? b->max : ncap * 2;
 	if (ncap < need)
 		ncap = need;
-	np = realloc(b->p, ncap + 1);
-	if (!np)
+	if (!acct_take(b->acct, ncap + 1 - held(b)))
 		return -ENOMEM;
+	np = realloc(b->p, ncap + 1);
+	if (!np) {
+		acct_give(b->acct, ncap + 1 - held(b));
+		return -ENOMEM;
+	}
 	b->p = np;
 	b->cap = ncap;
 	return 0;
@@ -119,6 +139,7 @@ char *buf_take(struct buf *b, size_t *len)
 {
 	char *p = b->p;
 
+	acct_give(b->acct, held(b));
 	*len = b->len;
 	b->p = NULL;
 	b->len = 0;

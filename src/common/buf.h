@@ -15,14 +15,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct acct;
+
 struct buf {
 	char *p;    /* data, NUL-terminated after len when p != NULL */
 	size_t len; /* bytes in use */
 	size_t cap; /* bytes allocated (excluding the NUL) */
 	size_t max; /* hard maximum for len */
+	struct acct *acct; /* charged for cap + 1 bytes, or NULL */
 };
 
 void buf_init(struct buf *b, size_t max);
+/* As buf_init, and every byte the buffer allocates is charged to acct
+ * (acct.h); growth past the account's cap fails with -ENOMEM. */
+void buf_init_acct(struct buf *b, size_t max, struct acct *acct);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b); /* len = 0, keeps memory */
 
@@ -37,7 +43,8 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 /* Drops the first n bytes (n > len drops all). */
 void buf_consume(struct buf *b, size_t n);
 
-/* Takes the heap block out of b (caller frees with free()); b is left empty.
+/* Takes the heap block out of b (caller frees with free()); b is left empty
+ * and the block leaves b's account.
  * *len receives the length. Returns NULL for an empty buffer. */
 char *buf_take(struct buf *b, size_t *len);
 

@@ -13,14 +13,23 @@
  * and a pre-login session ~1 KB; 1024 shells stay under ~24 MB worst case on
  * a 32-64 MB router, and the fd limit is raised to fit. */
 #define CAP_SESSIONS 1024
-/* Sessions at once from one source address (config max_per_src). Mirai's
- * scanner opens up to 10 connections per target; 16 lets a real bot play
- * while one address cannot take the whole table. */
+/* Sessions at once from one source (config max_per_src): an IPv4 address,
+ * or an IPv6 /64 (one customer's prefix: a host there has 2^64 addresses).
+ * Mirai's scanner opens up to 10 connections per target; 16 lets a real
+ * bot play while one source cannot take the whole table. When the table is
+ * full a new peer evicts the longest-idle session that has not logged in
+ * (else the longest-idle one of the source holding most), so a flood of
+ * idle connections cannot keep a fresh source out. */
 #define CAP_PER_SRC 16
 /* Listeners in one config: three doors per persona plus catch-alls. */
 #define CAP_LISTENERS 32
 
 /* --- time --- */
+
+/* A session that has not logged in by then ends (config login_s): BusyBox
+ * login's alarm (loginutils/login.c TIMEOUT, 60 s in every version the
+ * personas claim), which then prints "Login timed out after 60 seconds". */
+#define CAP_LOGIN_MS (60u * 1000u)
 
 /* Idle time before a session is closed (config idle_s). Mirai waits 30 s for
  * a prompt; real BusyBox telnetd has no idle timeout but bots never idle for
@@ -68,6 +77,33 @@
 #define CAP_SH_LOOP 4096
 /* Output one line may produce (`yes`-like loops, cat of big files). */
 #define CAP_SH_OUTPUT (512u * 1024u)
+/* Work one input line may do, in units of one byte scanned, read or
+ * written (a command counts 256, a loop turn 64; sh_int.h). 8 M units is
+ * ~8 ms of the PC's release build (~20 ms under ASan; grep or wc over
+ * /bin/busybox in a loop, measured) and more than any bot line needs:
+ * `cat /bin/busybox` of a 2.3 MB image is ~4.6 M units, a Mirai session's
+ * heaviest line under 1.5 M. Past it the line ends as a killed command
+ * ("Killed", status 137) — the single-threaded daemon serves everyone
+ * else between lines. */
+#define CAP_SH_WORK_LINE (8u * 1024u * 1024u)
+/* Work one session may do in all (~200 killed lines): past it the shell
+ * is killed and the session ends, as if the OOM killer took it. */
+#define CAP_SH_WORK_SESSION (1600ull * 1024u * 1024u)
+
+/* --- memory accounts (common/acct.h) --- */
+
+/* Working memory one session may hold besides its files (config mem_kb):
+ * its output queue (CAP_OUTBUF), input, the shell's argument lists, parser
+ * arrays, redirection copies and substitution buffers, door bodies. 2 MB
+ * is 8x what a Mirai session peaks at; `wc -c<b<b…` with 256 copies of a
+ * 664 KB file, or 1024 words of 16 KB, stop here with "out of memory". */
+#define CAP_MEM_SESSION (2u * 1024u * 1024u)
+/* Working memory of all sessions together (config mem_total_kb): with
+ * CAP_FS_TOTAL (files) and CAP_FETCH_INFLIGHT x CAP_FETCH_BYTES (downloads)
+ * the attacker-driven RAM stays under ~40 MB worst case; typical is < 2 MB.
+ * A session that cannot get memory here fails its command; the daemon's
+ * own allocations are not charged and never fail for this. */
+#define CAP_MEM_TOTAL (8u * 1024u * 1024u)
 /* Environment variables a session may set. */
 #define CAP_SH_VARS 64
 /* Path length in the emulated fs. */
@@ -151,10 +187,12 @@
 #define CAP_FETCH_STAGE2 2
 /* DNS: one try waits this long, and there is exactly one retry. */
 #define CAP_DNS_TRY_MS 2000u
-/* TFTP: wait this long for a block before resending, at most this often
- * (BusyBox tftp: 5 tries with a growing wait). */
-#define CAP_TFTP_WAIT_MS 2000u
-#define CAP_TFTP_RETRIES 4
+/* TFTP: BusyBox tftp's resend schedule (networking/tftp.c, tag 1_17_1):
+ * the first wait for a block, the longest (each next one is 1.5 times the
+ * last), and the waits before it gives up (12: ~12.9 s in all). */
+#define CAP_TFTP_WAIT_MS 100u
+#define CAP_TFTP_MAX_WAIT_MS 2000u
+#define CAP_TFTP_TRIES 12u
 /* Entries in `list allow` of config fetch. */
 #define CAP_FETCH_ALLOW 16
 /* Input lines a shell keeps while it waits for a download (bytes, with a

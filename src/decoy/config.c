@@ -90,6 +90,9 @@ const struct cfg_attr cfg_main_attrs[] = {
     UINT_OPT(max_tries, max_tries, 1, 1000, 1, 0),
     UINT_OPT(fs_kb, fs_session, 16, 65536, 1024, CAP_FS_SESSION / 1024),
     UINT_OPT(fs_total_kb, fs_total, 64, 262144, 1024, CAP_FS_TOTAL / 1024),
+    UINT_OPT(mem_kb, mem_session, 512, 65536, 1024, CAP_MEM_SESSION / 1024),
+    UINT_OPT(mem_total_kb, mem_total, 1024, 1048576, 1024, CAP_MEM_TOTAL / 1024),
+    UINT_OPT(login_s, login_ms, 0, 3600, 1000, CAP_LOGIN_MS / 1000),
     UINT_OPT(sync_s, sync_ms, 1, 3600, 1000, STORE_SYNC_MS / 1000),
     /* store options (docs/store.md); sync_ms is for tests and wins over sync_s */
     UINT_OPT(sync_ms, sync_ms, 10, 3600000, 1, STORE_SYNC_MS),

@@ -50,6 +50,8 @@ struct config {
 	unsigned max_tries; /* 0: the persona's own */
 	unsigned fs_session;
 	unsigned fs_total;
+	unsigned mem_session, mem_total; /* memory accounts (bytes) */
+	unsigned login_ms; /* a session that has not logged in ends then (0: never) */
 	unsigned sync_ms; /* group commit interval of the event log */
 	/* the store (docs/store.md) */
 	unsigned quota_kb, reserve_kb, segment_kb, seal_age_s;

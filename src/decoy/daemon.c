@@ -13,10 +13,10 @@
 #include "proto/proto.h"
 #include "sys/sys.h"
 
-/* Timers: four per session, one per listener, the store tick, three per
+/* Timers: five per session, one per listener, the store tick, three per
  * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
  * DNS try). */
-#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 4 + CAP_LISTENERS + 8 + \
+#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 5 + CAP_LISTENERS + 8 + \
 		       CAP_FETCH_INFLIGHT * 3 + 3)
 
 static const struct persona *get_persona(struct daemon *d, const char *name,
@@ -116,6 +116,11 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 	no.max_tries = d->cfg.max_tries;
 	no.seed = d->unit.seed;
 	no.cfgpath = d->cfg.path;
+	no.mem_session = d->cfg.mem_session;
+	no.mem_total = d->cfg.mem_total;
+	no.login_ms = d->cfg.login_ms;
+	vfs_pool_init(&d->fs, d->cfg.fs_session, d->cfg.fs_total);
+	no.fs_pool = &d->fs;
 	net_init(&d->net, &d->loop, &d->store, &d->log, &d->fetch, &no);
 	for (i = 0; i < d->cfg.nlisteners; i++) {
 		const struct cfg_listener *c = &d->cfg.listeners[i];

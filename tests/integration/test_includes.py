@@ -50,6 +50,6 @@ def test_includes_proto_net_fails():
     rc, out = with_copy(lambda t: add_include(t, "proto/http.c", "net/session.h"))
     assert rc == 1, out
     assert "proto/http.c includes net/session.h" in out, out
-    rc, out = with_copy(lambda t: add_include(t, "proto/telnet.c", "fetch/url.h"))
+    rc, out = with_copy(lambda t: add_include(t, "proto/telnet.c", "fetch/fetch.h"))
     assert rc == 1, out
-    assert "proto/telnet.c includes fetch/url.h" in out, out
+    assert "proto/telnet.c includes fetch/fetch.h" in out, out

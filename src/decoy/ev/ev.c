@@ -182,6 +182,28 @@ void ev_stop(struct ev_loop *l)
 	l->stop = true;
 }
 
+void ev_set_between(struct ev_loop *l, void (*cb)(void *ctx), void *ctx, unsigned every_ms)
+{
+	l->between = cb;
+	l->between_ctx = ctx;
+	l->between_ms = every_ms;
+	l->between_at = sys_mono_ms();
+}
+
+/* After a callback: the between hook, if its period has passed. */
+static void between(struct ev_loop *l)
+{
+	uint64_t now;
+
+	if (!l->between)
+		return;
+	now = sys_mono_ms();
+	if (now - l->between_at < l->between_ms)
+		return;
+	l->between_at = now;
+	l->between(l->between_ctx);
+}
+
 int ev_run(struct ev_loop *l, void (*idle)(struct ev_loop *l))
 {
 	struct epoll_event evs[64];
@@ -207,8 +229,10 @@ int ev_run(struct ev_loop *l, void (*idle)(struct ev_loop *l))
 			if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 				rev |= EV_WRITE;
 			rev &= io->events ? io->events : 0;
-			if (rev)
+			if (rev) {
 				io->cb(l, io, rev);
+				between(l);
+			}
 		}
 		now = sys_mono_ms();
 		while (l->nheap && l->heap[0]->at <= now) {
@@ -216,6 +240,7 @@ int ev_run(struct ev_loop *l, void (*idle)(struct ev_loop *l))
 
 			ev_timer_stop(l, t);
 			t->cb(l, t);
+			between(l);
 		}
 		if (idle)
 			idle(l);

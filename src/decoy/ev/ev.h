@@ -41,6 +41,13 @@ struct ev_loop {
 	bool stop;
 	int last_signal;
 	void (*on_signal)(struct ev_loop *l, int sig);
+	/* Called between two callbacks once `between_ms` have passed since
+	 * its last call (ev_set_between): the listeners accept there, so a
+	 * new peer waits at most one callback's work, not a whole turn. */
+	void (*between)(void *ctx);
+	void *between_ctx;
+	unsigned between_ms;
+	uint64_t between_at;
 };
 
 int ev_init(struct ev_loop *l, size_t max_timers);
@@ -51,6 +58,8 @@ int ev_io_set(struct ev_loop *l, struct ev_io *io, unsigned events);
 /* Arms t to fire `ms` from now (re-arms if armed). -ENOSPC if the heap is full. */
 int ev_timer_in(struct ev_loop *l, struct ev_timer *t, uint64_t ms);
 void ev_timer_stop(struct ev_loop *l, struct ev_timer *t);
+/* Sets the between-callbacks hook (NULL: none). */
+void ev_set_between(struct ev_loop *l, void (*cb)(void *ctx), void *ctx, unsigned every_ms);
 static inline bool ev_timer_armed(const struct ev_timer *t) { return t->slot != 0; }
 
 /* Routes SIGINT/SIGTERM/SIGHUP (and SIGPIPE ignored) into the loop. */

@@ -25,8 +25,9 @@ static struct json *f_ev(struct fetcher *fr, const struct fetch_origin *o, const
 			o->dst_port, o->proto);
 }
 
-static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char *url,
-		   const char *applet, const char *reason, const char *detail)
+static void refuse_from(struct fetcher *fr, const struct fetch_origin *o, const char *url,
+			const char *applet, const char *reason, const char *detail,
+			const char *parent)
 {
 	struct json *j = f_ev(fr, o, "cowrie.session.file_download.failed");
 
@@ -35,9 +36,17 @@ static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char 
 	json_cstr(j, "reason", reason);
 	if (detail)
 		json_cstr(j, "detail", detail);
+	if (parent && parent[0])
+		json_cstr(j, "parent_shasum", parent);
 	json_cstr(j, "message", "Download refused");
 	evlog_commit(fr->log);
 	fr->failed++;
+}
+
+static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char *url,
+		   const char *applet, const char *reason, const char *detail)
+{
+	refuse_from(fr, o, url, applet, reason, detail, NULL);
 }
 
 /* ---------- ending ---------- */
@@ -422,7 +431,7 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 	uint64_t now = sys_mono_ms();
 
 	if (url_parse(url, &u)) {
-		refuse(fr, o, url, applet, "bad_url", NULL);
+		refuse_from(fr, o, url, applet, "bad_url", NULL, parent);
 		return NULL;
 	}
 	/* an applet's own login (ftpget -u/-p) replaces the URL's */
@@ -430,7 +439,7 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 		if (snprintf(u.user, sizeof u.user, "%s", user ? user : "anonymous") >=
 			    (int)sizeof u.user ||
 		    snprintf(u.pass, sizeof u.pass, "%s", pass ? pass : "") >= (int)sizeof u.pass) {
-			refuse(fr, o, url, applet, "bad_url", "login too long");
+			refuse_from(fr, o, url, applet, "bad_url", "login too long", parent);
 			return NULL;
 		}
 	}
@@ -442,16 +451,16 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 		const char *why;
 
 		if (kind < 0) {
-			refuse(fr, o, url, applet, "bad_host", NULL);
+			refuse_from(fr, o, url, applet, "bad_host", NULL, parent);
 			return NULL;
 		}
 		if (kind && (why = policy_check_addr(&fr->cfg->pol, kind == 4 ? AF_INET : AF_INET6, a))) {
-			refuse(fr, o, url, applet, "policy", why);
+			refuse_from(fr, o, url, applet, "policy", why, parent);
 			return NULL;
 		}
 	}
 	if (fr->inflight >= CAP_FETCH_INFLIGHT) {
-		refuse(fr, o, url, applet, "busy", "fetches in flight");
+		refuse_from(fr, o, url, applet, "busy", "fetches in flight", parent);
 		return NULL;
 	}
 	if (now - fr->window_ms >= 60000u) {
@@ -459,14 +468,14 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 		fr->window_n = 0;
 	}
 	if (fr->window_n >= CAP_FETCH_PER_MIN) {
-		refuse(fr, o, url, applet, "rate", "fetches per minute");
+		refuse_from(fr, o, url, applet, "rate", "fetches per minute", parent);
 		return NULL;
 	}
 	for (g = fr->list; g; g = g->next)
 		if (!g->dead && !strcmp(g->host0, u.host))
 			per_host++;
 	if (per_host >= CAP_FETCH_PER_HOST) {
-		refuse(fr, o, url, applet, "host_busy", "fetches to this host");
+		refuse_from(fr, o, url, applet, "host_busy", "fetches to this host", parent);
 		return NULL;
 	}
 	f = calloc(1, sizeof(*f));
@@ -612,6 +621,17 @@ bool fetch_request_wait(struct fetcher *fr, const struct fetch_origin *o, unsign
 
 	if (!fr->cfg || !fr->cfg->enabled)
 		return false;
+	/* the same URL for the same session already on its way, nobody
+	 * waiting (a downloader's second stage started when the file was
+	 * captured, then the shell runs it): one fetch, this one waits */
+	for (f = fr->list; f; f = f->next)
+		if (!f->dead && !f->w && !strcmp(f->o.session, o->session) &&
+		    !strcmp(f->url, url)) {
+			fetch_unwait(w);
+			f->w = w;
+			w->f = f;
+			return true;
+		}
 	if (*count >= CAP_FETCH_PER_SESSION) {
 		refuse(fr, o, url, applet, "session_cap", "fetches per session");
 		return false;
@@ -635,33 +655,58 @@ void fetch_unwait(struct fetch_waiter *w)
 	}
 }
 
+/* The second stage of a stored downloader (fetch/dlr.h): a certain verdict
+ * is fetched through the normal caps and address policy (its refusal, if
+ * any, is the download's own failed event); an uncertain one fetches
+ * nothing and is logged with its candidate; none is not logged. */
 void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_t *data,
 		  size_t n, const char *sha)
 {
-	struct dlr_hit hits[CAP_FETCH_STAGE2];
-	size_t nh, i;
+	struct dlr_result r;
+	enum dlr_verdict v;
+	char url[URL_MAX];
+	struct json *j;
+	uint16_t port;
+	int w;
 
 	if (!fr->cfg || !fr->cfg->enabled)
 		return;
-	nh = dlr_extract(data, n, fr->cfg->dlr_port, hits, CAP_FETCH_STAGE2);
-	for (i = 0; i < nh; i++) {
-		char url[URL_MAX];
-		struct json *j;
-		int w;
-
-		/* the extractor gives IPv4 or names, never IPv6 (no brackets) */
-		if (hits[i].port == 80)
-			w = snprintf(url, sizeof url, "http://%s%s", hits[i].host, hits[i].path);
+	v = dlr_analyse(data, n, &r);
+	if (v == DLR_NONE)
+		return;
+	/* a port of 80 in the code is `option dlr_port` (80 unless a test
+	 * moves it); the extractor gives IPv4 only (no brackets) */
+	port = r.port == 80 ? fr->cfg->dlr_port : r.port;
+	url[0] = '\0';
+	if (r.have_addr) {
+		if (port == 80)
+			w = snprintf(url, sizeof url, "http://%s%s", r.host, r.path);
 		else
-			w = snprintf(url, sizeof url, "http://%s:%u%s", hits[i].host,
-				     (unsigned)hits[i].port, hits[i].path);
+			w = snprintf(url, sizeof url, "http://%s:%u%s", r.host, (unsigned)port,
+				     r.path);
 		if (w < 0 || (size_t)w >= sizeof url)
-			continue;
-		j = f_ev(fr, o, "tanuki.download.second_stage");
-		json_cstr(j, "parent_shasum", sha);
-		json_cstr(j, "url", url);
-		json_cstr(j, "message", "Downloader found: fetching its payload");
-		evlog_commit(fr->log);
-		start_fetch(fr, o, url, "dlr", "", sha, NULL, NULL);
+			url[0] = '\0';
 	}
+	if (v == DLR_CERTAIN && !url[0])
+		v = DLR_UNCERTAIN; /* a path too long for a URL: not fetched */
+	j = f_ev(fr, o, "tanuki.download.second_stage");
+	json_cstr(j, "parent_shasum", sha);
+	json_cstr(j, "verdict", dlr_verdict_name(v));
+	json_cstr(j, "arch", r.arch);
+	json_bool(j, "fetched", v == DLR_CERTAIN);
+	if (v != DLR_CERTAIN)
+		json_cstr(j, "reason", "uncertain");
+	json_cstr(j, "detail", r.reason);
+	if (r.have_addr)
+		json_cstr(j, v == DLR_CERTAIN ? "host" : "candidate", r.host);
+	json_int(j, "port", port);
+	json_str(j, "path", r.path, strnlen(r.path, sizeof r.path));
+	if (v == DLR_CERTAIN)
+		json_cstr(j, "url", url);
+	json_int(j, "finds", r.finds);
+	json_cstr(j, "message", v == DLR_CERTAIN ? "Downloader found: fetching its payload"
+						  : "Downloader found: address uncertain, not fetched");
+	evlog_commit(fr->log);
+	if (v == DLR_CERTAIN)
+		start_fetch(fr, o, url, "dlr", "", sha, NULL, NULL);
 }

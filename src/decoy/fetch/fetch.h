@@ -18,7 +18,8 @@
  *         never the one in the 227 reply) + RETR -> data EOF -> store
  *   tftp: RRQ (octet) -> DATA n -> ACK n ... -> short block -> store;
  *         replies only from the policy-checked address, resend every
- *         CAP_TFTP_WAIT_MS, CAP_TFTP_RETRIES times.
+ *         CAP_TFTP_WAIT_MS growing 1.5x to CAP_TFTP_MAX_WAIT_MS,
+ *         CAP_TFTP_TRIES waits (BusyBox's schedule).
  * Caps (bounds.h): bytes, total time, in flight, per session, per minute,
  * per target host. Finished fetches are freed from the loop's idle pass.
  */

@@ -93,7 +93,7 @@ struct fetch {
 	enum ftpstep fstep;
 	/* tftp */
 	uint16_t block, tid;
-	unsigned retries;
+	unsigned retries, wait_ms;
 	uint8_t last[516];
 	size_t lastn;
 	/* for the waiter */

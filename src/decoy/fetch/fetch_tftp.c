@@ -1,6 +1,8 @@
 /* fetch_tftp.c — the tftp:// scheme (see fetch.h): RRQ (octet), DATA n /
  * ACK n until a short block; replies only from the policy-checked address,
- * resent every CAP_TFTP_WAIT_MS, CAP_TFTP_RETRIES times. */
+ * resent as BusyBox's tftp resends (CAP_TFTP_WAIT_MS growing by half up
+ * to CAP_TFTP_MAX_WAIT_MS, CAP_TFTP_TRIES waits): a server sees the
+ * device's own retransmission timing. */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,7 +18,7 @@ static int tftp_send(struct fetch *f)
 	if (sendto(f->io.fd, f->last, f->lastn, 0, (struct sockaddr *)&to, f->plen) < 0 &&
 	    errno != EAGAIN)
 		return -errno;
-	return ev_timer_in(f->fr->loop, &f->t_step, CAP_TFTP_WAIT_MS);
+	return ev_timer_in(f->fr->loop, &f->t_step, f->wait_ms);
 }
 
 static void tftp_ack(struct fetch *f, uint16_t block)
@@ -96,6 +98,7 @@ static void on_tftp(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			}
 			tftp_ack(f, blk);
 			f->retries = 0;
+			f->wait_ms = CAP_TFTP_WAIT_MS;
 			f->block++;
 			if (tftp_send(f)) {
 				fetch_fail(f, "send", NULL);
@@ -118,10 +121,13 @@ static void on_step(struct ev_loop *l, struct ev_timer *t)
 	(void)l;
 	if (f->dead)
 		return;
-	if (++f->retries > CAP_TFTP_RETRIES) {
+	if (++f->retries >= CAP_TFTP_TRIES) {
 		fetch_fail(f, "timeout", f->block <= 1 ? "no answer" : "transfer stalled");
 		return;
 	}
+	f->wait_ms += f->wait_ms / 2;
+	if (f->wait_ms > CAP_TFTP_MAX_WAIT_MS)
+		f->wait_ms = CAP_TFTP_MAX_WAIT_MS;
 	if (tftp_send(f))
 		fetch_fail(f, "send", NULL);
 }
@@ -151,6 +157,7 @@ static int tftp_start(struct fetch *f)
 	f->block = 1;
 	f->tid = 0;
 	f->retries = 0;
+	f->wait_ms = CAP_TFTP_WAIT_MS;
 	f->st = FS_TFTP;
 	if (ev_io_set(f->fr->loop, &f->io, EV_READ))
 		return -ENOSPC;

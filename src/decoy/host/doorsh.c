@@ -7,6 +7,7 @@
 #include "bounds.h"
 #include "ev/ev.h"
 #include "fetch/fetch.h"
+#include "net/net.h"
 #include "net/session.h"
 #include "host/shhost.h"
 #include "sh/sh.h"
@@ -26,6 +27,7 @@ struct doorsh {
 	uint64_t parked_ms;
 	struct sh *sh;
 	struct shhost host; /* host.s: the session, NULL while parked */
+	struct acct mem;    /* the kept shell's own: it outlives sessions */
 	struct dwait waits[CAP_FETCH_PER_SESSION];
 };
 
@@ -116,6 +118,8 @@ struct doorsh *doorsh_get(struct session *s)
 		return NULL;
 	shhost_bind(&ds->host, s, false);
 	ds->host.h.fetch = door_fetch;
+	acct_init(&ds->mem, s->net->o.mem_session, &s->net->mem);
+	ds->host.h.mem = &ds->mem;
 	ds->sh = sh_new(s->persona, &ds->host.h, true);
 	if (!ds->sh) {
 		memset(ds, 0, sizeof *ds);

@@ -8,6 +8,7 @@
 #include "bounds.h"
 #include "ev/ev.h"
 #include "fetch/fetch.h"
+#include "net/net.h"
 #include "net/session.h"
 #include "host/doorsh.h"
 #include "proto/engine.h"
@@ -100,6 +101,14 @@ static void h_event(void *ctx, enum sh_event ev, const struct sh_event_info *i)
 		json_str(j, "password", i->input, n);
 		json_bool(j, "success", i->status == 0);
 		break;
+	case SH_EV_EMULATED:
+		j = sess_ev(s, "tanuki.exec.emulated");
+		json_cstr(j, "path", i->outfile ? i->outfile : "");
+		json_cstr(j, "class", i->cls ? i->cls : "");
+		json_cstr(j, "family", i->family ? i->family : "");
+		json_int(j, "machine", i->machine);
+		json_str(j, "text", i->input ? i->input : "", i->input ? n : 0);
+		break;
 	case SH_EV_CAPTURE:
 		sess_capture(s, i->outfile ? i->outfile : "", i->data, i->len,
 			     i->reason ? i->reason : "");
@@ -157,6 +166,8 @@ void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
 	hh->h.event = h_event;
 	hh->h.now = h_now;
 	hh->h.fetch = terminal ? h_fetch : NULL;
+	hh->h.mem = sess_mem(s);          /* the session's working memory */
+	hh->h.fs = s->net->o.fs_pool;     /* fs_kb, fs_total_kb */
 	hh->w.done = on_fetched;
 }
 

@@ -32,7 +32,7 @@ void net_session_gone(struct net *n)
 {
 	size_t i;
 
-	if (n->nsessions >= n->o.max_sessions)
+	if (n->nsessions - n->nclosing >= n->o.max_sessions)
 		return;
 	for (i = 0; i < n->nlisteners; i++)
 		if (n->listeners[i].paused && !ev_timer_armed(&n->listeners[i].t_resume))
@@ -61,9 +61,10 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, unsigned rev)
 		socklen_t plen = sizeof peer;
 		int fd;
 
-		if (n->nsessions >= n->o.max_sessions) {
-			/* the table is full: leave new peers in the kernel's
-			 * backlog until a session ends */
+		if (n->nsessions - n->nclosing >= n->o.max_sessions && !sess_evict(n)) {
+			/* the table is full of logged-in sessions, one per
+			 * source: leave new peers in the kernel's backlog
+			 * until a session ends */
 			listen_pause(n, l, 0);
 			return;
 		}
@@ -120,6 +121,19 @@ fail:
 	return -1;
 }
 
+/* Between two callbacks of the loop (ev_set_between): every listener
+ * accepts what waits, so a new peer is served within one session's slice
+ * of work however many sessions have work queued. */
+static void accept_between(void *ctx)
+{
+	struct net *n = ctx;
+	size_t i;
+
+	for (i = 0; i < n->nlisteners; i++)
+		if (!n->listeners[i].paused && n->listeners[i].io.fd >= 0)
+			on_accept(n->loop, &n->listeners[i].io, EV_READ);
+}
+
 void net_init(struct net *n, struct ev_loop *loop, struct store *store, struct evlog *log,
 	      struct fetcher *fetch, const struct net_opts *o)
 {
@@ -129,6 +143,10 @@ void net_init(struct net *n, struct ev_loop *loop, struct store *store, struct e
 	n->log = log;
 	n->fetch = fetch;
 	n->o = *o;
+	acct_init(&n->mem, o->mem_total ? o->mem_total : CAP_MEM_TOTAL, NULL);
+	if (!n->o.mem_session)
+		n->o.mem_session = CAP_MEM_SESSION;
+	ev_set_between(loop, accept_between, n, NET_ACCEPT_EVERY_MS);
 }
 
 int net_listen(struct net *n, const struct cfg_listener *c, const struct persona *p,

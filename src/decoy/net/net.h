@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acct.h"
 #include "bounds.h"
 #include "ev/ev.h"
 
@@ -35,6 +36,9 @@ struct listener {
 };
 
 /* The caps and values sessions are opened with (the daemon's config). */
+/* How often the listeners accept between two callbacks of a busy loop. */
+#define NET_ACCEPT_EVERY_MS 5
+
 struct net_opts {
 	unsigned max_sessions, max_per_src;
 	unsigned idle_ms, session_ms;
@@ -42,6 +46,9 @@ struct net_opts {
 	unsigned max_tries;  /* 0: the persona's own */
 	const uint8_t *seed; /* the unit's, 32 bytes (eng_start) */
 	const char *cfgpath; /* for "FILE:LINE: problem" */
+	size_t mem_session, mem_total; /* memory accounts (common/acct.h) */
+	unsigned login_ms;   /* pre-login deadline (0: none) */
+	void *fs_pool;       /* the shells' struct vfs_pool (sh/vfs.h) */
 };
 
 struct net {
@@ -50,11 +57,13 @@ struct net {
 	struct evlog *log;
 	struct fetcher *fetch;
 	struct net_opts o;
+	struct acct mem; /* all sessions' working memory (mem_total_kb) */
 
 	struct listener listeners[CAP_LISTENERS];
 	size_t nlisteners;
 	struct session *sessions; /* live, doubly linked */
 	size_t nsessions;
+	size_t nclosing; /* of those, closed and waiting for the reap */
 	bool reap_pending;
 
 	uint64_t refused; /* connections turned away at a cap */

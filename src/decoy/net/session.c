@@ -43,15 +43,90 @@ static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t n,
 	}
 }
 
-static unsigned count_from(struct net *n, const char *ip)
+/* One source: the same IPv4 address (IPv4-mapped included), or the same
+ * IPv6 /64 — a host in one prefix has 2^64 addresses to spread over. */
+bool sess_same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const uint8_t *pa, *pb;
+	size_t n;
+
+	if (a->ss_family == AF_INET6) {
+		pa = ((const struct sockaddr_in6 *)(const void *)a)->sin6_addr.s6_addr;
+		n = IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)pa) ? 4 : 8;
+		if (n == 4)
+			pa += 12;
+	} else {
+		pa = (const uint8_t *)&((const struct sockaddr_in *)(const void *)a)->sin_addr;
+		n = 4;
+	}
+	if (b->ss_family == AF_INET6) {
+		const uint8_t *q = ((const struct sockaddr_in6 *)(const void *)b)->sin6_addr.s6_addr;
+		bool mapped = IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)q);
+
+		if ((n == 4) != mapped)
+			return false;
+		pb = mapped ? q + 12 : q;
+	} else {
+		if (n != 4)
+			return false;
+		pb = (const uint8_t *)&((const struct sockaddr_in *)(const void *)b)->sin_addr;
+	}
+	return memcmp(pa, pb, n) == 0;
+}
+
+static unsigned count_from(struct net *n, const struct sockaddr_storage *peer)
 {
 	struct session *s;
 	unsigned k = 0;
 
 	for (s = n->sessions; s; s = s->next)
-		if (!s->closing && !strcmp(s->src_ip, ip))
+		if (!s->closing && sess_same_source(&s->peer, peer))
 			k++;
 	return k;
+}
+
+bool sess_evict(struct net *n)
+{
+	struct session *s, *victim = NULL, *busiest = NULL;
+	unsigned most = 0;
+
+	for (s = n->sessions; s; s = s->next) {
+		if (s->closing || s->logged_in)
+			continue;
+		if (!victim || s->last_ms < victim->last_ms)
+			victim = s;
+	}
+	if (!victim) {
+		/* every session is logged in: the source holding most gives
+		 * up its longest-idle one */
+		for (s = n->sessions; s; s = s->next) {
+			unsigned k;
+
+			if (s->closing)
+				continue;
+			k = count_from(n, &s->peer);
+			if (k > most || (k == most && busiest && s->last_ms < busiest->last_ms)) {
+				most = k;
+				busiest = s;
+			}
+		}
+		victim = most > 1 ? busiest : NULL;
+	}
+	if (!victim)
+		return false;
+	sess_close(victim, true);
+	return true;
+}
+
+struct acct *sess_mem(struct session *s)
+{
+	return &s->mem;
+}
+
+void sess_logged_in(struct session *s)
+{
+	s->logged_in = true;
+	ev_timer_stop(s->net->loop, &s->t_login);
 }
 
 /* ---------- events ---------- */
@@ -286,7 +361,10 @@ void sess_close(struct session *s, bool now)
 	ev_timer_stop(s->net->loop, &s->t_total);
 	ev_timer_stop(s->net->loop, &s->t_pause);
 	ev_timer_stop(s->net->loop, &s->t_eng);
+	ev_timer_stop(s->net->loop, &s->t_login);
 	s->net->reap_pending = true;
+	s->net->nclosing++;
+	net_session_gone(s->net); /* a closing session frees its place */
 }
 
 /* The bytes that may leave now: the stage, or the head OWN segment (after
@@ -471,6 +549,26 @@ static void on_total(struct ev_loop *l, struct ev_timer *t)
 	sess_close(s, true);
 }
 
+/* The pre-login deadline: what BusyBox login prints, then the end. */
+static void on_login(struct ev_loop *l, struct ev_timer *t)
+{
+	struct session *s = container_of(t, struct session, t_login);
+
+	(void)l;
+	if (s->logged_in || s->closing)
+		return;
+	if (s->eng->login_timeout_pre) {
+		char secs[16];
+		int k = snprintf(secs, sizeof secs, "%u", s->net->o.login_ms / 1000);
+
+		sess_term(s, s->eng->login_timeout_pre, strlen(s->eng->login_timeout_pre));
+		sess_term(s, secs, (size_t)k);
+		sess_term(s, s->eng->login_timeout_post, strlen(s->eng->login_timeout_post));
+	}
+	sess_close(s, false);
+	sess_pump(s);
+}
+
 static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 {
 	struct session *s = container_of(io, struct session, io);
@@ -509,6 +607,7 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			return;
 		}
 		s->bytes_in += (size_t)r;
+		s->last_ms = sys_mono_ms();
 		if (buf_add(&s->in, chunk, (size_t)r)) {
 			sess_close(s, true);
 			return;
@@ -565,13 +664,19 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	struct json *j;
 
 	addr_str(peer, ip, sizeof ip, &port);
-	if (count_from(n, ip) >= n->o.max_per_src) {
+	if (count_from(n, peer) >= n->o.max_per_src) {
 		log_refused(n, ip, port, l, "per_source_cap");
+		close(fd);
+		return;
+	}
+	if (!acct_take(&n->mem, sizeof *s)) {
+		log_refused(n, ip, port, l, "memory");
 		close(fd);
 		return;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
+		acct_give(&n->mem, sizeof *s);
 		log_refused(n, ip, port, l, "out_of_memory");
 		close(fd);
 		return;
@@ -586,9 +691,12 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 	s->t_total.cb = on_total;
 	s->t_pause.cb = on_pause_done;
 	s->t_eng.cb = on_eng_timer;
-	buf_init(&s->in, CAP_INBUF);
-	buf_init(&s->out, CAP_OUTBUF);
-	buf_init(&s->stage, 16384);
+	s->t_login.cb = on_login;
+	acct_init(&s->mem, n->o.mem_session, &n->mem);
+	buf_init_acct(&s->in, CAP_INBUF, &s->mem);
+	buf_init_acct(&s->out, CAP_OUTBUF, &s->mem);
+	buf_init_acct(&s->stage, 16384, &s->mem);
+	s->last_ms = sys_mono_ms();
 	s->peer = *peer;
 	memcpy(s->src_ip, ip, sizeof ip);
 	s->src_port = port;
@@ -606,6 +714,7 @@ void sess_accept(struct net *n, struct listener *l, int fd,
 
 	if (ev_timer_in(n->loop, &s->t_idle, n->o.idle_ms) ||
 	    ev_timer_in(n->loop, &s->t_total, n->o.session_ms) ||
+	    (n->o.login_ms && ev_timer_in(n->loop, &s->t_login, n->o.login_ms)) ||
 	    ev_io_set(n->loop, &s->io, EV_READ)) {
 		sess_close(s, true);
 		return;
@@ -654,10 +763,14 @@ static void sess_free(struct session *s)
 	if (s->next)
 		s->next->prev = s->prev;
 	n->nsessions--;
+	ev_timer_stop(n->loop, &s->t_login);
+	if (s->closing)
+		n->nclosing--;
 	buf_free(&s->in);
 	buf_free(&s->out);
 	buf_free(&s->stage);
 	free(s);
+	acct_give(&n->mem, sizeof *s);
 	net_session_gone(n);
 }
 

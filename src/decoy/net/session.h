@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acct.h"
 #include "buf.h"
 #include "ev/ev.h"
 #include "json.h"
@@ -55,6 +56,10 @@ struct session {
 	struct ev_io io;
 	struct ev_timer t_idle, t_total, t_pause;
 	struct ev_timer t_eng; /* the engine's own timer, see sess_timer() */
+	struct ev_timer t_login; /* the pre-login deadline (login_s) */
+	struct acct mem;       /* this session's working memory (mem_kb) */
+	bool logged_in;        /* sess_logged_in(): out of the pre-login pool */
+	uint64_t last_ms;      /* when the peer last sent a byte (eviction) */
 	struct buf in, out;  /* out: bytes of the OWN segments, in order */
 	struct buf stage;    /* converted bytes of the REF segment at the head */
 	struct seg segs[SESS_MAX_SEGS];
@@ -83,6 +88,16 @@ struct fetch_origin;
 struct fetcher;
 void sess_origin(const struct session *s, struct fetch_origin *o);
 struct fetcher *sess_fetcher(const struct session *s);
+
+/* One source for the per-source cap: the same IPv4 address (mapped or
+ * not), or the same IPv6 /64. */
+bool sess_same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* The session table is full: closes the session a new peer may take the
+ * place of — the longest-idle one that has not logged in, else the
+ * longest-idle one of the source holding most. False if none. */
+bool sess_evict(struct net *n);
+/* The working-memory account a shell of s charges (host/). */
+struct acct *sess_mem(struct session *s);
 
 /* Frees every session marked closing (the loop's idle pass). */
 void sess_reap(struct net *n);

@@ -27,7 +27,15 @@ int door_start(struct session *s, const struct eng_start *a, void **st,
 	return 0; /* HTTP servers speak second */
 }
 
+/* The answer said "Connection: close": requests that arrived whole on
+ * this connection before it closes are still read, answered and run in
+ * order (drain), then the connection closes. */
 void door_done(struct door *d)
+{
+	d->closing = true;
+}
+
+static void door_close(struct door *d)
 {
 	d->done = true;
 	sess_timer(d->s, 0);
@@ -75,6 +83,8 @@ static void drain(struct door *d, bool flush)
 		d->ops->request(d, &q);
 		d->seq++;
 	}
+	if (d->closing && !d->done)
+		door_close(d);
 }
 
 static void arm(struct door *d)

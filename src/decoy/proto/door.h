@@ -39,6 +39,7 @@ struct door {
 	struct eng_shell *shell; /* made or taken up at the first injected command */
 	uint32_t seq;  /* requests answered, for per-request values (nonces) */
 	bool done;     /* answered for the last time: the rest is ignored */
+	bool closing;  /* door_done(): close once the whole requests buffered are run */
 };
 
 /* A command taken out of a body: [p, p+n) of the decoded body, and the
@@ -56,7 +57,9 @@ void door_eof(struct session *s, void *st);
 void door_timer(struct session *s, void *st);
 void door_end(struct session *s, void *st);
 
-/* The last answer went out: close once it has left, ignore the rest. */
+/* The answer said "Connection: close": requests already whole in the
+ * buffer are still answered in order, then the connection closes (once
+ * the answers left) and the rest is ignored. */
 void door_done(struct door *d);
 /* Queues bytes for the peer. */
 void door_write(struct door *d, const void *p, size_t n);

@@ -49,6 +49,11 @@ struct engine {
 	void (*eof)(struct session *s, void *st);
 	/* Optional: the engine's own timer (sess_timer()) ran out. */
 	void (*timer)(struct session *s, void *st);
+	/* Optional: what the terminal shows when the pre-login deadline
+	 * (config login_s) ends the session, around its seconds: BusyBox
+	 * login's "\r\nLogin timed out after %u seconds\r\n" is given as
+	 * the text before and after the number. NULL: it just closes. */
+	const char *login_timeout_pre, *login_timeout_post;
 };
 
 /* ---------- the session (net/session.c) ---------- */
@@ -71,6 +76,9 @@ void sess_timer(struct session *s, unsigned ms);
 void sess_flush(struct session *s);
 /* Ends the session once queued output has left (or at once if `now`). */
 void sess_close(struct session *s, bool now);
+/* The peer logged in: the pre-login deadline stops and the session no
+ * longer counts as an idle pre-login one when the table is full. */
+void sess_logged_in(struct session *s);
 /* The session is closed: nothing written leaves any more. */
 bool sess_closed(const struct session *s);
 /* Closed, or closing once its output has left (sess_close(s, false)). */

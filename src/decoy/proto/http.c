@@ -301,15 +301,25 @@ bool http_next(struct http_reader *r, struct http_req *q, bool flush)
 	if (need < 0 && !has_body_method(q))
 		need = 0;
 	nxt = find_next_request(r, hl, avail);
-	if (need >= 0 && (size_t)need <= (nxt >= 0 ? (size_t)nxt : avail)) {
-		size_t limit = nxt >= 0 ? (size_t)nxt : avail;
-
+	if (need >= 0 && nxt >= 0 && (size_t)need <= (size_t)nxt) {
+		/* pipelined: the body is exactly its length; what lies between
+		 * it and the next request line is dropped */
+		q->body.p = r->in.p + hl;
+		q->body.n = (size_t)need;
+		if (q->body.n > CAP_HTTP_BODY) {
+			q->body.n = CAP_HTTP_BODY;
+			q->body_cut = true;
+			r->discard = true;
+		}
+		return deliver(r, hl + (size_t)nxt);
+	}
+	if (need >= 0 && (size_t)need <= avail && nxt < 0) {
 		blen = (size_t)need;
 		/* a length that is too small: keep what follows in the same
-		 * buffer unless it starts the next request */
-		if (has_body_method(q) && limit > blen &&
-		    (nxt >= 0 || !maybe_request_start(r->in.p + hl + blen, limit - blen)))
-			blen = limit;
+		 * buffer unless it may start the next request */
+		if (has_body_method(q) && avail > blen &&
+		    !maybe_request_start(r->in.p + hl + blen, avail - blen))
+			blen = avail;
 	} else if (nxt >= 0) {
 		blen = (size_t)nxt; /* a length that is too large */
 	} else if (flush || r->full) {

@@ -118,6 +118,7 @@ static void login_ok(struct tn *t, const struct persona_cred *c,
 	json_str(j, "username", t->user, t->ulen);
 	json_str(j, "password", pass, plen);
 	sess_ev_end(s, j);
+	sess_logged_in(s);
 	t->shell = eng_shell_new(s, true, c->root);
 	t->sh = t->shell ? eng_shell_sh(t->shell) : NULL;
 	if (!t->sh) {
@@ -233,4 +234,7 @@ const struct engine telnet_engine = {
 	.start = tn_start,
 	.feed = tn_feed,
 	.end = tn_end,
+	/* BusyBox login's alarm (loginutils/login.c, TIMEOUT) */
+	.login_timeout_pre = "\r\nLogin timed out after ",
+	.login_timeout_post = " seconds\r\n",
 };

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "sh/applet.h"
+#include "sh/params.h"
 
 int ap_true(struct sh *sh, struct io *io, int argc, char **argv)
 {
@@ -67,7 +68,7 @@ static void put_escaped(struct sh *sh, struct io *io, const char *s, bool *stop)
 {
 	struct buf b;
 
-	buf_init(&b, CAP_LINE * 4);
+	sh_buf_init(sh, &b, CAP_LINE * 4);
 	while (*s) {
 		unsigned char c = (unsigned char)*s++;
 
@@ -154,15 +155,24 @@ int ap_echo(struct sh *sh, struct io *io, int argc, char **argv)
 	return 0;
 }
 
+static int var_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sh_var *)a)->name, ((const struct sh_var *)b)->name);
+}
+
 int ap_export(struct sh *sh, struct io *io, int argc, char **argv)
 {
 	int i;
 
 	if (argc < 2 || strcmp(argv[1], "-p") == 0) {
+		struct sh_var sorted[CAP_SH_VARS];
+
+		memcpy(sorted, sh->vars, (size_t)sh->nvars * sizeof sorted[0]);
+		qsort(sorted, (size_t)sh->nvars, sizeof sorted[0], var_cmp);
 		for (i = 0; i < sh->nvars; i++)
-			if (sh->vars[i].exported)
-				sh_printf(sh, io, 1, "export %s='%s'\n", sh->vars[i].name,
-					  sh->vars[i].val);
+			if (sorted[i].exported)
+				sh_printf(sh, io, 1, "export %s='%s'\n", sorted[i].name,
+					  sorted[i].val);
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
@@ -182,13 +192,91 @@ int ap_export(struct sh *sh, struct io *io, int argc, char **argv)
 
 int ap_set(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	int i;
+	struct sh_var sorted[CAP_SH_VARS];
+	int i, a = 1;
 
-	(void)argv;
-	if (argc > 1)
+	if (argc < 2) {
+		/* every variable, sorted by name, as ash lists them */
+		memcpy(sorted, sh->vars, (size_t)sh->nvars * sizeof sorted[0]);
+		qsort(sorted, (size_t)sh->nvars, sizeof sorted[0], var_cmp);
+		for (i = 0; i < sh->nvars; i++)
+			sh_printf(sh, io, 1, "%s='%s'\n", sorted[i].name, sorted[i].val);
 		return 0;
-	for (i = 0; i < sh->nvars; i++)
-		sh_printf(sh, io, 1, "%s='%s'\n", sh->vars[i].name, sh->vars[i].val);
+	}
+	/* options are accepted and ignored; `--` or the first word that is
+	 * not an option starts the new positional parameters */
+	for (; a < argc; a++) {
+		if (strcmp(argv[a], "--") == 0) {
+			a++;
+			break;
+		}
+		if (argv[a][0] != '-' && argv[a][0] != '+')
+			break;
+		if (strcmp(argv[a], "-o") == 0 || strcmp(argv[a], "+o") == 0)
+			a++;
+	}
+	if (a > argc)
+		return 0;
+	if (a == argc && strcmp(argv[a - 1], "--") != 0)
+		return 0;
+	return params_set(sh, argc - a, argv + a) ? 1 : 0;
+}
+
+int ap_shift(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned long k = 1;
+
+	(void)io;
+	if (argc > 1 && !ap_parse_uint(argv[1], &k))
+		k = (unsigned long)CAP_SH_WORDS + 1;
+	if (k > (unsigned long)CAP_SH_WORDS)
+		return 1;
+	return params_shift(sh, (int)k);
+}
+
+int ap_return(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned long v;
+
+	(void)io;
+	if (!sh->frame && sh->nscript == 0 && sh->depth == 0)
+		return ap_exit(sh, io, argc, argv); /* ash: the shell ends */
+	sh->ret = true;
+	if (argc > 1 && ap_parse_uint(argv[1], &v))
+		return (int)(v & 0xff);
+	return sh->status;
+}
+
+int ap_local(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	struct sh_frame *f = sh->frame;
+	int i, k;
+
+	(void)io;
+	for (i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		const char *old;
+		bool seen = false;
+
+		if (eq)
+			*eq = '\0';
+		if (f) {
+			for (k = 0; k < f->n; k++)
+				if (strcmp(f->v[k].name, argv[i]) == 0)
+					seen = true;
+			if (!seen && f->n < SH_MAX_LOCALS) {
+				old = sh_getvar(sh, argv[i]);
+				f->v[f->n].name = strdup(argv[i]);
+				f->v[f->n].old = old ? strdup(old) : NULL;
+				if (f->v[f->n].name)
+					f->n++;
+				else
+					free(f->v[f->n].old);
+			}
+		}
+		if (eq)
+			sh_setvar(sh, argv[i], eq + 1, false);
+	}
 	return 0;
 }
 
@@ -226,7 +314,7 @@ int ap_read(struct sh *sh, struct io *io, int argc, char **argv)
 	if (io->in)
 		io->in->pos += len + (eof ? 0 : 1);
 	status = eof ? 1 : 0;
-	buf_init(&line, CAP_LINE * 4);
+	sh_buf_init(sh, &line, CAP_LINE * 4);
 	for (i = 0; i < len; i++) {
 		if (!raw && p[i] == '\\' && i + 1 < len) {
 			i++;
@@ -237,24 +325,33 @@ int ap_read(struct sh *sh, struct io *io, int argc, char **argv)
 	}
 	{
 		const char *s = line.p ? line.p : "";
+		const char *ifs = sh_getvar(sh, "IFS");
 		const char *names_default[] = {"REPLY"};
 		char **names = a < argc ? &argv[a] : (char **)names_default;
 		int nn = a < argc ? argc - a : 1, k;
 
+		if (!ifs)
+			ifs = " \t\n";
 		for (k = 0; k < nn; k++) {
 			const char *st, *en;
 			char *val;
 
-			while (*s == ' ' || *s == '\t')
+			/* IFS white space around a field goes; one other IFS
+			 * character ends it */
+			while (*s && strchr(ifs, *s) && strchr(" \t\n", *s))
 				s++;
 			st = s;
 			if (k + 1 < nn) {
-				while (*s && *s != ' ' && *s != '\t')
+				while (*s && !strchr(ifs, *s))
 					s++;
 				en = s;
+				while (*s && strchr(ifs, *s) && strchr(" \t\n", *s))
+					s++;
+				if (*s && strchr(ifs, *s)) /* one non-white IFS character */
+					s++;
 			} else {
 				en = st + strlen(st);
-				while (en > st && (en[-1] == ' ' || en[-1] == '\t'))
+				while (en > st && strchr(ifs, en[-1]) && strchr(" \t\n", en[-1]))
 					en--;
 			}
 			val = strndup(st, (size_t)(en - st));
@@ -365,7 +462,7 @@ int ap_eval(struct sh *sh, struct io *io, int argc, char **argv)
 	struct buf b;
 	int i, s;
 
-	buf_init(&b, CAP_LINE * 4);
+	sh_buf_init(sh, &b, CAP_LINE * 4);
 	for (i = 1; i < argc; i++) {
 		if (i > 1)
 			(void)buf_addc(&b, ' ');

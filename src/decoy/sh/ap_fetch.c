@@ -111,10 +111,6 @@ static int fetch_fail_now(struct sh *sh, struct io *io, const struct fetch_req *
 {
 	bool ip = is_ipv4(r->addr);
 
-	if (strcmp(r->applet, "tftp") == 0) {
-		ap_err(sh, io, "tftp", "timeout");
-		return 1;
-	}
 	if (strcmp(r->applet, "curl") == 0) {
 		if (!r->quiet) {
 			if (ip)
@@ -128,15 +124,7 @@ static int fetch_fail_now(struct sh *sh, struct io *io, const struct fetch_req *
 		}
 		return ip ? 7 : 6;
 	}
-	if (!ip) {
-		ap_err(sh, io, r->applet, "bad address '%s'", r->addr);
-		return 1;
-	}
-	if (!r->quiet && strcmp(r->applet, "wget") == 0)
-		sh_printf(sh, io, 2, "Connecting to %s (%s:%u)\n", r->host, r->addr, r->port);
-	ap_err(sh, io, r->applet, "can't connect to remote host (%s): %s", r->addr,
-	       "Connection timed out");
-	return 1;
+	return ap_net_noroute(sh, io, r, ip); /* ap_net.c */
 }
 
 /* The one place a download happens. With a host that fetches (and a
@@ -421,6 +409,9 @@ int sh_fetch_finish(struct sh *sh, struct io *io)
 
 	if (!x || !r->applet)
 		return 1;
+	ap_net_wait(sh, r->applet, x); /* the rest of the real failure's time */
+	if (strcmp(r->applet, "dlr") == 0) /* a downloader "ran" (ap_run.c) */
+		return ap_run_finish(sh, io);
 	if (strcmp(r->applet, "tftp") == 0)
 		return tftp_done(sh, io, r, x);
 	if (strcmp(r->applet, "ftpget") == 0)

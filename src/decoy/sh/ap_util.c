@@ -51,7 +51,8 @@ void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
 {
 	va_list ap;
 
-	sh_puts(sh, io, 2, "-sh: ");
+	sh_puts(sh, io, 2, sh_argv0(sh));
+	sh_puts(sh, io, 2, ": ");
 	va_start(ap, fmt);
 	sh_vprintf(sh, io, 2, fmt, ap);
 	va_end(ap);

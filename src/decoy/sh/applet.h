@@ -63,6 +63,9 @@ AP_FN(pwd);
 AP_FN(echo);
 AP_FN(export);
 AP_FN(set);
+AP_FN(shift);
+AP_FN(return);
+AP_FN(local);
 AP_FN(unset);
 AP_FN(read);
 AP_FN(break);
@@ -72,6 +75,25 @@ AP_FN(exec);
 AP_FN(source);
 AP_FN(type);
 AP_FN(help);
+/* ap_run.c: a captured ELF "runs" (binid); the dlr's wait ends in
+ * ap_run_finish() (through sh_fetch_finish, applet "dlr") */
+int ap_run_elf(struct sh *sh, struct io *io, const char *abspath, const uint8_t *d, size_t n,
+	       int argc, char **argv, int depth);
+int ap_run_finish(struct sh *sh, struct io *io);
+/* A binary read as a script (another CPU's ELF, or `sh ELF`): NULs deleted. */
+int ap_run_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n, int argc,
+		 char **argv, int depth);
+/* ap_net.c: how long a failed download takes on the device (ms from the
+ * start), the pause for what the fetcher did not take yet, and the
+ * failure of a device with no route (fetching off); ip: r->addr is one */
+unsigned ap_net_fail_ms(const struct sh *sh, const char *applet, const char *reason,
+			bool connected);
+void ap_net_wait(struct sh *sh, const char *applet, const struct sh_fetch_result *x);
+int ap_net_noroute(struct sh *sh, struct io *io, const struct fetch_req *r, bool ip);
+/* ap_procs.c: runs src as a script in this shell with its own $0 $1 … */
+int ap_script(struct sh *sh, struct io *io, const char *src, size_t n, int argc, char **argv,
+	      int depth);
+
 /* ap_procs.c */
 AP_FN(ps);
 AP_FN(kill);

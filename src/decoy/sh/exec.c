@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sh/expand.h"
+#include "sh/params.h"
 #include "sh/redir.h"
 
 struct run {
@@ -37,6 +38,16 @@ static bool skipped(const struct run *r, int ni)
 
 static int exec_node(struct run *r, struct io *io, int ni);
 
+/* Runs a compound command's redirections around its body. */
+static int exec_with_redirs(struct run *r, struct io *io, const struct node *nd, struct io *cio,
+			    struct redirs *rs)
+{
+	*cio = *io;
+	if (redirs_apply(r->sh, cio, io, r->ps, nd->r0, nd->nr, r->depth, rs))
+		return -1;
+	return 0;
+}
+
 static bool is_assignment(const struct word *w)
 {
 	size_t i;
@@ -48,14 +59,162 @@ static bool is_assignment(const struct word *w)
 	return i < w->n && w->p[i] == '=';
 }
 
+/* ------------------------------------------------------------------ */
+/* functions                                                           */
+
+/* Special builtins are found before functions (POSIX, ash). */
+static bool special_builtin(const char *name)
+{
+	static const char *const sp[] = {".",	   ":",	    "break", "continue", "eval",
+					 "exec",   "exit",  "export", "readonly", "return",
+					 "set",	   "shift", "times", "trap",	 "unset"};
+	size_t i;
+
+	for (i = 0; i < sizeof sp / sizeof sp[0]; i++)
+		if (strcmp(sp[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int func_find(struct sh *sh, const char *name)
+{
+	int i;
+
+	if (strchr(name, '/') || special_builtin(name))
+		return -1;
+	for (i = 0; i < sh->nfuncs; i++)
+		if (strcmp(sh->funcs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* name() body: kept as the body's source, parsed again at each call. */
+static int func_define(struct sh *sh, const struct parser *ps, const struct node *nd)
+{
+	const struct word *w = &ps->words[nd->w0];
+	char *name, *body;
+	size_t n;
+	int i;
+
+	if (nd->b < 0 || nd->c < nd->b || w->n == 0 || w->n >= 64)
+		return 1;
+	n = (size_t)(nd->c - nd->b);
+	name = strndup(w->p, w->n);
+	body = malloc(n + 1);
+	if (!name || !body) {
+		free(name);
+		free(body);
+		return 1;
+	}
+	memcpy(body, ps->s + nd->b, n);
+	body[n] = '\0';
+	for (i = 0; i < sh->nfuncs; i++)
+		if (strcmp(sh->funcs[i].name, name) == 0)
+			break;
+	if (i == sh->nfuncs) {
+		if (sh->nfuncs >= SH_MAX_FUNCS) {
+			free(name);
+			free(body);
+			return 2;
+		}
+		sh->nfuncs++;
+	} else {
+		free(sh->funcs[i].name);
+		free(sh->funcs[i].body);
+	}
+	sh->funcs[i].name = name;
+	sh->funcs[i].body = body;
+	sh->funcs[i].n = n;
+	return 0;
+}
+
+/* Calls function av->v[0] with av->v[1..] as $1…; bounded by the depth
+ * cap (a recursive or fork-bomb function ends there, quietly). */
+static int call_func(struct run *r, struct io *io, struct argvb *av)
+{
+	struct sh *sh = r->sh;
+	int fi = func_find(sh, av->v[0]), s, k;
+	struct params_save sv;
+	struct sh_frame fr;
+	char *body, **fa;
+	size_t n;
+
+	if (fi < 0 || r->depth + 1 > CAP_SH_DEPTH)
+		return 2;
+	n = sh->funcs[fi].n;
+	body = malloc(n + 1); /* the function may redefine itself */
+	fa = malloc((size_t)(av->n + 1) * sizeof *fa);
+	if (!body || !fa) {
+		free(body);
+		free(fa);
+		return 2;
+	}
+	memcpy(body, sh->funcs[fi].body, n + 1);
+	fa[0] = (char *)(sh->pargc > 0 ? sh->pargv[0] : sh_argv0(sh));
+	for (k = 1; k < av->n; k++)
+		fa[k] = av->v[k];
+	fa[av->n] = NULL;
+	memset(&fr, 0, sizeof fr);
+	fr.up = sh->frame;
+	sh->frame = &fr;
+	params_enter(sh, &sv, av->n, fa);
+	s = sh_run(sh, io, body, n, r->depth + 1, NULL);
+	params_leave(sh, &sv);
+	sh->frame = fr.up;
+	sh->ret = false;
+	for (k = fr.n - 1; k >= 0; k--) {
+		if (fr.v[k].old)
+			sh_setvar(sh, fr.v[k].name, fr.v[k].old, false);
+		else
+			sh_unsetvar(sh, fr.v[k].name);
+		free(fr.v[k].name);
+		free(fr.v[k].old);
+	}
+	free(fa);
+	free(body);
+	return s;
+}
+
+/* case WORD in …: the first item with a matching pattern runs. */
+static int exec_case(struct run *r, struct io *io, const struct node *nd)
+{
+	struct sh *sh = r->sh;
+	struct redirs rs = {0};
+	struct io cio;
+	char *subj;
+	int it, s = 0, k;
+	bool hit = false;
+
+	if (exec_with_redirs(r, io, nd, &cio, &rs)) {
+		redirs_finish(sh, io, &rs, NULL);
+		return 1;
+	}
+	subj = expand_one(sh, io, r->depth, &r->ps->words[nd->w0]);
+	for (it = nd->a; subj && it >= 0 && !hit && !sh->stop; it = r->ps->nodes[it].b) {
+		int w0 = r->ps->nodes[it].w0, nw = r->ps->nodes[it].nw;
+
+		for (k = 0; k < nw && !hit; k++)
+			hit = expand_match(sh, io, r->depth, &r->ps->words[w0 + k], subj);
+		if (hit)
+			s = exec_node(r, &cio, r->ps->nodes[it].a);
+	}
+	free(subj);
+	redirs_finish(sh, io, &rs, NULL);
+	return s;
+}
+
 static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 {
 	struct sh *sh = r->sh;
 	struct argvb av = {0};
 	struct redirs rs = {0};
 	struct io cio = *io;
-	int i = 0, status = 0, rc;
+	int i = 0, status = 0, rc, k, ntemp = 0;
 	bool assigned = false;
+	struct {
+		char name[64];
+		char *old; /* NULL: was unset */
+	} temp[8];
 
 	if (resuming(r)) {
 		char outp[CAP_PATH] = "";
@@ -76,7 +235,7 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 			vfs_mark_captured(sh->fs, outp);
 		return status;
 	}
-	if (++sh->steps > SH_MAX_STEPS) {
+	if (++sh->steps > SH_MAX_STEPS || !sh_work(sh, SH_WORK_CMD)) {
 		sh->stop = true;
 		return 1;
 	}
@@ -98,15 +257,24 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 		val.p = w->p + eq + 1;
 		val.n = w->n - eq - 1;
 		v = expand_one(sh, io, r->depth, &val);
-		if (v && i + 1 >= nd->nw) /* only a bare assignment persists */
+		if (v && i + 1 >= nd->nw && !sh->stop) { /* only a bare assignment persists */
 			sh_setvar(sh, name, v, false);
+		} else if (v && !sh->stop && ntemp < (int)(sizeof temp / sizeof temp[0])) {
+			/* VAR=x cmd: for the command only */
+			const char *old = sh_getvar(sh, name);
+
+			memcpy(temp[ntemp].name, name, eq + 1);
+			temp[ntemp].old = old ? strdup(old) : NULL;
+			ntemp++;
+			sh_setvar(sh, name, v, false);
+		}
 		free(v);
 		assigned = true;
 	}
 	for (; i < nd->nw && !sh->stop; i++)
 		expand_fields(sh, io, r->depth, &r->ps->words[nd->w0 + i], &av);
 	if (sh->stop) {
-		status = 1;
+		status = sh->err_abort ? 2 : 1;
 		goto out;
 	}
 	rc = redirs_apply(sh, &cio, io, r->ps, nd->r0, nd->nr, r->depth, &rs);
@@ -120,6 +288,10 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 	}
 	if (av.full)
 		sh_err(sh, io, "too many arguments");
+	if (func_find(sh, av.v[0]) >= 0) {
+		status = call_func(r, &cio, &av);
+		goto out_redir;
+	}
 	sh->susp_ok = r->line && !r->blocked && !sh->waiting;
 	sh->cur_ni = (int)(nd - r->ps->nodes);
 	status = sh_exec_argv(sh, &cio, av.n, av.v, r->depth);
@@ -127,19 +299,17 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 out_redir:
 	redirs_finish(sh, io, &rs, av.n ? av.v[0] : NULL);
 out:
+	for (k = ntemp - 1; k >= 0; k--) {
+		if (temp[k].old)
+			sh_setvar(sh, temp[k].name, temp[k].old, false);
+		else
+			sh_unsetvar(sh, temp[k].name);
+		free(temp[k].old);
+	}
 	argvb_free(&av);
 	return status;
 }
 
-/* Runs a compound command's redirections around its body. */
-static int exec_with_redirs(struct run *r, struct io *io, const struct node *nd, struct io *cio,
-			    struct redirs *rs)
-{
-	*cio = *io;
-	if (redirs_apply(r->sh, cio, io, r->ps, nd->r0, nd->nr, r->depth, rs))
-		return -1;
-	return 0;
-}
 
 static int exec_loop(struct run *r, struct io *io, const struct node *nd)
 {
@@ -155,7 +325,7 @@ static int exec_loop(struct run *r, struct io *io, const struct node *nd)
 	for (;;) {
 		int c;
 
-		if (sh->stop || ++sh->loops > CAP_SH_LOOP)
+		if (sh->stop || ++sh->loops > CAP_SH_LOOP || !sh_work(sh, SH_WORK_LOOP))
 			break;
 		c = exec_node(r, &cio, nd->a);
 		if (sh->stop || sh->brk)
@@ -195,7 +365,7 @@ static int exec_for(struct run *r, struct io *io, const struct node *nd)
 		goto out;
 	}
 	for (i = 0; i < items.n; i++) {
-		if (sh->stop || ++sh->loops > CAP_SH_LOOP)
+		if (sh->stop || ++sh->loops > CAP_SH_LOOP || !sh_work(sh, SH_WORK_LOOP))
 			break;
 		sh_setvar(sh, name, items.v[i], false);
 		status = exec_node(r, &cio, nd->b);
@@ -218,7 +388,7 @@ static int exec_pipe(struct run *r, struct io *io, const struct node *nd)
 	struct io lio = *io, rio = *io;
 	int s;
 
-	buf_init(&pb, CAP_SH_OUTPUT);
+	sh_buf_init(r->sh, &pb, CAP_SH_OUTPUT);
 	lio.out[1].kind = SINK_BUF;
 	lio.out[1].b = &pb;
 	lio.out_path = NULL;
@@ -290,8 +460,8 @@ static int exec_node(struct run *r, struct io *io, int ni)
 
 	if (ni < 0 || sh->stop)
 		return sh->status;
-	if (sh->brk || sh->cont)
-		return 0;
+	if (sh->brk || sh->cont || sh->ret)
+		return sh->ret ? sh->status : 0;
 	nd = &r->ps->nodes[ni];
 	switch (nd->kind) {
 	case N_CMD:
@@ -324,15 +494,23 @@ static int exec_node(struct run *r, struct io *io, int ni)
 	case N_PIPE:
 		s = exec_pipe(r, io, nd);
 		break;
+	case N_FUNC:
+		s = func_define(sh, r->ps, nd);
+		break;
+	case N_ITEM:
+		break;
 	case N_WHILE:
 	case N_UNTIL:
 	case N_FOR:
 	case N_IF:
 	case N_GROUP:
 	case N_SUB:
+	case N_CASE:
 		/* a wait cannot resume into these */
 		r->blocked++;
-		if (nd->kind == N_FOR)
+		if (nd->kind == N_CASE)
+			s = exec_case(r, io, nd);
+		else if (nd->kind == N_FOR)
 			s = exec_for(r, io, nd);
 		else if (nd->kind == N_IF)
 			s = exec_if(r, io, nd);
@@ -401,7 +579,7 @@ static int run_src(struct sh *sh, struct io *io, const char *src, size_t n, int 
 	if (depth > CAP_SH_DEPTH)
 		return 1;
 	memset(&r, 0, sizeof r);
-	root = parse_line(&ps, src, n);
+	root = parse_line(&ps, src, n, sh->mem);
 	if (ps.err == PERR_INCOMPLETE && incomplete) {
 		*incomplete = true;
 		goto out;
@@ -414,6 +592,11 @@ static int run_src(struct sh *sh, struct io *io, const char *src, size_t n, int 
 			       ps.expect);
 		else
 			sh_err(sh, io, "syntax error: unexpected end of file");
+		status = sh->status = 2;
+		goto out;
+	}
+	if (ps.err == PERR_SYNTAX && ps.errmsg) {
+		sh_err(sh, io, "syntax error: %s", ps.errmsg);
 		status = sh->status = 2;
 		goto out;
 	}

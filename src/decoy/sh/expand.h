@@ -12,7 +12,10 @@
 struct argvb {
 	char **v;
 	int n, cap;
-	bool full;
+	bool full;         /* a word was refused (CAP_SH_WORDS or memory) */
+	bool oom;          /* ... for memory */
+	struct acct *mem;  /* charged for the strings and the array */
+	size_t charged;
 };
 
 void argvb_free(struct argvb *a);
@@ -24,5 +27,15 @@ void expand_fields(struct sh *sh, struct io *io, int depth, const struct word *w
 /* Expands w to one string (no splitting, no globbing); caller frees; NULL
  * when out of memory. */
 char *expand_one(struct sh *sh, struct io *io, int depth, const struct word *w);
+
+/* Expands w as a pattern (quoted characters literal) and matches it
+ * against s (case patterns). */
+bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w, const char *s);
+
+/* A here-document's body with $…, `…` and \$ \` \\ \newline done (no
+ * splitting, quotes kept); *len its length; caller frees; NULL if out of
+ * memory. */
+char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n,
+		     size_t *len);
 
 #endif

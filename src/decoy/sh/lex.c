@@ -99,6 +99,34 @@ bool lex_skip_paren(const char *s, size_t n, size_t *i)
 	return false;
 }
 
+bool lex_skip_brace(const char *s, size_t n, size_t *i)
+{
+	size_t j = *i + 1;
+
+	while (j < n) {
+		char c = s[j];
+
+		if (c == '\\') {
+			j += 2;
+			continue;
+		}
+		if (c == '}') {
+			*i = j + 1;
+			return true;
+		}
+		if (c == '\'' || c == '"' || c == '`' ||
+		    (c == '$' && j + 1 < n && (s[j + 1] == '(' || s[j + 1] == '{'))) {
+			if (c == '$')
+				j++;
+			if (!skip_region(s, n, &j))
+				return false;
+			continue;
+		}
+		j++;
+	}
+	return false;
+}
+
 static bool skip_region(const char *s, size_t n, size_t *i)
 {
 	switch (s[*i]) {
@@ -111,7 +139,7 @@ static bool skip_region(const char *s, size_t n, size_t *i)
 	case '(':
 		return lex_skip_paren(s, n, i);
 	case '{':
-		return lex_skip_until(s, n, i, '}', false);
+		return lex_skip_brace(s, n, i);
 	default:
 		(*i)++;
 		return true;
@@ -190,8 +218,16 @@ static bool lex_redir(struct parser *ps, const char *s, size_t n, size_t *i)
 		if (ps->rfd < 0)
 			ps->rfd = 0;
 		ps->rkind = R_IN;
-		if (j < n && (s[j] == '<' || s[j] == '>')) {
-			j++; /* heredocs and <> are not supported */
+		ps->hd_strip = false;
+		if (j < n && s[j] == '<') {
+			j++;
+			ps->rkind = R_HEREDOC;
+			if (j < n && s[j] == '-') {
+				ps->hd_strip = true;
+				j++;
+			}
+		} else if (j < n && s[j] == '>') {
+			j++; /* <> is not supported */
 		} else if (j < n && s[j] == '&') {
 			ps->rkind = R_DUP;
 			j++;
@@ -231,6 +267,71 @@ static void lex_word(struct parser *ps, const char *s, size_t n, size_t *i)
 	*i = j;
 }
 
+/* The delimiter of here-document r: quotes removed; quoted if any. */
+static void hd_delim(const struct redir *r, char *out, size_t outsz, bool *quoted)
+{
+	size_t i, k = 0;
+
+	*quoted = false;
+	for (i = 0; i < r->target.n && k + 1 < outsz; i++) {
+		char c = r->target.p[i];
+
+		if (c == '\'' || c == '"') {
+			*quoted = true;
+			continue;
+		}
+		if (c == '\\' && i + 1 < r->target.n) {
+			*quoted = true;
+			c = r->target.p[++i];
+		}
+		out[k++] = c;
+	}
+	out[k] = '\0';
+}
+
+/* After a newline at s[*i]: the bodies of the pending here-documents, in
+ * order; *i moves past their delimiter lines. False if the source ends
+ * before a delimiter (more input is needed). */
+static bool hd_bodies(struct parser *ps, size_t *i)
+{
+	const char *s = ps->s;
+	size_t n = ps->n, j = *i;
+	int h;
+
+	for (h = 0; h < ps->nhdpend; h++) {
+		struct redir *r = &ps->redirs[ps->hdpend[h]];
+		char delim[CAP_PATH];
+		size_t dn, start = j;
+
+		hd_delim(r, delim, sizeof delim, &r->hd_quoted);
+		dn = strlen(delim);
+		for (;;) {
+			size_t ls = j, le, t = j;
+
+			if (j >= n)
+				return false;
+			while (j < n && s[j] != '\n')
+				j++;
+			le = j;
+			if (j < n)
+				j++;
+			if (r->hd_strip)
+				while (t < le && s[t] == '\t')
+					t++;
+			if (le - t == dn && memcmp(s + t, delim, dn) == 0) {
+				r->body.p = s + start;
+				r->body.n = ls - start;
+				break;
+			}
+			if (j >= n && le == n)
+				return false;
+		}
+	}
+	ps->nhdpend = 0;
+	*i = j;
+	return true;
+}
+
 /* Loads the next token. */
 static void lex(struct parser *ps)
 {
@@ -253,11 +354,19 @@ again:
 	st = i;
 	ps->w.p = s + i;
 	ps->w.n = 0;
-	if (i >= n)
+	if (i >= n) {
 		ps->t = T_EOF;
-	else if (!lex_op(ps, s, n, &i) && !lex_redir(ps, s, n, &i)) {
+		if (ps->nhdpend && !ps->err) {
+			ps->err = PERR_INCOMPLETE;
+			ps->expect = NULL;
+		}
+	} else if (!lex_op(ps, s, n, &i) && !lex_redir(ps, s, n, &i)) {
 		lex_word(ps, s, n, &i);
 		ps->w.n = i - st;
+	} else if (ps->t == T_NL && ps->nhdpend && !hd_bodies(ps, &i) && !ps->err) {
+		ps->err = PERR_INCOMPLETE;
+		ps->expect = NULL;
+		i = n;
 	}
 	if (ps->t != T_WORD)
 		lex_tok_text(ps, s + st, i - st);

@@ -25,6 +25,30 @@ static void syntax(struct parser *ps)
 		lex_tok_text(ps, ps->w.p, ps->w.n);
 }
 
+/* Grows one of the parser's arrays (*arr with *cap elements of size elem)
+ * to hold one more, charging the growth to ps->mem; false (and PERR_CAP)
+ * at CAP_SH_WORDS elements or the account's cap. */
+static bool grow(struct parser *ps, void **arr, int *cap, size_t elem, int first)
+{
+	int nc = *cap ? *cap * 2 : first;
+	size_t more = (size_t)(nc - *cap) * elem;
+	void *na;
+
+	if (!acct_take(ps->mem, more)) {
+		ps->err = PERR_CAP;
+		return false;
+	}
+	na = realloc(*arr, (size_t)nc * elem);
+	if (!na) {
+		acct_give(ps->mem, more);
+		ps->err = PERR_CAP;
+		return false;
+	}
+	*arr = na;
+	*cap = nc;
+	return true;
+}
+
 static int new_node(struct parser *ps, enum nkind k)
 {
 	struct node *nd;
@@ -33,17 +57,9 @@ static int new_node(struct parser *ps, enum nkind k)
 		ps->err = PERR_CAP;
 		return -1;
 	}
-	if (ps->nnodes == ps->capnodes) {
-		int nc = ps->capnodes ? ps->capnodes * 2 : 16;
-		struct node *nn = realloc(ps->nodes, (size_t)nc * sizeof *nn);
-
-		if (!nn) {
-			ps->err = PERR_CAP;
-			return -1;
-		}
-		ps->nodes = nn;
-		ps->capnodes = nc;
-	}
+	if (ps->nnodes == ps->capnodes &&
+	    !grow(ps, (void **)&ps->nodes, &ps->capnodes, sizeof *ps->nodes, 16))
+		return -1;
 	nd = &ps->nodes[ps->nnodes];
 	memset(nd, 0, sizeof *nd);
 	nd->kind = k;
@@ -59,17 +75,9 @@ static bool add_word(struct parser *ps, const struct word *w)
 		ps->err = PERR_CAP;
 		return false;
 	}
-	if (ps->nwords == ps->capwords) {
-		int nc = ps->capwords ? ps->capwords * 2 : 16;
-		struct word *nw = realloc(ps->words, (size_t)nc * sizeof *nw);
-
-		if (!nw) {
-			ps->err = PERR_CAP;
-			return false;
-		}
-		ps->words = nw;
-		ps->capwords = nc;
-	}
+	if (ps->nwords == ps->capwords &&
+	    !grow(ps, (void **)&ps->words, &ps->capwords, sizeof *ps->words, 16))
+		return false;
 	ps->words[ps->nwords++] = *w;
 	return true;
 }
@@ -79,9 +87,22 @@ static bool add_redir(struct parser *ps)
 {
 	struct redir r;
 
+	memset(&r, 0, sizeof r);
 	r.fd = ps->rfd;
 	r.kind = ps->rkind;
+	r.hd_strip = ps->hd_strip;
 	lex_consume(ps);
+	if (lex_peek(ps) == T_REDIR && !ps->err) {
+		ps->err = PERR_SYNTAX;
+		ps->errmsg = "unexpected redirection";
+		return false;
+	}
+	if (lex_peek(ps) == T_EOF && !ps->err) {
+		/* ash does not wait for the target on the next line */
+		ps->err = PERR_SYNTAX;
+		ps->errmsg = "unexpected newline";
+		return false;
+	}
 	if (lex_peek(ps) != T_WORD) {
 		syntax(ps);
 		return false;
@@ -92,16 +113,15 @@ static bool add_redir(struct parser *ps)
 		ps->err = PERR_CAP;
 		return false;
 	}
-	if (ps->nredirs == ps->capredirs) {
-		int nc = ps->capredirs ? ps->capredirs * 2 : 8;
-		struct redir *nr = realloc(ps->redirs, (size_t)nc * sizeof *nr);
-
-		if (!nr) {
+	if (ps->nredirs == ps->capredirs &&
+	    !grow(ps, (void **)&ps->redirs, &ps->capredirs, sizeof *ps->redirs, 8))
+		return false;
+	if (r.kind == R_HEREDOC) {
+		if (ps->nhdpend >= MAX_HEREDOCS) {
 			ps->err = PERR_CAP;
 			return false;
 		}
-		ps->redirs = nr;
-		ps->capredirs = nc;
+		ps->hdpend[ps->nhdpend++] = ps->nredirs;
 	}
 	ps->redirs[ps->nredirs++] = r;
 	return true;
@@ -138,6 +158,7 @@ static void trailing_redirs(struct parser *ps, int ni)
 }
 
 static int parse_command(struct parser *ps);
+static int parse_func(struct parser *ps, int ni);
 
 static int parse_if(struct parser *ps)
 {
@@ -270,6 +291,116 @@ static int parse_for(struct parser *ps)
 	return ni;
 }
 
+/* Offset in the source of the current token (or of the end). */
+static int tok_off(struct parser *ps)
+{
+	lex_peek(ps);
+	return (int)(ps->w.p - ps->s);
+}
+
+/* NAME ( ) compound-command, after NAME (node ni becomes N_FUNC). */
+static int parse_func(struct parser *ps, int ni)
+{
+	int body, b0, b1;
+	const struct word *w = &ps->words[ps->nodes[ni].w0];
+	size_t k;
+
+	for (k = 0; k < w->n && (k ? sh_name_char(w->p[k]) : sh_name_start(w->p[k])); k++)
+		;
+	if (k < w->n) {
+		ps->err = PERR_SYNTAX;
+		ps->errmsg = "bad function name";
+		return -1;
+	}
+	lex_consume(ps);
+	if (lex_peek(ps) != T_RPAR) {
+		syntax(ps);
+		return -1;
+	}
+	lex_consume(ps);
+	skip_nl(ps);
+	b0 = tok_off(ps);
+	body = parse_command(ps); /* may realloc ps->nodes */
+	if (ps->err)
+		return -1;
+	b1 = ps->have ? tok_off(ps) : (int)ps->pos;
+	if (b1 > (int)ps->n)
+		b1 = (int)ps->n;
+	ps->nodes[ni].kind = N_FUNC;
+	ps->nodes[ni].nw = 1;
+	ps->nodes[ni].a = body;
+	ps->nodes[ni].b = b0;
+	ps->nodes[ni].c = b1;
+	return ni;
+}
+
+/* case WORD in [(]PAT[|PAT]...) LIST ;; ... esac */
+static int parse_case(struct parser *ps)
+{
+	int ni, prev = -1, it, sub;
+
+	lex_consume(ps);
+	ni = new_node(ps, N_CASE);
+	if (ni < 0)
+		return -1;
+	if (lex_peek(ps) != T_WORD) {
+		syntax(ps);
+		return -1;
+	}
+	add_word(ps, &ps->w);
+	lex_consume(ps);
+	ps->nodes[ni].nw = 1;
+	skip_nl(ps);
+	if (!expect_kw(ps, "in"))
+		return -1;
+	for (;;) {
+		skip_nl(ps);
+		if (ps->err || lex_peek_kw(ps, "esac"))
+			break;
+		it = new_node(ps, N_ITEM);
+		if (it < 0)
+			return -1;
+		if (lex_peek(ps) == T_LPAR)
+			lex_consume(ps);
+		while (!ps->err) {
+			if (lex_peek(ps) != T_WORD) {
+				syntax(ps);
+				return -1;
+			}
+			add_word(ps, &ps->w);
+			lex_consume(ps);
+			if (lex_peek(ps) != T_PIPE)
+				break;
+			lex_consume(ps);
+		}
+		ps->nodes[it].nw = ps->nwords - ps->nodes[it].w0;
+		if (lex_peek(ps) != T_RPAR) {
+			syntax(ps);
+			return -1;
+		}
+		lex_consume(ps);
+		sub = parse_list(ps); /* may realloc ps->nodes */
+		if (ps->err)
+			return -1;
+		ps->nodes[it].a = sub;
+		if (prev < 0)
+			ps->nodes[ni].a = it;
+		else
+			ps->nodes[prev].b = it;
+		prev = it;
+		if (lex_peek(ps) == T_DSEMI) {
+			lex_consume(ps);
+			continue;
+		}
+		break;
+	}
+	skip_nl(ps);
+	if (!expect_kw(ps, "esac"))
+		return -1;
+	trailing_redirs(ps, ni);
+	return ni;
+}
+
 /* A simple command: words and redirections interleaved. */
 static int parse_simple(struct parser *ps)
 {
@@ -284,6 +415,9 @@ static int parse_simple(struct parser *ps)
 		if (t == T_WORD) {
 			add_word(ps, &ps->w);
 			lex_consume(ps);
+			if (ps->nwords - ps->nodes[ni].w0 == 1 && ps->nredirs == first_r &&
+			    lex_peek(ps) == T_LPAR)
+				return parse_func(ps, ni);
 		} else if (t == T_REDIR) {
 			add_redir(ps);
 		} else {
@@ -321,6 +455,8 @@ static int parse_command(struct parser *ps)
 		ni = parse_group(ps);
 	} else if (lex_peek_kw(ps, "for")) {
 		ni = parse_for(ps);
+	} else if (lex_peek_kw(ps, "case")) {
+		ni = parse_case(ps);
 	} else if (t == T_WORD && lex_is_stop_kw(&ps->w)) {
 		syntax(ps);
 	} else {
@@ -395,7 +531,8 @@ static int parse_list(struct parser *ps)
 
 		skip_nl(ps);
 		t = lex_peek(ps);
-		if (ps->err || t == T_EOF || t == T_RPAR || (t == T_WORD && lex_is_stop_kw(&ps->w)))
+		if (ps->err || t == T_EOF || t == T_RPAR || t == T_DSEMI ||
+		    (t == T_WORD && lex_is_stop_kw(&ps->w)))
 			break;
 		item = parse_andor(ps);
 		if (ps->err)
@@ -430,16 +567,21 @@ static int parse_list(struct parser *ps)
 
 void parse_free(struct parser *ps)
 {
+	acct_give(ps->mem, (size_t)ps->capnodes * sizeof *ps->nodes +
+				   (size_t)ps->capwords * sizeof *ps->words +
+				   (size_t)ps->capredirs * sizeof *ps->redirs);
+	ps->capnodes = ps->capwords = ps->capredirs = 0;
 	free(ps->nodes);
 	free(ps->words);
 	free(ps->redirs);
 }
 
-int parse_line(struct parser *ps, const char *src, size_t n)
+int parse_line(struct parser *ps, const char *src, size_t n, struct acct *mem)
 {
 	int root;
 
 	memset(ps, 0, sizeof *ps);
+	ps->mem = mem;
 	ps->s = src;
 	ps->n = n;
 	root = parse_list(ps);

@@ -41,13 +41,19 @@ struct word {
 	size_t n;
 };
 
-enum rkind { R_OUT, R_APP, R_IN, R_DUP };
+enum rkind { R_OUT, R_APP, R_IN, R_DUP, R_HEREDOC };
 
 struct redir {
 	int fd;
 	enum rkind kind;
 	struct word target;
+	/* R_HEREDOC: the body (the lines after the command's line, up to the
+	 * delimiter line); quoted delimiter: no expansion; <<-: tabs go */
+	struct word body;
+	bool hd_quoted, hd_strip;
 };
+
+#define MAX_HEREDOCS 16
 
 enum nkind {
 	N_CMD,
@@ -63,6 +69,9 @@ enum nkind {
 	N_FOR,
 	N_GROUP,
 	N_SUB,
+	N_FUNC, /* name() body: w0 the name, a the body, b..c its source span */
+	N_CASE, /* case WORD in …: w0 the word, a the first item */
+	N_ITEM, /* pattern|pattern) list: w0/nw the patterns, a the list, b the next */
 };
 
 struct node {
@@ -91,8 +100,13 @@ struct parser {
 	int nredirs, capredirs;
 	int err;
 	char errtok[24];
+	const char *errmsg; /* PERR_SYNTAX with its own text ("bad function name") */
+	bool hd_strip;      /* the redirection just lexed is <<- */
+	int hdpend[MAX_HEREDOCS]; /* here-documents whose body comes next line */
+	int nhdpend;
 	const char *expect;
 	int depth;
+	struct acct *mem; /* charged for the three arrays (NULL: uncharged) */
 };
 
 /* --- lex.c --- */
@@ -109,6 +123,8 @@ void lex_tok_text(struct parser *ps, const char *p, size_t n);
 /* At s[*i], the opening character: to just past the closing one (close),
  * honouring backslashes if escapes. False if the source ends first. */
 bool lex_skip_until(const char *s, size_t n, size_t *i, char close, bool escapes);
+/* At s[*i] == '{' (after '$'): to just past the matching '}'. */
+bool lex_skip_brace(const char *s, size_t n, size_t *i);
 /* At s[*i] == '(' (after '$'): to just past the matching ')'. */
 bool lex_skip_paren(const char *s, size_t n, size_t *i);
 
@@ -126,8 +142,9 @@ static inline bool sh_name_char(char c)
 /* --- parse.c --- */
 /* Parses src[0..n) into ps (which it clears first); returns the root node
  * or -1 (ps->err says why: PERR_INCOMPLETE with ps->expect, PERR_SYNTAX
- * with ps->errtok, PERR_CAP). The source must outlive ps. */
-int parse_line(struct parser *ps, const char *src, size_t n);
+ * with ps->errtok, PERR_CAP — also when mem, charged for the parser's
+ * arrays, is at its cap). The source must outlive ps. */
+int parse_line(struct parser *ps, const char *src, size_t n, struct acct *mem);
 void parse_free(struct parser *ps);
 
 #endif

@@ -14,7 +14,9 @@ static const char *create_errmsg(int err)
 	return err == -ENOENT ? "nonexistent directory" : sh_strerror(err);
 }
 
-/* `<file`: stdin reads a copy of the file. */
+/* `<file`: stdin reads the image's bytes in place (they never move); a
+ * file the session wrote is copied, since the command may write it while
+ * reading, and the copy is charged to the session's memory. */
 static int redir_in(struct sh *sh, struct io *io, struct io *parent, const struct redir *r,
 		    struct frame *f)
 {
@@ -28,12 +30,20 @@ static int redir_in(struct sh *sh, struct io *io, struct io *parent, const struc
 		       err == -ENOENT ? "no such file" : sh_strerror(err));
 		return err;
 	}
-	f->indata = malloc(n ? n : 1);
-	if (!f->indata)
-		return -ENOMEM;
-	if (n)
-		memcpy(f->indata, d, n);
-	f->in.p = f->indata;
+	if (vfs_is_session_data(sh->fs, d)) {
+		if (!sh_mem_take(sh, n + 1))
+			return -ENOMEM;
+		f->indata = malloc(n + 1);
+		if (!f->indata) {
+			sh_mem_give(sh, n + 1);
+			return -ENOMEM;
+		}
+		f->charged = n + 1;
+		if (n)
+			memcpy(f->indata, d, n);
+		d = f->indata;
+	}
+	f->in.p = d;
 	f->in.n = n;
 	f->in.pos = 0;
 	if (r->fd == 0)
@@ -84,7 +94,9 @@ static int redir_one(struct sh *sh, struct io *io, struct io *parent, const stru
 	char *target;
 	int err;
 
-	buf_init(&f->b, vfs_max_bytes(sh->fs));
+	sh_buf_init(sh, &f->b, vfs_max_bytes(sh->fs));
+	if (r->kind == R_HEREDOC)
+		return heredoc_apply(sh, io, r, f, depth);
 	target = expand_one(sh, io, depth, &r->target);
 	if (!target)
 		return -ENOMEM;
@@ -119,11 +131,17 @@ int redirs_apply(struct sh *sh, struct io *io, struct io *parent, const struct p
 
 	rs->f = NULL;
 	rs->n = 0;
+	rs->charged = 0;
 	if (nr <= 0)
 		return 0;
-	rs->f = calloc((size_t)nr, sizeof *rs->f);
-	if (!rs->f)
+	if (!sh_mem_take(sh, (size_t)nr * sizeof *rs->f))
 		return -ENOMEM;
+	rs->f = calloc((size_t)nr, sizeof *rs->f);
+	if (!rs->f) {
+		sh_mem_give(sh, (size_t)nr * sizeof *rs->f);
+		return -ENOMEM;
+	}
+	rs->charged = (size_t)nr * sizeof *rs->f;
 	for (i = 0; i < nr && !rc; i++)
 		rc = redir_one(sh, io, parent, &ps->redirs[r0 + i], &rs->f[rs->n++], depth);
 	return rc;
@@ -146,8 +164,11 @@ void redirs_finish(struct sh *sh, struct io *parent, struct redirs *rs, const ch
 		}
 		buf_free(&f->b);
 		free(f->indata);
+		sh_mem_give(sh, f->charged);
 	}
 	free(rs->f);
+	sh_mem_give(sh, rs->charged);
+	rs->charged = 0;
 	rs->f = NULL;
 	rs->n = 0;
 }

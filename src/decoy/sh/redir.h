@@ -15,12 +15,14 @@ struct frame {
 	char shown[CAP_PATH];
 	struct buf b;
 	struct instream in;
-	uint8_t *indata;
+	uint8_t *indata; /* a copy of a session file, or NULL */
+	size_t charged;  /* bytes of indata on the memory account */
 };
 
 struct redirs {
 	struct frame *f;
 	int n;
+	size_t charged; /* bytes of f on the memory account */
 };
 
 /* Applies redirections r0..r0+nr of ps to io (a copy of parent's); prints
@@ -31,5 +33,9 @@ int redirs_apply(struct sh *sh, struct io *io, struct io *parent, const struct p
 /* Writes the command's output (cmd names it in a write error) into the
  * files and frees the frames. */
 void redirs_finish(struct sh *sh, struct io *parent, struct redirs *rs, const char *cmd);
+
+/* heredoc.c: a here-document as the command's input (frame f). */
+int heredoc_apply(struct sh *sh, struct io *io, const struct redir *r, struct frame *f,
+		  int depth);
 
 #endif

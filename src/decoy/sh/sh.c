@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sh/params.h"
 #include "sh/sh_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -30,14 +31,19 @@ void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n)
 
 	if (fd < 1 || fd > 2 || !n)
 		return;
+	(void)sh_work(sh, n);
 	s = &io->out[fd];
 	switch (s->kind) {
 	case SINK_TERM:
 		sh_term(sh, p, n);
 		break;
 	case SINK_BUF:
-		if (s->b)
-			(void)buf_add(s->b, p, n);
+		/* past the buffer's maximum output is cut, as before; past the
+		 * memory account the command runs out of memory */
+		if (s->b && buf_add(s->b, p, n) == -ENOMEM) {
+			sh->oom = true;
+			sh->stop = true;
+		}
 		break;
 	case SINK_NULL:
 		break;
@@ -160,6 +166,13 @@ void sh_unsetvar(struct sh *sh, const char *name)
 /* ------------------------------------------------------------------ */
 /* levels and prompts                                                  */
 
+const char *sh_argv0(const struct sh *sh)
+{
+	if (sh->nscript > 0 || (sh->nlev > 0 && sh->lev[sh->nlev - 1].nested))
+		return "sh";
+	return "-sh";
+}
+
 bool sh_is_root(const struct sh *sh)
 {
 	return sh->nlev > 0 ? sh->lev[sh->nlev - 1].root : false;
@@ -178,7 +191,7 @@ static void print_prompt(struct sh *sh)
 		return;
 	}
 	ps = sh_is_root(sh) ? &sh->p->prompt_root : &sh->p->prompt_user;
-	buf_init(&b, CAP_PATH * 4);
+	sh_buf_init(sh, &b, CAP_PATH * 4);
 	for (i = 0; i < ps->n; i++) {
 		if (ps->p[i] == '%' && i + 1 < ps->n) {
 			char c = ps->p[i + 1];
@@ -209,6 +222,7 @@ bool sh_push_level(struct sh *sh, bool root, bool banner)
 {
 	if (sh->nlev >= SH_MAX_LEVELS)
 		return false;
+	sh->lev[sh->nlev].nested = false;
 	sh->lev[sh->nlev++].root = root;
 	sh->cli = false;
 	sh->mode = SH_MODE_SHELL;
@@ -238,6 +252,41 @@ void sh_exit_level(struct sh *sh)
  * host that owns a pool passes it in sh_host.fs). */
 static struct vfs_pool fs_default = {CAP_FS_SESSION, CAP_FS_TOTAL, 0};
 
+void sh_buf_init(struct sh *sh, struct buf *b, size_t max)
+{
+	buf_init_acct(b, max, sh->mem);
+}
+
+bool sh_mem_take(struct sh *sh, size_t n)
+{
+	if (acct_take(sh->mem, n))
+		return true;
+	sh->oom = true;
+	sh->stop = true;
+	return false;
+}
+
+void sh_mem_give(struct sh *sh, size_t n)
+{
+	acct_give(sh->mem, n);
+}
+
+bool sh_work(struct sh *sh, uint64_t units)
+{
+	size_t rd = vfs_read_bytes(sh->fs);
+
+	units += rd - sh->fs_read_seen;
+	sh->fs_read_seen = rd;
+	sh->work += units;
+	sh->work_total += units;
+	if (sh->work > CAP_SH_WORK_LINE || sh->work_total > CAP_SH_WORK_SESSION) {
+		sh->overworked = true;
+		sh->stop = true;
+		return false;
+	}
+	return !sh->overworked;
+}
+
 struct vfs_pool *sh_fs_default(void)
 {
 	return &fs_default;
@@ -258,6 +307,8 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		return NULL;
 	sh->p = p;
 	sh->host = *host;
+	acct_init(&sh->own_mem, CAP_MEM_SESSION, NULL);
+	sh->mem = host->mem ? host->mem : &sh->own_mem;
 	sh->fs = vfs_new(p, host->fs ? host->fs : &fs_default);
 	if (!sh->fs) {
 		free(sh);
@@ -265,8 +316,8 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 	}
 	memcpy(sh->cwd, "/", 2);
 	snprintf(sh->user, sizeof sh->user, "%s", root ? "root" : "admin");
-	buf_init(&sh->pending, CAP_LINE * 4);
-	buf_init(&sh->queue, CAP_SH_QUEUE);
+	sh_buf_init(sh, &sh->pending, CAP_LINE * 4);
+	sh_buf_init(sh, &sh->queue, CAP_SH_QUEUE);
 	sh->susp_ni = -1;
 	sh->pid = p->pid_next ? p->pid_next : p->pid_base + 600;
 	sh->next_pid = sh->pid + 1;
@@ -288,6 +339,15 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 	sh_setvar(sh, "PWD", "/", true);
 	sh_setvar(sh, "PS1", sh_is_root(sh) ? "# " : "$ ", false);
 	sh_setvar(sh, "IFS", " \t\n", false);
+	/* the variables ash itself sets (`set` lists them) */
+	sh_setvar(sh, "SHLVL", "1", true);
+	sh_setvar(sh, "FUNCNAME", "", false);
+	sh_setvar(sh, "HISTFILE", "/.ash_history", false);
+	sh_setvar(sh, "HOSTNAME", p->hostname ? p->hostname : "", false);
+	sh_setvar(sh, "LINENO", "", false);
+	sh_setvar(sh, "OPTIND", "1", false);
+	sh_setvar(sh, "PS2", "> ", false);
+	sh_setvar(sh, "PS4", "+ ", false);
 	return sh;
 }
 
@@ -308,6 +368,11 @@ void sh_free(struct sh *sh)
 		free(sh->vars[i].name);
 		free(sh->vars[i].val);
 	}
+	for (i = 0; i < sh->nfuncs; i++) {
+		free(sh->funcs[i].name);
+		free(sh->funcs[i].body);
+	}
+	params_free(sh);
 	buf_free(&sh->pending);
 	buf_free(&sh->queue);
 	free(sh->susp_src);
@@ -336,7 +401,11 @@ static void line_reset(struct sh *sh)
 	sh->out_used = 0;
 	sh->loops = 0;
 	sh->steps = 0;
+	sh->work = 0;
+	sh->oom = false;
+	sh->overworked = false;
 	sh->stop = false;
+	sh->err_abort = false;
 	sh->exit_req = false;
 	sh->brk = sh->cont = false;
 	set_now(sh);
@@ -401,6 +470,36 @@ static void run_password(struct sh *sh, const char *line, size_t n)
 	print_prompt(sh);
 }
 
+static void term_io(struct io *io)
+{
+	memset(io, 0, sizeof *io);
+	io->out[1].kind = SINK_TERM;
+	io->out[2].kind = SINK_TERM;
+}
+
+/* A line that ran out of memory or work ends as ash shows it: "out of
+ * memory" from the shell, or the job killed by a signal ("Killed", status
+ * 137, what the OOM killer leaves). Past the session's work budget the
+ * shell itself is gone and the session ends. */
+static void line_limits(struct sh *sh)
+{
+	struct io io;
+
+	term_io(&io);
+	if (sh->oom) {
+		sh->oom = false;
+		sh_err(sh, &io, "out of memory");
+		sh->status = 2;
+	}
+	if (sh->overworked) {
+		sh->overworked = false;
+		sh_term(sh, "Killed\n", 7);
+		sh->status = 137;
+		if (sh->work_total > CAP_SH_WORK_SESSION)
+			sh->mode = SH_MODE_DONE;
+	}
+}
+
 /* After a line ran (or resumed): keep it while a command waits, else
  * finish it and prompt. */
 static void line_done(struct sh *sh, const char *src, size_t n)
@@ -416,6 +515,11 @@ static void line_done(struct sh *sh, const char *src, size_t n)
 		return;
 	}
 	buf_reset(&sh->pending);
+	line_limits(sh);
+	if (sh->mode == SH_MODE_DONE)
+		return;
+	if (sh->work >= SH_WORK_SLICE && sh->host.pause)
+		sh->host.pause(sh->host.ctx, 1);
 	if (sh->exit_req) {
 		sh->exit_req = false;
 		sh_exit_level(sh);
@@ -425,13 +529,6 @@ static void line_done(struct sh *sh, const char *src, size_t n)
 		return;
 	}
 	print_prompt(sh);
-}
-
-static void term_io(struct io *io)
-{
-	memset(io, 0, sizeof *io);
-	io->out[1].kind = SINK_TERM;
-	io->out[2].kind = SINK_TERM;
 }
 
 static void run_shell(struct sh *sh, const char *line, size_t n)

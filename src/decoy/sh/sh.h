@@ -31,6 +31,8 @@ enum sh_event {
 	SH_EV_FETCH,    /* a download was asked for: applet, url, outfile */
 	SH_EV_CAPTURE,  /* a file the session built: outfile, data, len, reason */
 	SH_EV_SU,       /* su tried: input = password, status 0 ok */
+	SH_EV_EMULATED, /* a captured binary "ran": outfile, cls, family,
+			 * machine, input = what it printed (sh/ap_run.c) */
 };
 
 struct sh_event_info {
@@ -44,6 +46,8 @@ struct sh_event_info {
 	const char *reason; /* capture: "exec", "chmod", "close", "session_end" */
 	int status;
 	const char *user, *pass; /* fetch: FTP login given (ftpget -u/-p), or NULL */
+	const char *cls, *family; /* emulated: binid class and family guess */
+	unsigned machine;         /* emulated: the binary's e_machine */
 };
 
 /* How a download the shell waited for ended (see sh_host.fetch). */
@@ -85,6 +89,12 @@ struct sh_host {
 	/* Optional: the pool whose caps bound this shell's file system and
 	 * whose total it counts in (sh/vfs.h); NULL: sh_fs_default(). */
 	struct vfs_pool *fs;
+	/* Optional: the session's memory account (common/acct.h), charged for
+	 * the shell's working memory — argument lists, parser arrays,
+	 * redirection and substitution buffers, queued lines. At its cap the
+	 * command fails with "out of memory" as ash does. NULL: a private
+	 * account of CAP_MEM_SESSION bytes. */
+	struct acct *mem;
 };
 
 enum sh_mode {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acct.h"
 #include "bounds.h"
 #include "buf.h"
 #include "persona/persona.h"
@@ -26,6 +27,15 @@
 #define SH_MAX_KILLED 32
 /* Simple commands run for one input line, over all loops and scripts. */
 #define SH_MAX_STEPS (4 * CAP_SH_LOOP)
+/* Work units (bounds.h CAP_SH_WORK_*): one byte scanned, read or written
+ * is one unit; a command and a loop turn cost what scanning this many
+ * bytes costs (measured: make bench, "shell work"). */
+#define SH_WORK_CMD 256
+#define SH_WORK_LOOP 64
+/* A line that did this much work yields: the shell asks the host for a
+ * 1 ms pause, so the session's next line waits for the next turn of the
+ * loop and every other session (and a new peer) is served first. */
+#define SH_WORK_SLICE (1024u * 1024u)
 
 /* Where fd 1 or 2 goes. */
 enum sink_kind { SINK_TERM, SINK_BUF, SINK_NULL };
@@ -57,6 +67,27 @@ struct sh_var {
 
 struct sh_level {
 	bool root;
+	bool nested; /* started by `sh`: its argv[0] is "sh", not "-sh" */
+};
+
+/* A function: its name and body (the source of its compound command). */
+struct sh_func {
+	char *name;
+	char *body;
+	size_t n;
+};
+
+#define SH_MAX_FUNCS 32
+#define SH_MAX_LOCALS 16
+
+/* A running function call: the variables `local` saved. */
+struct sh_frame {
+	struct sh_frame *up;
+	int n;
+	struct {
+		char *name;
+		char *old; /* NULL: was unset */
+	} v[SH_MAX_LOCALS];
 };
 
 /* A download as an applet asked for it (kept while the shell waits). */
@@ -95,6 +126,17 @@ struct sh {
 	uint32_t killed[SH_MAX_KILLED];
 	int nkilled;
 
+	/* memory and work (issue 12): the account charged for the shell's
+	 * working memory (the host's, or own_mem), and the work done by the
+	 * line and by the session in units of SH_WORK_* */
+	struct acct own_mem;
+	struct acct *mem;
+	uint64_t work;       /* this line */
+	uint64_t work_total; /* this session */
+	size_t fs_read_seen; /* vfs_read_bytes() already charged */
+	bool oom;            /* the line ran out of memory: said, stopped */
+	bool overworked;     /* the line passed its work budget */
+
 	/* per input line */
 	bool inject;     /* output discarded */
 	size_t out_used; /* bytes sent to the terminal */
@@ -103,9 +145,16 @@ struct sh {
 	bool stop;       /* abandon the rest of the line (exit, su) */
 	bool exit_req;   /* `exit` ran: leave the current level or script */
 	bool brk, cont;  /* `break` / `continue` in a loop */
+	bool err_abort;  /* an expansion error stopped the line: $? is 2 */
+	int nscript;     /* nesting of sh -c / scripts: an error ends only them */
 	int depth;       /* nesting of the sh_run() in progress */
 	int pargc;       /* positional parameters of a running script */
 	char **pargv;
+	bool pown;       /* pargv is the shell's own copy (set --, shift) */
+	struct sh_func funcs[SH_MAX_FUNCS];
+	int nfuncs;
+	struct sh_frame *frame; /* innermost function call, or NULL */
+	bool ret;               /* `return` ran: leave the function or . file */
 	struct buf pending; /* an incomplete construct waiting for more lines */
 
 	/* waiting for a download (sh_fetch_done resumes the line) */
@@ -122,6 +171,16 @@ struct sh {
 
 /* --- sh.c --- */
 void sh_term(struct sh *sh, const void *p, size_t n);
+/* A buffer of the shell's charged to its memory account. */
+void sh_buf_init(struct sh *sh, struct buf *b, size_t max);
+/* Charges n bytes of working memory (false at the cap: the line stops
+ * with "out of memory"); sh_mem_give refunds them. */
+bool sh_mem_take(struct sh *sh, size_t n);
+void sh_mem_give(struct sh *sh, size_t n);
+/* Charges units of work (SH_WORK_*; bytes the file system handed out are
+ * charged here too); false once the line or the session is over budget:
+ * the line stops and ends as a killed command. */
+bool sh_work(struct sh *sh, uint64_t units);
 void sh_emit(struct sh *sh, enum sh_event ev, const struct sh_event_info *i);
 bool sh_is_root(const struct sh *sh);
 /* Pushes an ash level (`sh`, `su`); false if too deep. */
@@ -129,6 +188,8 @@ bool sh_push_level(struct sh *sh, bool root, bool banner);
 /* `exit` at the current level. */
 void sh_exit_level(struct sh *sh);
 const char *sh_getvar(struct sh *sh, const char *name);
+/* argv[0] of the running shell: "-sh" (login), "sh" (after `sh`, in sh -c). */
+const char *sh_argv0(const struct sh *sh);
 int sh_setvar(struct sh *sh, const char *name, const char *val, bool exp);
 void sh_unsetvar(struct sh *sh, const char *name);
 

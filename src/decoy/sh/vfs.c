@@ -539,7 +539,26 @@ int vfs_read(struct vfs *v, const char *path, const uint8_t **data, size_t *len)
 		return -EISDIR;
 	if (!*data)
 		*data = (const uint8_t *)"";
+	v->read_bytes += *len;
 	return 0;
+}
+
+size_t vfs_read_bytes(const struct vfs *v)
+{
+	return v->read_bytes;
+}
+
+bool vfs_is_session_data(const struct vfs *v, const uint8_t *p)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		const struct buf *b = &v->nodes[i].data;
+
+		if (b->p && p >= (const uint8_t *)b->p && p <= (const uint8_t *)b->p + b->len)
+			return true;
+	}
+	return false;
 }
 
 /* --- captures --- */

@@ -103,6 +103,11 @@ size_t vfs_room(struct vfs *v, const char *path);
 /* Bytes held by this session, by all sessions of its pool, and the most
  * one session may hold. */
 size_t vfs_bytes(const struct vfs *v);
+/* Bytes vfs_read() has handed out so far (the shell charges them as work). */
+size_t vfs_read_bytes(const struct vfs *v);
+/* True if p points into a file a session wrote (which a later write may
+ * move); false for the image's data, which stays put for the vfs's life. */
+bool vfs_is_session_data(const struct vfs *v, const uint8_t *p);
 size_t vfs_total_bytes(const struct vfs *v);
 size_t vfs_max_bytes(const struct vfs *v);
 

@@ -36,6 +36,7 @@ struct vfs {
 	struct vnode *nodes;
 	size_t n, cap;
 	size_t bytes;
+	size_t read_bytes; /* handed out by vfs_read (the shell's work) */
 	time_t now;
 	struct vmount mnt[VFS_MAX_MOUNTS];
 	size_t nmnt;
