@@ -62,7 +62,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # tests/run.py feeds them every corpus and every input the fuzz run found
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/asan/replay_%)
 
-.PHONY: all run test bench check-banned check-growptr check-includes deps units fuzz clean
+.PHONY: all run test bench check-banned check-growptr check-includes check-sizes deps units fuzz clean
 all: $(BUILD)/host/tanuki
 
 $(BUILD)/host/obj/%.o: %.c $(HDRS) | $(LWIP_STAMP)
@@ -128,6 +128,11 @@ check-growptr:
 check-includes:
 	@sh scripts/check-includes.sh src/decoy
 
+# No source file in src/ over 800 lines, unless scripts/sizes-allow lists it
+# with a reason (docs/internals.md, "Habits").
+check-sizes:
+	@sh scripts/check-sizes.sh src
+
 deps:
 	@sh scripts/deps.sh
 
@@ -137,7 +142,7 @@ fuzz: $(FUZZ_BIN) $(REPLAY_BIN)
 run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT) $(HUBPORT)
 
-test: deps check-banned check-growptr check-includes $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
+test: deps check-banned check-growptr check-includes check-sizes $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub

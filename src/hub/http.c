@@ -1,4 +1,7 @@
-/* http.c — POST /v1/ingest and the GET API on libmicrohttpd (see hub.h). */
+/* http.c — the hub's HTTP server on libmicrohttpd (see hub.h): the gate
+ * on connections, the dispatch, POST /v1/ingest and binary uploads
+ * (signed), answers and refusals. The GET API and /metrics are in
+ * http_api.c. */
 #include "hub.h"
 
 #include <arpa/inet.h>
@@ -24,6 +27,7 @@
 #include "json.h"
 #include "hub_limits.h"
 #include "summary.h"
+#include "http_int.h"
 #include "web.h"
 
 struct req {
@@ -64,7 +68,7 @@ bool hub_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return true;
 }
 
-static bool lowhex(const char *s, size_t n)
+bool http_lowhex(const char *s, size_t n)
 {
 	size_t i;
 
@@ -86,7 +90,7 @@ bool hub_sig_ok(const char *secret, const char *device, const char *time,
 	unsigned diff = 0;
 	int r, i;
 
-	if (!lowhex(sig_hex, 64))
+	if (!http_lowhex(sig_hex, 64))
 		return false;
 	hash_sha256(body, len, bh);
 	hash_hex(bh, sizeof(bh), bhex);
@@ -121,9 +125,7 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 }
 
 /* One log line on stderr. `device` has passed summary_name_ok or is "?". */
-static void logline(struct MHD_Connection *c, const char *device,
-		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void logline(struct MHD_Connection *c, const char *device,
+void http_logline(struct MHD_Connection *c, const char *device,
 		    const char *fmt, ...)
 {
 	char ip[INET6_ADDRSTRLEN], msg[256];
@@ -137,7 +139,7 @@ static void logline(struct MHD_Connection *c, const char *device,
 		device && *device ? device : "?", msg);
 }
 
-static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
+enum MHD_Result http_reply_as(struct MHD_Connection *c, unsigned status,
 				const char *body, size_t len, const char *ctype)
 {
 	struct MHD_Response *r;
@@ -158,7 +160,7 @@ static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 			     const char *body, size_t len)
 {
-	return reply_as(c, status, body, len, "application/json");
+	return http_reply_as(c, status, body, len, "application/json");
 }
 
 static struct hub *the_hub; /* for the refusal counters */
@@ -191,19 +193,19 @@ static enum MHD_Result refuse_as(struct MHD_Connection *c, const char *device,
 	char body[160];
 	int n;
 
-	logline(c, device, "refused %u: %s", status, why);
+	http_logline(c, device, "refused %u: %s", status, why);
 	count_refusal(status, why);
 	n = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", shown);
 	return reply(c, status, body, (size_t)n);
 }
 
-static enum MHD_Result refuse(struct MHD_Connection *c, const char *device,
+enum MHD_Result http_refuse(struct MHD_Connection *c, const char *device,
 			      unsigned status, const char *why)
 {
 	return refuse_as(c, device, status, why, why);
 }
 
-static const char *hdr(struct MHD_Connection *c, const char *k)
+const char *http_hdr(struct MHD_Connection *c, const char *k)
 {
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, k);
 }
@@ -217,37 +219,37 @@ static const char *hdr(struct MHD_Connection *c, const char *k)
 static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 			    struct req *q)
 {
-	const char *dev = hdr(c, "X-Tanuki-Device");
-	const char *t = hdr(c, "X-Tanuki-Time");
-	const char *nonce = hdr(c, "X-Tanuki-Nonce");
-	const char *sig = hdr(c, "X-Tanuki-Signature");
-	const char *cl = hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *dev = http_hdr(c, "X-Tanuki-Device");
+	const char *t = http_hdr(c, "X-Tanuki-Time");
+	const char *nonce = http_hdr(c, "X-Tanuki-Nonce");
+	const char *sig = http_hdr(c, "X-Tanuki-Signature");
+	const char *cl = http_hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	int64_t tv, len, now = (int64_t)time(NULL);
 	int r;
 
 	if (dev && summary_name_ok(dev, strlen(dev)))
 		snprintf(q->device, sizeof(q->device), "%s", dev);
 	if (!cl)
-		return refuse(c, q->device, 411, "length required"), 411;
+		return http_refuse(c, q->device, 411, "length required"), 411;
 	if (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
 	    (size_t)len > h->conf->max_body)
-		return refuse(c, q->device, 413, "body too large"), 413;
+		return http_refuse(c, q->device, 413, "body too large"), 413;
 	if (!q->device[0] || !t || !nonce || !sig ||
-	    !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) || !lowhex(nonce, 32) ||
-	    !lowhex(sig, 64))
-		return refuse(c, q->device, 400, "missing or malformed headers"),
+	    !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) || !http_lowhex(nonce, 32) ||
+	    !http_lowhex(sig, 64))
+		return http_refuse(c, q->device, 400, "missing or malformed headers"),
 		       400;
 	if (tv < now - HUB_TIME_WINDOW || tv > now + HUB_TIME_WINDOW)
-		return refuse(c, q->device, 401, "timestamp outside window"), 401;
+		return http_refuse(c, q->device, 401, "timestamp outside window"), 401;
 	r = db_device_secret(h->st, q->device, q->secret);
 	if (r == -ENOENT) {
 		q->unknown = true;
 	} else if (r) {
-		logline(c, q->device, "store: %s", h->st->err);
-		return refuse(c, q->device, 500, "store error"), 500;
+		http_logline(c, q->device, "store: %s", h->st->err);
+		return http_refuse(c, q->device, 500, "store error"), 500;
 	}
 	if (!gate_reserve(&h->gate, q->gc, (size_t)len))
-		return refuse(c, q->device, 503, "busy: unauthenticated bytes"), 503;
+		return http_refuse(c, q->device, 503, "busy: unauthenticated bytes"), 503;
 	q->expect = (size_t)len;
 	buf_init(&q->body, q->expect);
 	snprintf(q->time, sizeof(q->time), "%s", t);
@@ -263,7 +265,7 @@ static bool body_signed(struct hub *h, struct MHD_Connection *c, struct req *q,
 {
 	gate_release(&h->gate, q->gc);
 	if (q->too_big) {
-		*ret = refuse(c, q->device, 413, "body too large");
+		*ret = http_refuse(c, q->device, 413, "body too large");
 		return false;
 	}
 	if (q->unknown) {
@@ -277,7 +279,7 @@ static bool body_signed(struct hub *h, struct MHD_Connection *c, struct req *q,
 	}
 	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
 			q->body.p ? q->body.p : "", q->body.len, q->sig)) {
-		*ret = refuse(c, q->device, 401, "bad signature");
+		*ret = http_refuse(c, q->device, 401, "bad signature");
 		return false;
 	}
 	return true;
@@ -302,35 +304,35 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 		     &where);
 	if (r) {
 		jp_free(&d);
-		logline(c, q->device, "json %s at byte %zu",
+		http_logline(c, q->device, "json %s at byte %zu",
 			r == -E2BIG ? "too deep or too many nodes" : "syntax error",
 			where);
-		return refuse(c, q->device, 400, "bad json");
+		return http_refuse(c, q->device, 400, "bad json");
 	}
 	if (summary_check(&d, &s, err, sizeof(err))) {
 		jp_free(&d);
-		logline(c, q->device, "summary: %s", err);
-		return refuse(c, q->device, 400, "bad summary");
+		http_logline(c, q->device, "summary: %s", err);
+		return http_refuse(c, q->device, 400, "bad summary");
 	}
 	if (strcmp(s.device, q->device)) {
 		jp_free(&d);
-		return refuse(c, q->device, 400, "device differs from header");
+		return http_refuse(c, q->device, 400, "device differs from header");
 	}
 	if (now - h->last_prune > 3600) {
 		if (db_prune(h->st, now, h->conf->retention_days, HUB_TIME_WINDOW))
-			logline(c, q->device, "prune: %s", h->st->err);
+			http_logline(c, q->device, "prune: %s", h->st->err);
 		h->last_prune = now;
 	}
 	r = db_ingest(h->st, &d, &s, q->body.p, q->nonce, now, &dup);
 	jp_free(&d);
 	if (r == -EALREADY)
-		return refuse(c, q->device, 401, "replayed nonce");
+		return http_refuse(c, q->device, 401, "replayed nonce");
 	if (r) {
-		logline(c, q->device, "store: %s", h->st->err);
-		return refuse(c, q->device, 500, "store error");
+		http_logline(c, q->device, "store: %s", h->st->err);
+		return http_refuse(c, q->device, 500, "store error");
 	}
 	h->ingests++;
-	logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
+	http_logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
 		dup ? "duplicate, acked again" : "stored", q->body.len);
 	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);
 	return reply(c, 200, ack, (size_t)r);
@@ -342,7 +344,7 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 				   struct req *q)
 {
-	const char *want = hdr(c, "X-Tanuki-Sha256");
+	const char *want = http_hdr(c, "X-Tanuki-Sha256");
 	uint8_t dig[SHA256_LEN];
 	char hex[SHA256_HEX], path[1200], tmp[1300], ans[128];
 	int64_t now = (int64_t)time(NULL);
@@ -353,18 +355,18 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 
 	if (!body_signed(h, c, q, &ret))
 		return ret;
-	if (!want || !lowhex(want, 64))
-		return refuse(c, q->device, 400, "missing or malformed headers");
+	if (!want || !http_lowhex(want, 64))
+		return http_refuse(c, q->device, 400, "missing or malformed headers");
 	hash_sha256(q->body.p ? q->body.p : "", q->body.len, dig);
 	hash_hex(dig, sizeof(dig), hex);
 	if (strcmp(hex, want))
-		return refuse(c, q->device, 400, "sha256 differs from body");
+		return http_refuse(c, q->device, 400, "sha256 differs from body");
 	r = db_nonce_use(h->st, q->device, q->nonce, now);
 	if (r == -EALREADY)
-		return refuse(c, q->device, 401, "replayed nonce");
+		return http_refuse(c, q->device, 401, "replayed nonce");
 	if (r) {
-		logline(c, q->device, "store: %s", h->st->err);
-		return refuse(c, q->device, 500, "store error");
+		http_logline(c, q->device, "store: %s", h->st->err);
+		return http_refuse(c, q->device, 500, "store error");
 	}
 	snprintf(path, sizeof(path), "%s/%s", h->conf->files, hex);
 	dup = !stat(path, &st) && (size_t)st.st_size == q->body.len;
@@ -374,10 +376,10 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 		if (fd < 0 || (q->body.len &&
 			       write(fd, q->body.p, q->body.len) != (ssize_t)q->body.len) ||
 		    fsync(fd) || close(fd) || rename(tmp, path)) {
-			logline(c, q->device, "binary %s: %s", hex, strerror(errno));
+			http_logline(c, q->device, "binary %s: %s", hex, strerror(errno));
 			if (fd >= 0)
 				unlink(tmp);
-			return refuse(c, q->device, 500, "store error");
+			return http_refuse(c, q->device, 500, "store error");
 		}
 	}
 	h->binaries++;
@@ -385,222 +387,17 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 		char fam[LABEL_MAX];
 
 		if (label_scan(&h->labeler, q->body.p ? q->body.p : "", q->body.len, fam))
-			logline(c, q->device, "binary %s: yara scan failed", hex);
+			http_logline(c, q->device, "binary %s: yara scan failed", hex);
 		else if (db_label_set(h->st, hex, fam, h->labeler.hash, now))
-			logline(c, q->device, "store: %s", h->st->err);
+			http_logline(c, q->device, "store: %s", h->st->err);
 		else if (fam[0])
-			logline(c, q->device, "binary %s labelled %s", hex, fam);
+			http_logline(c, q->device, "binary %s labelled %s", hex, fam);
 	}
-	logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
+	http_logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
 		q->body.len);
 	r = snprintf(ans, sizeof(ans), "{\"stored\":\"%s\",\"duplicate\":%s}", hex,
 		     dup ? "true" : "false");
 	return reply(c, 200, ans, (size_t)r);
-}
-
-static bool token_ok(struct hub *h, struct MHD_Connection *c)
-{
-	const char *a = hdr(c, MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *t = h->conf->api_token;
-	size_t n = strlen(t), i;
-	unsigned diff = 0;
-
-	if (!n || !a || strncmp(a, "Bearer ", 7) || strlen(a + 7) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		diff |= (unsigned)(a[7 + i] ^ t[i]);
-	return diff == 0;
-}
-
-static bool arg(struct MHD_Connection *c, const char *k, int64_t min,
-		int64_t max, int64_t def, int64_t *out)
-{
-	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
-
-	*out = def;
-	return !v || !*v || hub_parse_i64(v, min, max, out);
-}
-
-static enum MHD_Result api(struct hub *h, struct MHD_Connection *c,
-			   const char *url)
-{
-	struct buf out;
-	int64_t from, to, limit;
-	enum MHD_Result ret;
-	int r;
-
-	if (!token_ok(h, c))
-		return refuse(c, NULL, 401, "bad or missing api token");
-	if (!arg(c, "from", 0, INT64_MAX / 2, 0, &from) ||
-	    !arg(c, "to", 0, INT64_MAX / 2, INT64_MAX / 2, &to) ||
-	    !arg(c, "limit", 1, HUB_API_LIMIT_MAX, HUB_API_LIMIT_DEFAULT, &limit))
-		return refuse(c, NULL, 400, "bad query argument");
-	buf_init(&out, HUB_API_OUT_MAX);
-	if (!strcmp(url, "/v1/totals"))
-		r = db_api_totals(h->st, from, to, &out);
-	else if (!strcmp(url, "/v1/devices"))
-		r = db_api_devices(h->st, &out);
-	else if (!strcmp(url, "/v1/binaries"))
-		r = db_api_binaries(h->st, limit, &out);
-	else if (!strcmp(url, "/v1/events"))
-		r = db_api_events(h->st, from, to, limit, &out);
-	else if (!strcmp(url, "/v1/credentials") || !strcmp(url, "/v1/sources") ||
-		 !strcmp(url, "/v1/commands") || !strcmp(url, "/v1/exploits"))
-		r = db_api_top(h->st, url + 4, from, to, limit, &out);
-	else {
-		buf_free(&out);
-		return refuse(c, NULL, 404, "no such endpoint");
-	}
-	if (r) {
-		buf_free(&out);
-		logline(c, NULL, "api: %s", r == -EIO ? h->st->err : strerror(-r));
-		return refuse(c, NULL, 500, "store error");
-	}
-	ret = reply_as(c, 200, out.p ? out.p : "", out.len,
-		       strcmp(url, "/v1/events") ? "application/json" : "application/x-ndjson");
-	buf_free(&out);
-	return ret;
-}
-
-/* GET /v1/binary/<sha256>: the bytes a decoy uploaded (API token). */
-static enum MHD_Result get_binary(struct hub *h, struct MHD_Connection *c,
-				  const char *hex)
-{
-	char path[1200];
-	struct buf b;
-	enum MHD_Result ret;
-	int fd;
-	ssize_t r;
-	char tmp[16384];
-
-	if (!token_ok(h, c))
-		return refuse(c, NULL, 401, "bad or missing api token");
-	if (!lowhex(hex, 64))
-		return refuse(c, NULL, 404, "no such binary");
-	snprintf(path, sizeof(path), "%s/%s", h->conf->files, hex);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return refuse(c, NULL, 404, "no such binary");
-	buf_init(&b, h->conf->max_body);
-	while ((r = read(fd, tmp, sizeof(tmp))) > 0)
-		if (buf_add(&b, tmp, (size_t)r))
-			break;
-	close(fd);
-	{
-		struct MHD_Response *resp = MHD_create_response_from_buffer(
-			b.len, b.p ? b.p : (void *)"", MHD_RESPMEM_MUST_COPY);
-		char disp[128];
-
-		buf_free(&b);
-		if (!resp)
-			return MHD_NO;
-		/* a captured binary is never rendered: a download, not a page */
-		snprintf(disp, sizeof(disp), "attachment; filename=\"%s.bin\"", hex);
-		MHD_add_response_header(resp, "Content-Type", "application/octet-stream");
-		MHD_add_response_header(resp, "Content-Disposition", disp);
-		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-		ret = MHD_queue_response(c, 200, resp);
-		MHD_destroy_response(resp);
-	}
-	return ret;
-}
-
-/* GET /metrics: Prometheus text exposition (format 0.0.4), API token. */
-static int metrics_dev(void *ctx, int ncol, const char *const *col)
-{
-	struct buf *b = ctx;
-	int64_t now = (int64_t)time(NULL);
-
-	if (ncol < 3 || !col[0])
-		return 0;
-	/* device names are [A-Za-z0-9._-]: nothing to escape in a label */
-	buf_printf(b, "tanuki_hub_device_last_seen_seconds{device=\"%s\"} %s\n",
-		   col[0], col[1] ? col[1] : "0");
-	if (col[2])
-		buf_printf(b, "tanuki_hub_device_lag_seconds{device=\"%s\"} %" PRId64 "\n",
-			   col[0], now - (int64_t)strtoll(col[2], NULL, 10));
-	return 0;
-}
-
-static int scalar(void *ctx, int ncol, const char *const *col)
-{
-	*(int64_t *)ctx = ncol >= 1 && col[0] ? strtoll(col[0], NULL, 10) : 0;
-	return 0;
-}
-
-static enum MHD_Result metrics(struct hub *h, struct MHD_Connection *c)
-{
-	struct gate_stats gs;
-	size_t conns, unauth, i;
-	int64_t dbsize = 0;
-	struct buf b;
-	enum MHD_Result ret;
-	static const char *const gate_names[] = {
-		"refused_source", "refused_full", "evicted", "cut_hello", "cut_body",
-		"refused_budget"};
-	uint64_t gv[6];
-
-	if (!token_ok(h, c))
-		return refuse(c, NULL, 401, "bad or missing api token");
-	gate_snapshot(&h->gate, &gs, &conns, &unauth);
-	gv[0] = gs.refused_source, gv[1] = gs.refused_full, gv[2] = gs.evicted;
-	gv[3] = gs.cut_hello, gv[4] = gs.cut_body, gv[5] = gs.refused_budget;
-	buf_init(&b, HUB_API_OUT_MAX);
-	buf_printf(&b, "# HELP tanuki_hub_ingests_total Summaries accepted (stored or acked again).\n"
-		       "# TYPE tanuki_hub_ingests_total counter\n"
-		       "tanuki_hub_ingests_total %" PRIu64 "\n"
-		       "# HELP tanuki_hub_binaries_total Binary uploads accepted.\n"
-		       "# TYPE tanuki_hub_binaries_total counter\n"
-		       "tanuki_hub_binaries_total %" PRIu64 "\n"
-		       "# HELP tanuki_hub_refusals_total Requests refused, by status and reason.\n"
-		       "# TYPE tanuki_hub_refusals_total counter\n",
-		   h->ingests, h->binaries);
-	for (i = 0; i < sizeof(h->refusals) / sizeof(h->refusals[0]) &&
-		    h->refusals[i].why; i++)
-		/* reasons are string literals of this file: no quotes or \\ */
-		buf_printf(&b, "tanuki_hub_refusals_total{status=\"%u\",reason=\"%s\"} %" PRIu64 "\n",
-			   h->refusals[i].status, h->refusals[i].why, h->refusals[i].n);
-	buf_adds(&b, "# HELP tanuki_hub_gate_total Connections refused, evicted or cut before authenticating.\n"
-		     "# TYPE tanuki_hub_gate_total counter\n");
-	for (i = 0; i < 6; i++)
-		buf_printf(&b, "tanuki_hub_gate_total{event=\"%s\"} %" PRIu64 "\n",
-			   gate_names[i], gv[i]);
-	buf_printf(&b, "# HELP tanuki_hub_connections Open connections.\n"
-		       "# TYPE tanuki_hub_connections gauge\n"
-		       "tanuki_hub_connections %zu\n"
-		       "# HELP tanuki_hub_unauthenticated_bytes Body bytes reserved for requests not yet authenticated.\n"
-		       "# TYPE tanuki_hub_unauthenticated_bytes gauge\n"
-		       "tanuki_hub_unauthenticated_bytes %zu\n"
-		       "# HELP tanuki_hub_device_last_seen_seconds Unix time of the device's last accepted summary.\n"
-		       "# TYPE tanuki_hub_device_last_seen_seconds gauge\n"
-		       "# HELP tanuki_hub_device_lag_seconds Now minus the end of the device's newest summary period.\n"
-		       "# TYPE tanuki_hub_device_lag_seconds gauge\n",
-		   conns, unauth);
-	store_exec(h->st,
-		   "SELECT name, last_seen, (SELECT MAX(pto) FROM summaries s WHERE"
-		   " s.device = d.name) FROM devices d ORDER BY name",
-		   0, NULL, metrics_dev, &b);
-	if (!strcmp(h->st->ops->name, "sqlite")) {
-		struct stat st;
-		char wal[1100];
-
-		if (!stat(h->conf->db, &st))
-			dbsize += st.st_size;
-		snprintf(wal, sizeof(wal), "%s-wal", h->conf->db);
-		if (!stat(wal, &st))
-			dbsize += st.st_size;
-	} else {
-		store_exec(h->st, "SELECT pg_database_size(current_database())", 0,
-			   NULL, scalar, &dbsize);
-	}
-	buf_printf(&b, "# HELP tanuki_hub_db_bytes Size of the database (SQLite: file and WAL).\n"
-		       "# TYPE tanuki_hub_db_bytes gauge\n"
-		       "tanuki_hub_db_bytes %" PRId64 "\n",
-		   dbsize);
-	ret = reply_as(c, 200, b.p ? b.p : "", b.len,
-		       "text/plain; version=0.0.4; charset=utf-8");
-	buf_free(&b);
-	return ret;
 }
 
 static struct gate_conn *conn_gate(struct MHD_Connection *c)
@@ -629,7 +426,7 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 		gate_request(&h->gate, q->gc, gate_now_ms());
 		if (!strcmp(url, "/v1/ingest") || !strcmp(url, "/v1/binary")) {
 			if (strcmp(method, "POST"))
-				return refuse(c, NULL, 405, "POST only");
+				return http_refuse(c, NULL, 405, "POST only");
 			q->ingest = true;
 			q->binary = url[4] == 'b';
 			if (ingest_head(h, c, q))
@@ -637,7 +434,7 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			return MHD_YES;
 		}
 		if (web_path(url)) {
-			const char *cl = hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+			const char *cl = http_hdr(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
 			int64_t len = 0;
 
 			if (strcmp(method, "POST"))
@@ -647,11 +444,11 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			 * unauthenticated bytes until it is handled */
 			if (!cl || !hub_parse_i64(cl, 0, HUB_FORM_MAX, &len)) {
 				q->answered = true;
-				return refuse(c, NULL, 413, "form too large");
+				return http_refuse(c, NULL, 413, "form too large");
 			}
 			if (!gate_reserve(&h->gate, q->gc, (size_t)len)) {
 				q->answered = true;
-				return refuse(c, NULL, 503, "busy: unauthenticated bytes");
+				return http_refuse(c, NULL, 503, "busy: unauthenticated bytes");
 			}
 			q->form = true;
 			q->expect = (size_t)len;
@@ -659,12 +456,12 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			return MHD_YES;
 		}
 		if (strcmp(method, "GET"))
-			return refuse(c, NULL, 405, "GET only");
+			return http_refuse(c, NULL, 405, "GET only");
 		if (!strcmp(url, "/metrics"))
-			return metrics(h, c);
+			return http_metrics(h, c);
 		if (!strncmp(url, "/v1/binary/", 11))
-			return get_binary(h, c, url + 11);
-		return api(h, c, url);
+			return http_get_binary(h, c, url + 11);
+		return http_api(h, c, url);
 	}
 	if (!(q->ingest || q->form) || q->answered) {
 		*data_size = 0; /* the answer is queued: drop what follows */
@@ -682,7 +479,7 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 	if (q->form) {
 		gate_release(&h->gate, q->gc);
 		if (q->too_big)
-			return refuse(c, NULL, 413, "form too large");
+			return http_refuse(c, NULL, 413, "form too large");
 		return (enum MHD_Result)web_handle(h, c, url, method,
 						   q->body.p ? q->body.p : "",
 						   q->body.len);

@@ -912,6 +912,62 @@ static void t_fetch_wait_more(void **state)
 	buf_reset(&fx->h.out);
 }
 
+/* The shell's own URL rules (ap_fetch.c over common/url.h), as the
+ * applets show them: a lower-case scheme only, userinfo ended by the first
+ * '@', the port after the last ':' with any number of digits, the path
+ * taken as written (query and fragment), messages from host and address. */
+static void t_fetch_url(void **state)
+{
+	static char *names[] = {"busybox", "curl", "tftp", "wget"};
+	struct fixture *fx = *state;
+	const struct ev *e;
+
+	fx->p.applets = names;
+	fx->p.napplets = sizeof names / sizeof names[0];
+	new_shell(fx, &fx->p, true);
+	run(fx, "cd /var");
+	RUN_EQ(fx, "wget HTTP://1.2.3.4/x", "wget: not an http or ftp url: HTTP://1.2.3.4/x\n" P);
+	assert_null(find_ev(&fx->h, SH_EV_FETCH));
+	RUN_EQ(fx, "curl Http://1.2.3.4/x; echo $?", "curl: (1) Protocol not supported\n1\n" P);
+	RUN_EQ(fx, "wget http://u@x@1.2.3.4/f", "wget: bad address 'x@1.2.3.4'\n" P);
+	RUN_EQ(fx, "wget http://u:p@1.2.3.4:8080/f",
+	       "Connecting to 1.2.3.4:8080 (1.2.3.4:8080)\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n" P);
+	RUN_EQ(fx, "wget http://1.2.3.4:000080/f",
+	       "Connecting to 1.2.3.4:000080 (1.2.3.4:80)\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n" P);
+	RUN_EQ(fx, "wget http://1.2.3.4:0/f", "wget: not an http or ftp url: http://1.2.3.4:0/f\n" P);
+	RUN_EQ(fx, "wget http://1.2.3.4:65536/f",
+	       "wget: not an http or ftp url: http://1.2.3.4:65536/f\n" P);
+	RUN_EQ(fx, "wget http://1.2.3.4:/f", "wget: not an http or ftp url: http://1.2.3.4:/f\n" P);
+	RUN_EQ(fx, "wget http://a:b:80/f", "wget: bad address 'a:b'\n" P);
+	RUN_EQ(fx, "wget http://[::1]:8080/f", "wget: bad address '[::1]'\n" P);
+	RUN_EQ(fx, "wget http://[::1]/f", "wget: bad address '[::1]'\n" P);
+	RUN_EQ(fx, "wget http://[::1]x/f", "wget: bad address '[::1]x'\n" P);
+	RUN_EQ(fx, "wget http://[::1/f", "wget: bad address '[:'\n" P);
+	host_clear(&fx->h);
+	RUN_EQ(fx, "wget 'http://1.2.3.4/d/f.sh?x=1#top'",
+	       "Connecting to 1.2.3.4 (1.2.3.4:80)\n"
+	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n" P);
+	e = find_ev(&fx->h, SH_EV_FETCH);
+	assert_non_null(e);
+	assert_string_equal(e->url, "http://1.2.3.4/d/f.sh?x=1#top");
+	assert_string_equal(e->outfile, "/var/f.sh?x=1#top");
+	host_clear(&fx->h);
+	run(fx, "wget http://1.2.3.4?q");
+	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->outfile, "/var/?q");
+	RUN_EQ(fx, "curl -O http://1.2.3.4:00080/a/b.sh?v#f; echo $?",
+	       "curl: (7) Failed to connect to 1.2.3.4 port 80: Connection timed out\n7\n" P);
+	RUN_EQ(fx, "curl 1.2.3.4:8080/x; echo $?",
+	       "curl: (7) Failed to connect to 1.2.3.4 port 8080: Connection timed out\n7\n" P);
+	RUN_EQ(fx, "curl http://u@x@evil.example/x; echo $?",
+	       "curl: (6) Couldn't resolve host 'x@evil.example'\n6\n" P);
+	RUN_EQ(fx, "curl HTTP://1.2.3.4/x; echo $?", "curl: (1) Protocol not supported\n1\n" P);
+	host_clear(&fx->h);
+	RUN_EQ(fx, "tftp -g -r x 1.2.3.4 0069", "tftp: sendto: Network is unreachable\n" P);
+	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->url, "tftp://1.2.3.4:0069/x");
+}
+
 static void t_inject(void **state)
 {
 	struct fixture *fx = *state;
@@ -1351,6 +1407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_fetch_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_inject, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fs_kb, setup, teardown),

@@ -1,6 +1,7 @@
 /* dlr.c — second-stage extraction from tiny downloaders (see dlr.h): the
  * ELF reader, the constant tracker's memory, and the verdict. The
- * per-architecture instruction walkers are in dlr_arch.c. */
+ * per-architecture instruction walkers are in dlr_mips.c, dlr_arm.c,
+ * dlr_x86.c and dlr_other.c. */
 #include "fetch/dlr.h"
 #include "fetch/dlr_arch.h"
 

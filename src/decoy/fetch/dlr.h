@@ -6,7 +6,7 @@
  * to it and sends one fixed "GET /bins/<arch> HTTP/1.0" request. The
  * extractor reads the ELF header (machine, endianness) and its PT_LOAD
  * program headers (every bound checked), then walks the executable bytes
- * with a small per-architecture constant tracker (dlr_arch.c): registers
+ * with a small per-architecture constant tracker (dlr_arch.h): registers
  * that hold known constants (MIPS lui/ori/addiu, ARM mov/mvn/movw/movt and
  * pc-relative literal-pool loads, x86 imm32 moves and stores, PowerPC
  * lis/ori/addi, SuperH mov #imm and mov.l/mov.w @(disp,pc), m68k move.l

@@ -1,5 +1,6 @@
 /* dlr_arch.h — the constant tracker shared by the per-architecture walkers
- * of the downloader extractor (dlr.c, dlr_arch.c). Internal to fetch/.
+ * of the downloader extractor (dlr.c; the walkers in dlr_mips.c,
+ * dlr_arm.c, dlr_x86.c, dlr_other.c). Internal to fetch/.
  *
  * A walker decodes instructions in order and tells the tracker what they
  * do to registers (set to a constant, unknown) and memory (a store of a

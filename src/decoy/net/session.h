@@ -118,6 +118,8 @@ struct fetcher *sess_fetcher(const struct session *s);
 /* One source for the per-source cap: the same IPv4 address (mapped or
  * not), or the same IPv6 /64. */
 bool sess_same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* Live sessions from peer's source. */
+unsigned sess_count_from(struct net *n, const struct sockaddr_storage *peer);
 /* The session table is full: closes the session a new peer may take the
  * place of — the longest-idle one that has not logged in, else the
  * longest-idle one of the source holding most. False if none. */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "sh/applet.h"
+#include "url.h"
 
 static bool is_ipv4(const char *s)
 {
@@ -31,26 +32,46 @@ static bool is_ipv4(const char *s)
 	return dots == 3 && digits;
 }
 
-/* Splits "scheme://[user@]host[:port]/path"; false if not a URL. */
+/* The shell's split of host and port, where url.h refuses an authority
+ * BusyBox takes: the port after the last ':' (not inside "[...]"), any
+ * number of digits, 1-65535. */
+static bool split_port(struct fetch_req *r)
+{
+	char *colon = strrchr(r->addr, ':');
+	unsigned long port;
+
+	if (colon && strchr(colon, ']'))
+		colon = NULL; /* [IPv6] without a port */
+	if (colon) {
+		if (!ap_parse_uint(colon + 1, &port) || port == 0 || port > 65535)
+			return false;
+		r->port = (unsigned)port;
+		*colon = '\0';
+	}
+	return true;
+}
+
+/* Splits "scheme://[user@]host[:port]/path" on the common parser (url.h);
+ * false if not a URL. The shell keeps BusyBox's rules where they differ
+ * from url.h's (t_fetch_url in tests/unit/test_sh.c pins each):
+ *  - the scheme is spelled in lower case (url.h also takes "HTTP://");
+ *  - the userinfo ends at the first '@' (url.h: the last): it is cut here,
+ *    and an '@' left in the host goes to split_port(), not to url.h;
+ *  - r->host is the authority as written, ":port" kept; r->addr drops it;
+ *  - *path is the rest of url as written, query and fragment kept (url.h
+ *    drops the fragment and adds a '/');
+ *  - where url.h refuses the authority — a port of more than 5 digits,
+ *    several ':' outside brackets, text after "[...]", a '[' without ']' —
+ *    url.h gives the scheme only and split_port() the rest. */
 static bool parse_url(const char *url, struct fetch_req *r, const char **path)
 {
-	const char *p = strstr(url, "://"), *h, *e, *at, *colon;
-	unsigned long port;
-	size_t n;
+	const char *p = strstr(url, "://"), *h, *e, *at;
+	char a[16 + sizeof r->host];
+	struct url u;
+	size_t n, sn;
 
-	if (!p)
-		return false;
-	n = (size_t)(p - url);
-	if (n == 4 && strncmp(url, "http", 4) == 0)
-		r->port = 80;
-	else if (n == 5 && strncmp(url, "https", 5) == 0)
-		r->port = 443;
-	else if (n == 3 && strncmp(url, "ftp", 3) == 0)
-		r->port = 21;
-	else if (n == 4 && strncmp(url, "tftp", 4) == 0)
-		r->port = 69;
-	else
-		return false;
+	if (!p || (sn = (size_t)(p - url)) > 5)
+		return false; /* no scheme url.h knows is longer */
 	h = p + 3;
 	e = h + strcspn(h, "/?#");
 	at = memchr(h, '@', (size_t)(e - h));
@@ -61,17 +82,23 @@ static bool parse_url(const char *url, struct fetch_req *r, const char **path)
 		return false;
 	memcpy(r->host, h, n);
 	r->host[n] = '\0';
-	memcpy(r->addr, h, n);
-	r->addr[n] = '\0';
-	colon = strrchr(r->addr, ':');
-	if (colon && strchr(colon, ']'))
-		colon = NULL; /* [IPv6] without a port */
-	if (colon) {
-		if (!ap_parse_uint(colon + 1, &port) || port == 0 || port > 65535)
+	snprintf(a, sizeof a, "%.*s://%s", (int)sn, url, r->host);
+	if (!memchr(r->host, '@', n) && !url_parse(a, &u)) {
+		snprintf(r->addr, sizeof r->addr, "%s", u.host);
+		r->port = u.port;
+	} else {
+		/* url.h refuses this authority (or would read its '@' as the
+		 * end of a userinfo): the scheme from url.h, the rest here */
+		snprintf(a, sizeof a, "%.*s://h", (int)sn, url);
+		if (url_parse(a, &u))
 			return false;
-		r->port = (unsigned)port;
-		r->addr[colon - r->addr] = '\0';
+		r->port = u.port;
+		memcpy(r->addr, r->host, n + 1);
+		if (!split_port(r))
+			return false;
 	}
+	if (strncmp(url, url_scheme_name(u.scheme), sn))
+		return false;
 	if (path)
 		*path = e;
 	snprintf(r->url, sizeof r->url, "%s", url);

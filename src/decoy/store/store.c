@@ -1,5 +1,7 @@
-/* store.c — event segments, sealing, quota and captured binaries on flash
- * (see store.h and docs/store.md). */
+/* store.c — the capture store on flash: its layout, the open segment and
+ * its writes (group commit), recovery at start, captured binaries, the
+ * status file (see store.h and docs/store.md). Sealing and day files are
+ * in store_seal.c, space use and eviction in store_evict.c. */
 #include "store/store.h"
 
 #include <dirent.h>
@@ -9,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,15 +19,13 @@
 #include "json.h"
 #include "options.h"
 #include "persona/persona.h"
-#include "store/days.h"
+#include "store/store_int.h"
 #include "sys/sys.h"
-
-#define SEG_NAME_MAX STORE_SEG_NAME
 
 /* ------------------------------------------------------------- helpers */
 
-static int path_of(char *out, size_t cap, const char *dir, const char *sub,
-		   const char *name, const char *ext)
+int store_path_of(char *out, size_t cap, const char *dir, const char *sub,
+		  const char *name, const char *ext)
 {
 	int n = snprintf(out, cap, "%s/%s%s%s%s", dir, sub, *sub ? "/" : "", name, ext);
 
@@ -35,15 +34,15 @@ static int path_of(char *out, size_t cap, const char *dir, const char *sub,
 
 int store_file_path(const char *dir, const char *hex, char *out, size_t cap)
 {
-	return path_of(out, cap, dir, "files", hex, "");
+	return store_path_of(out, cap, dir, "files", hex, "");
 }
 
-static void fsync_dir(struct store *s, const char *sub)
+void store_fsync_dir(struct store *s, const char *sub)
 {
 	char p[384];
 	int fd;
 
-	if (path_of(p, sizeof p, s->dir, sub, "", ""))
+	if (store_path_of(p, sizeof p, s->dir, sub, "", ""))
 		return;
 	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -53,7 +52,7 @@ static void fsync_dir(struct store *s, const char *sub)
 	close(fd);
 }
 
-static void seg_key(const struct store *s, const char *base, uint8_t key[SEAL_KEY_LEN])
+void store_seg_key(const struct store *s, const char *base, uint8_t key[SEAL_KEY_LEN])
 {
 	uint8_t in[14 + 32 + SEG_NAME_MAX], h[SHA256_LEN];
 	size_t n = strnlen(base, SEG_NAME_MAX);
@@ -82,7 +81,7 @@ int store_list_segments(const char *dir, bool cleanup, struct store_seg **out, s
 
 	*out = NULL;
 	*n = 0;
-	if (path_of(p, sizeof p, dir, "events", "", ""))
+	if (store_path_of(p, sizeof p, dir, "events", "", ""))
 		return -ENAMETOOLONG;
 	d = opendir(p);
 	if (!d)
@@ -131,443 +130,9 @@ int store_list_segments(const char *dir, bool cleanup, struct store_seg **out, s
 	return 0;
 }
 
-static bool sealed_ok(const char *path)
-{
-	struct buf b;
-	struct seal_info in;
-	bool ok;
-
-	buf_init(&b, 64u << 20);
-	ok = !sys_read_file(path, &b) && !seal_check((const uint8_t *)b.p, b.len, &in);
-	buf_free(&b);
-	return ok;
-}
-
-static void note(struct store *s, const char *kind, const char *name, uint64_t bytes,
-		 bool delivered, const char *reason);
-
-/* ------------------------------------------------------------ day files */
-
-/* Removes day files older than DAYS_KEEP days before the newest one
- * (the newest file, not the clock: a router without a clock may start in
- * 1970), then the oldest while days/ is over DAYS_BUDGET. Counts what is
- * held. `cleanup` also removes .tmp leftovers (at start). */
-static void trim_days(struct store *s, bool cleanup)
-{
-	char p[384];
-	DIR *d;
-	struct dirent *e;
-	int32_t days[DAYS_KEEP + 64], newest = INT32_MIN;
-	uint64_t sizes[DAYS_KEEP + 64], sum = 0;
-	size_t n = 0, i;
-	bool removed = false;
-	int dfd;
-
-	if (path_of(p, sizeof p, s->dir, "days", "", ""))
-		return;
-	d = opendir(p);
-	if (!d)
-		return;
-	dfd = dirfd(d);
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		struct stat st;
-		int32_t day;
-
-		if (cleanup && l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
-			unlinkat(dfd, e->d_name, 0);
-			continue;
-		}
-		if (l != 12 || strcmp(e->d_name + 8, ".agg") ||
-		    !day_parse_name(e->d_name, 8, &day) ||
-		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
-			continue;
-		if (n == sizeof days / sizeof days[0]) {
-			/* more than a year and then some: drop the oldest held */
-			size_t o = 0;
-
-			for (i = 1; i < n; i++)
-				if (days[i] < days[o])
-					o = i;
-			if (day < days[o])
-				o = n; /* this one is older still */
-			if (o < n) {
-				char nm[16];
-
-				day_name(days[o], nm);
-				memcpy(nm + 8, ".agg", 5);
-				if (!unlinkat(dfd, nm, 0)) {
-					note(s, "day", nm, sizes[o], false, "age");
-					s->st.evicted_days++;
-					removed = true;
-				}
-				days[o] = day;
-				sizes[o] = (uint64_t)st.st_size;
-			} else if (!unlinkat(dfd, e->d_name, 0)) {
-				note(s, "day", e->d_name, (uint64_t)st.st_size, false, "age");
-				s->st.evicted_days++;
-				removed = true;
-			}
-			continue;
-		}
-		days[n] = day;
-		sizes[n++] = (uint64_t)st.st_size;
-	}
-	for (i = 0; i < n; i++)
-		if (days[i] > newest)
-			newest = days[i];
-	for (;;) {
-		size_t o = n;
-
-		sum = 0;
-		for (i = 0; i < n; i++) {
-			sum += sizes[i];
-			if (o == n || days[i] < days[o])
-				o = i;
-		}
-		if (o == n || (days[o] > newest - DAYS_KEEP && sum <= DAYS_BUDGET))
-			break;
-		{
-			char nm[16];
-
-			day_name(days[o], nm);
-			memcpy(nm + 8, ".agg", 5);
-			if (!unlinkat(dfd, nm, 0)) {
-				note(s, "day", nm, sizes[o], false,
-				     days[o] <= newest - DAYS_KEEP ? "age" : "budget");
-				s->st.evicted_days++;
-				removed = true;
-			}
-		}
-		days[o] = days[--n];
-		sizes[o] = sizes[n];
-	}
-	closedir(d);
-	s->days_held = n;
-	s->days_bytes = sum;
-	if (removed)
-		fsync_dir(s, "days");
-}
-
-/* Folds the lines of segment `base` into the files of their days. A day
- * whose file already went through this segment (a crash between its
- * write and the seal) is left alone, so no event is counted twice. */
-static void fold_days(struct store *s, const char *base, const char *text, size_t n)
-{
-	int32_t days[8];
-	size_t k = day_agg_days_of(text, n, days, 8), i;
-	struct buf b, out;
-	char p[384], nm[9];
-
-	if (!k)
-		return;
-	buf_init(&b, DAY_FILE_MAX * 4);
-	buf_init(&out, DAY_FILE_MAX * 4);
-	if (!path_of(p, sizeof p, s->dir, "days", "", ""))
-		sys_mkdirs(p);
-	for (i = 0; i < k; i++) {
-		struct day_agg d;
-		int rc;
-
-		day_name(days[i], nm);
-		if (path_of(p, sizeof p, s->dir, "days", nm, ".agg"))
-			break;
-		rc = sys_read_file(p, &b);
-		if (rc || day_agg_parse((const uint8_t *)b.p, b.len, &d) || d.day != days[i]) {
-			if (!rc)
-				s->st.agg_failed++; /* unreadable: begin the day again */
-			day_agg_init(&d, days[i]);
-		}
-		if (d.through[0] && strcmp(d.through, base) >= 0) {
-			day_agg_free(&d);
-			continue;
-		}
-		day_agg_fold(&d, text, n);
-		snprintf(d.through, sizeof d.through, "%s", base);
-		rc = day_agg_encode(&d, DAY_FILE_MAX, &out);
-		if (!rc)
-			rc = sys_write_atomic(p, out.p, out.len);
-		if (rc) {
-			s->st.agg_failed++;
-		} else {
-			s->st.bytes_written += out.len;
-			s->st.syncs += 2;
-		}
-		day_agg_free(&d);
-	}
-	buf_free(&b);
-	buf_free(&out);
-	trim_days(s, false);
-}
-
-/* ------------------------------------------------------------- sealing */
-
-/* Seals events/<base>.jsonl into <base>.tzs and removes the plain file.
- * A torn last line (power cut) is cut here. */
-static int seal_segment(struct store *s, const char *base)
-{
-	char src[384], dst[384];
-	struct buf in, out;
-	uint8_t key[SEAL_KEY_LEN];
-	int rc;
-
-	if ((rc = path_of(src, sizeof src, s->dir, "events", base, ".jsonl")) ||
-	    (rc = path_of(dst, sizeof dst, s->dir, "events", base, ".tzs")))
-		return rc;
-	if (sealed_ok(dst)) { /* sealed before a crash took the unlink */
-		unlink(src);
-		fsync_dir(s, "events");
-		return 0;
-	}
-	buf_init(&in, 64u << 20);
-	buf_init(&out, 96u << 20);
-	rc = sys_read_file(src, &in);
-	if (!rc && !memchr(in.p ? in.p : "", '\n', in.len)) {
-		/* nothing complete in it */
-		unlink(src);
-		fsync_dir(s, "events");
-		goto out;
-	}
-	seg_key(s, base, key);
-	/* the aggregates first: they outlive the segment (a crash between
-	 * the two is caught by the day file's `through`) */
-	if (!rc)
-		fold_days(s, base, in.p, in.len);
-	if (!rc)
-		rc = seal_encode(in.p, in.len, key, &out);
-	if (!rc)
-		rc = sys_write_atomic(dst, out.p, out.len);
-	if (!rc) {
-		s->st.bytes_written += out.len;
-		s->st.syncs += 2;
-		s->st.sealed++;
-		unlink(src);
-		fsync_dir(s, "events");
-	} else {
-		s->st.seal_failed++;
-	}
-out:
-	buf_free(&in);
-	buf_free(&out);
-	return rc;
-}
-
-/* Seals every plain segment but the open one. */
-static void seal_waiting(struct store *s)
-{
-	struct store_seg *v;
-	size_t n, i;
-
-	s->unsealed = false;
-	if (store_list_segments(s->dir, true, &v, &n))
-		return;
-	for (i = 0; i < n; i++)
-		if (!v[i].sealed && (s->fd < 0 || strcmp(v[i].base, s->seg)) &&
-		    seal_segment(s, v[i].base))
-			s->unsealed = true;
-	free(v);
-}
-
-/* ------------------------------------------------------------ space use */
-
-static uint64_t dir_bytes(const char *dir, const char *sub, const char *skip)
-{
-	char p[384];
-	DIR *d;
-	struct dirent *e;
-	uint64_t sum = 0;
-	int dfd;
-
-	if (path_of(p, sizeof p, dir, sub, "", ""))
-		return 0;
-	d = opendir(p);
-	if (!d)
-		return 0;
-	dfd = dirfd(d);
-	while ((e = readdir(d))) {
-		struct stat st;
-
-		if (e->d_name[0] == '.' || (skip && !strcmp(e->d_name, skip)))
-			continue;
-		if (!fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode))
-			sum += (uint64_t)st.st_blocks * 512 > (uint64_t)st.st_size
-				       ? (uint64_t)st.st_size : (uint64_t)st.st_blocks * 512;
-	}
-	closedir(d);
-	return sum;
-}
-
-static void rescan(struct store *s)
-{
-	char open_name[SEG_NAME_MAX + 8];
-
-	snprintf(open_name, sizeof open_name, "%s.jsonl", s->seg);
-	s->used_base = dir_bytes(s->dir, "events", s->fd >= 0 ? open_name : NULL) +
-		       dir_bytes(s->dir, "files", NULL) + dir_bytes(s->dir, "days", NULL) +
-		       dir_bytes(s->dir, "", NULL);
-}
-
-static uint64_t used(const struct store *s)
-{
-	return s->used_base + s->seg_bytes + s->pending.len;
-}
-
-/* The first line of <store>/cursor: the last segment delivered upstream.
- * The uplink owns the file and may write more lines after the first; only
- * the first is read (so the file may be any size), and the store never
- * writes or removes it. */
-static bool read_cursor(const char *dir, char cur[SEG_NAME_MAX])
-{
-	char p[384], b[SEG_NAME_MAX + 1];
-	ssize_t r = 0, got = 0;
-	size_t n;
-	int fd;
-
-	cur[0] = '\0';
-	if (path_of(p, sizeof p, dir, "", "cursor", ""))
-		return false;
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	while (got < (ssize_t)sizeof b) {
-		r = read(fd, b + got, sizeof b - (size_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += r;
-	}
-	close(fd);
-	if (r < 0 || !got)
-		return false;
-	n = 0;
-	while (n < (size_t)got && b[n] != '\n' && b[n] != '\r')
-		n++;
-	/* a name, ended by a newline or by the end of a short file */
-	if (!n || n >= SEG_NAME_MAX || (n == (size_t)got && got == (ssize_t)sizeof b))
-		return false;
-	memcpy(cur, b, n);
-	cur[n] = '\0';
-	return true;
-}
-
-/* The binaries named by undelivered sealed segments (from their headers). */
-static void add_seg_refs(const struct store *s, const char *base, struct buf *refs)
-{
-	char p[384];
-	uint8_t h[SEAL_HDR_LEN];
-	int fd;
-	uint32_t n;
-
-	if (path_of(p, sizeof p, s->dir, "events", base, ".tzs"))
-		return;
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (read(fd, h, sizeof h) == (ssize_t)sizeof h && !memcmp(h, "TNKS", 4)) {
-		n = (uint32_t)h[60] | (uint32_t)h[61] << 8 | (uint32_t)h[62] << 16 |
-		    (uint32_t)h[63] << 24;
-		if (n <= 4096) {
-			uint8_t *r = malloc((size_t)n * 32 + 1);
-
-			if (r && read(fd, r, (size_t)n * 32) == (ssize_t)n * 32) {
-				uint32_t i;
-
-				for (i = 0; i < n; i++) {
-					char hex[SHA256_HEX];
-
-					hash_hex(r + 32 * i, 32, hex);
-					buf_add(refs, hex, SHA256_HEX - 1);
-				}
-			}
-			free(r);
-		}
-	}
-	close(fd);
-}
-
-static bool referenced(const struct store *s, const struct buf *refs, const char *name)
-{
-	size_t i;
-
-	if (s->refs_full)
-		return true;
-	for (i = 0; i < s->nrefs; i++)
-		if (!strcmp(s->refs[i], name))
-			return true;
-	for (i = 0; i + SHA256_HEX - 1 <= refs->len; i += SHA256_HEX - 1)
-		if (!memcmp(refs->p + i, name, SHA256_HEX - 1))
-			return true;
-	return false;
-}
-
-/* The oldest binary no undelivered segment names (captured before the open
- * segment began). name receives it; false if there is none. */
-/* A segment's name is the UTC time it was opened: YYYYmmddTHHMMSS-NNN. */
-static time_t seg_start(const char *base)
-{
-	struct tm tm;
-	int i, v[6] = {0}, len[6] = {4, 2, 2, 2, 2, 2}, off[6] = {0, 4, 6, 9, 11, 13};
-
-	if (strlen(base) < 15 || base[8] != 'T')
-		return 0;
-	for (i = 0; i < 6; i++) {
-		int j;
-
-		for (j = 0; j < len[i]; j++) {
-			char c = base[off[i] + j];
-
-			if (c < '0' || c > '9')
-				return 0;
-			v[i] = v[i] * 10 + (c - '0');
-		}
-	}
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = v[0] - 1900;
-	tm.tm_mon = v[1] - 1;
-	tm.tm_mday = v[2];
-	tm.tm_hour = v[3];
-	tm.tm_min = v[4];
-	tm.tm_sec = v[5];
-	return timegm(&tm);
-}
-
-static bool victim_file(struct store *s, const struct buf *refs, char name[SHA256_HEX],
-			uint64_t *bytes, time_t *when)
-{
-	char p[384];
-	DIR *d;
-	struct dirent *e;
-	time_t best = 0;
-	bool found = false;
-	int dfd;
-
-	if (path_of(p, sizeof p, s->dir, "files", "", ""))
-		return false;
-	d = opendir(p);
-	if (!d)
-		return false;
-	dfd = dirfd(d);
-	while ((e = readdir(d))) {
-		struct stat st;
-
-		if (strlen(e->d_name) != SHA256_HEX - 1 || referenced(s, refs, e->d_name) ||
-		    fstatat(dfd, e->d_name, &st, 0) || !S_ISREG(st.st_mode))
-			continue;
-		if (!found || st.st_mtime < best) {
-			best = st.st_mtime;
-			memcpy(name, e->d_name, SHA256_HEX);
-			*bytes = (uint64_t)st.st_size;
-			*when = st.st_mtime;
-			found = true;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
-static void note(struct store *s, const char *kind, const char *name, uint64_t bytes,
-		 bool delivered, const char *reason)
+/* Queues an eviction for store_drain_notes(). */
+void store_note_add(struct store *s, const char *kind, const char *name, uint64_t bytes,
+		    bool delivered, const char *reason)
 {
 	struct store_note *q;
 
@@ -591,112 +156,6 @@ static void note(struct store *s, const char *kind, const char *name, uint64_t b
 	q->reason = reason;
 }
 
-/* Gets the store under its limit: delivered segments oldest first, then
- * binaries no undelivered segment names, then the oldest segments. */
-static void enforce(struct store *s)
-{
-	struct statvfs fs;
-	uint64_t limit = s->o.quota, u;
-	const char *reason = "quota";
-	struct store_seg *v = NULL;
-	size_t n = 0, i;
-	char cur[SEG_NAME_MAX];
-	bool have_cur, evicted = false;
-	struct buf refs;
-
-	if (!statvfs(s->dir, &fs)) {
-		uint64_t avail = (uint64_t)fs.f_bavail * fs.f_frsize, room;
-
-		u = used(s);
-		room = avail > s->o.reserve ? u + avail - s->o.reserve
-					    : (u > s->o.reserve - avail ? u - (s->o.reserve - avail) : 0);
-		if (room < limit) {
-			limit = room;
-			reason = "reserve";
-		}
-	}
-	s->limit = limit;
-	s->over = false;
-	if (used(s) <= limit)
-		return;
-	if (store_list_segments(s->dir, true, &v, &n))
-		return;
-	have_cur = read_cursor(s->dir, cur);
-	buf_init(&refs, 1u << 20);
-	for (i = 0; i < n; i++)
-		if (v[i].sealed && !(have_cur && strcmp(v[i].base, cur) <= 0))
-			add_seg_refs(s, v[i].base, &refs);
-	for (;;) {
-		char name[SHA256_HEX], p[384];
-		const char *kind = NULL;
-		uint64_t bytes = 0;
-		bool delivered = false;
-		struct stat st;
-		time_t when = 0;
-		size_t k;
-
-		if (used(s) <= limit)
-			break;
-		/* 1. delivered segments and binaries no undelivered segment
-		 * names, the older first; 2. the oldest undelivered segment */
-		for (k = 0; k < n; k++)
-			if (v[k].base[0] && !(s->fd >= 0 && !strcmp(v[k].base, s->seg)) &&
-			    have_cur && strcmp(v[k].base, cur) <= 0)
-				break;
-		if (victim_file(s, &refs, name, &bytes, &when) &&
-		    (k == n || when < seg_start(v[k].base))) {
-			kind = "file";
-		} else if (k < n) {
-			delivered = true;
-			bytes = 0;
-		} else {
-			for (k = 0; k < n; k++)
-				if (v[k].base[0] && !(s->fd >= 0 && !strcmp(v[k].base, s->seg)))
-					break;
-			if (k == n) {
-				s->over = true;
-				break;
-			}
-		}
-		if (!kind) {
-			kind = "segment";
-			snprintf(name, sizeof name, "%s", v[k].base);
-			if (path_of(p, sizeof p, s->dir, "events", v[k].base,
-				    v[k].sealed ? ".tzs" : ".jsonl"))
-				break;
-			v[k].base[0] = '\0';
-			if (!stat(p, &st))
-				bytes = (uint64_t)st.st_size;
-			if (!delivered) {
-				/* its binaries are no longer protected by it */
-				buf_reset(&refs);
-				for (i = k + 1; i < n; i++)
-					if (v[i].sealed && v[i].base[0] &&
-					    !(have_cur && strcmp(v[i].base, cur) <= 0))
-						add_seg_refs(s, v[i].base, &refs);
-			}
-		} else if (path_of(p, sizeof p, s->dir, "files", name, "")) {
-			break;
-		}
-		if (unlink(p))
-			break;
-		evicted = true;
-		s->used_base = s->used_base > bytes ? s->used_base - bytes : 0;
-		s->st.evicted_bytes += bytes;
-		if (!strcmp(kind, "file"))
-			s->st.evicted_files++;
-		else
-			s->st.evicted_segments++;
-		note(s, kind, name, bytes, delivered, reason);
-	}
-	if (evicted) {
-		fsync_dir(s, "events");
-		fsync_dir(s, "files");
-	}
-	buf_free(&refs);
-	free(v);
-}
-
 /* ------------------------------------------------------------ segments */
 
 static void write_status(struct store *s);
@@ -717,7 +176,7 @@ static int open_segment(struct store *s)
 		s->seg_sec = (int64_t)t;
 		s->seg_seq = 0;
 	}
-	if ((rc = sys_mkdirs(s->dir)) || (rc = path_of(path, sizeof path, s->dir, "events", "", "")) ||
+	if ((rc = sys_mkdirs(s->dir)) || (rc = store_path_of(path, sizeof path, s->dir, "events", "", "")) ||
 	    (rc = sys_mkdirs(path)))
 		return rc;
 	for (;;) {
@@ -726,20 +185,20 @@ static int open_segment(struct store *s)
 		snprintf(s->seg, sizeof s->seg, "%04d%02d%02dT%02d%02d%02d-%03u",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 			 tm.tm_min, tm.tm_sec, s->seg_seq++ % 1000);
-		seg_key(s, s->seg, s->seg_key);
+		store_seg_key(s, s->seg, s->seg_key);
 		s->sid_seq = 0;
-		if ((rc = path_of(path, sizeof path, s->dir, "events", s->seg, ".tzs")))
+		if ((rc = store_path_of(path, sizeof path, s->dir, "events", s->seg, ".tzs")))
 			return rc;
 		if (!stat(path, &st))
 			continue;
-		path_of(path, sizeof path, s->dir, "events", s->seg, ".jsonl");
+		store_path_of(path, sizeof path, s->dir, "events", s->seg, ".jsonl");
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST || s->seg_seq > 100000)
 			break;
 	}
 	if (fd < 0)
 		return -errno;
-	fsync_dir(s, "events");
+	store_fsync_dir(s, "events");
 	s->fd = fd;
 	s->seg_bytes = s->seg_synced = 0;
 	s->seg_open_ms = sys_mono_ms();
@@ -757,7 +216,7 @@ static void cut_torn(struct store *s, const char *base)
 	off_t end, pos;
 	int fd;
 
-	if (path_of(p, sizeof p, s->dir, "events", base, ".jsonl"))
+	if (store_path_of(p, sizeof p, s->dir, "events", base, ".jsonl"))
 		return;
 	fd = open(p, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -795,7 +254,7 @@ static int load_unit(struct store *s)
 	ssize_t r;
 	int64_t t;
 
-	if ((rc = path_of(path, sizeof path, s->dir, "", "unit", "")))
+	if ((rc = store_path_of(path, sizeof path, s->dir, "", "unit", "")))
 		return rc;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -841,12 +300,12 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 		return -ENAMETOOLONG;
 	memcpy(s->dir, dir, strlen(dir) + 1);
 	buf_init(&s->pending, CAP_EVBUF);
-	if ((rc = sys_mkdirs(dir)) || (rc = path_of(path, sizeof path, dir, "files", "", "")) ||
-	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "events", "", "")) ||
-	    (rc = sys_mkdirs(path)) || (rc = path_of(path, sizeof path, dir, "days", "", "")) ||
+	if ((rc = sys_mkdirs(dir)) || (rc = store_path_of(path, sizeof path, dir, "files", "", "")) ||
+	    (rc = sys_mkdirs(path)) || (rc = store_path_of(path, sizeof path, dir, "events", "", "")) ||
+	    (rc = sys_mkdirs(path)) || (rc = store_path_of(path, sizeof path, dir, "days", "", "")) ||
 	    (rc = sys_mkdirs(path)) || (rc = load_unit(s)))
 		return rc;
-	trim_days(s, true);
+	store_trim_days(s, true);
 	s->start_ms = s->last_write_ms = s->last_sync_ms = sys_mono_ms();
 	/* recovery: cut torn tails, seal what the last run left open */
 	if (!store_list_segments(dir, true, &v, &n)) {
@@ -855,11 +314,11 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 				cut_torn(s, v[i].base);
 		free(v);
 	}
-	seal_waiting(s);
-	rescan(s);
+	store_seal_waiting(s);
+	store_rescan(s);
 	rc = open_segment(s); /* the first tick enforces the bounds */
 	if (!rc)
-		rescan(s);
+		store_rescan(s);
 	/* everything before now is on flash (recovery synced it) */
 	s->synced_through_us = sys_wall_us();
 	write_status(s);
@@ -888,8 +347,8 @@ static void write_pending(struct store *s)
 	}
 	if (s->fd < 0 && open_segment(s))
 		goto drop;
-	if (used(s) > s->limit && s->limit) {
-		enforce(s);
+	if (store_used(s) > s->limit && s->limit) {
+		store_enforce(s);
 		if (s->over)
 			goto drop;
 	}
@@ -943,12 +402,12 @@ static void roll(struct store *s)
 	close(s->fd);
 	s->fd = -1;
 	memcpy(base, s->seg, sizeof base);
-	if (seal_segment(s, base))
+	if (store_seal_segment(s, base))
 		s->unsealed = true;
-	rescan(s);
-	enforce(s);
+	store_rescan(s);
+	store_enforce(s);
 	if (!open_segment(s))
-		rescan(s);
+		store_rescan(s);
 }
 
 void store_tick(struct store *s, bool force)
@@ -956,7 +415,7 @@ void store_tick(struct store *s, bool force)
 	uint64_t now = sys_mono_ms();
 
 	if (force || now - s->last_write_ms >= STORE_FLUSH_MS) {
-		enforce(s);
+		store_enforce(s);
 		write_pending(s);
 		s->last_write_ms = now;
 	}
@@ -973,8 +432,8 @@ void store_tick(struct store *s, bool force)
 	      now - s->seg_open_ms >= s->o.seal_age_ms)))
 		roll(s);
 	if (s->unsealed && now - s->last_write_ms < STORE_FLUSH_MS) {
-		seal_waiting(s);
-		rescan(s);
+		store_seal_waiting(s);
+		store_rescan(s);
 	}
 }
 
@@ -1055,25 +514,25 @@ int store_put_file(struct store *s, const void *data, size_t n,
 	hash_sha256(data, n, h);
 	hash_hex(h, SHA256_LEN, hex);
 	*dup = false;
-	if (path_of(path, sizeof path, s->dir, "files", hex, ""))
+	if (store_path_of(path, sizeof path, s->dir, "files", hex, ""))
 		return -ENAMETOOLONG;
 	if (!stat(path, &st) && (size_t)st.st_size == n) {
 		*dup = true;
 		s->st.files_dup++;
 		return 0;
 	}
-	if (s->limit && used(s) + n > s->limit) {
+	if (s->limit && store_used(s) + n > s->limit) {
 		s->used_base += n; /* as if stored: evict room for it first */
-		enforce(s);
+		store_enforce(s);
 		s->used_base -= n;
 		if (s->over) {
 			s->st.files_failed++;
 			return -ENOSPC;
 		}
 	}
-	if (!path_of(path, sizeof path, s->dir, "files", "", ""))
+	if (!store_path_of(path, sizeof path, s->dir, "files", "", ""))
 		sys_mkdirs(path); /* the folder may have vanished */
-	path_of(path, sizeof path, s->dir, "files", hex, "");
+	store_path_of(path, sizeof path, s->dir, "files", hex, "");
 	rc = sys_write_atomic(path, data, n);
 	if (rc) {
 		s->st.files_failed++;
@@ -1110,7 +569,7 @@ static void write_status(struct store *s)
 	uint64_t up_ms = sys_mono_ms() - s->start_ms + 1;
 	int fd;
 
-	if (path_of(path, sizeof path, s->dir, "", "status", "") ||
+	if (store_path_of(path, sizeof path, s->dir, "", "status", "") ||
 	    (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
 		return;
 	buf_init(&b, 4096);
@@ -1128,7 +587,7 @@ static void write_status(struct store *s)
 	json_int(&j, "synced_through_us", s->synced_through_us);
 	json_cstr(&j, "open_segment", s->fd >= 0 ? s->seg : "");
 	json_int(&j, "open_synced", (int64_t)s->seg_synced);
-	json_int(&j, "store_bytes", (int64_t)used(s));
+	json_int(&j, "store_bytes", (int64_t)store_used(s));
 	json_int(&j, "quota_bytes", (int64_t)s->o.quota);
 	json_int(&j, "limit_bytes", (int64_t)s->limit);
 	json_int(&j, "sealed", (int64_t)s->st.sealed);

@@ -198,6 +198,84 @@ static int count_line(void *arg, const char *line, size_t n, int64_t ts)
 	return 0;
 }
 
+/* `tanuki verify`: every binary in files/ against its name (its SHA-256).
+ * Counts them into *files; returns the problems found. b is a scratch
+ * buffer. */
+static int verify_files(const char *dir, struct buf *b, FILE *out, uint64_t *files)
+{
+	char p[512];
+	DIR *d;
+	struct dirent *e;
+	int rc, bad = 0;
+
+	snprintf(p, sizeof p, "%s/files", dir);
+	d = opendir(p);
+	while (d && (e = readdir(d))) {
+		uint8_t h[SHA256_LEN];
+		char hex[SHA256_HEX], fp[1024];
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(fp, sizeof fp, "%s/%s", p, e->d_name);
+		if (l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
+			fprintf(out, "%s: unfinished write (removed by the daemon)\n", fp);
+			continue;
+		}
+		(*files)++;
+		if ((rc = sys_read_file(fp, b))) {
+			fprintf(out, "%s: %s\n", fp, strerror(-rc));
+			bad++;
+			continue;
+		}
+		hash_sha256(b->p, b->len, h);
+		hash_hex(h, SHA256_LEN, hex);
+		if (strcmp(hex, e->d_name)) {
+			fprintf(out, "%s: SHA-256 is %s\n", fp, hex);
+			bad++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return bad;
+}
+
+/* `tanuki verify`: every day file readable, days/ within its age and
+ * budget. Counts them into *days; returns the problems found. */
+static int verify_days(const char *dir, struct buf *b, FILE *out, uint64_t *days)
+{
+	char(*dv)[13];
+	size_t dn, k;
+	uint64_t dbytes = 0;
+	int rc, bad = 0;
+
+	if ((rc = list_days(dir, &dv, &dn))) {
+		fprintf(out, "%s/days: %s\n", dir, strerror(-rc));
+		bad++;
+		dn = 0;
+	}
+	for (k = 0; k < dn; k++) {
+		struct day_agg ad;
+
+		if ((rc = load_day(dir, dv[k], b, &ad))) {
+			fprintf(out, "%s/days/%s: corrupt day file (%s)\n", dir, dv[k],
+				strerror(-rc));
+			bad++;
+			continue;
+		}
+		dbytes += b->len;
+		(*days)++;
+		day_agg_free(&ad);
+	}
+	free(dv);
+	if (dbytes > DAYS_BUDGET || *days > DAYS_KEEP) {
+		fprintf(out, "%s/days: %llu days in %llu bytes, over the budget\n", dir,
+			(unsigned long long)*days, (unsigned long long)dbytes);
+		bad++;
+	}
+	return bad;
+}
+
 int store_verify(const char *dir, FILE *out)
 {
 	struct store_seg *v;
@@ -206,8 +284,6 @@ int store_verify(const char *dir, FILE *out)
 	int rc, bad = 0;
 	char p[512];
 	uint64_t events = 0, files = 0, segs = 0, days = 0;
-	DIR *d;
-	struct dirent *e;
 
 	if ((rc = store_list_segments(dir, false, &v, &n))) {
 		fprintf(out, "%s/events: %s\n", dir, strerror(-rc));
@@ -260,65 +336,8 @@ int store_verify(const char *dir, FILE *out)
 		}
 	}
 	free(v);
-	snprintf(p, sizeof p, "%s/files", dir);
-	d = opendir(p);
-	while (d && (e = readdir(d))) {
-		uint8_t h[SHA256_LEN];
-		char hex[SHA256_HEX], fp[1024];
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(fp, sizeof fp, "%s/%s", p, e->d_name);
-		if (l > 4 && !strcmp(e->d_name + l - 4, ".tmp")) {
-			fprintf(out, "%s: unfinished write (removed by the daemon)\n", fp);
-			continue;
-		}
-		files++;
-		if ((rc = sys_read_file(fp, &b))) {
-			fprintf(out, "%s: %s\n", fp, strerror(-rc));
-			bad++;
-			continue;
-		}
-		hash_sha256(b.p, b.len, h);
-		hash_hex(h, SHA256_LEN, hex);
-		if (strcmp(hex, e->d_name)) {
-			fprintf(out, "%s: SHA-256 is %s\n", fp, hex);
-			bad++;
-		}
-	}
-	if (d)
-		closedir(d);
-	{
-		char(*dv)[13];
-		size_t dn, k;
-		uint64_t dbytes = 0;
-
-		if ((rc = list_days(dir, &dv, &dn))) {
-			fprintf(out, "%s/days: %s\n", dir, strerror(-rc));
-			bad++;
-			dn = 0;
-		}
-		for (k = 0; k < dn; k++) {
-			struct day_agg ad;
-
-			if ((rc = load_day(dir, dv[k], &b, &ad))) {
-				fprintf(out, "%s/days/%s: corrupt day file (%s)\n", dir, dv[k],
-					strerror(-rc));
-				bad++;
-				continue;
-			}
-			dbytes += b.len;
-			days++;
-			day_agg_free(&ad);
-		}
-		free(dv);
-		if (dbytes > DAYS_BUDGET || days > DAYS_KEEP) {
-			fprintf(out, "%s/days: %llu days in %llu bytes, over the budget\n", dir,
-				(unsigned long long)days, (unsigned long long)dbytes);
-			bad++;
-		}
-	}
+	bad += verify_files(dir, &b, out, &files);
+	bad += verify_days(dir, &b, out, &days);
 	buf_free(&b);
 	fprintf(out, "%s: %llu segments, %llu events, %llu binaries, %llu days, %d problem%s\n",
 		dir, (unsigned long long)segs, (unsigned long long)events,
