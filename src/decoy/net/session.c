@@ -45,7 +45,7 @@ static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t n,
 
 struct acct *sess_mem(struct session *s)
 {
-	return &s->mem;
+	return &s->shmem;
 }
 
 void sess_logged_in(struct session *s)
@@ -626,7 +626,8 @@ static struct session *sess_start(struct net *n, struct listener *l, int fd,
 	s->t_pause.cb = on_pause_done;
 	s->t_eng.cb = on_eng_timer;
 	s->t_login.cb = on_login;
-	acct_init(&s->mem, n->o.mem_session, &n->mem);
+	acct_init(&s->mem, n->o.mem_session + CAP_OUTBUF + CAP_INBUF + 16384 + 4096, &n->mem);
+	acct_init(&s->shmem, n->o.mem_session, &s->mem);
 	buf_init_acct(&s->in, CAP_INBUF, &s->mem);
 	buf_init_acct(&s->out, CAP_OUTBUF, &s->mem);
 	buf_init_acct(&s->stage, 16384, &s->mem);

@@ -73,7 +73,10 @@ struct session {
 	struct ev_timer t_idle, t_total, t_pause;
 	struct ev_timer t_eng; /* the engine's own timer, see sess_timer() */
 	struct ev_timer t_login; /* the pre-login deadline (login_s) */
-	struct acct mem;       /* this session's working memory (mem_kb) */
+	struct acct mem;       /* this session's buffers and its shell's */
+	struct acct shmem;     /* its shell's working memory (mem_kb), under mem:
+				* a shell at its cap never starves the output
+				* queue that must carry its "out of memory" */
 	bool logged_in;        /* sess_logged_in(): out of the pre-login pool */
 	uint64_t last_ms;      /* when the peer last sent a byte (eviction) */
 	struct buf in, out;  /* out: bytes of the OWN segments, in order */
