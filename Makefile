@@ -123,6 +123,11 @@ check-growptr:
 	@sh scripts/check-growptr.sh --self-test
 	@sh scripts/check-growptr.sh src/decoy src/common
 
+# The C tree is as .clang-format lays it out (lwIP's option headers under
+# net/lwip/ follow lwIP's own layout).
+check-format:
+	@sh scripts/check-format.sh src
+
 # The include graph between src/decoy folders has no cycle; engines (proto/)
 # include neither net/, fetch/ nor host/ (docs/internals.md).
 check-includes:
@@ -142,7 +147,7 @@ fuzz: $(FUZZ_BIN) $(REPLAY_BIN)
 run: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@sh scripts/run.sh $(BUILD) $(PERSONA) $(PORT) $(HUBPORT)
 
-test: deps check-banned check-growptr check-includes check-sizes $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
+test: deps check-banned check-growptr check-includes check-format check-sizes $(BUILD)/host/tanuki $(BUILD)/asan/tanuki $(UNIT_BIN) $(FUZZ_BIN) $(REPLAY_BIN) fw-test-deps
 	@$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub

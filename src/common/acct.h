@@ -14,11 +14,11 @@
 #include <stddef.h>
 
 struct acct {
-	size_t used;      /* bytes charged now */
-	size_t cap;       /* most that may be charged at once */
-	size_t peak;      /* highest used seen */
-	size_t refused;   /* charges refused at a cap */
-	struct acct *up;  /* the account above (global), or NULL */
+	size_t used;	 /* bytes charged now */
+	size_t cap;	 /* most that may be charged at once */
+	size_t peak;	 /* highest used seen */
+	size_t refused;	 /* charges refused at a cap */
+	struct acct *up; /* the account above (global), or NULL */
 };
 
 void acct_init(struct acct *a, size_t cap, struct acct *up);

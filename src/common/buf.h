@@ -18,10 +18,10 @@
 struct acct;
 
 struct buf {
-	char *p;    /* data, NUL-terminated after len when p != NULL */
-	size_t len; /* bytes in use */
-	size_t cap; /* bytes allocated (excluding the NUL) */
-	size_t max; /* hard maximum for len */
+	char *p;	   /* data, NUL-terminated after len when p != NULL */
+	size_t len;	   /* bytes in use */
+	size_t cap;	   /* bytes allocated (excluding the NUL) */
+	size_t max;	   /* hard maximum for len */
 	struct acct *acct; /* charged for cap + 1 bytes, or NULL */
 };
 
@@ -35,10 +35,8 @@ void buf_reset(struct buf *b); /* len = 0, keeps memory */
 int buf_add(struct buf *b, const void *p, size_t n);
 int buf_addc(struct buf *b, char c);
 int buf_adds(struct buf *b, const char *s);
-int buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Drops the first n bytes (n > len drops all). */
 void buf_consume(struct buf *b, size_t n);

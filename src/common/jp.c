@@ -64,8 +64,7 @@ static int arena_add(struct jdoc *d, const void *p, size_t n)
 
 static void ws(struct jp *s)
 {
-	while (s->p < s->end &&
-	       (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
 		s->p++;
 }
 
@@ -126,8 +125,7 @@ static int string(struct jp *s, uint32_t *off, uint32_t *len)
 		const unsigned char *run = s->p;
 		size_t n;
 
-		while (s->p < s->end && *s->p != '"' && *s->p != '\\' &&
-		       *s->p >= 0x20) {
+		while (s->p < s->end && *s->p != '"' && *s->p != '\\' && *s->p >= 0x20) {
 			if (*s->p < 0x80) {
 				s->p++;
 				continue;
@@ -150,14 +148,26 @@ static int string(struct jp *s, uint32_t *off, uint32_t *len)
 			return -EINVAL;
 		s->p++;
 		switch (*s->p) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			r = arena_add(d, s->p, 1);
 			break;
-		case 'b': r = arena_add(d, "\b", 1); break;
-		case 'f': r = arena_add(d, "\f", 1); break;
-		case 'n': r = arena_add(d, "\n", 1); break;
-		case 'r': r = arena_add(d, "\r", 1); break;
-		case 't': r = arena_add(d, "\t", 1); break;
+		case 'b':
+			r = arena_add(d, "\b", 1);
+			break;
+		case 'f':
+			r = arena_add(d, "\f", 1);
+			break;
+		case 'n':
+			r = arena_add(d, "\n", 1);
+			break;
+		case 'r':
+			r = arena_add(d, "\r", 1);
+			break;
+		case 't':
+			r = arena_add(d, "\t", 1);
+			break;
 		case 'u': {
 			uint32_t cp, lo;
 
@@ -165,9 +175,8 @@ static int string(struct jp *s, uint32_t *off, uint32_t *len)
 				return -EINVAL;
 			s->p += 4;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (s->end - s->p < 7 || s->p[1] != '\\' ||
-				    s->p[2] != 'u' || hex4(s->p + 3, &lo) ||
-				    lo < 0xdc00 || lo > 0xdfff)
+				if (s->end - s->p < 7 || s->p[1] != '\\' || s->p[2] != 'u' ||
+				    hex4(s->p + 3, &lo) || lo < 0xdc00 || lo > 0xdfff)
 					return -EINVAL;
 				s->p += 6;
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
@@ -280,9 +289,12 @@ static int value_at(struct jp *s)
 	struct jdoc *d = s->d;
 
 	switch (*s->p) {
-	case 'n': return lit(s, "null", J_NULL);
-	case 't': return lit(s, "true", J_TRUE);
-	case 'f': return lit(s, "false", J_FALSE);
+	case 'n':
+		return lit(s, "null", J_NULL);
+	case 't':
+		return lit(s, "true", J_TRUE);
+	case 'f':
+		return lit(s, "false", J_FALSE);
 	case '"': {
 		uint32_t off, len;
 
@@ -357,8 +369,8 @@ static int value_at(struct jp *s)
 	}
 }
 
-int jp_parse(struct jdoc *d, const char *p, size_t len, int32_t max_nodes,
-	     int max_depth, size_t *where)
+int jp_parse(struct jdoc *d, const char *p, size_t len, int32_t max_nodes, int max_depth,
+	     size_t *where)
 {
 	struct jp s = {.d = d,
 		       .p = (const unsigned char *)p,

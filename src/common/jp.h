@@ -21,14 +21,14 @@ enum jtype { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
 
 struct jnode {
 	uint8_t type;
-	bool isint;     /* J_NUM: an integer that fits int64 */
-	int32_t next;   /* next sibling, -1 at the end */
-	int32_t child;  /* J_ARR/J_OBJ: first element, -1 if empty */
-	uint32_t koff;  /* member of an object: key in the arena */
+	bool isint;    /* J_NUM: an integer that fits int64 */
+	int32_t next;  /* next sibling, -1 at the end */
+	int32_t child; /* J_ARR/J_OBJ: first element, -1 if empty */
+	uint32_t koff; /* member of an object: key in the arena */
 	uint32_t klen;
-	uint32_t soff;  /* J_STR: value in the arena (NUL-terminated) */
+	uint32_t soff; /* J_STR: value in the arena (NUL-terminated) */
 	uint32_t slen;
-	uint32_t src;   /* the value's bytes in the parsed text */
+	uint32_t src; /* the value's bytes in the parsed text */
 	uint32_t srclen;
 	int64_t num;
 };
@@ -42,8 +42,8 @@ struct jdoc {
 
 /* Parses p[0..len). Returns 0, or -EINVAL (syntax), -E2BIG (a cap). The
  * root is node 0. On error *where gets the byte offset (may be NULL). */
-int jp_parse(struct jdoc *d, const char *p, size_t len, int32_t max_nodes,
-	     int max_depth, size_t *where);
+int jp_parse(struct jdoc *d, const char *p, size_t len, int32_t max_nodes, int max_depth,
+	     size_t *where);
 void jp_free(struct jdoc *d);
 
 /* Member `key` of object node `obj`, or -1. */

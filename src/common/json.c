@@ -46,8 +46,8 @@ int json_escape(struct buf *b, const char *s, size_t n)
 
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
 			run = i;
-			while (run < n && p[run] >= 0x20 && p[run] != '"' &&
-			       p[run] != '\\' && p[run] < 0x7f)
+			while (run < n && p[run] >= 0x20 && p[run] != '"' && p[run] != '\\' &&
+			       p[run] < 0x7f)
 				run++;
 			rc = buf_add(b, p + i, run - i);
 			i = run;
@@ -63,11 +63,21 @@ int json_escape(struct buf *b, const char *s, size_t n)
 			}
 		}
 		switch (c) {
-		case '"': rc = buf_add(b, "\\\"", 2); break;
-		case '\\': rc = buf_add(b, "\\\\", 2); break;
-		case '\n': rc = buf_add(b, "\\n", 2); break;
-		case '\r': rc = buf_add(b, "\\r", 2); break;
-		case '\t': rc = buf_add(b, "\\t", 2); break;
+		case '"':
+			rc = buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			rc = buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			rc = buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			rc = buf_add(b, "\\r", 2);
+			break;
+		case '\t':
+			rc = buf_add(b, "\\t", 2);
+			break;
 		default:
 			esc[4] = hx[c >> 4];
 			esc[5] = hx[c & 15];

@@ -38,8 +38,7 @@ static int lex_word(const char **pp, const char *end, struct buf *out)
 		} else if (*p == '"') {
 			p++;
 			while (p < end && *p != '"') {
-				if (*p == '\\' && p + 1 < end &&
-				    (p[1] == '"' || p[1] == '\\'))
+				if (*p == '\\' && p + 1 < end && (p[1] == '"' || p[1] == '\\'))
 					p++;
 				if (buf_addc(out, *p++))
 					return -1;
@@ -91,8 +90,7 @@ void uci_free(struct uci_file *f)
 	free(f);
 }
 
-struct uci_file *uci_parse(const char *path, const char *text, size_t len,
-			   char *err, size_t errlen)
+struct uci_file *uci_parse(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct uci_file *f = calloc(1, sizeof(*f));
 	struct uci_sec *sec = NULL, **stail;
@@ -204,8 +202,7 @@ struct uci_file *uci_load(const char *path, char *err, size_t errlen)
 	FILE *fp = fopen(path, "rb");
 
 	if (!fp) {
-		snprintf(err, errlen, "%s:0: cannot open: %s", path,
-			 strerror(errno));
+		snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	buf_init(&b, UCI_MAX_FILE);

@@ -41,8 +41,8 @@ struct uci_file {
  * into err (always NUL-terminated). Files over UCI_MAX_FILE are refused. */
 struct uci_file *uci_load(const char *path, char *err, size_t errlen);
 /* Same from memory; `path` is only used in messages. */
-struct uci_file *uci_parse(const char *path, const char *text, size_t len,
-			   char *err, size_t errlen);
+struct uci_file *uci_parse(const char *path, const char *text, size_t len, char *err,
+			   size_t errlen);
 void uci_free(struct uci_file *f);
 
 /* Last `option key` of the section, or NULL. Marks it used. */

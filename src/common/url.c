@@ -12,10 +12,10 @@ static const struct {
 	enum url_scheme s;
 	uint16_t port;
 } schemes[] = {
-	{"http", URL_HTTP, 80},
-	{"https", URL_HTTPS, 443},
-	{"ftp", URL_FTP, 21},
-	{"tftp", URL_TFTP, 69},
+    {"http", URL_HTTP, 80},
+    {"https", URL_HTTPS, 443},
+    {"ftp", URL_FTP, 21},
+    {"tftp", URL_TFTP, 69},
 };
 
 const char *url_scheme_name(enum url_scheme s)

@@ -20,7 +20,7 @@ struct url {
 	char host[URL_HOST_MAX]; /* as written; IPv6 keeps its brackets */
 	uint16_t port;
 	bool port_given;
-	char path[URL_MAX];      /* starts with '/', never empty */
+	char path[URL_MAX]; /* starts with '/', never empty */
 };
 
 /* Parses "scheme://[user[:pass]@]host[:port][/path]" (the last '@' of the

@@ -44,11 +44,11 @@ enum wan_proto { WAN_DHCP, WAN_STATIC };
  * stay as configured. */
 struct wan_cfg {
 	bool enabled;
-	bool tap;	 /* create a TAP device named ifname (labs) */
-	char ifname[16]; /* IFNAMSIZ: the raw interface lwIP drives */
-	int proto;	 /* enum wan_proto (a CFG_ENUM is an int) */
+	bool tap;	       /* create a TAP device named ifname (labs) */
+	char ifname[16];       /* IFNAMSIZ: the raw interface lwIP drives */
+	int proto;	       /* enum wan_proto (a CFG_ENUM is an int) */
 	uint32_t ip, mask, gw; /* proto static; network byte order */
-	unsigned scan_ms; /* period of the tanuki.scan summaries */
+	unsigned scan_ms;      /* period of the tanuki.scan summaries */
 	int line;
 };
 
@@ -62,22 +62,22 @@ struct config {
 	unsigned max_per_src;
 	unsigned idle_ms;
 	unsigned session_ms;
-	int fail_delay_ms; /* -1: the persona's own */
+	int fail_delay_ms;  /* -1: the persona's own */
 	unsigned max_tries; /* 0: the persona's own */
 	unsigned fs_session;
 	unsigned fs_total;
 	unsigned mem_session, mem_total; /* memory accounts (bytes) */
-	unsigned login_ms; /* a session that has not logged in ends then (0: never) */
-	unsigned sync_ms; /* group commit interval of the event log */
+	unsigned login_ms;		 /* a session that has not logged in ends then (0: never) */
+	unsigned sync_ms;		 /* group commit interval of the event log */
 	/* the store (docs/store.md) */
 	unsigned quota_kb, reserve_kb, segment_kb, seal_age_s;
-	bool mixed;       /* allow doors the unit's persona does not own, and
-			   * several personas on one unit (a honeypot tell) */
+	bool mixed; /* allow doors the unit's persona does not own, and
+		     * several personas on one unit (a honeypot tell) */
 	struct cfg_listener listeners[CAP_LISTENERS];
 	size_t nlisteners;
-	struct fetch_cfg fetch; /* config fetch (fetch/fetchcfg.h); off if absent */
+	struct fetch_cfg fetch;	  /* config fetch (fetch/fetchcfg.h); off if absent */
 	struct uplink_cfg uplink; /* config uplink (uplink/upcfg.h); off if absent */
-	struct wan_cfg wan; /* config wan; off if absent */
+	struct wan_cfg wan;	  /* config wan; off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */
@@ -103,13 +103,13 @@ enum cfg_type {
 struct cfg_attr {
 	const char *name;
 	enum cfg_type type;
-	size_t off;                /* offsetof() in the target struct */
-	size_t len;                /* CFG_STR: capacity with the NUL */
-	unsigned long min, max;    /* in the option's unit */
-	unsigned long scale;       /* CFG_UINT, CFG_INT: stored = option × scale */
-	long def;                  /* numeric default in the option's unit */
-	const char *sdef;          /* CFG_STR default */
-	const char *const *names;  /* CFG_ENUM */
+	size_t off;		  /* offsetof() in the target struct */
+	size_t len;		  /* CFG_STR: capacity with the NUL */
+	unsigned long min, max;	  /* in the option's unit */
+	unsigned long scale;	  /* CFG_UINT, CFG_INT: stored = option × scale */
+	long def;		  /* numeric default in the option's unit */
+	const char *sdef;	  /* CFG_STR default */
+	const char *const *names; /* CFG_ENUM */
 	size_t nnames;
 	unsigned flags;
 };
@@ -130,7 +130,7 @@ struct uci_sec;
 /* Reads section s against table t into dst, in table order; stops at the
  * first bad value ("FILE:LINE: ..." into err, returns -1). Options absent
  * from s keep what dst holds. */
-int cfg_apply(void *dst, const struct cfg_attr *t, size_t n, struct uci_sec *s,
-	      const char *file, char *err, size_t errlen);
+int cfg_apply(void *dst, const struct cfg_attr *t, size_t n, struct uci_sec *s, const char *file,
+	      char *err, size_t errlen);
 
 #endif

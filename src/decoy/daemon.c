@@ -17,11 +17,12 @@
 /* Timers: five per session, one per listener, the store tick, three per
  * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
  * DNS try), and the WAN side's (net/wan.h). */
-#define MAX_TIMERS(d) ((size_t)(d)->cfg.max_sessions * 5 + CAP_LISTENERS + 8 + \
-		       CAP_FETCH_INFLIGHT * 3 + 3 + WAN_TIMERS)
+#define MAX_TIMERS(d)                                                                              \
+	((size_t)(d)->cfg.max_sessions * 5 + CAP_LISTENERS + 8 + CAP_FETCH_INFLIGHT * 3 + 3 +      \
+	 WAN_TIMERS)
 
-static const struct persona *get_persona(struct daemon *d, const char *name,
-					 char *err, size_t errlen)
+static const struct persona *get_persona(struct daemon *d, const char *name, char *err,
+					 size_t errlen)
 {
 	size_t i;
 
@@ -69,8 +70,7 @@ static void raise_fd_limit(void)
 	}
 }
 
-int daemon_init(struct daemon *d, const struct config *cfg, char *err,
-		size_t errlen)
+int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t errlen)
 {
 	struct store_opts so;
 	struct uplink_env ue;
@@ -95,8 +95,7 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 	d->store.note = NULL;
 	if ((rc = store_open(&d->store, d->cfg.store, &so)) ||
 	    (rc = store_unit(&d->store, &d->unit))) {
-		snprintf(err, errlen, "%s:0: store %s: %s", cfg->path, d->cfg.store,
-			 strerror(-rc));
+		snprintf(err, errlen, "%s:0: store %s: %s", cfg->path, d->cfg.store, strerror(-rc));
 		return -1;
 	}
 	evlog_init(&d->log, &d->store, d->cfg.sensor);
@@ -133,9 +132,8 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err,
 			return -1;
 	}
 	/* the WAN side serves the listeners and the unit persona's ports */
-	if (d->cfg.wan.enabled &&
-	    (!(up = get_persona(d, d->cfg.persona, err, errlen)) ||
-	     wan_init(&d->net, &d->cfg.wan, up, err, errlen)))
+	if (d->cfg.wan.enabled && (!(up = get_persona(d, d->cfg.persona, err, errlen)) ||
+				   wan_init(&d->net, &d->cfg.wan, up, err, errlen)))
 		return -1;
 	if (ev_signals(&d->loop, on_signal)) {
 		snprintf(err, errlen, "%s:0: signals: %s", cfg->path, strerror(errno));

@@ -28,13 +28,13 @@ struct daemon {
 	struct persona_unit unit;
 	struct persona *personas[CAP_LISTENERS + 1];
 	size_t npersonas;
-	struct net net;           /* listeners and sessions (net/net.h) */
-	struct ev_timer t_tick;   /* store flush / sync */
-	struct fetcher fetch;     /* payload downloads (fetch/fetch.h) */
-	struct uplink up;         /* summaries to the hub (uplink/uplink.h) */
+	struct net net;		/* listeners and sessions (net/net.h) */
+	struct ev_timer t_tick; /* store flush / sync */
+	struct fetcher fetch;	/* payload downloads (fetch/fetch.h) */
+	struct uplink up;	/* summaries to the hub (uplink/uplink.h) */
 
-	struct evlog log;         /* the event writer (evlog/evlog.h) */
-	struct vfs_pool fs;       /* the shells' files: fs_kb, fs_total_kb */
+	struct evlog log;   /* the event writer (evlog/evlog.h) */
+	struct vfs_pool fs; /* the shells' files: fs_kb, fs_total_kb */
 };
 
 int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t errlen);

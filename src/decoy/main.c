@@ -49,13 +49,15 @@ static int check_personas(const struct config *c, char *err, size_t errlen)
 		if (!p)
 			return -1;
 		if (l && !c->mixed && strcmp(name, c->persona)) {
-			snprintf(err, errlen, "%s:%d: listener plays %s while the unit plays %s: "
+			snprintf(err, errlen,
+				 "%s:%d: listener plays %s while the unit plays %s: "
 				 "several devices on one address are a honeypot tell "
 				 "(option mixed '1' in config tanuki allows it)",
 				 c->path, l->line, name, c->persona);
 			rc = -1;
 		} else if (l && !c->mixed && !persona_has_door(p, proto_name(l->proto))) {
-			snprintf(err, errlen, "%s:%d: persona %s has no %s door: a port the real "
+			snprintf(err, errlen,
+				 "%s:%d: persona %s has no %s door: a port the real "
 				 "device keeps closed is a honeypot tell "
 				 "(option mixed '1' in config tanuki allows it)",
 				 c->path, l->line, name, proto_name(l->proto));
@@ -113,9 +115,11 @@ static void uplink_status(const char *dir, FILE *out)
 		iso_format(c.acked_to * 1000000, ts);
 		fprintf(out, " (events to %.19sZ)", ts);
 	}
-	fprintf(out, ", delivered through %s", c.delivered[0] ? c.delivered : "(no sealed segment yet)");
+	fprintf(out, ", delivered through %s",
+		c.delivered[0] ? c.delivered : "(no sealed segment yet)");
 	if (c.pending)
-		fprintf(out, "; seq %llu cut and waiting for its ack", (unsigned long long)c.pend_seq);
+		fprintf(out, "; seq %llu cut and waiting for its ack",
+			(unsigned long long)c.pend_seq);
 	fputc('\n', out);
 }
 
@@ -197,8 +201,7 @@ int main(int argc, char **argv)
 	}
 	if (!file || (strcmp(cmd, "run") && strcmp(cmd, "check")))
 		return usage();
-	if (config_load(&cfg, file, err, sizeof err) ||
-	    check_personas(&cfg, err, sizeof err)) {
+	if (config_load(&cfg, file, err, sizeof err) || check_personas(&cfg, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}

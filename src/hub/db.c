@@ -12,60 +12,60 @@
 #include "json.h"
 
 static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS devices ("
-	" name TEXT PRIMARY KEY, secret TEXT NOT NULL, created BIGINT NOT NULL,"
-	" last_seen BIGINT NOT NULL DEFAULT 0, last_seq BIGINT NOT NULL DEFAULT -1,"
-	" version TEXT NOT NULL DEFAULT '', persona TEXT NOT NULL DEFAULT '',"
-	" uptime_s BIGINT NOT NULL DEFAULT 0, used_kb BIGINT NOT NULL DEFAULT 0,"
-	" quota_kb BIGINT NOT NULL DEFAULT 0, evictions BIGINT NOT NULL DEFAULT 0,"
-	" events_dropped BIGINT NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS nonces ("
-	" device TEXT NOT NULL, nonce TEXT NOT NULL, t BIGINT NOT NULL,"
-	" PRIMARY KEY (device, nonce));"
-	"CREATE TABLE IF NOT EXISTS summaries ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, received BIGINT NOT NULL,"
-	" pfrom BIGINT NOT NULL, pto BIGINT NOT NULL, sessions BIGINT NOT NULL,"
-	" bytes BIGINT NOT NULL, PRIMARY KEY (device, seq));"
-	"CREATE INDEX IF NOT EXISTS summaries_pfrom ON summaries (pfrom);"
-	"CREATE TABLE IF NOT EXISTS counts ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
-	" kind TEXT NOT NULL, k TEXT NOT NULL, n BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS counts_pfrom ON counts (pfrom);"
-	"CREATE TABLE IF NOT EXISTS credentials ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
-	" username TEXT NOT NULL, password TEXT NOT NULL, n BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS credentials_pfrom ON credentials (pfrom);"
-	/* the dashboard's "new this period": has this pair been seen before? */
-	"CREATE INDEX IF NOT EXISTS credentials_pair ON credentials"
-	" (username, password, pfrom);"
-	"CREATE TABLE IF NOT EXISTS sources ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
-	" ip TEXT NOT NULL, n BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS sources_pfrom ON sources (pfrom);"
-	"CREATE TABLE IF NOT EXISTS commands ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
-	" input TEXT NOT NULL, n BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS commands_pfrom ON commands (pfrom);"
-	"CREATE TABLE IF NOT EXISTS exploits ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
-	" cve TEXT NOT NULL, n BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS exploits_pfrom ON exploits (pfrom);"
-	"CREATE TABLE IF NOT EXISTS binaries ("
-	" sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, url TEXT NOT NULL,"
-	" first_seen BIGINT NOT NULL, device TEXT NOT NULL,"
-	" reports BIGINT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS events ("
-	" device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
-	" idx BIGINT NOT NULL, raw TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);"
-	"CREATE TABLE IF NOT EXISTS labels ("
-	" sha256 TEXT PRIMARY KEY, family TEXT NOT NULL, rules TEXT NOT NULL,"
-	" t BIGINT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS users ("
-	" name TEXT PRIMARY KEY, hash TEXT NOT NULL, created BIGINT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS sessions ("
-	" token TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL,"
-	" expires BIGINT NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS devices ("
+    " name TEXT PRIMARY KEY, secret TEXT NOT NULL, created BIGINT NOT NULL,"
+    " last_seen BIGINT NOT NULL DEFAULT 0, last_seq BIGINT NOT NULL DEFAULT -1,"
+    " version TEXT NOT NULL DEFAULT '', persona TEXT NOT NULL DEFAULT '',"
+    " uptime_s BIGINT NOT NULL DEFAULT 0, used_kb BIGINT NOT NULL DEFAULT 0,"
+    " quota_kb BIGINT NOT NULL DEFAULT 0, evictions BIGINT NOT NULL DEFAULT 0,"
+    " events_dropped BIGINT NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS nonces ("
+    " device TEXT NOT NULL, nonce TEXT NOT NULL, t BIGINT NOT NULL,"
+    " PRIMARY KEY (device, nonce));"
+    "CREATE TABLE IF NOT EXISTS summaries ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, received BIGINT NOT NULL,"
+    " pfrom BIGINT NOT NULL, pto BIGINT NOT NULL, sessions BIGINT NOT NULL,"
+    " bytes BIGINT NOT NULL, PRIMARY KEY (device, seq));"
+    "CREATE INDEX IF NOT EXISTS summaries_pfrom ON summaries (pfrom);"
+    "CREATE TABLE IF NOT EXISTS counts ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
+    " kind TEXT NOT NULL, k TEXT NOT NULL, n BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS counts_pfrom ON counts (pfrom);"
+    "CREATE TABLE IF NOT EXISTS credentials ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
+    " username TEXT NOT NULL, password TEXT NOT NULL, n BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS credentials_pfrom ON credentials (pfrom);"
+    /* the dashboard's "new this period": has this pair been seen before? */
+    "CREATE INDEX IF NOT EXISTS credentials_pair ON credentials"
+    " (username, password, pfrom);"
+    "CREATE TABLE IF NOT EXISTS sources ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
+    " ip TEXT NOT NULL, n BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS sources_pfrom ON sources (pfrom);"
+    "CREATE TABLE IF NOT EXISTS commands ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
+    " input TEXT NOT NULL, n BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS commands_pfrom ON commands (pfrom);"
+    "CREATE TABLE IF NOT EXISTS exploits ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
+    " cve TEXT NOT NULL, n BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS exploits_pfrom ON exploits (pfrom);"
+    "CREATE TABLE IF NOT EXISTS binaries ("
+    " sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, url TEXT NOT NULL,"
+    " first_seen BIGINT NOT NULL, device TEXT NOT NULL,"
+    " reports BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events ("
+    " device TEXT NOT NULL, seq BIGINT NOT NULL, pfrom BIGINT NOT NULL,"
+    " idx BIGINT NOT NULL, raw TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS events_pfrom ON events (pfrom);"
+    "CREATE TABLE IF NOT EXISTS labels ("
+    " sha256 TEXT PRIMARY KEY, family TEXT NOT NULL, rules TEXT NOT NULL,"
+    " t BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS users ("
+    " name TEXT PRIMARY KEY, hash TEXT NOT NULL, created BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    " token TEXT PRIMARY KEY, name TEXT NOT NULL, csrf TEXT NOT NULL,"
+    " expires BIGINT NOT NULL);";
 
 int db_init(struct store *st)
 {
@@ -80,8 +80,7 @@ static int count_rows(void *ctx, int ncol, const char *const *col)
 	return 0;
 }
 
-int db_device_add(struct store *st, const char *name, const char *secret,
-		  int64_t now)
+int db_device_add(struct store *st, const char *name, const char *secret, int64_t now)
 {
 	struct hval a[] = {HV_S(name), HV_S(secret), HV_I(now)};
 	int n = 0, r;
@@ -111,22 +110,19 @@ static int secret_row(void *ctx, int ncol, const char *const *col)
 	return 0;
 }
 
-int db_device_secret(struct store *st, const char *name,
-		     char out[DB_SECRET_LEN + 1])
+int db_device_secret(struct store *st, const char *name, char out[DB_SECRET_LEN + 1])
 {
 	struct hval a[] = {HV_S(name)};
 	struct secret_ctx c = {out, false};
 	int r;
 
-	r = store_exec(st, "SELECT secret FROM devices WHERE name = $1", 1, a,
-		       secret_row, &c);
+	r = store_exec(st, "SELECT secret FROM devices WHERE name = $1", 1, a, secret_row, &c);
 	if (r)
 		return r;
 	return c.found ? 0 : -ENOENT;
 }
 
-int db_nonce_use(struct store *st, const char *device, const char *nonce,
-		 int64_t t)
+int db_nonce_use(struct store *st, const char *device, const char *nonce, int64_t t)
 {
 	struct hval a[] = {HV_S(device), HV_S(nonce), HV_I(t)};
 	int n = 0, r;
@@ -141,8 +137,8 @@ int db_nonce_use(struct store *st, const char *device, const char *nonce,
 }
 
 /* Inserts one row per member of a count map. */
-static int ins_map(struct store *st, const struct jdoc *d,
-		   const struct summary *s, int32_t obj, const char *kind)
+static int ins_map(struct store *st, const struct jdoc *d, const struct summary *s, int32_t obj,
+		   const char *kind)
 {
 	int32_t i;
 	int r;
@@ -150,9 +146,8 @@ static int ins_map(struct store *st, const struct jdoc *d,
 	if (obj < 0)
 		return 0;
 	for (i = d->n[obj].child; i >= 0; i = d->n[i].next) {
-		struct hval a[] = {HV_S(s->device), HV_I(s->seq),
-				   HV_I(s->from), HV_S(kind),
-				   HV_S(jp_key(d, i)), HV_I(d->n[i].num)};
+		struct hval a[] = {HV_S(s->device), HV_I(s->seq),	HV_I(s->from),
+				   HV_S(kind),	    HV_S(jp_key(d, i)), HV_I(d->n[i].num)};
 
 		if (d->n[i].num == 0)
 			continue;
@@ -166,8 +161,7 @@ static int ins_map(struct store *st, const struct jdoc *d,
 	return 0;
 }
 
-static const char *member_str(const struct jdoc *d, int32_t obj,
-			      const char *k)
+static const char *member_str(const struct jdoc *d, int32_t obj, const char *k)
 {
 	int32_t i = jp_get(d, obj, k);
 
@@ -178,15 +172,13 @@ static int64_t member_int(const struct jdoc *d, int32_t obj, const char *k)
 {
 	int32_t i = jp_get(d, obj, k);
 
-	return i >= 0 && d->n[i].type == J_NUM && d->n[i].isint ? d->n[i].num
-								 : 0;
+	return i >= 0 && d->n[i].type == J_NUM && d->n[i].isint ? d->n[i].num : 0;
 }
 
 /* Inserts one row per element of a rows array: columns k1 (and k2) and the
  * count. `sql` takes $1 device, $2 seq, $3 pfrom, $4 k1, $5 count, $6 k2. */
-static int ins_rows(struct store *st, const struct jdoc *d,
-		    const struct summary *s, int32_t arr, const char *sql,
-		    const char *k1, const char *k2)
+static int ins_rows(struct store *st, const struct jdoc *d, const struct summary *s, int32_t arr,
+		    const char *sql, const char *k1, const char *k2)
 {
 	int32_t i;
 	int r;
@@ -194,8 +186,10 @@ static int ins_rows(struct store *st, const struct jdoc *d,
 	if (arr < 0)
 		return 0;
 	for (i = d->n[arr].child; i >= 0; i = d->n[i].next) {
-		struct hval a[] = {HV_S(s->device), HV_I(s->seq),
-				   HV_I(s->from), HV_S(member_str(d, i, k1)),
+		struct hval a[] = {HV_S(s->device),
+				   HV_I(s->seq),
+				   HV_I(s->from),
+				   HV_S(member_str(d, i, k1)),
 				   HV_I(member_int(d, i, "count")),
 				   HV_S(k2 ? member_str(d, i, k2) : "")};
 
@@ -205,17 +199,14 @@ static int ins_rows(struct store *st, const struct jdoc *d,
 	return 0;
 }
 
-static int ingest_body(struct store *st, const struct jdoc *d,
-		       const struct summary *s, const char *body, int64_t now,
-		       bool *dup)
+static int ingest_body(struct store *st, const struct jdoc *d, const struct summary *s,
+		       const char *body, int64_t now, bool *dup)
 {
-	struct hval sum[] = {HV_S(s->device), HV_I(s->seq), HV_I(now),
-			     HV_I(s->from), HV_I(s->to), HV_I(s->sessions),
-			     HV_I(d->n[0].srclen)};
-	struct hval dev[] = {HV_S(s->device), HV_I(s->seq), HV_S(s->version),
-			     HV_S(s->persona), HV_I(s->uptime_s),
-			     HV_I(s->used_kb), HV_I(s->quota_kb),
-			     HV_I(s->evictions), HV_I(s->events_dropped)};
+	struct hval sum[] = {HV_S(s->device), HV_I(s->seq),	 HV_I(now),	      HV_I(s->from),
+			     HV_I(s->to),     HV_I(s->sessions), HV_I(d->n[0].srclen)};
+	struct hval dev[] = {HV_S(s->device),	HV_I(s->seq),	    HV_S(s->version),
+			     HV_S(s->persona),	HV_I(s->uptime_s),  HV_I(s->used_kb),
+			     HV_I(s->quota_kb), HV_I(s->evictions), HV_I(s->events_dropped)};
 	struct hval seen[] = {HV_S(s->device), HV_I(now)};
 	int n = 0, r;
 	int32_t i;
@@ -250,13 +241,11 @@ static int ingest_body(struct store *st, const struct jdoc *d,
 			  " VALUES ($1, $2, $3, $4, $5)",
 			  "cve", NULL)))
 		return r;
-	for (i = s->binaries >= 0 ? d->n[s->binaries].child : -1; i >= 0;
-	     i = d->n[i].next) {
+	for (i = s->binaries >= 0 ? d->n[s->binaries].child : -1; i >= 0; i = d->n[i].next) {
 		int64_t fs = member_int(d, i, "first_seen");
-		struct hval a[] = {HV_S(member_str(d, i, "sha256")),
-				   HV_I(member_int(d, i, "size")),
-				   HV_S(member_str(d, i, "url")),
-				   HV_I(fs ? fs : s->from), HV_S(s->device)};
+		struct hval a[] = {HV_S(member_str(d, i, "sha256")), HV_I(member_int(d, i, "size")),
+				   HV_S(member_str(d, i, "url")), HV_I(fs ? fs : s->from),
+				   HV_S(s->device)};
 
 		r = store_exec(st,
 			       "INSERT INTO binaries (sha256, size, url, first_seen,"
@@ -274,8 +263,8 @@ static int ingest_body(struct store *st, const struct jdoc *d,
 		/* the event's own bytes, as the decoy wrote them */
 		size_t len = d->n[i].srclen;
 		char *raw = malloc(len + 1);
-		struct hval a[] = {HV_S(s->device), HV_I(s->seq), HV_I(s->from),
-				   HV_I(n), HV_S(raw)};
+		struct hval a[] = {HV_S(s->device), HV_I(s->seq), HV_I(s->from), HV_I(n),
+				   HV_S(raw)};
 
 		if (!raw)
 			return -ENOMEM;
@@ -290,8 +279,8 @@ static int ingest_body(struct store *st, const struct jdoc *d,
 		if (r)
 			return r;
 	}
-	if ((r = store_exec(st, "UPDATE devices SET last_seen = $2 WHERE name = $1",
-			    2, seen, NULL, NULL)))
+	if ((r = store_exec(st, "UPDATE devices SET last_seen = $2 WHERE name = $1", 2, seen, NULL,
+			    NULL)))
 		return r;
 	/* the device's status comes from its newest summary */
 	return store_exec(st,
@@ -302,8 +291,8 @@ static int ingest_body(struct store *st, const struct jdoc *d,
 			  9, dev, NULL, NULL);
 }
 
-int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s,
-	      const char *body, const char *nonce, int64_t now, bool *dup)
+int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s, const char *body,
+	      const char *nonce, int64_t now, bool *dup)
 {
 	int r;
 
@@ -326,23 +315,20 @@ int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s,
 
 int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 {
-	static const char *const tables[] = {"summaries", "counts", "credentials",
-					     "sources", "commands", "exploits",
-					     "events"};
+	static const char *const tables[] = {"summaries", "counts",   "credentials", "sources",
+					     "commands",  "exploits", "events"};
 	struct hval a[] = {HV_I(now - 2 * window)};
 	char sql[96];
 	size_t i;
 	int r;
 
-	if ((r = store_exec(st, "DELETE FROM nonces WHERE t < $1", 1, a, NULL,
-			    NULL)))
+	if ((r = store_exec(st, "DELETE FROM nonces WHERE t < $1", 1, a, NULL, NULL)))
 		return r;
 	if (days <= 0)
 		return 0;
 	a[0] = HV_I(now - days * 86400);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE pfrom < $1",
-			 tables[i]);
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE pfrom < $1", tables[i]);
 		if ((r = store_exec(st, sql, 1, a, NULL, NULL)))
 			return r;
 	}
@@ -351,8 +337,8 @@ int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 
 /* ---- family labels ---- */
 
-int db_label_set(struct store *st, const char *sha, const char *family,
-		 const char *rules, int64_t now)
+int db_label_set(struct store *st, const char *sha, const char *family, const char *rules,
+		 int64_t now)
 {
 	struct hval a[] = {HV_S(sha), HV_S(family), HV_S(rules), HV_I(now)};
 
@@ -365,8 +351,7 @@ int db_label_set(struct store *st, const char *sha, const char *family,
 
 /* ---- dashboard users and sessions ---- */
 
-int db_user_add(struct store *st, const char *name, const char *hash,
-		int64_t now)
+int db_user_add(struct store *st, const char *name, const char *hash, int64_t now)
 {
 	struct hval a[] = {HV_S(name), HV_S(hash), HV_I(now)};
 	int n = 0, r;
@@ -401,8 +386,7 @@ int db_label_rules(struct store *st, const char *sha, char *out, size_t len)
 {
 	struct hval a[] = {HV_S(sha)};
 	struct text_ctx t = {{out, NULL}, {len, 0}, false};
-	int r = store_exec(st, "SELECT rules FROM labels WHERE sha256 = $1", 1, a,
-			   text_row, &t);
+	int r = store_exec(st, "SELECT rules FROM labels WHERE sha256 = $1", 1, a, text_row, &t);
 
 	return r ? r : (t.found ? 0 : -ENOENT);
 }
@@ -411,28 +395,27 @@ int db_user_hash(struct store *st, const char *name, char *out, size_t len)
 {
 	struct hval a[] = {HV_S(name)};
 	struct text_ctx t = {{out, NULL}, {len, 0}, false};
-	int r = store_exec(st, "SELECT hash FROM users WHERE name = $1", 1, a,
-			   text_row, &t);
+	int r = store_exec(st, "SELECT hash FROM users WHERE name = $1", 1, a, text_row, &t);
 
 	return r ? r : (t.found ? 0 : -ENOENT);
 }
 
-int db_session_add(struct store *st, const char *token, const char *name,
-		   const char *csrf, int64_t now, int64_t expires)
+int db_session_add(struct store *st, const char *token, const char *name, const char *csrf,
+		   int64_t now, int64_t expires)
 {
 	struct hval a[] = {HV_S(token), HV_S(name), HV_S(csrf), HV_I(expires)};
 	struct hval b[] = {HV_I(now)};
-	int r = store_exec(st, "DELETE FROM sessions WHERE expires < $1", 1, b,
-			   NULL, NULL);
+	int r = store_exec(st, "DELETE FROM sessions WHERE expires < $1", 1, b, NULL, NULL);
 
-	return r ? r : store_exec(st,
-				  "INSERT INTO sessions (token, name, csrf, expires)"
-				  " VALUES ($1, $2, $3, $4)",
-				  4, a, NULL, NULL);
+	return r ? r
+		 : store_exec(st,
+			      "INSERT INTO sessions (token, name, csrf, expires)"
+			      " VALUES ($1, $2, $3, $4)",
+			      4, a, NULL, NULL);
 }
 
-int db_session_get(struct store *st, const char *token, int64_t now,
-		   char *name, size_t nlen, char *csrf, size_t clen)
+int db_session_get(struct store *st, const char *token, int64_t now, char *name, size_t nlen,
+		   char *csrf, size_t clen)
 {
 	struct hval a[] = {HV_S(token), HV_I(now)};
 	struct text_ctx t = {{name, csrf}, {nlen, clen}, false};
@@ -448,8 +431,7 @@ int db_session_del(struct store *st, const char *token)
 {
 	struct hval a[] = {HV_S(token)};
 
-	return store_exec(st, "DELETE FROM sessions WHERE token = $1", 1, a,
-			  NULL, NULL);
+	return store_exec(st, "DELETE FROM sessions WHERE token = $1", 1, a, NULL, NULL);
 }
 
 /* ---- API answers ---- */
@@ -464,7 +446,7 @@ struct out_ctx {
 	int rows;
 	int err;
 	const char *const *names; /* column names for generic rows */
-	const char *ints;         /* per column: 'i' integer, 's' string */
+	const char *ints;	  /* per column: 'i' integer, 's' string */
 };
 
 /* Writes each row as an object: names[] with types ints[]. */
@@ -530,8 +512,8 @@ int db_api_totals(struct store *st, int64_t from, int64_t to, struct buf *out)
 	if (r)
 		return r;
 	if (buf_printf(out,
-		       "{\"from\":%" PRId64 ",\"to\":%" PRId64
-		       ",\"summaries\":%" PRId64 ",\"sessions\":%" PRId64,
+		       "{\"from\":%" PRId64 ",\"to\":%" PRId64 ",\"summaries\":%" PRId64
+		       ",\"sessions\":%" PRId64,
 		       from, to, agg[0], agg[1]))
 		return -ENOBUFS;
 	for (i = 0; i < 2; i++) {
@@ -552,9 +534,8 @@ int db_api_totals(struct store *st, int64_t from, int64_t to, struct buf *out)
 	return buf_addc(out, '}') ? -ENOBUFS : 0;
 }
 
-static int list(struct store *st, const char *key, const char *sql, int nargs,
-		const struct hval *a, const char *const *names,
-		const char *ints, struct buf *out)
+static int list(struct store *st, const char *key, const char *sql, int nargs, const struct hval *a,
+		const char *const *names, const char *ints, struct buf *out)
 {
 	struct out_ctx o = {.b = out, .names = names, .ints = ints};
 	int r;
@@ -571,21 +552,19 @@ static int list(struct store *st, const char *key, const char *sql, int nargs,
 
 int db_api_devices(struct store *st, struct buf *out)
 {
-	static const char *const names[] = {
-		"device",   "created", "last_seen", "last_seq",
-		"version",  "persona", "uptime_s",  "used_kb",
-		"quota_kb", "evictions", "events_dropped", NULL};
+	static const char *const names[] = {"device",	"created",   "last_seen",      "last_seq",
+					    "version",	"persona",   "uptime_s",       "used_kb",
+					    "quota_kb", "evictions", "events_dropped", NULL};
 
 	return list(st, "devices",
 		    "SELECT name, created, last_seen, last_seq, version, persona,"
 		    " uptime_s, used_kb, quota_kb, evictions, events_dropped"
 		    " FROM devices ORDER BY name",
-		    0, NULL, names, "siiissiiiii",
-		    out);
+		    0, NULL, names, "siiissiiiii", out);
 }
 
-int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
-	       int64_t limit, struct buf *out)
+int db_api_top(struct store *st, const char *which, int64_t from, int64_t to, int64_t limit,
+	       struct buf *out)
 {
 	static const char *const cred[] = {"username", "password", "count", NULL};
 	static const char *const src[] = {"ip", "count", NULL};
@@ -621,7 +600,7 @@ int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
 
 int db_api_binaries(struct store *st, int64_t limit, struct buf *out)
 {
-	static const char *const names[] = {"sha256", "size", "url", "first_seen",
+	static const char *const names[] = {"sha256", "size",	 "url",	   "first_seen",
 					    "device", "reports", "family", NULL};
 	struct hval a[] = {HV_I(limit)};
 
@@ -645,8 +624,7 @@ static int raw_row(void *ctx, int ncol, const char *const *col)
 	return 0;
 }
 
-int db_api_events(struct store *st, int64_t from, int64_t to, int64_t limit,
-		  struct buf *out)
+int db_api_events(struct store *st, int64_t from, int64_t to, int64_t limit, struct buf *out)
 {
 	struct out_ctx o = {.b = out};
 	struct hval a[] = {HV_I(from), HV_I(to), HV_I(limit)};

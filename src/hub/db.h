@@ -18,49 +18,44 @@
 
 int db_init(struct store *st);
 /* -EEXIST when the device is already enrolled. */
-int db_device_add(struct store *st, const char *name, const char *secret,
-		  int64_t now);
+int db_device_add(struct store *st, const char *name, const char *secret, int64_t now);
 /* -ENOENT for an unknown device. out gets DB_SECRET_LEN+1 bytes. */
-int db_device_secret(struct store *st, const char *name,
-		     char out[DB_SECRET_LEN + 1]);
+int db_device_secret(struct store *st, const char *name, char out[DB_SECRET_LEN + 1]);
 /* 0 when the nonce is new (and now recorded), -EALREADY for a replay. */
-int db_nonce_use(struct store *st, const char *device, const char *nonce,
-		 int64_t t);
+int db_nonce_use(struct store *st, const char *device, const char *nonce, int64_t t);
 /* Records the nonce (as db_nonce_use) and stores one summary, in one
  * transaction. *dup is set when (device, seq) was already stored: then
  * only the nonce is recorded. -EALREADY: replayed nonce, nothing changed. */
-int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s,
-	      const char *body, const char *nonce, int64_t now, bool *dup);
+int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s, const char *body,
+	      const char *nonce, int64_t now, bool *dup);
 /* Drops summaries older than `days` (0 keeps all) and stale nonces. */
 int db_prune(struct store *st, int64_t now, int64_t days, int64_t window);
 
 /* A binary's family label (label.h) and the rule set's hash that made it;
  * db_label_rules gives that hash, -ENOENT when never labelled. */
-int db_label_set(struct store *st, const char *sha, const char *family,
-		 const char *rules, int64_t now);
+int db_label_set(struct store *st, const char *sha, const char *family, const char *rules,
+		 int64_t now);
 int db_label_rules(struct store *st, const char *sha, char *out, size_t len);
 
 /* Dashboard accounts: hash is libsodium's crypto_pwhash_str text. add
  * replaces an existing user's hash; hash/session lookups give -ENOENT.
  * Sessions are keyed by the hex SHA-256 of the cookie, never the cookie. */
-int db_user_add(struct store *st, const char *name, const char *hash,
-		int64_t now);
+int db_user_add(struct store *st, const char *name, const char *hash, int64_t now);
 int db_user_hash(struct store *st, const char *name, char *out, size_t len);
-int db_session_add(struct store *st, const char *token, const char *name,
-		   const char *csrf, int64_t now, int64_t expires);
-int db_session_get(struct store *st, const char *token, int64_t now,
-		   char *name, size_t nlen, char *csrf, size_t clen);
+int db_session_add(struct store *st, const char *token, const char *name, const char *csrf,
+		   int64_t now, int64_t expires);
+int db_session_get(struct store *st, const char *token, int64_t now, char *name, size_t nlen,
+		   char *csrf, size_t clen);
 int db_session_del(struct store *st, const char *token);
 
 int db_api_totals(struct store *st, int64_t from, int64_t to, struct buf *out);
 int db_api_devices(struct store *st, struct buf *out);
 /* which: "credentials", "sources", "commands", "exploits". */
-int db_api_top(struct store *st, const char *which, int64_t from, int64_t to,
-	       int64_t limit, struct buf *out);
+int db_api_top(struct store *st, const char *which, int64_t from, int64_t to, int64_t limit,
+	       struct buf *out);
 int db_api_binaries(struct store *st, int64_t limit, struct buf *out);
 /* The raw events summaries carried (option events '1' on the decoy), one
  * JSON object a line, for Logstash/Splunk/Elasticsearch pulls. */
-int db_api_events(struct store *st, int64_t from, int64_t to, int64_t limit,
-		  struct buf *out);
+int db_api_events(struct store *st, int64_t from, int64_t to, int64_t limit, struct buf *out);
 
 #endif

@@ -34,7 +34,7 @@ struct req {
 	struct buf body;
 	struct gate_conn *gc;
 	bool ingest, binary, form, too_big, answered;
-	bool unknown; /* device not enrolled: read and checked like any body, then 401 */
+	bool unknown;	    /* device not enrolled: read and checked like any body, then 401 */
 	size_t expect, got; /* Content-Length, body bytes seen */
 	char device[HUB_NAME_MAX + 1];
 	char time[24];
@@ -80,9 +80,8 @@ bool http_lowhex(const char *s, size_t n)
 	return true;
 }
 
-bool hub_sig_ok(const char *secret, const char *device, const char *time,
-		const char *nonce, const void *body, size_t len,
-		const char *sig_hex)
+bool hub_sig_ok(const char *secret, const char *device, const char *time, const char *nonce,
+		const void *body, size_t len, const char *sig_hex)
 {
 	uint8_t bh[SHA256_LEN], mac[32];
 	char bhex[SHA256_HEX], mhex[65];
@@ -112,21 +111,19 @@ bool hub_sig_ok(const char *secret, const char *device, const char *time,
 static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	snprintf(out, n, "?");
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  out, (socklen_t)n);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
 	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-			  out, (socklen_t)n);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
 }
 
 /* One log line on stderr. `device` has passed summary_name_ok or is "?". */
-void http_logline(struct MHD_Connection *c, const char *device,
-		    const char *fmt, ...)
+void http_logline(struct MHD_Connection *c, const char *device, const char *fmt, ...)
 {
 	char ip[INET6_ADDRSTRLEN], msg[256];
 	va_list ap;
@@ -135,18 +132,17 @@ void http_logline(struct MHD_Connection *c, const char *device,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "tanuki-hub: %s device=%s: %s\n", ip,
-		device && *device ? device : "?", msg);
+	fprintf(stderr, "tanuki-hub: %s device=%s: %s\n", ip, device && *device ? device : "?",
+		msg);
 }
 
-enum MHD_Result http_reply_as(struct MHD_Connection *c, unsigned status,
-				const char *body, size_t len, const char *ctype)
+enum MHD_Result http_reply_as(struct MHD_Connection *c, unsigned status, const char *body,
+			      size_t len, const char *ctype)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, (void *)body,
-					    MHD_RESPMEM_MUST_COPY);
+	r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", ctype);
@@ -157,8 +153,8 @@ enum MHD_Result http_reply_as(struct MHD_Connection *c, unsigned status,
 	return ret;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-			     const char *body, size_t len)
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body,
+			     size_t len)
 {
 	return http_reply_as(c, status, body, len, "application/json");
 }
@@ -186,9 +182,8 @@ static void count_refusal(unsigned status, const char *why)
 
 /* An error answer {"error":"<shown>"} and its log line, which names the
  * real reason `why` (the log is the operator's; the answer is anyone's). */
-static enum MHD_Result refuse_as(struct MHD_Connection *c, const char *device,
-				 unsigned status, const char *why,
-				 const char *shown)
+static enum MHD_Result refuse_as(struct MHD_Connection *c, const char *device, unsigned status,
+				 const char *why, const char *shown)
 {
 	char body[160];
 	int n;
@@ -199,8 +194,8 @@ static enum MHD_Result refuse_as(struct MHD_Connection *c, const char *device,
 	return reply(c, status, body, (size_t)n);
 }
 
-enum MHD_Result http_refuse(struct MHD_Connection *c, const char *device,
-			      unsigned status, const char *why)
+enum MHD_Result http_refuse(struct MHD_Connection *c, const char *device, unsigned status,
+			    const char *why)
 {
 	return refuse_as(c, device, status, why, why);
 }
@@ -216,8 +211,7 @@ const char *http_hdr(struct MHD_Connection *c, const char *k)
  * An unknown device is not refused here: its body is read (not kept) and
  * answered exactly as a bad signature, so the answers tell no one which
  * names are enrolled. */
-static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
-			    struct req *q)
+static unsigned ingest_head(struct hub *h, struct MHD_Connection *c, struct req *q)
 {
 	const char *dev = http_hdr(c, "X-Tanuki-Device");
 	const char *t = http_hdr(c, "X-Tanuki-Time");
@@ -231,14 +225,11 @@ static unsigned ingest_head(struct hub *h, struct MHD_Connection *c,
 		snprintf(q->device, sizeof(q->device), "%s", dev);
 	if (!cl)
 		return http_refuse(c, q->device, 411, "length required"), 411;
-	if (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) ||
-	    (size_t)len > h->conf->max_body)
+	if (!hub_parse_i64(cl, 0, INT64_MAX / 2, &len) || (size_t)len > h->conf->max_body)
 		return http_refuse(c, q->device, 413, "body too large"), 413;
-	if (!q->device[0] || !t || !nonce || !sig ||
-	    !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) || !http_lowhex(nonce, 32) ||
-	    !http_lowhex(sig, 64))
-		return http_refuse(c, q->device, 400, "missing or malformed headers"),
-		       400;
+	if (!q->device[0] || !t || !nonce || !sig || !hub_parse_i64(t, 0, INT64_MAX / 2, &tv) ||
+	    !http_lowhex(nonce, 32) || !http_lowhex(sig, 64))
+		return http_refuse(c, q->device, 400, "missing or malformed headers"), 400;
 	if (tv < now - HUB_TIME_WINDOW || tv > now + HUB_TIME_WINDOW)
 		return http_refuse(c, q->device, 401, "timestamp outside window"), 401;
 	r = db_device_secret(h->st, q->device, q->secret);
@@ -271,22 +262,20 @@ static bool body_signed(struct hub *h, struct MHD_Connection *c, struct req *q,
 	if (q->unknown) {
 		/* the same work as a wrong signature, against a secret no
 		 * device has: no timing tells the name is unknown either */
-		(void)hub_sig_ok("unknown device: no secret", q->device, q->time,
-				 q->nonce, q->body.p ? q->body.p : "", q->body.len,
-				 q->sig);
+		(void)hub_sig_ok("unknown device: no secret", q->device, q->time, q->nonce,
+				 q->body.p ? q->body.p : "", q->body.len, q->sig);
 		*ret = refuse_as(c, q->device, 401, "unknown device", "bad signature");
 		return false;
 	}
-	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce,
-			q->body.p ? q->body.p : "", q->body.len, q->sig)) {
+	if (!hub_sig_ok(q->secret, q->device, q->time, q->nonce, q->body.p ? q->body.p : "",
+			q->body.len, q->sig)) {
 		*ret = http_refuse(c, q->device, 401, "bad signature");
 		return false;
 	}
 	return true;
 }
 
-static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
-				   struct req *q)
+static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c, struct req *q)
 {
 	struct jdoc d;
 	struct summary s;
@@ -300,13 +289,11 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 	if (!body_signed(h, c, q, &ret))
 		return ret;
 	r = jp_parse(&d, q->body.p ? q->body.p : "", q->body.len,
-		     (int32_t)HUB_JSON_NODES(h->conf->max_body), HUB_JSON_DEPTH,
-		     &where);
+		     (int32_t)HUB_JSON_NODES(h->conf->max_body), HUB_JSON_DEPTH, &where);
 	if (r) {
 		jp_free(&d);
 		http_logline(c, q->device, "json %s at byte %zu",
-			r == -E2BIG ? "too deep or too many nodes" : "syntax error",
-			where);
+			     r == -E2BIG ? "too deep or too many nodes" : "syntax error", where);
 		return http_refuse(c, q->device, 400, "bad json");
 	}
 	if (summary_check(&d, &s, err, sizeof(err))) {
@@ -333,7 +320,7 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 	}
 	h->ingests++;
 	http_logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
-		dup ? "duplicate, acked again" : "stored", q->body.len);
+		     dup ? "duplicate, acked again" : "stored", q->body.len);
 	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);
 	return reply(c, 200, ack, (size_t)r);
 }
@@ -341,8 +328,7 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c,
 /* POST /v1/binary: a captured binary, signed like a summary, named by the
  * X-Tanuki-Sha256 header that must match the body. Kept once as
  * <files>/<sha256>; a second upload changes nothing. */
-static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
-				   struct req *q)
+static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c, struct req *q)
 {
 	const char *want = http_hdr(c, "X-Tanuki-Sha256");
 	uint8_t dig[SHA256_LEN];
@@ -373,8 +359,8 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 	if (!dup) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0 || (q->body.len &&
-			       write(fd, q->body.p, q->body.len) != (ssize_t)q->body.len) ||
+		if (fd < 0 ||
+		    (q->body.len && write(fd, q->body.p, q->body.len) != (ssize_t)q->body.len) ||
 		    fsync(fd) || close(fd) || rename(tmp, path)) {
 			http_logline(c, q->device, "binary %s: %s", hex, strerror(errno));
 			if (fd >= 0)
@@ -394,7 +380,7 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 			http_logline(c, q->device, "binary %s labelled %s", hex, fam);
 	}
 	http_logline(c, q->device, "binary %s %s (%zu bytes)", hex, dup ? "duplicate" : "stored",
-		q->body.len);
+		     q->body.len);
 	r = snprintf(ans, sizeof(ans), "{\"stored\":\"%s\",\"duplicate\":%s}", hex,
 		     dup ? "true" : "false");
 	return reply(c, 200, ans, (size_t)r);
@@ -403,14 +389,13 @@ static enum MHD_Result binary_done(struct hub *h, struct MHD_Connection *c,
 static struct gate_conn *conn_gate(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return ci ? ci->socket_context : NULL;
 }
 
-static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
-			      const char *url, const char *method,
-			      const char *version, const char *data,
+static enum MHD_Result on_req(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *data,
 			      size_t *data_size, void **ctx)
 {
 	struct hub *h = cls;
@@ -438,8 +423,7 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 			int64_t len = 0;
 
 			if (strcmp(method, "POST"))
-				return (enum MHD_Result)web_handle(h, c, url, method,
-								   NULL, 0);
+				return (enum MHD_Result)web_handle(h, c, url, method, NULL, 0);
 			/* a form: small, its length known, counted as
 			 * unauthenticated bytes until it is handled */
 			if (!cl || !hub_parse_i64(cl, 0, HUB_FORM_MAX, &len)) {
@@ -480,8 +464,7 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c,
 		gate_release(&h->gate, q->gc);
 		if (q->too_big)
 			return http_refuse(c, NULL, 413, "form too large");
-		return (enum MHD_Result)web_handle(h, c, url, method,
-						   q->body.p ? q->body.p : "",
+		return (enum MHD_Result)web_handle(h, c, url, method, q->body.p ? q->body.p : "",
 						   q->body.len);
 	}
 	return q->binary ? binary_done(h, c, q) : ingest_done(h, c, q);
@@ -503,8 +486,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 	}
 }
 
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa,
-				 socklen_t len)
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 {
 	struct hub *h = cls;
 
@@ -523,8 +505,8 @@ static void on_conn(void *cls, struct MHD_Connection *c, void **socket_ctx,
 		fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (!fi)
 			return;
-		*socket_ctx = gate_open(&h->gate, ai ? ai->client_addr : NULL,
-					fi->connect_fd, gate_now_ms());
+		*socket_ctx =
+		    gate_open(&h->gate, ai ? ai->client_addr : NULL, fi->connect_fd, gate_now_ms());
 		if (!*socket_ctx)
 			shutdown(fi->connect_fd, SHUT_RDWR);
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -548,14 +530,13 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "tanuki-hub: http: %s\n", msg);
 }
 
-int http_start(struct hub *h, const char *cert, const char *key, char *err,
-	       size_t errlen)
+int http_start(struct hub *h, const char *cert, const char *key, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
-			 MHD_USE_ERROR_LOG | MHD_USE_EPOLL_LINUX_ONLY;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ERROR_LOG |
+			 MHD_USE_EPOLL_LINUX_ONLY;
 
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, h->conf->listen, &s4->sin_addr) == 1) {
@@ -575,18 +556,18 @@ int http_start(struct hub *h, const char *cert, const char *key, char *err,
 	}
 	the_hub = h;
 	h->mhd = MHD_start_daemon(
-		flags, (uint16_t)h->conf->port, on_accept, h, on_req, h,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-		MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
-		MHD_OPTION_NOTIFY_CONNECTION, on_conn, h,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HUB_CONN_SLOTS,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_CONN_TIMEOUT_S,
-		MHD_OPTION_END);
+	    flags, (uint16_t)h->conf->port, on_accept, h, on_req, h, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_HTTPS_MEM_CERT,
+	    cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_conn, h, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)HUB_CONN_SLOTS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HUB_CONN_TIMEOUT_S,
+	    MHD_OPTION_END);
 	if (!h->mhd) {
 		gate_free(&h->gate);
-		snprintf(err, errlen, "cannot listen on %s port %d (in use, or bad"
-			 " certificate/key)", h->conf->listen, h->conf->port);
+		snprintf(err, errlen,
+			 "cannot listen on %s port %d (in use, or bad"
+			 " certificate/key)",
+			 h->conf->listen, h->conf->port);
 		return -1;
 	}
 	return 0;

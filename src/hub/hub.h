@@ -17,14 +17,14 @@
 #include "tls.h"
 
 struct hub_conf {
-	char path[1024];   /* the config file, for messages */
+	char path[1024]; /* the config file, for messages */
 	char listen[64];
 	int port;
 	char db[1024];
 	char cert[1024];
 	char key[1024];
 	char api_token[256]; /* "" disables the API */
-	char url[1024];      /* public ingest URL for enrolment ("" = derived) */
+	char url[1024];	     /* public ingest URL for enrolment ("" = derived) */
 	char files[1024];    /* binaries decoys upload, by SHA-256 ("" = derived) */
 	char rules[1024];    /* the operator's YARA rules ("" = only ours) */
 	int64_t retention_days;
@@ -50,17 +50,15 @@ struct hub {
 };
 
 /* Starts the server; cert and key are PEM text. 0 or -1 with err set. */
-int http_start(struct hub *h, const char *cert, const char *key, char *err,
-	       size_t errlen);
+int http_start(struct hub *h, const char *cert, const char *key, char *err, size_t errlen);
 void http_stop(struct hub *h);
 /* Once a second from the main thread: cuts slow connections. */
 void http_tick(struct hub *h);
 
 /* True when sig_hex is the lowercase hex HMAC-SHA256(secret, device "\n"
  * time "\n" nonce "\n" hex(SHA-256(body))). Constant time in the compare. */
-bool hub_sig_ok(const char *secret, const char *device, const char *time,
-		const char *nonce, const void *body, size_t len,
-		const char *sig_hex);
+bool hub_sig_ok(const char *secret, const char *device, const char *time, const char *nonce,
+		const void *body, size_t len, const char *sig_hex);
 
 /* Strict decimal in [min, max]. */
 bool hub_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);

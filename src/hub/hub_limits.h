@@ -56,8 +56,8 @@
 #define HUB_FORM_MAX 4096
 #define HUB_PASSWORD_MIN 10
 #define HUB_SESSION_S (12 * 3600)
-#define HUB_LOGIN_SRC_MAX 10     /* verifications per source per window */
-#define HUB_LOGIN_ALL_MAX 30     /* verifications in all per window */
+#define HUB_LOGIN_SRC_MAX 10 /* verifications per source per window */
+#define HUB_LOGIN_ALL_MAX 30 /* verifications in all per window */
 #define HUB_LOGIN_WINDOW_S 300
 /* A YARA scan of one binary (≤ max_body): libyara's own timeout. */
 #define HUB_LABEL_TIMEOUT_S 10

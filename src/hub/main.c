@@ -41,13 +41,12 @@ static int usage(void)
 
 static int conf_fail(const char *path, int line, const char *what, const char *k)
 {
-	fprintf(stderr, "%s:%d: %s%s%s%s\n", path, line, what, k ? " '" : "",
-		k ? k : "", k ? "'" : "");
+	fprintf(stderr, "%s:%d: %s%s%s%s\n", path, line, what, k ? " '" : "", k ? k : "",
+		k ? "'" : "");
 	return 2;
 }
 
-static int copy_opt(struct uci_sec *s, const char *k, char *dst, size_t n,
-		    const char *path)
+static int copy_opt(struct uci_sec *s, const char *k, char *dst, size_t n, const char *path)
 {
 	struct uci_opt *o = uci_get(s, k);
 
@@ -61,16 +60,16 @@ static int copy_opt(struct uci_sec *s, const char *k, char *dst, size_t n,
 	return 0;
 }
 
-static int int_opt(struct uci_sec *s, const char *k, int64_t min, int64_t max,
-		   int64_t *out, const char *path)
+static int int_opt(struct uci_sec *s, const char *k, int64_t min, int64_t max, int64_t *out,
+		   const char *path)
 {
 	struct uci_opt *o = uci_get(s, k);
 
 	if (o && !hub_parse_i64(o->val, min, max, out)) {
 		char what[96];
 
-		snprintf(what, sizeof(what), "expected a number %" PRId64
-			 "..%" PRId64 " for", min, max);
+		snprintf(what, sizeof(what), "expected a number %" PRId64 "..%" PRId64 " for", min,
+			 max);
 		return conf_fail(path, o->line, what, k);
 	}
 	return 0;
@@ -79,9 +78,9 @@ static int int_opt(struct uci_sec *s, const char *k, int64_t min, int64_t max,
 /* Loads FILE into c. 0, or 2 after printing the one-line error. */
 static int conf_load(struct hub_conf *c, const char *path)
 {
-	static const char *const known[] = {
-		"listen", "port", "db", "cert", "key", "api_token", "url",
-		"retention_days", "max_body_kb", "files", "rules", NULL};
+	static const char *const known[] = {"listen",	   "port",	"db",	 "cert",
+					    "key",	   "api_token", "url",	 "retention_days",
+					    "max_body_kb", "files",	"rules", NULL};
 	struct uci_file *f;
 	struct uci_sec *s, *main = NULL;
 	struct uci_opt *o;
@@ -135,16 +134,14 @@ static int conf_load(struct hub_conf *c, const char *path)
 	    (r = copy_opt(main, "url", c->url, sizeof(c->url), path)) ||
 	    (r = copy_opt(main, "files", c->files, sizeof(c->files), path)) ||
 	    (r = copy_opt(main, "rules", c->rules, sizeof(c->rules), path)) ||
-	    (r = copy_opt(main, "api_token", c->api_token, sizeof(c->api_token),
-			  path)))
+	    (r = copy_opt(main, "api_token", c->api_token, sizeof(c->api_token), path)))
 		goto out;
 	if ((o = uci_get(main, "api_token")) && strlen(o->val) < 16) {
-		r = conf_fail(path, o->line, "api_token shorter than 16 characters",
-			      NULL);
+		r = conf_fail(path, o->line, "api_token shorter than 16 characters", NULL);
 		goto out;
 	}
-	if ((o = uci_get(main, "listen")) && strcmp(c->listen, "::") &&
-	    !strchr(c->listen, '.') && !strchr(c->listen, ':')) {
+	if ((o = uci_get(main, "listen")) && strcmp(c->listen, "::") && !strchr(c->listen, '.') &&
+	    !strchr(c->listen, ':')) {
 		r = conf_fail(path, o->line, "listen wants a numeric address", NULL);
 		goto out;
 	}
@@ -152,8 +149,7 @@ static int conf_load(struct hub_conf *c, const char *path)
 	if ((r = int_opt(main, "port", 1, 65535, &v, path)))
 		goto out;
 	c->port = (int)v;
-	if ((r = int_opt(main, "retention_days", 0, 36500, &c->retention_days,
-			 path)))
+	if ((r = int_opt(main, "retention_days", 0, 36500, &c->retention_days, path)))
 		goto out;
 	v = (int64_t)(c->max_body / 1024);
 	if ((r = int_opt(main, "max_body_kb", 1, HUB_BODY_MAX / 1024, &v, path)))
@@ -164,8 +160,7 @@ out:
 	return r;
 }
 
-static int load_pin(struct hub_conf *c, char pin[TLS_PIN_LEN], char **cert,
-		    char **key)
+static int load_pin(struct hub_conf *c, char pin[TLS_PIN_LEN], char **cert, char **key)
 {
 	char err[2200];
 	size_t len = 0;
@@ -220,15 +215,15 @@ static void files_default(struct hub_conf *c)
 		const char *sl = strrchr(c->key, '/');
 
 		if (sl)
-			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key), c->key);
+			snprintf(c->files, sizeof(c->files), "%.*s/files", (int)(sl - c->key),
+				 c->key);
 		else
 			snprintf(c->files, sizeof(c->files), "files");
 	}
 }
 
 /* Compiles the rules and labels the binaries that need it (all: force). */
-static int labels_start(struct labeler *l, struct store *st, struct hub_conf *c,
-			bool force)
+static int labels_start(struct labeler *l, struct store *st, struct hub_conf *c, bool force)
 {
 	char err[512];
 	int n, r;
@@ -295,8 +290,9 @@ static int cmd_run(struct hub_conf *c)
 		fprintf(stderr, "tanuki-hub: %s\n", err);
 		goto out;
 	}
-	fprintf(stderr, "tanuki-hub: listening on https://%s:%d/v1/ingest (%s)"
-			" pin %s\n",
+	fprintf(stderr,
+		"tanuki-hub: listening on https://%s:%d/v1/ingest (%s)"
+		" pin %s\n",
 		c->listen, c->port, h.st->ops->name, h.pin);
 	for (;;) {
 		struct timespec one = {1, 0};
@@ -331,8 +327,10 @@ static int cmd_enroll(struct hub_conf *c, const char *name)
 	int r;
 
 	if (!summary_name_ok(name, strlen(name))) {
-		fprintf(stderr, "tanuki-hub: bad device name (letters, digits, '.',"
-				" '_', '-', at most %d)\n", HUB_NAME_MAX);
+		fprintf(stderr,
+			"tanuki-hub: bad device name (letters, digits, '.',"
+			" '_', '-', at most %d)\n",
+			HUB_NAME_MAX);
 		return 2;
 	}
 	if (load_pin(c, pin, NULL, NULL))
@@ -355,11 +353,9 @@ static int cmd_enroll(struct hub_conf *c, const char *name)
 	if (c->url[0])
 		snprintf(url, sizeof(url), "%s", c->url);
 	else if (strchr(c->listen, ':'))
-		snprintf(url, sizeof(url), "https://[%s]:%d/v1/ingest", c->listen,
-			 c->port);
+		snprintf(url, sizeof(url), "https://[%s]:%d/v1/ingest", c->listen, c->port);
 	else
-		snprintf(url, sizeof(url), "https://%s:%d/v1/ingest", c->listen,
-			 c->port);
+		snprintf(url, sizeof(url), "https://%s:%d/v1/ingest", c->listen, c->port);
 	printf("secret %s\n\n# for the decoy's /etc/config/tanuki\n"
 	       "config uplink 'hub'\n"
 	       "\toption url '%s'\n"
@@ -383,8 +379,10 @@ static int cmd_user_add(struct hub_conf *c, const char *name)
 	int r;
 
 	if (!summary_name_ok(name, strlen(name))) {
-		fprintf(stderr, "tanuki-hub: bad user name (letters, digits, '.',"
-				" '_', '-', at most %d)\n", HUB_NAME_MAX);
+		fprintf(stderr,
+			"tanuki-hub: bad user name (letters, digits, '.',"
+			" '_', '-', at most %d)\n",
+			HUB_NAME_MAX);
 		return 2;
 	}
 	if (!fgets(pw, sizeof(pw), stdin)) {
@@ -444,8 +442,7 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (!conf ||
-	    ((!strcmp(cmd, "enroll") || !strcmp(cmd, "user")) != !!name))
+	if (!conf || ((!strcmp(cmd, "enroll") || !strcmp(cmd, "user")) != !!name))
 		return usage();
 	if ((r = conf_load(&c, conf)))
 		return r;

@@ -28,8 +28,8 @@ typedef int (*store_row_fn)(void *ctx, int ncol, const char *const *col);
 struct store;
 struct store_ops {
 	const char *name;
-	int (*exec)(struct store *st, const char *sql, int nargs,
-		    const struct hval *args, store_row_fn fn, void *ctx);
+	int (*exec)(struct store *st, const char *sql, int nargs, const struct hval *args,
+		    store_row_fn fn, void *ctx);
 	void (*close)(struct store *st);
 };
 
@@ -45,8 +45,8 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
 struct store *store_pg_open(const char *conninfo, char *err, size_t errlen);
 bool store_is_pg(const char *db);
 
-static inline int store_exec(struct store *st, const char *sql, int nargs,
-			     const struct hval *args, store_row_fn fn, void *ctx)
+static inline int store_exec(struct store *st, const char *sql, int nargs, const struct hval *args,
+			     store_row_fn fn, void *ctx)
 {
 	return st->ops->exec(st, sql, nargs, args, fn, ctx);
 }

@@ -17,8 +17,8 @@ struct pg {
 	PGconn *c;
 };
 
-static int pg_exec(struct store *st, const char *sql, int nargs,
-		   const struct hval *args, store_row_fn fn, void *ctx)
+static int pg_exec(struct store *st, const char *sql, int nargs, const struct hval *args,
+		   store_row_fn fn, void *ctx)
 {
 	struct pg *g = (struct pg *)st;
 	char num[SQL_ARGS_MAX][24];
@@ -59,8 +59,7 @@ static int pg_exec(struct store *st, const char *sql, int nargs,
 		int j;
 
 		for (j = 0; j < cols; j++)
-			col[j] = PQgetisnull(res, i, j) ? NULL
-							: PQgetvalue(res, i, j);
+			col[j] = PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j);
 		r = fn(ctx, cols, col);
 	}
 	PQclear(res);
@@ -107,8 +106,8 @@ struct store *store_pg_open(const char *conninfo, char *err, size_t errlen)
 
 bool store_is_pg(const char *db)
 {
-	return !strncmp(db, "postgresql://", 13) ||
-	       !strncmp(db, "postgres://", 11) || strchr(db, '=') != NULL;
+	return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11) ||
+	       strchr(db, '=') != NULL;
 }
 
 struct store *store_open(const char *db, char *err, size_t errlen)

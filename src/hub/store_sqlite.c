@@ -17,8 +17,8 @@ struct lite {
 	sqlite3 *db;
 };
 
-static int lite_exec(struct store *st, const char *sql, int nargs,
-		     const struct hval *args, store_row_fn fn, void *ctx)
+static int lite_exec(struct store *st, const char *sql, int nargs, const struct hval *args,
+		     store_row_fn fn, void *ctx)
 {
 	struct lite *l = (struct lite *)st;
 	sqlite3_stmt *stmt = NULL;
@@ -41,8 +41,7 @@ static int lite_exec(struct store *st, const char *sql, int nargs,
 			if (!idx)
 				continue;
 			if (args[i].s)
-				rc = sqlite3_bind_text(stmt, idx, args[i].s, -1,
-						       SQLITE_STATIC);
+				rc = sqlite3_bind_text(stmt, idx, args[i].s, -1, SQLITE_STATIC);
 			else
 				rc = sqlite3_bind_int64(stmt, idx, args[i].i);
 			if (rc != SQLITE_OK)
@@ -93,8 +92,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	l->st.ops = &lite_ops;
 	if (sqlite3_open_v2(path, &l->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_NOMUTEX,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
 			 l->db ? sqlite3_errmsg(l->db) : "cannot open");
@@ -103,9 +101,8 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(l->db, 5000);
-	if (lite_exec(&l->st,
-		      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", 0,
-		      NULL, NULL, NULL)) {
+	if (lite_exec(&l->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", 0, NULL, NULL,
+		      NULL)) {
 		snprintf(err, errlen, "%s: %s", path, l->st.err);
 		lite_close(&l->st);
 		return NULL;

@@ -7,10 +7,10 @@
 
 #include "hub_limits.h"
 
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		snprintf(err, errlen, __VA_ARGS__);                            \
-		return -EINVAL;                                                \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -EINVAL;                                                                    \
 	} while (0)
 
 bool summary_name_ok(const char *name, size_t n)
@@ -22,8 +22,8 @@ bool summary_name_ok(const char *name, size_t n)
 	for (i = 0; i < n; i++) {
 		char c = name[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
 			return false;
 	}
 	return true;
@@ -31,8 +31,7 @@ bool summary_name_ok(const char *name, size_t n)
 
 static bool is_count(const struct jdoc *d, int32_t i)
 {
-	return i >= 0 && d->n[i].type == J_NUM && d->n[i].isint &&
-	       d->n[i].num >= 0;
+	return i >= 0 && d->n[i].type == J_NUM && d->n[i].isint && d->n[i].num >= 0;
 }
 
 static bool is_str(const struct jdoc *d, int32_t i, size_t max)
@@ -41,8 +40,7 @@ static bool is_str(const struct jdoc *d, int32_t i, size_t max)
 }
 
 /* Optional non-negative integer member; absent -> 0. */
-static int opt_count(const struct jdoc *d, int32_t obj, const char *k,
-		     int64_t *out)
+static int opt_count(const struct jdoc *d, int32_t obj, const char *k, int64_t *out)
 {
 	int32_t i = jp_get(d, obj, k);
 
@@ -55,8 +53,7 @@ static int opt_count(const struct jdoc *d, int32_t obj, const char *k,
 	return 0;
 }
 
-static int opt_str(const struct jdoc *d, int32_t obj, const char *k,
-		   const char **out)
+static int opt_str(const struct jdoc *d, int32_t obj, const char *k, const char **out)
 {
 	int32_t i = jp_get(d, obj, k);
 
@@ -103,8 +100,7 @@ static int count_map(const struct jdoc *d, int32_t obj, bool port)
 
 /* An array of objects with string members `strs` (NULL-terminated, a
  * leading '?' marks optional) and count members `nums`. */
-static int rows(const struct jdoc *d, int32_t arr, const char *const *strs,
-		const char *const *nums)
+static int rows(const struct jdoc *d, int32_t arr, const char *const *strs, const char *const *nums)
 {
 	int32_t i;
 
@@ -153,8 +149,7 @@ static bool hex64(const struct jdoc *d, int32_t i)
 	return true;
 }
 
-int summary_check(const struct jdoc *d, struct summary *s, char *err,
-		  size_t errlen)
+int summary_check(const struct jdoc *d, struct summary *s, char *err, size_t errlen)
 {
 	static const char *const cred_s[] = {"username", "password", NULL};
 	static const char *const src_s[] = {"ip", NULL};
@@ -169,8 +164,7 @@ int summary_check(const struct jdoc *d, struct summary *s, char *err,
 	if (d->count < 1 || d->n[0].type != J_OBJ)
 		FAIL("summary is not an object");
 	i = jp_get(d, 0, "device");
-	if (!is_str(d, i, HUB_NAME_MAX) ||
-	    !summary_name_ok(jp_str(d, i), d->n[i].slen))
+	if (!is_str(d, i, HUB_NAME_MAX) || !summary_name_ok(jp_str(d, i), d->n[i].slen))
 		FAIL("bad or missing device");
 	s->device = jp_str(d, i);
 	i = jp_get(d, 0, "seq");
@@ -188,16 +182,13 @@ int summary_check(const struct jdoc *d, struct summary *s, char *err,
 	if (!is_count(d, i) || d->n[i].num < s->from)
 		FAIL("bad period.to");
 	s->to = d->n[i].num;
-	if (opt_str(d, 0, "version", &s->version) ||
-	    opt_str(d, 0, "persona", &s->persona))
+	if (opt_str(d, 0, "version", &s->version) || opt_str(d, 0, "persona", &s->persona))
 		FAIL("bad version or persona");
-	if (opt_count(d, 0, "uptime_s", &s->uptime_s) ||
-	    opt_count(d, 0, "sessions", &s->sessions))
+	if (opt_count(d, 0, "uptime_s", &s->uptime_s) || opt_count(d, 0, "sessions", &s->sessions))
 		FAIL("bad uptime_s or sessions");
 	st = jp_get(d, 0, "store");
 	if (st >= 0) {
-		if (d->n[st].type != J_OBJ ||
-		    opt_count(d, st, "used_kb", &s->used_kb) ||
+		if (d->n[st].type != J_OBJ || opt_count(d, st, "used_kb", &s->used_kb) ||
 		    opt_count(d, st, "quota_kb", &s->quota_kb) ||
 		    opt_count(d, st, "evictions", &s->evictions) ||
 		    opt_count(d, st, "events_dropped", &s->events_dropped))
@@ -230,8 +221,7 @@ int summary_check(const struct jdoc *d, struct summary *s, char *err,
 	s->binaries = jp_get(d, 0, "binaries");
 	if (rows(d, s->binaries, bin_s, bin_n))
 		FAIL("bad binaries");
-	for (i = s->binaries >= 0 ? d->n[s->binaries].child : -1; i >= 0;
-	     i = d->n[i].next)
+	for (i = s->binaries >= 0 ? d->n[s->binaries].child : -1; i >= 0; i = d->n[i].next)
 		if (!hex64(d, jp_get(d, i, "sha256")))
 			FAIL("bad binaries.sha256");
 	s->events = jp_get(d, 0, "events");

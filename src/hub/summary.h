@@ -20,13 +20,12 @@ struct summary {
 	const char *version, *persona; /* "" when absent */
 	int64_t uptime_s, sessions;
 	int64_t used_kb, quota_kb, evictions, events_dropped;
-	int32_t by_port, by_event;     /* objects: key -> count */
+	int32_t by_port, by_event; /* objects: key -> count */
 	int32_t credentials, sources, commands, binaries, exploits, events;
 };
 
 /* 0, or -EINVAL with a short reason in err (no input bytes in it). */
-int summary_check(const struct jdoc *d, struct summary *s, char *err,
-		  size_t errlen);
+int summary_check(const struct jdoc *d, struct summary *s, char *err, size_t errlen);
 
 /* Device names: [A-Za-z0-9._-]{1,HUB_NAME_MAX}, not starting with '.'/'-'. */
 bool summary_name_ok(const char *name, size_t n);

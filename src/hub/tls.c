@@ -20,8 +20,7 @@
 
 void tls_base64(const unsigned char *p, size_t n, char *out)
 {
-	static const char tb[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t i, o = 0;
 
 	for (i = 0; i + 2 < n; i += 3) {
@@ -110,17 +109,14 @@ static int generate(const char *cert, const char *key, char *err, size_t errlen)
 	serial[0] &= 0x7f; /* a positive INTEGER */
 	serial[0] |= 0x01;
 	if (gnutls_x509_privkey_init(&k) ||
-	    gnutls_x509_privkey_generate(
-		    k, GNUTLS_PK_ECDSA,
-		    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) ||
+	    gnutls_x509_privkey_generate(k, GNUTLS_PK_ECDSA,
+					 GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) ||
 	    gnutls_x509_crt_init(&c) || gnutls_x509_crt_set_version(c, 3) ||
 	    gnutls_x509_crt_set_serial(c, serial, sizeof(serial)) ||
 	    gnutls_x509_crt_set_activation_time(c, now - 86400) ||
 	    gnutls_x509_crt_set_expiration_time(c, now + 10L * 365 * 86400) ||
-	    gnutls_x509_crt_set_dn_by_oid(c, GNUTLS_OID_X520_COMMON_NAME, 0,
-					  "tanuki-hub", 10) ||
-	    gnutls_x509_crt_set_key(c, k) ||
-	    gnutls_x509_crt_set_basic_constraints(c, 0, -1) ||
+	    gnutls_x509_crt_set_dn_by_oid(c, GNUTLS_OID_X520_COMMON_NAME, 0, "tanuki-hub", 10) ||
+	    gnutls_x509_crt_set_key(c, k) || gnutls_x509_crt_set_basic_constraints(c, 0, -1) ||
 	    gnutls_x509_crt_set_key_usage(c, GNUTLS_KEY_DIGITAL_SIGNATURE) ||
 	    gnutls_x509_crt_set_key_purpose_oid(c, GNUTLS_KP_TLS_WWW_SERVER, 0) ||
 	    gnutls_x509_crt_sign2(c, c, k, GNUTLS_DIG_SHA256, 0) ||
@@ -156,8 +152,8 @@ int tls_ensure(const char *cert, const char *key, char *err, size_t errlen)
 	if (hc && hk)
 		return 0;
 	if (hc != hk) {
-		snprintf(err, errlen, "%s exists but %s does not",
-			 hc ? cert : key, hc ? key : cert);
+		snprintf(err, errlen, "%s exists but %s does not", hc ? cert : key,
+			 hc ? key : cert);
 		return -EINVAL;
 	}
 	return generate(cert, key, err, errlen);
@@ -172,8 +168,7 @@ int tls_pin(const char *cert_pem, size_t len, char out[TLS_PIN_LEN])
 	uint8_t h[SHA256_LEN];
 	int r = -EINVAL;
 
-	if (gnutls_x509_crt_init(&c) ||
-	    gnutls_x509_crt_import(c, &in, GNUTLS_X509_FMT_PEM) ||
+	if (gnutls_x509_crt_init(&c) || gnutls_x509_crt_import(c, &in, GNUTLS_X509_FMT_PEM) ||
 	    gnutls_pubkey_init(&pk) || gnutls_pubkey_import_x509(pk, c, 0) ||
 	    gnutls_pubkey_export2(pk, GNUTLS_X509_FMT_DER, &der))
 		goto out;

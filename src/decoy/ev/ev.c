@@ -214,8 +214,10 @@ int ev_run(struct ev_loop *l, void (*idle)(struct ev_loop *l))
 
 		if (l->nheap) {
 			now = sys_mono_ms();
-			timeout = l->heap[0]->at <= now ? 0
-				: (int)(l->heap[0]->at - now > 60000 ? 60000 : l->heap[0]->at - now);
+			timeout = l->heap[0]->at <= now
+				      ? 0
+				      : (int)(l->heap[0]->at - now > 60000 ? 60000
+									   : l->heap[0]->at - now);
 		}
 		n = epoll_wait(l->epfd, evs, 64, timeout);
 		if (n < 0 && errno != EINTR)

@@ -12,8 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 #define EV_READ 1u
 #define EV_WRITE 2u
@@ -22,13 +21,13 @@ struct ev_loop;
 
 struct ev_io {
 	int fd;
-	unsigned events;     /* what is registered now */
+	unsigned events; /* what is registered now */
 	void (*cb)(struct ev_loop *l, struct ev_io *io, unsigned revents);
 };
 
 struct ev_timer {
-	uint64_t at;  /* monotonic ms */
-	size_t slot;  /* heap index + 1; 0 when not armed */
+	uint64_t at; /* monotonic ms */
+	size_t slot; /* heap index + 1; 0 when not armed */
 	void (*cb)(struct ev_loop *l, struct ev_timer *t);
 };
 
@@ -60,7 +59,10 @@ int ev_timer_in(struct ev_loop *l, struct ev_timer *t, uint64_t ms);
 void ev_timer_stop(struct ev_loop *l, struct ev_timer *t);
 /* Sets the between-callbacks hook (NULL: none). */
 void ev_set_between(struct ev_loop *l, void (*cb)(void *ctx), void *ctx, unsigned every_ms);
-static inline bool ev_timer_armed(const struct ev_timer *t) { return t->slot != 0; }
+static inline bool ev_timer_armed(const struct ev_timer *t)
+{
+	return t->slot != 0;
+}
 
 /* Routes SIGINT/SIGTERM/SIGHUP (and SIGPIPE ignored) into the loop. */
 int ev_signals(struct ev_loop *l, void (*cb)(struct ev_loop *l, int sig));

@@ -176,8 +176,8 @@ static bool same_name(const char *got, const char *want)
 	return true;
 }
 
-int dns_parse_response(const uint8_t *m, size_t n, uint16_t id, const char *name,
-		       uint16_t qtype, struct dns_result *res, size_t max)
+int dns_parse_response(const uint8_t *m, size_t n, uint16_t id, const char *name, uint16_t qtype,
+		       struct dns_result *res, size_t max)
 {
 	char nm[DNS_MAX_NAME + 2];
 	size_t off = DNS_HDR, an, i;
@@ -189,8 +189,8 @@ int dns_parse_response(const uint8_t *m, size_t n, uint16_t id, const char *name
 		return -ESRCH;
 	if ((m[2] & 0x78) || ((unsigned)m[4] << 8 | m[5]) != 1)
 		return -EPROTO;
-	if (read_name(m, n, &off, nm, sizeof nm) || !same_name(nm, name) ||
-	    off + 4 > n || ((unsigned)m[off] << 8 | m[off + 1]) != qtype)
+	if (read_name(m, n, &off, nm, sizeof nm) || !same_name(nm, name) || off + 4 > n ||
+	    ((unsigned)m[off] << 8 | m[off + 1]) != qtype)
 		return -ESRCH;
 	off += 4;
 	if ((m[3] & 0x0f) == 3)

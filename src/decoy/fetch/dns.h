@@ -68,7 +68,7 @@ void dns_cancel(struct dns_q *q);
  * message is not the answer to this query, -EPROTO when malformed or an
  * error rcode. */
 int dns_build_query(uint8_t *out, size_t cap, uint16_t id, const char *name, uint16_t qtype);
-int dns_parse_response(const uint8_t *msg, size_t n, uint16_t id, const char *name,
-		       uint16_t qtype, struct dns_result *res, size_t max);
+int dns_parse_response(const uint8_t *msg, size_t n, uint16_t id, const char *name, uint16_t qtype,
+		       struct dns_result *res, size_t max);
 
 #endif

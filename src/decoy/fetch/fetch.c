@@ -21,8 +21,8 @@
 
 static struct json *f_ev(struct fetcher *fr, const struct fetch_origin *o, const char *id)
 {
-	return evlog_begin(fr->log, id, o->session, o->src_ip, o->src_port, o->dst_ip,
-			o->dst_port, o->proto);
+	return evlog_begin(fr->log, id, o->session, o->src_ip, o->src_port, o->dst_ip, o->dst_port,
+			   o->proto);
 }
 
 static void refuse_from(struct fetcher *fr, const struct fetch_origin *o, const char *url,
@@ -174,7 +174,8 @@ void fetch_store(struct fetch *f)
 static void addr_text(const struct sockaddr_storage *ss, char *out, size_t n)
 {
 	if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, out, (socklen_t)n);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, out,
+			  (socklen_t)n);
 	else
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, out, (socklen_t)n);
 }
@@ -188,7 +189,7 @@ void fetch_set_port(struct sockaddr_storage *ss, uint16_t port)
 }
 
 int fetch_tcp_connect(struct fetch *f, struct ev_io *io, const struct sockaddr_storage *ss,
-		       socklen_t len)
+		      socklen_t len)
 {
 	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
@@ -242,8 +243,8 @@ int fetch_add_clean(struct buf *b, const char *s, bool encode)
 int fetch_flush_out(struct fetch *f)
 {
 	while (f->outoff < f->out.len) {
-		ssize_t w = send(f->io.fd, f->out.p + f->outoff, f->out.len - f->outoff,
-				 MSG_NOSIGNAL);
+		ssize_t w =
+		    send(f->io.fd, f->out.p + f->outoff, f->out.len - f->outoff, MSG_NOSIGNAL);
 
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -361,8 +362,10 @@ static void on_dns(struct dns_q *q, int err, const struct dns_result *r, size_t 
 	if (f->dead)
 		return;
 	if (err || !n) {
-		fetch_fail(f, "dns", err == -ETIMEDOUT ? "timeout" : err == -ENOENT ? "no address"
-									  : strerror(-err));
+		fetch_fail(f, "dns",
+			   err == -ETIMEDOUT ? "timeout"
+			   : err == -ENOENT  ? "no address"
+					     : strerror(-err));
 		return;
 	}
 	/* the first address is the one connected to, and the one judged */
@@ -421,9 +424,9 @@ static const struct fetch_scheme *scheme_of(enum url_scheme s)
 	return NULL;
 }
 
-static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *o,
-				 const char *url, const char *applet, const char *destfile,
-				 const char *parent, const char *user, const char *pass)
+static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *o, const char *url,
+				 const char *applet, const char *destfile, const char *parent,
+				 const char *user, const char *pass)
 {
 	struct url u;
 	struct fetch *f, *g;
@@ -437,7 +440,7 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 	/* an applet's own login (ftpget -u/-p) replaces the URL's */
 	if (user || pass) {
 		if (snprintf(u.user, sizeof u.user, "%s", user ? user : "anonymous") >=
-			    (int)sizeof u.user ||
+			(int)sizeof u.user ||
 		    snprintf(u.pass, sizeof u.pass, "%s", pass ? pass : "") >= (int)sizeof u.pass) {
 			refuse_from(fr, o, url, applet, "bad_url", "login too long", parent);
 			return NULL;
@@ -454,7 +457,8 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 			refuse_from(fr, o, url, applet, "bad_host", NULL, parent);
 			return NULL;
 		}
-		if (kind && (why = policy_check_addr(&fr->cfg->pol, kind == 4 ? AF_INET : AF_INET6, a))) {
+		if (kind &&
+		    (why = policy_check_addr(&fr->cfg->pol, kind == 4 ? AF_INET : AF_INET6, a))) {
 			refuse_from(fr, o, url, applet, "policy", why, parent);
 			return NULL;
 		}
@@ -516,8 +520,8 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 	return f;
 }
 
-void fetch_init(struct fetcher *fr, struct ev_loop *loop, struct store *store,
-		struct evlog *log, const struct fetch_cfg *cfg)
+void fetch_init(struct fetcher *fr, struct ev_loop *loop, struct store *store, struct evlog *log,
+		const struct fetch_cfg *cfg)
 {
 	memset(fr, 0, sizeof(*fr));
 	fr->loop = loop;
@@ -614,8 +618,8 @@ void fetch_request(struct fetcher *fr, const struct fetch_origin *o, unsigned *c
 }
 
 bool fetch_request_wait(struct fetcher *fr, const struct fetch_origin *o, unsigned *count,
-			const char *url, const char *applet, const char *destfile,
-			const char *user, const char *pass, struct fetch_waiter *w)
+			const char *url, const char *applet, const char *destfile, const char *user,
+			const char *pass, struct fetch_waiter *w)
 {
 	struct fetch *f;
 
@@ -659,8 +663,8 @@ void fetch_unwait(struct fetch_waiter *w)
  * is fetched through the normal caps and address policy (its refusal, if
  * any, is the download's own failed event); an uncertain one fetches
  * nothing and is logged with its candidate; none is not logged. */
-void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_t *data,
-		  size_t n, const char *sha)
+void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_t *data, size_t n,
+		  const char *sha)
 {
 	struct dlr_result r;
 	enum dlr_verdict v;
@@ -704,8 +708,9 @@ void fetch_stage2(struct fetcher *fr, const struct fetch_origin *o, const uint8_
 	if (v == DLR_CERTAIN)
 		json_cstr(j, "url", url);
 	json_int(j, "finds", r.finds);
-	json_cstr(j, "message", v == DLR_CERTAIN ? "Downloader found: fetching its payload"
-						  : "Downloader found: address uncertain, not fetched");
+	json_cstr(j, "message",
+		  v == DLR_CERTAIN ? "Downloader found: fetching its payload"
+				   : "Downloader found: address uncertain, not fetched");
 	evlog_commit(fr->log);
 	if (v == DLR_CERTAIN)
 		start_fetch(fr, o, url, "dlr", "", sha, NULL, NULL);

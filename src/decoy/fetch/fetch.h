@@ -43,13 +43,13 @@ struct fetch_result {
 	bool ok;
 	const uint8_t *data; /* ok: the whole file as stored */
 	size_t len;
-	const char *reason;      /* failed: the event's reason */
-	const char *detail;      /* the event's detail, or NULL */
+	const char *reason;	 /* failed: the event's reason */
+	const char *detail;	 /* the event's detail, or NULL */
 	const char *status_line; /* http_status: the server's first line, clean */
-	const char *ftp_cmd;     /* ftp_error: the command refused */
-	int code;                /* HTTP status, TFTP error code, FTP reply */
-	const char *peer_ip;     /* the last address tried, "" if none */
-	bool connected;          /* a TCP connection (or a TFTP reply) was made */
+	const char *ftp_cmd;	 /* ftp_error: the command refused */
+	int code;		 /* HTTP status, TFTP error code, FTP reply */
+	const char *peer_ip;	 /* the last address tried, "" if none */
+	bool connected;		 /* a TCP connection (or a TFTP reply) was made */
 	unsigned ms;
 };
 
@@ -76,13 +76,13 @@ struct fetcher {
 	struct fetch *list;
 	size_t inflight;
 	bool reap_pending;
-	uint64_t window_ms;  /* start of the current one-minute window */
-	unsigned window_n;   /* fetches started in it */
+	uint64_t window_ms; /* start of the current one-minute window */
+	unsigned window_n;  /* fetches started in it */
 	uint64_t started, stored, failed;
 };
 
-void fetch_init(struct fetcher *f, struct ev_loop *loop, struct store *store,
-		struct evlog *log, const struct fetch_cfg *cfg);
+void fetch_init(struct fetcher *f, struct ev_loop *loop, struct store *store, struct evlog *log,
+		const struct fetch_cfg *cfg);
 /* Ends every fetch (failed, reason "shutdown") and frees them. */
 void fetch_shutdown(struct fetcher *f);
 /* Frees finished fetches (the loop's idle pass). */
@@ -97,12 +97,12 @@ void fetch_request(struct fetcher *fr, const struct fetch_origin *o, unsigned *c
  * the FTP login the applet was given. Returns false (w is never called)
  * when fetching is off or the fetch was refused at the start (logged). */
 bool fetch_request_wait(struct fetcher *fr, const struct fetch_origin *o, unsigned *count,
-			const char *url, const char *applet, const char *destfile,
-			const char *user, const char *pass, struct fetch_waiter *w);
+			const char *url, const char *applet, const char *destfile, const char *user,
+			const char *pass, struct fetch_waiter *w);
 /* The waiter goes away (its session ends): the fetch goes on alone. */
 void fetch_unwait(struct fetch_waiter *w);
 /* A stored file (sha) may be a downloader: fetch what it would fetch. */
-void fetch_stage2(struct fetcher *f, const struct fetch_origin *o,
-		  const uint8_t *data, size_t n, const char *sha);
+void fetch_stage2(struct fetcher *f, const struct fetch_origin *o, const uint8_t *data, size_t n,
+		  const char *sha);
 
 #endif

@@ -13,8 +13,7 @@
 static int bad(char *err, size_t errlen, const char *file, int line, const char *what,
 	       const char *val)
 {
-	snprintf(err, errlen, "%s:%d: %s%s%s", file, line, what, val ? ": " : "",
-		 val ? val : "");
+	snprintf(err, errlen, "%s:%d: %s%s%s", file, line, what, val ? ": " : "", val ? val : "");
 	return -1;
 }
 
@@ -36,13 +35,12 @@ static int get_uint(struct uci_sec *s, const char *key, unsigned long min, unsig
 		goto fail;
 	*out = v;
 	return 0;
-fail:
-	{
-		char msg[96];
+fail : {
+	char msg[96];
 
-		snprintf(msg, sizeof msg, "%s must be a number from %lu to %lu", key, min, max);
-		return bad(err, errlen, file, o->line, msg, NULL);
-	}
+	snprintf(msg, sizeof msg, "%s must be a number from %lu to %lu", key, min, max);
+	return bad(err, errlen, file, o->line, msg, NULL);
+}
 }
 
 /* The first `nameserver` of /etc/resolv.conf, else 127.0.0.1 (a local
@@ -75,11 +73,10 @@ static void default_dns(struct fetch_cfg *c)
 	dns_server_parse("127.0.0.1", &c->dns, &c->dnslen);
 }
 
-int fetch_config(struct fetch_cfg *c, struct uci_sec *s, const char *file, char *err,
-		 size_t errlen)
+int fetch_config(struct fetch_cfg *c, struct uci_sec *s, const char *file, char *err, size_t errlen)
 {
-	unsigned long enabled = 1, pub = 1, kb = CAP_FETCH_BYTES / 1024,
-		      secs = CAP_FETCH_MS / 1000, dport = 80;
+	unsigned long enabled = 1, pub = 1, kb = CAP_FETCH_BYTES / 1024, secs = CAP_FETCH_MS / 1000,
+		      dport = 80;
 	struct uci_opt *o;
 	const char *dns;
 

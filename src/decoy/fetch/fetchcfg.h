@@ -35,7 +35,7 @@ struct fetch_cfg {
 
 /* Reads one `config fetch` section (marks its options used). Returns 0, or
  * -1 with "FILE:LINE: problem" in err. */
-int fetch_config(struct fetch_cfg *c, struct uci_sec *s, const char *file,
-		 char *err, size_t errlen);
+int fetch_config(struct fetch_cfg *c, struct uci_sec *s, const char *file, char *err,
+		 size_t errlen);
 
 #endif

@@ -147,8 +147,7 @@ int httpresp_parse(const char *p, size_t n, struct httpresp *r)
 	return 0;
 }
 
-enum { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF, CH_TRAILER,
-       CH_DONE };
+enum { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF, CH_TRAILER, CH_DONE };
 
 /* A size line, extensions included, longer than this is junk. */
 #define CH_LINE_MAX 256

@@ -12,10 +12,10 @@
 #include "buf.h"
 
 struct httpresp {
-	unsigned status;   /* 100-999 */
-	unsigned minor;    /* HTTP/1.x */
-	int64_t length;    /* Content-Length, -1 if absent */
-	bool chunked;      /* Transfer-Encoding: chunked */
+	unsigned status;      /* 100-999 */
+	unsigned minor;	      /* HTTP/1.x */
+	int64_t length;	      /* Content-Length, -1 if absent */
+	bool chunked;	      /* Transfer-Encoding: chunked */
 	const char *location; /* into the head given to httpresp_parse */
 	size_t location_n;
 };
@@ -29,10 +29,10 @@ int httpresp_parse(const char *p, size_t n, struct httpresp *r);
 
 /* Chunked decoder, fed in arbitrary pieces. */
 struct chunked {
-	int st;          /* internal state */
-	uint64_t left;   /* bytes left in the current chunk */
+	int st;		 /* internal state */
+	uint64_t left;	 /* bytes left in the current chunk */
 	unsigned digits; /* hex digits of the size line */
-	size_t linelen;  /* bytes of the current size/trailer line */
+	size_t linelen;	 /* bytes of the current size/trailer line */
 	bool done;
 };
 

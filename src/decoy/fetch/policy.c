@@ -15,37 +15,30 @@ struct range {
 /* IPv4 special-purpose registry (RFC 6890, 6598, 7526, 5737, 3927, 1918,
  * 2544, 5771, 1112, 919). All of these are refused unless allowed. */
 static const struct range v4_special[] = {
-	{{0, 0, 0, 0}, 8, "this_network"},
-	{{10, 0, 0, 0}, 8, "private"},
-	{{100, 64, 0, 0}, 10, "shared_cgn"},
-	{{127, 0, 0, 0}, 8, "loopback"},
-	{{169, 254, 0, 0}, 16, "link_local"},
-	{{172, 16, 0, 0}, 12, "private"},
-	{{192, 0, 0, 0}, 24, "ietf_protocol"},
-	{{192, 0, 2, 0}, 24, "documentation"},
-	{{192, 88, 99, 0}, 24, "6to4_relay"},
-	{{192, 168, 0, 0}, 16, "private"},
-	{{198, 18, 0, 0}, 15, "benchmarking"},
-	{{198, 51, 100, 0}, 24, "documentation"},
-	{{203, 0, 113, 0}, 24, "documentation"},
-	{{224, 0, 0, 0}, 4, "multicast"},
-	{{240, 0, 0, 0}, 4, "reserved"}, /* includes 255.255.255.255 */
+    {{0, 0, 0, 0}, 8, "this_network"},	     {{10, 0, 0, 0}, 8, "private"},
+    {{100, 64, 0, 0}, 10, "shared_cgn"},     {{127, 0, 0, 0}, 8, "loopback"},
+    {{169, 254, 0, 0}, 16, "link_local"},    {{172, 16, 0, 0}, 12, "private"},
+    {{192, 0, 0, 0}, 24, "ietf_protocol"},   {{192, 0, 2, 0}, 24, "documentation"},
+    {{192, 88, 99, 0}, 24, "6to4_relay"},    {{192, 168, 0, 0}, 16, "private"},
+    {{198, 18, 0, 0}, 15, "benchmarking"},   {{198, 51, 100, 0}, 24, "documentation"},
+    {{203, 0, 113, 0}, 24, "documentation"}, {{224, 0, 0, 0}, 4, "multicast"},
+    {{240, 0, 0, 0}, 4, "reserved"}, /* includes 255.255.255.255 */
 };
 
 /* IPv6 special-purpose registry (RFC 6890, 4291, 6052, 8215, 6666, 3849,
  * 4193, 3879, 9637). Ranges that embed an IPv4 address (::ffff:0:0/96,
  * ::/96, 64:ff9b::/96, 2002::/16) are judged by that address first. */
 static const struct range v6_special[] = {
-	{{0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64, "discard"},
-	{{0x20, 0x01, 0x00, 0x00}, 23, "ietf_protocol"},
-	{{0x20, 0x01, 0x0d, 0xb8}, 32, "documentation"},
-	{{0x3f, 0xff, 0x00}, 20, "documentation"},
-	{{0x5f, 0x00}, 16, "srv6_sid"},
-	{{0xfc}, 7, "unique_local"},
-	{{0xfe, 0x80}, 10, "link_local"},
-	{{0xfe, 0xc0}, 10, "site_local"},
-	{{0xff}, 8, "multicast"},
-	{{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, "nat64_local"},
+    {{0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64, "discard"},
+    {{0x20, 0x01, 0x00, 0x00}, 23, "ietf_protocol"},
+    {{0x20, 0x01, 0x0d, 0xb8}, 32, "documentation"},
+    {{0x3f, 0xff, 0x00}, 20, "documentation"},
+    {{0x5f, 0x00}, 16, "srv6_sid"},
+    {{0xfc}, 7, "unique_local"},
+    {{0xfe, 0x80}, 10, "link_local"},
+    {{0xfe, 0xc0}, 10, "site_local"},
+    {{0xff}, 8, "multicast"},
+    {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, "nat64_local"},
 };
 
 static bool in_prefix(const uint8_t *a, const uint8_t *net, unsigned plen)
@@ -142,11 +135,13 @@ const char *policy_check_addr(const struct policy *p, int family, const uint8_t 
 const char *policy_check(const struct policy *p, const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return policy_check_addr(p, AF_INET,
-			(const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr);
+		return policy_check_addr(
+		    p, AF_INET,
+		    (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr);
 	if (sa->sa_family == AF_INET6)
-		return policy_check_addr(p, AF_INET6,
-			((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr);
+		return policy_check_addr(
+		    p, AF_INET6,
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr);
 	return "bad_family";
 }
 
@@ -229,8 +224,8 @@ bool policy_parse_v4(const char *s, size_t n, uint8_t out[4])
 
 static bool name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_';
 }
 
 int policy_host(const char *host, uint8_t out[16])
@@ -256,9 +251,9 @@ int policy_host(const char *host, uint8_t out[16])
 	for (i = 0; i < n; i++) {
 		if (!name_char(host[i]))
 			return -1;
-		if (!((host[i] >= '0' && host[i] <= '9') || host[i] == '.' ||
-		      host[i] == 'x' || host[i] == 'X' ||
-		      (host[i] >= 'a' && host[i] <= 'f') || (host[i] >= 'A' && host[i] <= 'F')))
+		if (!((host[i] >= '0' && host[i] <= '9') || host[i] == '.' || host[i] == 'x' ||
+		      host[i] == 'X' || (host[i] >= 'a' && host[i] <= 'f') ||
+		      (host[i] >= 'A' && host[i] <= 'F')))
 			alpha = true;
 	}
 	if (policy_parse_v4(host, n, out))
@@ -274,8 +269,8 @@ int policy_host(const char *host, uint8_t out[16])
 		for (i = 0; i < ln; i++)
 			if (!(last[i] >= '0' && last[i] <= '9'))
 				break;
-		if (i == ln || (!alpha && ln > 1 && last[0] == '0' &&
-				(last[1] == 'x' || last[1] == 'X')))
+		if (i == ln ||
+		    (!alpha && ln > 1 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')))
 			return -1;
 	}
 	return 0;

@@ -75,8 +75,8 @@ static int door_fetch(void *ctx, const struct sh_event_info *i)
 	dw->ds = ds;
 	dw->w.done = on_arrived;
 	snprintf(dw->outfile, sizeof dw->outfile, "%s", i->outfile ? i->outfile : "");
-	return host_fetch_wait(hh->s, i->url, i->applet, dw->outfile, i->user,
-				       i->pass, &dw->w) ? 1 : 0;
+	return host_fetch_wait(hh->s, i->url, i->applet, dw->outfile, i->user, i->pass, &dw->w) ? 1
+												: 0;
 }
 
 struct doorsh *doorsh_get(struct session *s)

@@ -40,8 +40,7 @@ static int64_t h_now(void *ctx)
 	return sys_wall_us() / 1000000;
 }
 
-void host_fetch(struct session *s, const char *url, const char *applet,
-		const char *destfile)
+void host_fetch(struct session *s, const char *url, const char *applet, const char *destfile)
 {
 	struct fetch_origin o;
 
@@ -49,15 +48,14 @@ void host_fetch(struct session *s, const char *url, const char *applet,
 	fetch_request(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile);
 }
 
-bool host_fetch_wait(struct session *s, const char *url, const char *applet,
-		     const char *destfile, const char *user, const char *pass,
-		     struct fetch_waiter *w)
+bool host_fetch_wait(struct session *s, const char *url, const char *applet, const char *destfile,
+		     const char *user, const char *pass, struct fetch_waiter *w)
 {
 	struct fetch_origin o;
 
 	sess_origin(s, &o);
-	return fetch_request_wait(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile,
-				  user, pass, w);
+	return fetch_request_wait(sess_fetcher(s), &o, &s->nfetch, url, applet, destfile, user,
+				  pass, w);
 }
 
 void shhost_log_request(struct session *s, const struct sh_event_info *i)
@@ -125,8 +123,10 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 	struct shhost *hh = ctx;
 
 	shhost_log_request(hh->s, i);
-	return host_fetch_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "",
-				       i->user, i->pass, &hh->w) ? 1 : 0;
+	return host_fetch_wait(hh->s, i->url, i->applet, i->outfile ? i->outfile : "", i->user,
+			       i->pass, &hh->w)
+		   ? 1
+		   : 0;
 }
 
 static void on_fetched(struct fetch_waiter *w, const struct fetch_result *r)
@@ -166,8 +166,8 @@ void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
 	hh->h.event = h_event;
 	hh->h.now = h_now;
 	hh->h.fetch = terminal ? h_fetch : NULL;
-	hh->h.mem = sess_mem(s);          /* the session's working memory */
-	hh->h.fs = s->net->o.fs_pool;     /* fs_kb, fs_total_kb */
+	hh->h.mem = sess_mem(s);      /* the session's working memory */
+	hh->h.fs = s->net->o.fs_pool; /* fs_kb, fs_total_kb */
 	hh->w.done = on_fetched;
 }
 
@@ -187,7 +187,7 @@ void shhost_detach(struct shhost *hh)
 struct eng_shell {
 	struct shhost host; /* a shell of the session's own */
 	struct sh *sh;
-	struct doorsh *ds;  /* or a kept door shell (doorsh.h) */
+	struct doorsh *ds; /* or a kept door shell (doorsh.h) */
 };
 
 struct eng_shell *eng_shell_new(struct session *s, bool terminal, bool root)

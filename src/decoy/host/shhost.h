@@ -23,9 +23,9 @@
 struct session;
 
 struct shhost {
-	struct sh_host h;  /* what sh_new() takes */
+	struct sh_host h; /* what sh_new() takes */
 	struct session *s;
-	struct sh *sh;     /* set by shhost_attach() */
+	struct sh *sh; /* set by shhost_attach() */
 	struct fetch_waiter w;
 };
 
@@ -43,11 +43,9 @@ void shhost_detach(struct shhost *hh);
 /* The session's applet asked for url: fetched for it (fetch_request),
  * counted against the session's fetches; the _wait form tells w when it
  * ends (fetch_request_wait). */
-void host_fetch(struct session *s, const char *url, const char *applet,
-		const char *destfile);
-bool host_fetch_wait(struct session *s, const char *url, const char *applet,
-		     const char *destfile, const char *user, const char *pass,
-		     struct fetch_waiter *w);
+void host_fetch(struct session *s, const char *url, const char *applet, const char *destfile);
+bool host_fetch_wait(struct session *s, const char *url, const char *applet, const char *destfile,
+		     const char *user, const char *pass, struct fetch_waiter *w);
 
 /* tanuki.download.request for a fetch the shell asked for. */
 void shhost_log_request(struct session *s, const struct sh_event_info *i);

@@ -43,13 +43,13 @@ struct listener {
 struct net_opts {
 	unsigned max_sessions, max_per_src;
 	unsigned idle_ms, session_ms;
-	int fail_delay_ms;   /* -1: the persona's own */
-	unsigned max_tries;  /* 0: the persona's own */
-	const uint8_t *seed; /* the unit's, 32 bytes (eng_start) */
-	const char *cfgpath; /* for "FILE:LINE: problem" */
+	int fail_delay_ms;	       /* -1: the persona's own */
+	unsigned max_tries;	       /* 0: the persona's own */
+	const uint8_t *seed;	       /* the unit's, 32 bytes (eng_start) */
+	const char *cfgpath;	       /* for "FILE:LINE: problem" */
 	size_t mem_session, mem_total; /* memory accounts (common/acct.h) */
-	unsigned login_ms;   /* pre-login deadline (0: none) */
-	void *fs_pool;       /* the shells' struct vfs_pool (sh/vfs.h) */
+	unsigned login_ms;	       /* pre-login deadline (0: none) */
+	void *fs_pool;		       /* the shells' struct vfs_pool (sh/vfs.h) */
 };
 
 struct net {

@@ -23,8 +23,7 @@ static void sess_pump(struct session *s);
 
 /* ---------- addresses ---------- */
 
-static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t n,
-		     uint16_t *port)
+static void addr_str(const struct sockaddr_storage *ss, char *ip, size_t n, uint16_t *port)
 {
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const void *)ss;
@@ -58,8 +57,8 @@ void sess_logged_in(struct session *s)
 
 struct json *sess_ev(struct session *s, const char *eventid)
 {
-	return evlog_begin(s->net->log, eventid, s->id, s->src_ip, s->src_port,
-			 s->dst_ip, s->dst_port, s->eng->name);
+	return evlog_begin(s->net->log, eventid, s->id, s->src_ip, s->src_port, s->dst_ip,
+			   s->dst_port, s->eng->name);
 }
 
 void sess_ev_end(struct session *s, struct json *j)
@@ -84,8 +83,8 @@ struct fetcher *sess_fetcher(const struct session *s)
 	return s->net->fetch;
 }
 
-void sess_capture(struct session *s, const char *destfile, const void *data,
-		  size_t n, const char *reason)
+void sess_capture(struct session *s, const char *destfile, const void *data, size_t n,
+		  const char *reason)
 {
 	char hex[SHA256_HEX], outfile[384];
 	bool dup = false;
@@ -210,8 +209,7 @@ void sess_term(struct session *s, const void *p, size_t n)
 
 	if (s->closing || !n)
 		return;
-	if (term_convert(&s->out, p, n, s->out.max) != n ||
-	    !own_bytes(s, s->out.len - before)) {
+	if (term_convert(&s->out, p, n, s->out.max) != n || !own_bytes(s, s->out.len - before)) {
 		sess_close(s, true);
 		return;
 	}
@@ -401,8 +399,7 @@ static void sess_pump(struct session *s)
 			sent(s, (size_t)w);
 			continue;
 		}
-		if (s->nsegs && seg_at(s, 0)->kind == SEG_PAUSE &&
-		    !ev_timer_armed(&s->t_pause) &&
+		if (s->nsegs && seg_at(s, 0)->kind == SEG_PAUSE && !ev_timer_armed(&s->t_pause) &&
 		    ev_timer_in(s->net->loop, &s->t_pause, seg_at(s, 0)->ms)) {
 			seg_pop(s); /* no timer slot: skip the wait rather than stall */
 			continue;
@@ -558,8 +555,8 @@ static void make_id(struct net *n, char id[13])
 	store_session_id(n->store, id);
 }
 
-static void log_refused(struct net *n, const char *ip, unsigned port,
-			const struct listener *l, const char *why)
+static void log_refused(struct net *n, const char *ip, unsigned port, const struct listener *l,
+			const char *why)
 {
 	uint64_t sec = sys_mono_ms() / 1000;
 	struct json *j;
@@ -572,8 +569,8 @@ static void log_refused(struct net *n, const char *ip, unsigned port,
 	/* a flood must not become a flood of log lines */
 	if (n->refused_logged++ >= 10)
 		return;
-	j = evlog_begin(n->log, "tanuki.session.refused", "", ip, port, l->cfg->bind,
-		     l->cfg->port, proto_name(l->cfg->proto));
+	j = evlog_begin(n->log, "tanuki.session.refused", "", ip, port, l->cfg->bind, l->cfg->port,
+			proto_name(l->cfg->proto));
 	json_cstr(j, "reason", why);
 	json_int(j, "refused_total", (int64_t)n->refused);
 	evlog_commit(n->log);
@@ -659,8 +656,8 @@ static struct session *sess_start(struct net *n, struct listener *l, int fd,
 	a.persona = s->persona;
 	a.id = s->id;
 	a.seed = n->o.seed;
-	a.fail_delay_ms = n->o.fail_delay_ms >= 0 ? (unsigned)n->o.fail_delay_ms
-						     : s->persona->fail_delay_ms;
+	a.fail_delay_ms =
+	    n->o.fail_delay_ms >= 0 ? (unsigned)n->o.fail_delay_ms : s->persona->fail_delay_ms;
 	a.max_tries = n->o.max_tries ? n->o.max_tries : s->persona->max_tries;
 	j = sess_ev(s, "cowrie.session.connect");
 	json_cstr(j, "message", "New connection");
@@ -671,15 +668,13 @@ static struct session *sess_start(struct net *n, struct listener *l, int fd,
 	return s;
 }
 
-void sess_accept(struct net *n, struct listener *l, int fd,
-		 const struct sockaddr_storage *peer)
+void sess_accept(struct net *n, struct listener *l, int fd, const struct sockaddr_storage *peer)
 {
 	sess_start(n, l, fd, NULL, NULL, peer, NULL);
 }
 
-struct session *sess_accept_tp(struct net *n, struct listener *l,
-			       const struct sess_transport *tp, void *ctx,
-			       const struct sockaddr_storage *peer,
+struct session *sess_accept_tp(struct net *n, struct listener *l, const struct sess_transport *tp,
+			       void *ctx, const struct sockaddr_storage *peer,
 			       const struct sockaddr_storage *local)
 {
 	return sess_start(n, l, -1, tp, ctx, peer, local);

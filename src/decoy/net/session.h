@@ -40,10 +40,10 @@ enum seg_kind { SEG_OWN, SEG_REF, SEG_PAUSE };
  * a thousand sessions costs no copies. */
 struct seg {
 	uint8_t kind;
-	bool term;         /* REF: apply sess_term's conversion when sending */
-	unsigned ms;       /* PAUSE */
-	size_t n;          /* OWN, REF: bytes left */
-	const uint8_t *p;  /* REF: next byte */
+	bool term;	  /* REF: apply sess_term's conversion when sending */
+	unsigned ms;	  /* PAUSE */
+	size_t n;	  /* OWN, REF: bytes left */
+	const uint8_t *p; /* REF: next byte */
 };
 
 /* What is below a session: a kernel socket (tp NULL, io.fd), or another
@@ -71,22 +71,22 @@ struct session {
 	const struct sess_transport *tp; /* NULL: the kernel socket io.fd */
 	void *tpctx;
 	struct ev_timer t_idle, t_total, t_pause;
-	struct ev_timer t_eng; /* the engine's own timer, see sess_timer() */
+	struct ev_timer t_eng;	 /* the engine's own timer, see sess_timer() */
 	struct ev_timer t_login; /* the pre-login deadline (login_s) */
-	struct acct mem;       /* this session's buffers and its shell's */
-	struct acct shmem;     /* its shell's working memory (mem_kb), under mem:
-				* a shell at its cap never starves the output
-				* queue that must carry its "out of memory" */
-	bool logged_in;        /* sess_logged_in(): out of the pre-login pool */
-	uint64_t last_ms;      /* when the peer last sent a byte (eviction) */
-	struct buf in, out;  /* out: bytes of the OWN segments, in order */
-	struct buf stage;    /* converted bytes of the REF segment at the head */
+	struct acct mem;	 /* this session's buffers and its shell's */
+	struct acct shmem;	 /* its shell's working memory (mem_kb), under mem:
+				  * a shell at its cap never starves the output
+				  * queue that must carry its "out of memory" */
+	bool logged_in;		 /* sess_logged_in(): out of the pre-login pool */
+	uint64_t last_ms;	 /* when the peer last sent a byte (eviction) */
+	struct buf in, out;	 /* out: bytes of the OWN segments, in order */
+	struct buf stage;	 /* converted bytes of the REF segment at the head */
 	struct seg segs[SESS_MAX_SEGS];
 	unsigned shead, nsegs, npauses;
-	bool closing;           /* freed at the next idle pass */
+	bool closing; /* freed at the next idle pass */
 	bool close_when_flushed;
 	bool reading_stopped;
-	bool peer_eof;          /* recv() said the peer closed: read no more */
+	bool peer_eof; /* recv() said the peer closed: read no more */
 
 	char id[13];
 	struct sockaddr_storage peer;
@@ -98,15 +98,13 @@ struct session {
 };
 
 /* Accepted socket → new session (or a polite refusal). */
-void sess_accept(struct net *n, struct listener *l, int fd,
-		 const struct sockaddr_storage *peer);
+void sess_accept(struct net *n, struct listener *l, int fd, const struct sockaddr_storage *peer);
 
 /* A connection of another transport (tp, ctx) → new session. local: the
  * address the peer reached. Returns NULL when it was refused (a cap): the
  * caller still owns the transport then; otherwise the session does. */
-struct session *sess_accept_tp(struct net *n, struct listener *l,
-			       const struct sess_transport *tp, void *ctx,
-			       const struct sockaddr_storage *peer,
+struct session *sess_accept_tp(struct net *n, struct listener *l, const struct sess_transport *tp,
+			       void *ctx, const struct sockaddr_storage *peer,
 			       const struct sockaddr_storage *local);
 /* The transport's socket-like readiness (EV_READ / EV_WRITE). */
 void sess_io(struct session *s, unsigned revents);

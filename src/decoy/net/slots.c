@@ -25,7 +25,8 @@ bool sess_same_source(const struct sockaddr_storage *a, const struct sockaddr_st
 		n = 4;
 	}
 	if (b->ss_family == AF_INET6) {
-		const uint8_t *q = ((const struct sockaddr_in6 *)(const void *)b)->sin6_addr.s6_addr;
+		const uint8_t *q =
+		    ((const struct sockaddr_in6 *)(const void *)b)->sin6_addr.s6_addr;
 		bool mapped = IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)q);
 
 		if ((n == 4) != mapped)
@@ -82,4 +83,3 @@ bool sess_evict(struct net *n)
 	sess_close(victim, true);
 	return true;
 }
-

@@ -39,14 +39,30 @@ int persona_unescape(const char *s, struct buf *out)
 		if (c == '\\' && s[1]) {
 			s++;
 			switch (*s) {
-			case 'r': c = '\r'; break;
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'e': c = 27; break;
-			case '0': c = 0; break;
-			case '\\': c = '\\'; break;
-			case '\'': c = '\''; break;
-			case '"': c = '"'; break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'e':
+				c = 27;
+				break;
+			case '0':
+				c = 0;
+				break;
+			case '\\':
+				c = '\\';
+				break;
+			case '\'':
+				c = '\'';
+				break;
+			case '"':
+				c = '"';
+				break;
 			case 'x':
 				h = sp_hexval((unsigned char)s[1]);
 				l = h >= 0 ? sp_hexval((unsigned char)s[2]) : -1;
@@ -80,8 +96,7 @@ static void fmt_date(time_t t, char *out, size_t n)
 }
 
 /* Expands %{name} templates with this unit's values. Unknown names stay. */
-int persona_expand(const struct persona *p, const char *s, size_t n,
-		  struct buf *out)
+int persona_expand(const struct persona *p, const char *s, size_t n, struct buf *out)
 {
 	const char *end = s + n;
 	char tmp[64];
@@ -105,8 +120,7 @@ int persona_expand(const struct persona *p, const char *s, size_t n,
 			snprintf(tmp, sizeof tmp,
 				 s[2] == 'm' ? "%02x:%02x:%02x:%02x:%02x:%02x"
 					     : "%02X:%02X:%02X:%02X:%02X:%02X",
-				 p->mac[0], p->mac[1], p->mac[2], p->mac[3],
-				 p->mac[4], p->mac[5]);
+				 p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5]);
 			val = tmp;
 		} else if (KEY("macraw")) {
 			hash_hex(p->mac, 6, tmp);
@@ -132,9 +146,8 @@ int persona_expand(const struct persona *p, const char *s, size_t n,
 	return 0;
 }
 
-struct persona *persona_load(const char *dir, const char *name,
-			     const struct persona_unit *unit, char *err,
-			     size_t errlen)
+struct persona *persona_load(const char *dir, const char *name, const struct persona_unit *unit,
+			     char *err, size_t errlen)
 {
 	struct loader L = {.unit = unit, .err = err, .errlen = errlen};
 	struct uci_file *uf = NULL;
@@ -144,7 +157,8 @@ struct persona *persona_load(const char *dir, const char *name,
 	int rc = 0;
 
 	for (c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+		      *c == '_')) {
 			snprintf(err, errlen, "%s/%s:0: persona names are [a-z0-9_-]", dir, name);
 			return NULL;
 		}
@@ -284,8 +298,7 @@ bool persona_has_door(const struct persona *p, const char *door)
 	return false;
 }
 
-const struct persona_door *persona_door(const struct persona *p,
-					const char *kind)
+const struct persona_door *persona_door(const struct persona *p, const char *kind)
 {
 	size_t i;
 
@@ -295,8 +308,7 @@ const struct persona_door *persona_door(const struct persona *p,
 	return NULL;
 }
 
-const struct persona_cred *persona_auth(const struct persona *p,
-					const char *user, const char *pass)
+const struct persona_cred *persona_auth(const struct persona *p, const char *user, const char *pass)
 {
 	size_t i;
 

@@ -50,13 +50,13 @@ enum cli_action {
 };
 
 struct persona_clicmd {
-	char *name;         /* first word typed, matched exactly */
+	char *name;	    /* first word typed, matched exactly */
 	struct pstr output; /* printed as is (no newline added) */
 	enum cli_action action;
 };
 
 struct persona_file {
-	char *path;  /* absolute, e.g. "/proc/cpuinfo"; sorted by path */
+	char *path; /* absolute, e.g. "/proc/cpuinfo"; sorted by path */
 	struct pstr data;
 	unsigned mode; /* st_mode bits incl. S_IFDIR / S_IFREG / S_IFLNK */
 	char *target;  /* symlink target, or NULL */
@@ -65,10 +65,10 @@ struct persona_file {
 
 /* `config door '<kind>'`: what an HTTP door of this device says. */
 struct persona_door {
-	char *kind;             /* listener proto: "hg532", "miniigd" */
-	struct pstr server;     /* Server header value; empty: none sent */
-	struct pstr challenge;  /* WWW-Authenticate value; %{nonce} is filled per request */
-	char **control;         /* control URLs that take SOAP POSTs (hg532) */
+	char *kind;	       /* listener proto: "hg532", "miniigd" */
+	struct pstr server;    /* Server header value; empty: none sent */
+	struct pstr challenge; /* WWW-Authenticate value; %{nonce} is filled per request */
+	char **control;	       /* control URLs that take SOAP POSTs (hg532) */
 	size_t ncontrol;
 };
 
@@ -85,35 +85,35 @@ struct persona {
 
 	/* --- Telnet login (bytes sent exactly as given) --- */
 	struct pstr telnet_open;     /* IAC sequence sent first, e.g. \xff\xfd\x01… */
-	bool telnet_answer;          /* answer the client's option requests (RFC 1143);
+	bool telnet_answer;	     /* answer the client's option requests (RFC 1143);
 				      * BusyBox telnetd never does, so default off */
-	struct pstr banner;          /* after telnet_open, before the first login prompt */
+	struct pstr banner;	     /* after telnet_open, before the first login prompt */
 	struct pstr login_prompt;    /* e.g. "%{hostname} login: " (expanded) */
 	struct pstr password_prompt; /* "Password: " */
 	struct pstr after_password;  /* right after the password line ("\r\n": the
 				      * newline the tty did not echo) */
-	struct pstr login_fail;      /* printed after the failure delay */
-	struct pstr motd;            /* printed after a successful login */
-	unsigned fail_delay_ms;      /* BusyBox login: 3000 */
-	unsigned max_tries;          /* failures before the connection closes */
+	struct pstr login_fail;	     /* printed after the failure delay */
+	struct pstr motd;	     /* printed after a successful login */
+	unsigned fail_delay_ms;	     /* BusyBox login: 3000 */
+	unsigned max_tries;	     /* failures before the connection closes */
 	struct persona_cred *creds;
 	size_t ncreds;
 
 	/* --- vendor CLI before the shell (Huawei ATP); absent if !cli --- */
 	bool cli;
-	struct pstr cli_prompt;  /* "ATP>" */
+	struct pstr cli_prompt;	 /* "ATP>" */
 	struct pstr cli_unknown; /* printed for an unknown command */
 	struct persona_clicmd *clicmds;
 	size_t nclicmds;
 
 	/* --- BusyBox shell --- */
 	char *hostname;
-	struct pstr prompt_root;  /* may use %w (cwd) and %h (hostname) at run time */
+	struct pstr prompt_root; /* may use %w (cwd) and %h (hostname) at run time */
 	struct pstr prompt_user;
 	struct pstr shell_banner; /* printed when a shell is entered from the CLI or by `sh` */
-	char *su_password;        /* NULL: su always fails */
-	char *busybox_version;    /* "v1.16.1 (2013-07-30 10:31:49 CST)" */
-	char **applets;           /* sorted, the applets `busybox` lists */
+	char *su_password;	  /* NULL: su always fails */
+	char *busybox_version;	  /* "v1.16.1 (2013-07-30 10:31:49 CST)" */
+	char **applets;		  /* sorted, the applets `busybox` lists */
 	size_t napplets;
 	char *uname_s, *uname_r, *uname_v, *uname_m; /* -s -r -v -m */
 	char **procs; /* ps rows after the PID column, e.g. "root      1524 S    init" */
@@ -143,10 +143,10 @@ struct persona {
 	/* --- this unit --- */
 	uint8_t mac[6];
 	char serial[24];
-	char suffix[8];     /* 6 hex chars of the unit's identity */
-	time_t boot_time;   /* the fake device booted then (wall clock) */
-	uint32_t pid_base;  /* first PID of the process table after kernel threads */
-	uint32_t pid_next;  /* PID handed to the next session's shell */
+	char suffix[8];	   /* 6 hex chars of the unit's identity */
+	time_t boot_time;  /* the fake device booted then (wall clock) */
+	uint32_t pid_base; /* first PID of the process table after kernel threads */
+	uint32_t pid_next; /* PID handed to the next session's shell */
 };
 
 struct persona_unit {
@@ -156,9 +156,8 @@ struct persona_unit {
 
 /* Loads personas/<name>. `dir` is the folder holding persona folders.
  * On error returns NULL with "FILE:LINE: problem" in err. */
-struct persona *persona_load(const char *dir, const char *name,
-			     const struct persona_unit *unit, char *err,
-			     size_t errlen);
+struct persona *persona_load(const char *dir, const char *name, const struct persona_unit *unit,
+			     char *err, size_t errlen);
 void persona_free(struct persona *p);
 
 /* The i-th scalar option of `config persona` in its table (persona.c), or
@@ -166,21 +165,18 @@ void persona_free(struct persona *p);
 const char *persona_option_name(size_t i);
 
 /* Exact-path lookup in the image; NULL if absent. */
-const struct persona_file *persona_file(const struct persona *p,
-					const char *path);
+const struct persona_file *persona_file(const struct persona *p, const char *path);
 /* True if `name` is one of the persona's applets. */
 bool persona_has_applet(const struct persona *p, const char *name);
 /* True if the device answers on listener proto `door` (`list doors`). */
 bool persona_has_door(const struct persona *p, const char *door);
 /* The `config door` section of that kind, or NULL. */
-const struct persona_door *persona_door(const struct persona *p,
-					const char *kind);
+const struct persona_door *persona_door(const struct persona *p, const char *kind);
 /* The regular file http/<door><path> (path starts with '/'), or NULL. */
-const struct persona_file *persona_http(const struct persona *p,
-					const char *door, const char *path,
+const struct persona_file *persona_http(const struct persona *p, const char *door, const char *path,
 					size_t n);
 /* The credential that matches, or NULL. */
-const struct persona_cred *persona_auth(const struct persona *p,
-					const char *user, const char *pass);
+const struct persona_cred *persona_auth(const struct persona *p, const char *user,
+					const char *pass);
 
 #endif

@@ -10,8 +10,7 @@
 
 /* ---------- engine hooks ---------- */
 
-int door_start(struct session *s, const struct eng_start *a, void **st,
-	       const struct door_ops *ops)
+int door_start(struct session *s, const struct eng_start *a, void **st, const struct door_ops *ops)
 {
 	struct door *d = calloc(1, sizeof(*d));
 
@@ -230,8 +229,8 @@ size_t door_xml_decode(const char *p, size_t n, char *out, size_t cap)
 
 static bool name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.' || c == ':';
 }
 
 /* The element name just before a value starting at p[at]: "<NewX>" or a
@@ -241,7 +240,8 @@ static void field_before(const char *p, size_t at, char *out, size_t cap)
 	size_t e = at, s, c;
 
 	out[0] = '\0';
-	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r' || p[e - 1] == '\n'))
+	while (e > 0 &&
+	       (p[e - 1] == ' ' || p[e - 1] == '\t' || p[e - 1] == '\r' || p[e - 1] == '\n'))
 		e--;
 	if (e == 0 || p[e - 1] != '>')
 		return;
@@ -324,8 +324,8 @@ size_t door_commands(const char *p, size_t n, struct door_cmd *out, size_t max)
 		if (e > s && !all_blank(p + s, e - s)) {
 			size_t t = e;
 
-			while (t > s && (p[t - 1] == ' ' || p[t - 1] == '\t' ||
-					 p[t - 1] == '\r' || p[t - 1] == '\n'))
+			while (t > s && (p[t - 1] == ' ' || p[t - 1] == '\t' || p[t - 1] == '\r' ||
+					 p[t - 1] == '\n'))
 				t--;
 			out[k].p = p + s;
 			out[k].n = t - s;
@@ -348,8 +348,9 @@ bool door_soap_action(const struct http_req *q, char *out, size_t cap)
 
 		if (h) {
 			p = h + 1;
-			for (e = p; e < sa->p + sa->n && *e != '"' && *e != '\'' &&
-				    *e != ' ' && *e != '\t'; e++)
+			for (e = p; e < sa->p + sa->n && *e != '"' && *e != '\'' && *e != ' ' &&
+				    *e != '\t';
+			     e++)
 				;
 		}
 	}
@@ -382,8 +383,7 @@ bool door_soap_action(const struct http_req *q, char *out, size_t cap)
 	return true;
 }
 
-size_t door_inject(struct door *d, const struct http_req *q, const char *action,
-		   bool run)
+size_t door_inject(struct door *d, const struct http_req *q, const char *action, bool run)
 {
 	struct session *s = d->s;
 	struct door_cmd cmds[CAP_HTTP_CMDS];

@@ -34,12 +34,12 @@ struct door {
 	const struct door_ops *ops;
 	const struct persona *persona;
 	const uint8_t *seed; /* the unit's (eng_start) */
-	const char *id;      /* the session's */
+	const char *id;	     /* the session's */
 	struct http_reader rd;
 	struct eng_shell *shell; /* made or taken up at the first injected command */
-	uint32_t seq;  /* requests answered, for per-request values (nonces) */
-	bool done;     /* answered for the last time: the rest is ignored */
-	bool closing;  /* door_done(): close once the whole requests buffered are run */
+	uint32_t seq;		 /* requests answered, for per-request values (nonces) */
+	bool done;		 /* answered for the last time: the rest is ignored */
+	bool closing;		 /* door_done(): close once the whole requests buffered are run */
 };
 
 /* A command taken out of a body: [p, p+n) of the decoded body, and the
@@ -50,8 +50,7 @@ struct door_cmd {
 	char field[48];
 };
 
-int door_start(struct session *s, const struct eng_start *a, void **st,
-	       const struct door_ops *ops);
+int door_start(struct session *s, const struct eng_start *a, void **st, const struct door_ops *ops);
 int door_feed(struct session *s, void *st, const uint8_t *p, size_t n);
 void door_eof(struct session *s, void *st);
 void door_timer(struct session *s, void *st);
@@ -78,7 +77,6 @@ bool door_soap_action(const struct http_req *q, char *out, size_t cap);
 /* Takes the commands out of q's body, logs tanuki.exploit for each (with
  * `action`, which may be NULL) and, if `run`, runs them through sh_inject()
  * in the door's shell. Returns the number of commands found. */
-size_t door_inject(struct door *d, const struct http_req *q, const char *action,
-		   bool run);
+size_t door_inject(struct door *d, const struct http_req *q, const char *action, bool run);
 
 #endif

@@ -49,8 +49,8 @@ static void put_header(struct buf *b, const struct persona_door *pd)
 		buf_printf(b, "Server: %s\r\n", pd->server.p);
 }
 
-static void reply(struct door *d, const char *status, const char *ctype,
-		  const void *body, size_t n, bool head_only)
+static void reply(struct door *d, const char *status, const char *ctype, const void *body, size_t n,
+		  bool head_only)
 {
 	struct buf b;
 
@@ -69,8 +69,10 @@ static void reply(struct door *d, const char *status, const char *ctype,
 static void challenge(struct door *d)
 {
 	const struct persona_door *pd = door_cfg(d);
-	const char *tpl = pd && pd->challenge.n ? pd->challenge.p
-		: "Digest realm=\"HuaweiHomeGateway\",nonce=\"%{nonce}\", qop=\"auth\", algorithm=\"MD5\"";
+	const char *tpl = pd && pd->challenge.n
+			      ? pd->challenge.p
+			      : "Digest realm=\"HuaweiHomeGateway\",nonce=\"%{nonce}\", "
+				"qop=\"auth\", algorithm=\"MD5\"";
 	const char *mark;
 	char nonce[33];
 	struct buf b;
@@ -97,8 +99,7 @@ static bool is_control(const struct door *d, const struct http_str *path)
 	size_t i;
 
 	for (i = 0; pd && i < pd->ncontrol; i++)
-		if (strlen(pd->control[i]) == path->n &&
-		    !memcmp(pd->control[i], path->p, path->n))
+		if (strlen(pd->control[i]) == path->n && !memcmp(pd->control[i], path->p, path->n))
 			return true;
 	return false;
 }
@@ -109,8 +110,7 @@ static bool meq(const struct http_str *s, const char *lit)
 }
 
 /* GET of a description file: served without Authorization. */
-static const struct persona_file *described(const struct door *d,
-					    const struct http_req *q)
+static const struct persona_file *described(const struct door *d, const struct http_req *q)
 {
 	if (q->path.n > 5 && !memcmp(q->path.p, "/soap/", 6))
 		return NULL;
@@ -129,8 +129,8 @@ static void soap_answer(struct door *d, const char *action)
 		return;
 	}
 	f = persona_http(d->persona, HG_KIND, "/soap/_fault.xml", 16);
-	reply(d, "500 Internal Server Error", "text/xml; charset=\"utf-8\"",
-	      f ? f->data.p : "", f ? f->data.n : 0, false);
+	reply(d, "500 Internal Server Error", "text/xml; charset=\"utf-8\"", f ? f->data.p : "",
+	      f ? f->data.n : 0, false);
 }
 
 static void hg_request(struct door *d, const struct http_req *q)
@@ -164,10 +164,10 @@ static void hg_request(struct door *d, const struct http_req *q)
 }
 
 static const struct door_ops hg_ops = {
-	.kind = HG_KIND,
-	.cve = "CVE-2017-17215",
-	.http_flags = 0,
-	.request = hg_request,
+    .kind = HG_KIND,
+    .cve = "CVE-2017-17215",
+    .http_flags = 0,
+    .request = hg_request,
 };
 
 static int hg_start(struct session *s, const struct eng_start *a, void **st)
@@ -176,10 +176,10 @@ static int hg_start(struct session *s, const struct eng_start *a, void **st)
 }
 
 const struct engine hg532_engine = {
-	.name = HG_KIND,
-	.start = hg_start,
-	.feed = door_feed,
-	.end = door_end,
-	.eof = door_eof,
-	.timer = door_timer,
+    .name = HG_KIND,
+    .start = hg_start,
+    .feed = door_feed,
+    .end = door_end,
+    .eof = door_eof,
+    .timer = door_timer,
 };

@@ -46,8 +46,8 @@ struct http_hdr {
 };
 
 struct http_req {
-	struct http_str method;  /* may be empty */
-	struct http_str path;    /* may be empty */
+	struct http_str method;	 /* may be empty */
+	struct http_str path;	 /* may be empty */
 	struct http_str version; /* the rest of the request line, e.g. "HTTP/1.1"; may be empty */
 	struct http_str headers; /* the header lines after the request line, as received */
 	struct http_hdr hdrs[CAP_HTTP_HEADERS];
@@ -61,14 +61,14 @@ struct http_req {
 };
 
 struct http_reader {
-	struct buf in;   /* bytes not yet delivered */
-	size_t done;     /* bytes of `in` taken by the last request: dropped at the next call */
-	size_t hscan;    /* where the search for the end of the head goes on */
-	size_t bscan;    /* body offset of the first line not yet ruled out as a request line */
+	struct buf in; /* bytes not yet delivered */
+	size_t done;   /* bytes of `in` taken by the last request: dropped at the next call */
+	size_t hscan;  /* where the search for the end of the head goes on */
+	size_t bscan;  /* body offset of the first line not yet ruled out as a request line */
 	unsigned flags;
-	unsigned nreq;   /* requests delivered */
-	bool full;       /* input was refused because `in` was full */
-	bool discard;    /* after a cut: everything else is dropped */
+	unsigned nreq; /* requests delivered */
+	bool full;     /* input was refused because `in` was full */
+	bool discard;  /* after a cut: everything else is dropped */
 };
 
 void http_init(struct http_reader *r, unsigned flags);

@@ -33,23 +33,21 @@
 #define MI_URL 127
 #define MI_VER 15
 
-static const char mi_404[] =
-	"HTTP/1.1 404 Not found\r\n"
-	"Connection: close\r\n"
-	"Content-type: text/html\r\n"
-	"\r\n"
-	"<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>"
-	"<BODY><H1>Not Found</H1>The requested URL was not found"
-	" on this server.</BODY></HTML>\r\n";
+static const char mi_404[] = "HTTP/1.1 404 Not found\r\n"
+			     "Connection: close\r\n"
+			     "Content-type: text/html\r\n"
+			     "\r\n"
+			     "<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>"
+			     "<BODY><H1>Not Found</H1>The requested URL was not found"
+			     " on this server.</BODY></HTML>\r\n";
 
-static const char mi_501[] =
-	"HTTP/1.1 501 Not Implemented\r\n"
-	"Connection: close\r\n"
-	"Content-type: text/html\r\n"
-	"\r\n"
-	"<HTML><HEAD><TITLE>501 Not Implemented</TITLE></HEAD>"
-	"<BODY><H1>Not Implemented</H1>The HTTP Method "
-	"is not implemented by this server.</BODY></HTML>\r\n";
+static const char mi_501[] = "HTTP/1.1 501 Not Implemented\r\n"
+			     "Connection: close\r\n"
+			     "Content-type: text/html\r\n"
+			     "\r\n"
+			     "<HTML><HEAD><TITLE>501 Not Implemented</TITLE></HEAD>"
+			     "<BODY><H1>Not Implemented</H1>The HTTP Method "
+			     "is not implemented by this server.</BODY></HTML>\r\n";
 
 static const char mi_400[] = "<html><body>Bad request</body></html>";
 
@@ -59,8 +57,8 @@ static void fixed(struct door *d, const char *p, size_t n)
 	door_done(d);
 }
 
-static void reply(struct door *d, const struct http_req *q, int code,
-		  const char *msg, const void *body, size_t n)
+static void reply(struct door *d, const struct http_req *q, int code, const char *msg,
+		  const void *body, size_t n)
 {
 	const struct persona_door *pd = persona_door(d->persona, MI_KIND);
 	size_t vn = q->version.n < MI_VER ? q->version.n : MI_VER;
@@ -68,7 +66,8 @@ static void reply(struct door *d, const struct http_req *q, int code,
 
 	buf_init(&b, 2048);
 	buf_add(&b, q->version.p, vn);
-	buf_printf(&b, " %d %s\r\n"
+	buf_printf(&b,
+		   " %d %s\r\n"
 		   "Content-Type: text/xml; charset=\"utf-8\"\r\n"
 		   "Connection: close\r\n"
 		   "Content-Length: %zu\r\n"
@@ -90,8 +89,7 @@ static bool meq(const struct http_str *s, const char *lit)
 }
 
 /* The soap/<Name>.xml whose Name is a prefix of the action. */
-static const struct persona_file *find_action(const struct persona *p,
-					      const char *action)
+static const struct persona_file *find_action(const struct persona *p, const char *action)
 {
 	static const char pre[] = "/" MI_KIND "/soap/";
 	size_t i;
@@ -156,10 +154,10 @@ static void mi_request(struct door *d, const struct http_req *q)
 }
 
 static const struct door_ops mi_ops = {
-	.kind = MI_KIND,
-	.cve = "CVE-2014-8361",
-	.http_flags = HTTP_F_EMPTY_REQ,
-	.request = mi_request,
+    .kind = MI_KIND,
+    .cve = "CVE-2014-8361",
+    .http_flags = HTTP_F_EMPTY_REQ,
+    .request = mi_request,
 };
 
 static int mi_start(struct session *s, const struct eng_start *a, void **st)
@@ -168,10 +166,10 @@ static int mi_start(struct session *s, const struct eng_start *a, void **st)
 }
 
 const struct engine miniigd_engine = {
-	.name = MI_KIND,
-	.start = mi_start,
-	.feed = door_feed,
-	.end = door_end,
-	.eof = door_eof,
-	.timer = door_timer,
+    .name = MI_KIND,
+    .start = mi_start,
+    .feed = door_feed,
+    .end = door_end,
+    .eof = door_eof,
+    .timer = door_timer,
 };

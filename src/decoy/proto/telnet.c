@@ -109,8 +109,7 @@ static void login_failed(struct tn *t, const char *pass, size_t plen)
 	prompt_login(t);
 }
 
-static void login_ok(struct tn *t, const struct persona_cred *c,
-		     const char *pass, size_t plen)
+static void login_ok(struct tn *t, const struct persona_cred *c, const char *pass, size_t plen)
 {
 	struct session *s = t->s;
 	struct json *j = sess_ev(s, "cowrie.login.success");
@@ -165,8 +164,8 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 		user[t->ulen] = '\0';
 		memcpy(pass, p, n);
 		pass[n] = '\0';
-		c = (strlen(user) == t->ulen && strlen(pass) == n)
-			? persona_auth(t->p, user, pass) : NULL;
+		c = (strlen(user) == t->ulen && strlen(pass) == n) ? persona_auth(t->p, user, pass)
+								   : NULL;
 		if (c)
 			login_ok(t, c, p, n);
 		else
@@ -230,11 +229,11 @@ static void tn_end(struct session *s, void *st)
 }
 
 const struct engine telnet_engine = {
-	.name = "telnet",
-	.start = tn_start,
-	.feed = tn_feed,
-	.end = tn_end,
-	/* BusyBox login's alarm (loginutils/login.c, TIMEOUT) */
-	.login_timeout_pre = "\r\nLogin timed out after ",
-	.login_timeout_post = " seconds\r\n",
+    .name = "telnet",
+    .start = tn_start,
+    .feed = tn_feed,
+    .end = tn_end,
+    /* BusyBox login's alarm (loginutils/login.c, TIMEOUT) */
+    .login_timeout_pre = "\r\nLogin timed out after ",
+    .login_timeout_post = " seconds\r\n",
 };

@@ -409,7 +409,7 @@ int sh_fetch_finish(struct sh *sh, struct io *io)
 
 	if (!x || !r->applet)
 		return 1;
-	ap_net_wait(sh, r->applet, x); /* the rest of the real failure's time */
+	ap_net_wait(sh, r->applet, x);	   /* the rest of the real failure's time */
 	if (strcmp(r->applet, "dlr") == 0) /* a downloader "ran" (ap_run.c) */
 		return ap_run_finish(sh, io);
 	if (strcmp(r->applet, "tftp") == 0)

@@ -64,7 +64,7 @@ AP_FN(echo);
 AP_FN(export);
 AP_FN(set);
 AP_FN(shift);
-AP_FN(return);
+AP_FN(return );
 AP_FN(local);
 AP_FN(unset);
 AP_FN(read);
@@ -81,8 +81,8 @@ int ap_run_elf(struct sh *sh, struct io *io, const char *abspath, const uint8_t 
 	       int argc, char **argv, int depth);
 int ap_run_finish(struct sh *sh, struct io *io);
 /* A binary read as a script (another CPU's ELF, or `sh ELF`): NULs deleted. */
-int ap_run_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n, int argc,
-		 char **argv, int depth);
+int ap_run_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n, int argc, char **argv,
+		 int depth);
 /* ap_net.c: how long a failed download takes on the device (ms from the
  * start), the pause for what the fetcher did not take yet, and the
  * failure of a device with no route (fetching off); ip: r->addr is one */

@@ -65,9 +65,9 @@ static bool is_assignment(const struct word *w)
 /* Special builtins are found before functions (POSIX, ash). */
 static bool special_builtin(const char *name)
 {
-	static const char *const sp[] = {".",	   ":",	    "break", "continue", "eval",
-					 "exec",   "exit",  "export", "readonly", "return",
-					 "set",	   "shift", "times", "trap",	 "unset"};
+	static const char *const sp[] = {".",	 ":",	  "break",  "continue", "eval",
+					 "exec", "exit",  "export", "readonly", "return",
+					 "set",	 "shift", "times",  "trap",	"unset"};
 	size_t i;
 
 	for (i = 0; i < sizeof sp / sizeof sp[0]; i++)
@@ -309,7 +309,6 @@ out:
 	argvb_free(&av);
 	return status;
 }
-
 
 static int exec_loop(struct run *r, struct io *io, const struct node *nd)
 {

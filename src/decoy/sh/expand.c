@@ -374,7 +374,6 @@ static void arith(struct xstate *x, const char *s, size_t n, bool quoted)
 	xs_addtext(x, num, strlen(num), quoted);
 }
 
-
 /* ------------------------------------------------------------------ */
 /* ${…}                                                                */
 
@@ -726,9 +725,9 @@ static bool brace(struct xstate *x, const char *s, size_t n, size_t *i, bool quo
 		} else {
 			(void)buf_adds(&res, name);
 			(void)buf_adds(&res, ": ");
-			(void)buf_adds(&res, wv.len ? wv.p
-					   : colon ? "parameter not set or null"
-						   : "parameter not set");
+			(void)buf_adds(&res, wv.len  ? wv.p
+					     : colon ? "parameter not set or null"
+						     : "parameter not set");
 			xs_fail(x, res.p ? res.p : "");
 		}
 		buf_free(&wv);
@@ -1058,8 +1057,7 @@ bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w,
 	return m;
 }
 
-char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n,
-		     size_t *len)
+char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n, size_t *len)
 {
 	struct argvb none = {0};
 	struct xstate x;

@@ -12,9 +12,9 @@
 struct argvb {
 	char **v;
 	int n, cap;
-	bool full;         /* a word was refused (CAP_SH_WORDS or memory) */
-	bool oom;          /* ... for memory */
-	struct acct *mem;  /* charged for the strings and the array */
+	bool full;	  /* a word was refused (CAP_SH_WORDS or memory) */
+	bool oom;	  /* ... for memory */
+	struct acct *mem; /* charged for the strings and the array */
 	size_t charged;
 };
 
@@ -35,7 +35,6 @@ bool expand_match(struct sh *sh, struct io *io, int depth, const struct word *w,
 /* A here-document's body with $…, `…` and \$ \` \\ \newline done (no
  * splitting, quotes kept); *len its length; caller frees; NULL if out of
  * memory. */
-char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n,
-		     size_t *len);
+char *expand_heredoc(struct sh *sh, struct io *io, int depth, const char *s, size_t n, size_t *len);
 
 #endif

@@ -568,8 +568,8 @@ static int parse_list(struct parser *ps)
 void parse_free(struct parser *ps)
 {
 	acct_give(ps->mem, (size_t)ps->capnodes * sizeof *ps->nodes +
-				   (size_t)ps->capwords * sizeof *ps->words +
-				   (size_t)ps->capredirs * sizeof *ps->redirs);
+			       (size_t)ps->capwords * sizeof *ps->words +
+			       (size_t)ps->capredirs * sizeof *ps->redirs);
 	ps->capnodes = ps->capwords = ps->capredirs = 0;
 	free(ps->nodes);
 	free(ps->words);

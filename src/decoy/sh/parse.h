@@ -100,8 +100,8 @@ struct parser {
 	int nredirs, capredirs;
 	int err;
 	char errtok[24];
-	const char *errmsg; /* PERR_SYNTAX with its own text ("bad function name") */
-	bool hd_strip;      /* the redirection just lexed is <<- */
+	const char *errmsg;	  /* PERR_SYNTAX with its own text ("bad function name") */
+	bool hd_strip;		  /* the redirection just lexed is <<- */
 	int hdpend[MAX_HEREDOCS]; /* here-documents whose body comes next line */
 	int nhdpend;
 	const char *expect;

@@ -16,7 +16,7 @@ struct frame {
 	struct buf b;
 	struct instream in;
 	uint8_t *indata; /* a copy of a session file, or NULL */
-	size_t charged;  /* bytes of indata on the memory account */
+	size_t charged;	 /* bytes of indata on the memory account */
 };
 
 struct redirs {
@@ -35,7 +35,6 @@ int redirs_apply(struct sh *sh, struct io *io, struct io *parent, const struct p
 void redirs_finish(struct sh *sh, struct io *parent, struct redirs *rs, const char *cmd);
 
 /* heredoc.c: a here-document as the command's input (frame f). */
-int heredoc_apply(struct sh *sh, struct io *io, const struct redir *r, struct frame *f,
-		  int depth);
+int heredoc_apply(struct sh *sh, struct io *io, const struct redir *r, struct frame *f, int depth);
 
 #endif

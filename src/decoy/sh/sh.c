@@ -158,8 +158,7 @@ void sh_unsetvar(struct sh *sh, const char *name)
 	i = (int)(v - sh->vars);
 	free(v->name);
 	free(v->val);
-	memmove(&sh->vars[i], &sh->vars[i + 1],
-		(size_t)(sh->nvars - i - 1) * sizeof sh->vars[0]);
+	memmove(&sh->vars[i], &sh->vars[i + 1], (size_t)(sh->nvars - i - 1) * sizeof sh->vars[0]);
 	sh->nvars--;
 }
 
@@ -298,8 +297,7 @@ void sh_fs_limits(size_t session_bytes, size_t total_bytes)
 	fs_default.total_max = total_bytes;
 }
 
-struct sh *sh_new(const struct persona *p, const struct sh_host *host,
-		  bool root)
+struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root)
 {
 	struct sh *sh = calloc(1, sizeof *sh);
 

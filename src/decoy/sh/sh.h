@@ -26,11 +26,11 @@ struct sh;
 struct vfs_pool;
 
 enum sh_event {
-	SH_EV_COMMAND,  /* a line was entered:  input */
+	SH_EV_COMMAND,	/* a line was entered:  input */
 	SH_EV_NOTFOUND, /* a command was not found: input (the word) */
-	SH_EV_FETCH,    /* a download was asked for: applet, url, outfile */
-	SH_EV_CAPTURE,  /* a file the session built: outfile, data, len, reason */
-	SH_EV_SU,       /* su tried: input = password, status 0 ok */
+	SH_EV_FETCH,	/* a download was asked for: applet, url, outfile */
+	SH_EV_CAPTURE,	/* a file the session built: outfile, data, len, reason */
+	SH_EV_SU,	/* su tried: input = password, status 0 ok */
 	SH_EV_EMULATED, /* a captured binary "ran": outfile, cls, family,
 			 * machine, input = what it printed (sh/ap_run.c) */
 };
@@ -45,9 +45,9 @@ struct sh_event_info {
 	size_t len;
 	const char *reason; /* capture: "exec", "chmod", "close", "session_end" */
 	int status;
-	const char *user, *pass; /* fetch: FTP login given (ftpget -u/-p), or NULL */
+	const char *user, *pass;  /* fetch: FTP login given (ftpget -u/-p), or NULL */
 	const char *cls, *family; /* emulated: binid class and family guess */
-	unsigned machine;         /* emulated: the binary's e_machine */
+	unsigned machine;	  /* emulated: the binary's e_machine */
 };
 
 /* How a download the shell waited for ended (see sh_host.fetch). */
@@ -55,15 +55,15 @@ struct sh_fetch_result {
 	bool ok;
 	const uint8_t *data; /* ok: the file (valid during sh_fetch_done) */
 	size_t len;
-	const char *reason;      /* failed: the fetcher's reason ("dns", "connect",
+	const char *reason;	 /* failed: the fetcher's reason ("dns", "connect",
 				  * "http_status", "timeout", "tftp_error", ...) */
-	const char *detail;      /* strerror text or server message, or NULL */
+	const char *detail;	 /* strerror text or server message, or NULL */
 	const char *status_line; /* http_status: the server's first line */
-	const char *ftp_cmd;     /* ftp_error: the command refused ("USER") */
-	int code;                /* HTTP status, TFTP error, FTP reply code */
-	const char *peer_ip;     /* the address connected to, "" if none */
-	bool connected;          /* a TCP connection was made */
-	unsigned ms;             /* how long it took */
+	const char *ftp_cmd;	 /* ftp_error: the command refused ("USER") */
+	int code;		 /* HTTP status, TFTP error, FTP reply code */
+	const char *peer_ip;	 /* the address connected to, "" if none */
+	bool connected;		 /* a TCP connection was made */
+	unsigned ms;		 /* how long it took */
 };
 
 struct sh_host {
@@ -98,10 +98,10 @@ struct sh_host {
 };
 
 enum sh_mode {
-	SH_MODE_CLI,      /* vendor CLI prompt (e.g. ATP>) */
-	SH_MODE_SHELL,    /* BusyBox ash */
+	SH_MODE_CLI,	  /* vendor CLI prompt (e.g. ATP>) */
+	SH_MODE_SHELL,	  /* BusyBox ash */
 	SH_MODE_PASSWORD, /* waiting for su's password: do not echo */
-	SH_MODE_DONE,     /* the user left: close the session */
+	SH_MODE_DONE,	  /* the user left: close the session */
 };
 
 /* The pool of shells whose host names none: CAP_FS_SESSION and
@@ -112,8 +112,7 @@ void sh_fs_limits(size_t session_bytes, size_t total_bytes);
 
 /* `root` selects the root or user prompt of the credential that logged in.
  * Returns NULL on allocation failure. */
-struct sh *sh_new(const struct persona *p, const struct sh_host *host,
-		  bool root);
+struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root);
 void sh_free(struct sh *sh);
 /* Optional: the login name shown by id/whoami/ps (default "root" or
  * "admin" by `root`). Call before sh_start(). */

@@ -54,9 +54,9 @@ struct instream {
 };
 
 struct io {
-	struct sink out[3];    /* [1] stdout, [2] stderr ([0] unused) */
-	struct instream *in;   /* NULL: the terminal (reads see EOF) */
-	const char *out_path;  /* file stdout is redirected to, or NULL */
+	struct sink out[3];   /* [1] stdout, [2] stderr ([0] unused) */
+	struct instream *in;  /* NULL: the terminal (reads see EOF) */
+	const char *out_path; /* file stdout is redirected to, or NULL */
 };
 
 struct sh_var {
@@ -113,7 +113,7 @@ struct sh {
 	/* levels of ash (sh, su); 0 levels = CLI (if persona->cli) */
 	struct sh_level lev[SH_MAX_LEVELS];
 	int nlev;
-	bool cli;        /* in the vendor CLI */
+	bool cli; /* in the vendor CLI */
 	enum sh_mode mode;
 	bool pw_pending; /* su waiting for a password */
 
@@ -121,8 +121,8 @@ struct sh {
 	int nvars;
 	int status; /* $? */
 
-	uint32_t pid;       /* this shell's PID */
-	uint32_t next_pid;  /* for commands (ps shows its own) */
+	uint32_t pid;	   /* this shell's PID */
+	uint32_t next_pid; /* for commands (ps shows its own) */
 	uint32_t killed[SH_MAX_KILLED];
 	int nkilled;
 
@@ -131,42 +131,42 @@ struct sh {
 	 * line and by the session in units of SH_WORK_* */
 	struct acct own_mem;
 	struct acct *mem;
-	uint64_t work;       /* this line */
+	uint64_t work;	     /* this line */
 	uint64_t work_total; /* this session */
 	size_t fs_read_seen; /* vfs_read_bytes() already charged */
-	bool oom;            /* the line ran out of memory: said, stopped */
+	bool oom;	     /* the line ran out of memory: said, stopped */
 	bool overworked;     /* the line passed its work budget */
 
 	/* per input line */
-	bool inject;     /* output discarded */
+	bool inject;	 /* output discarded */
 	size_t out_used; /* bytes sent to the terminal */
-	unsigned loops;  /* loop iterations */
-	unsigned steps;  /* simple commands */
-	bool stop;       /* abandon the rest of the line (exit, su) */
-	bool exit_req;   /* `exit` ran: leave the current level or script */
-	bool brk, cont;  /* `break` / `continue` in a loop */
-	bool err_abort;  /* an expansion error stopped the line: $? is 2 */
-	int nscript;     /* nesting of sh -c / scripts: an error ends only them */
-	int depth;       /* nesting of the sh_run() in progress */
-	int pargc;       /* positional parameters of a running script */
+	unsigned loops;	 /* loop iterations */
+	unsigned steps;	 /* simple commands */
+	bool stop;	 /* abandon the rest of the line (exit, su) */
+	bool exit_req;	 /* `exit` ran: leave the current level or script */
+	bool brk, cont;	 /* `break` / `continue` in a loop */
+	bool err_abort;	 /* an expansion error stopped the line: $? is 2 */
+	int nscript;	 /* nesting of sh -c / scripts: an error ends only them */
+	int depth;	 /* nesting of the sh_run() in progress */
+	int pargc;	 /* positional parameters of a running script */
 	char **pargv;
-	bool pown;       /* pargv is the shell's own copy (set --, shift) */
+	bool pown; /* pargv is the shell's own copy (set --, shift) */
 	struct sh_func funcs[SH_MAX_FUNCS];
 	int nfuncs;
 	struct sh_frame *frame; /* innermost function call, or NULL */
-	bool ret;               /* `return` ran: leave the function or . file */
-	struct buf pending; /* an incomplete construct waiting for more lines */
+	bool ret;		/* `return` ran: leave the function or . file */
+	struct buf pending;	/* an incomplete construct waiting for more lines */
 
 	/* waiting for a download (sh_fetch_done resumes the line) */
-	bool susp_ok;      /* the simple command being dispatched may wait */
-	int cur_ni;        /* its node in the line's tree */
+	bool susp_ok; /* the simple command being dispatched may wait */
+	int cur_ni;   /* its node in the line's tree */
 	bool waiting;
-	int susp_ni;       /* the command that waits */
-	char *susp_src;    /* the line, parsed again on resume */
+	int susp_ni;	/* the command that waits */
+	char *susp_src; /* the line, parsed again on resume */
 	size_t susp_n;
-	struct fetch_req fx;                /* what it asked for */
-	const struct sh_fetch_result *res;  /* during the resume only */
-	struct buf queue;  /* lines entered while waiting: u16 length + bytes */
+	struct fetch_req fx;		   /* what it asked for */
+	const struct sh_fetch_result *res; /* during the resume only */
+	struct buf queue;		   /* lines entered while waiting: u16 length + bytes */
 };
 
 /* --- sh.c --- */
@@ -197,32 +197,28 @@ void sh_unsetvar(struct sh *sh, const char *name);
 void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n);
 void sh_puts(struct sh *sh, struct io *io, int fd, const char *s);
 void sh_printf(struct sh *sh, struct io *io, int fd, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Bounded: output past 1023 bytes of one call is cut. */
 void sh_vprintf(struct sh *sh, struct io *io, int fd, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
+    __attribute__((format(printf, 4, 0)));
 /* Makes path absolute against cwd into out; 0 or -ENAMETOOLONG. */
 int sh_path(struct sh *sh, const char *path, char *out, size_t outlen);
 
 /* --- exec.c --- */
 /* Runs a command string; returns its exit status. depth counts nesting. */
-int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
-	   bool *incomplete);
+int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth, bool *incomplete);
 /* Runs the waiting line src again up to its waiting command (node
  * target), which finishes through sh_fetch_finish(), then the rest. */
-int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n,
-		  int target);
+int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n, int target);
 /* Runs argv as a command (dispatch by name); depth for scripts. */
-int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv,
-		 int depth);
+int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv, int depth);
 
 /* --- ap_table.c, ap_procs.c, ap_util.c, ap_fetch.c (see sh/applet.h) --- */
-typedef int (*sh_applet_fn)(struct sh *sh, struct io *io, int argc,
-			     char **argv);
+typedef int (*sh_applet_fn)(struct sh *sh, struct io *io, int argc, char **argv);
 
 enum {
 	AP_BUILTIN = 1, /* ash builtin: works bare whatever the persona lists */
-	AP_APPLET = 2,  /* BusyBox applet: needs the persona's applet list */
+	AP_APPLET = 2,	/* BusyBox applet: needs the persona's applet list */
 };
 
 struct sh_applet {
@@ -237,14 +233,13 @@ const struct sh_applet *sh_applet_find(const char *name);
  * implement). */
 bool sh_has_applet(const struct sh *sh, const char *name);
 /* Runs a BusyBox applet by name (argv[0] is the name). */
-int sh_applet_run(struct sh *sh, struct io *io, const struct sh_applet *a,
-		  int argc, char **argv);
+int sh_applet_run(struct sh *sh, struct io *io, const struct sh_applet *a, int argc, char **argv);
 /* Runs a session-built or image file: script or "binary". */
-int sh_exec_file(struct sh *sh, struct io *io, const char *abspath,
-		 int argc, char **argv, int depth);
+int sh_exec_file(struct sh *sh, struct io *io, const char *abspath, int argc, char **argv,
+		 int depth);
 /* Prints "-sh: msg\n" on stderr. */
 void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 const char *sh_strerror(int err);
 /* The waiting download's applet output and file (sh->fx, sh->res);
  * returns the applet's exit status. */

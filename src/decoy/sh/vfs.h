@@ -31,11 +31,11 @@ enum vfs_type { VFS_FILE = 1, VFS_DIR, VFS_LINK };
 
 struct vfs_stat {
 	enum vfs_type type;
-	unsigned mode;      /* permission bits (07777) */
+	unsigned mode; /* permission bits (07777) */
 	size_t size;
 	time_t mtime;
-	bool session;       /* built by this session */
-	bool busybox;       /* the busybox binary or an applet link to it */
+	bool session;	    /* built by this session */
+	bool busybox;	    /* the busybox binary or an applet link to it */
 	const char *target; /* VFS_LINK only (lstat) */
 };
 
@@ -52,7 +52,7 @@ struct vfs_built {
 struct vfs_pool {
 	size_t session_max; /* bytes one session may hold (fs_kb) */
 	size_t total_max;   /* bytes all its sessions may hold (fs_total_kb) */
-	size_t total;       /* bytes held now */
+	size_t total;	    /* bytes held now */
 };
 
 void vfs_pool_init(struct vfs_pool *pl, size_t session_max, size_t total_max);
@@ -65,16 +65,13 @@ void vfs_set_now(struct vfs *v, time_t now);
 /* Joins `path` to `cwd` and removes ".", ".." and repeated '/'. */
 int vfs_abspath(const char *cwd, const char *path, char *out, size_t outlen);
 /* Follows symbolic links (all components, or all but the last). */
-int vfs_resolve(struct vfs *v, const char *path, bool follow_last, char *out,
-		size_t outlen);
+int vfs_resolve(struct vfs *v, const char *path, bool follow_last, char *out, size_t outlen);
 
 int vfs_stat(struct vfs *v, const char *path, struct vfs_stat *st);
 int vfs_lstat(struct vfs *v, const char *path, struct vfs_stat *st);
-int vfs_read(struct vfs *v, const char *path, const uint8_t **data,
-	     size_t *len);
+int vfs_read(struct vfs *v, const char *path, const uint8_t **data, size_t *len);
 /* Creates or truncates (append false) or appends; n may be 0. */
-int vfs_write(struct vfs *v, const char *path, const void *p, size_t n,
-	      bool append);
+int vfs_write(struct vfs *v, const char *path, const void *p, size_t n, bool append);
 /* 0 if a file could be created at path (mount rw, parent exists). */
 int vfs_can_create(struct vfs *v, const char *path);
 int vfs_mkdir(struct vfs *v, const char *path, unsigned mode);
@@ -84,8 +81,7 @@ int vfs_rename(struct vfs *v, const char *from, const char *to);
 int vfs_chmod(struct vfs *v, const char *path, unsigned mode);
 
 /* Calls fn for each entry name of directory `dir` (unsorted, no . ..). */
-int vfs_list(struct vfs *v, const char *dir,
-	     void (*fn)(void *ctx, const char *name), void *ctx);
+int vfs_list(struct vfs *v, const char *dir, void (*fn)(void *ctx, const char *name), void *ctx);
 
 /* Built file at path whose content changed since its last capture, if it
  * is non-empty and not a copy of the busybox image; marks it captured. */

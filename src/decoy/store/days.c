@@ -18,8 +18,7 @@
 #define HDR_LEN 16
 #define BODY_MAX (1u << 20) /* inflated body of a day file, far above need */
 
-static const char *const cat_names[DAY_CATS] = {"credentials", "sources", "commands",
-						 "binaries"};
+static const char *const cat_names[DAY_CATS] = {"credentials", "sources", "commands", "binaries"};
 
 /* ------------------------------------------------------------- tables */
 
@@ -135,7 +134,8 @@ static long scan_body(const char *p, size_t n, bool to_end)
 				if (i + 6 > n)
 					return -1;
 				for (k = 2; k < 6; k++)
-					if (!p[i + k] || !strchr("0123456789abcdefABCDEF", p[i + k]))
+					if (!p[i + k] ||
+					    !strchr("0123456789abcdefABCDEF", p[i + k]))
 						return -1;
 				i += 6;
 			} else if (p[i + 1] && strchr("\"\\/bfnrt", p[i + 1])) {
@@ -282,8 +282,8 @@ static int32_t day_of(int64_t us)
 	return (int32_t)d;
 }
 
-#define ID_IS(ln, s) ((ln)->eventid.vl == sizeof(s) - 1 && \
-		      !memcmp((ln)->eventid.v, s, sizeof(s) - 1))
+#define ID_IS(ln, s)                                                                               \
+	((ln)->eventid.vl == sizeof(s) - 1 && !memcmp((ln)->eventid.v, s, sizeof(s) - 1))
 
 static void fold_line(struct day_agg *d, const struct line *ln)
 {
@@ -292,8 +292,7 @@ static void fold_line(struct day_agg *d, const struct line *ln)
 
 	d->events++;
 	if (ID_IS(ln, "cowrie.session.connect") && ln->has_src)
-		day_agg_add(d, DAY_SRC, ln->src.v, cut_body(ln->src.v, ln->src.vl, DAY_KEY_MAX),
-			1);
+		day_agg_add(d, DAY_SRC, ln->src.v, cut_body(ln->src.v, ln->src.vl, DAY_KEY_MAX), 1);
 	if ((ID_IS(ln, "cowrie.login.failed") || ID_IS(ln, "cowrie.login.success")) &&
 	    ln->has_user && ln->has_pass) {
 		/* username NUL password, each cut to share the key */
@@ -308,14 +307,13 @@ static void fold_line(struct day_agg *d, const struct line *ln)
 	}
 	if (ID_IS(ln, "cowrie.command.input") && ln->has_input)
 		day_agg_add(d, DAY_CMD, ln->input.v,
-			cut_body(ln->input.v, ln->input.vl, DAY_KEY_MAX), 1);
+			    cut_body(ln->input.v, ln->input.vl, DAY_KEY_MAX), 1);
 	if (ln->has_sha && ln->sha.vl == 64)
 		day_agg_add(d, DAY_BIN, ln->sha.v, 64, 1);
 }
 
 /* Calls fn for every complete line of text that parses as an event. */
-static void each_line(const char *text, size_t n, void (*fn)(void *arg, struct line *ln),
-		      void *arg)
+static void each_line(const char *text, size_t n, void (*fn)(void *arg, struct line *ln), void *arg)
 {
 	size_t pos = 0;
 
@@ -520,7 +518,8 @@ int day_agg_encode(const struct day_agg *dc, size_t max, struct buf *out)
 			cr = crc32(cr, z, zl);
 			put_le(crc, cr, 4);
 			rc = buf_add(out, h, HDR_LEN) || buf_add(out, z, zl) || buf_add(out, crc, 4)
-				     ? -ENOMEM : 0;
+				 ? -ENOMEM
+				 : 0;
 			break;
 		}
 		/* too big: leave out the least frequent keys of every category */
@@ -628,8 +627,7 @@ static int put_int(struct buf *b, const char *k, uint64_t v)
 
 int day_agg_json(const struct day_agg *d, struct buf *out)
 {
-	static const char *const key_names[DAY_CATS] = {"username", "src_ip", "input",
-							 "shasum"};
+	static const char *const key_names[DAY_CATS] = {"username", "src_ip", "input", "shasum"};
 	char nm[9];
 	int c, rc;
 	size_t i;

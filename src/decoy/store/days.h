@@ -57,16 +57,16 @@ struct day_key {
 };
 
 struct day_cat {
-	uint64_t total, other;      /* total = sum of counts + other */
+	uint64_t total, other; /* total = sum of counts + other */
 	struct day_key *e;
 	size_t n, cap;
-	uint32_t *idx;              /* open addressing: entry + 1, 0 empty */
+	uint32_t *idx; /* open addressing: entry + 1, 0 empty */
 	size_t idx_cap;
 };
 
 struct day_agg {
-	int32_t day;                /* days since 1970-01-01 (UTC) */
-	char through[48];           /* last segment folded in ("" none) */
+	int32_t day;	  /* days since 1970-01-01 (UTC) */
+	char through[48]; /* last segment folded in ("" none) */
 	uint64_t events, login_success;
 	struct day_cat cat[DAY_CATS];
 };

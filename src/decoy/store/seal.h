@@ -31,11 +31,11 @@
 struct seal_info {
 	uint32_t version;
 	uint32_t flags;
-	uint32_t nevents;   /* lines */
-	uint32_t raw_len;   /* bytes of the JSON lines, newlines included */
-	int64_t first_us;   /* first and last event time (0: none) */
+	uint32_t nevents; /* lines */
+	uint32_t raw_len; /* bytes of the JSON lines, newlines included */
+	int64_t first_us; /* first and last event time (0: none) */
 	int64_t last_us;
-	uint32_t nrefs;     /* binaries (SHA-256) the segment's events name */
+	uint32_t nrefs;	     /* binaries (SHA-256) the segment's events name */
 	const uint8_t *refs; /* nrefs × 32 bytes inside the file */
 	uint8_t key[SEAL_KEY_LEN];
 };
@@ -48,8 +48,7 @@ void seal_sid(const uint8_t key[SEAL_KEY_LEN], uint64_t seq, char out[SEAL_SID_L
  * The result is decoded again and compared before it is returned: a
  * mismatch falls back to the all-raw form, so the lines always come back
  * identical. Returns 0 or -errno. */
-int seal_encode(const char *text, size_t n, const uint8_t key[SEAL_KEY_LEN],
-		struct buf *out);
+int seal_encode(const char *text, size_t n, const uint8_t key[SEAL_KEY_LEN], struct buf *out);
 
 /* Checks framing and CRC and fills info. Returns 0 or -EBADMSG. */
 int seal_check(const uint8_t *p, size_t n, struct seal_info *info);

@@ -24,8 +24,8 @@
 
 /* ------------------------------------------------------------- helpers */
 
-int store_path_of(char *out, size_t cap, const char *dir, const char *sub,
-		  const char *name, const char *ext)
+int store_path_of(char *out, size_t cap, const char *dir, const char *sub, const char *name,
+		  const char *ext)
 {
 	int n = snprintf(out, cap, "%s/%s%s%s%s", dir, sub, *sub ? "/" : "", name, ext);
 
@@ -176,15 +176,16 @@ static int open_segment(struct store *s)
 		s->seg_sec = (int64_t)t;
 		s->seg_seq = 0;
 	}
-	if ((rc = sys_mkdirs(s->dir)) || (rc = store_path_of(path, sizeof path, s->dir, "events", "", "")) ||
+	if ((rc = sys_mkdirs(s->dir)) ||
+	    (rc = store_path_of(path, sizeof path, s->dir, "events", "", "")) ||
 	    (rc = sys_mkdirs(path)))
 		return rc;
 	for (;;) {
 		struct stat st;
 
-		snprintf(s->seg, sizeof s->seg, "%04d%02d%02dT%02d%02d%02d-%03u",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-			 tm.tm_min, tm.tm_sec, s->seg_seq++ % 1000);
+		snprintf(s->seg, sizeof s->seg, "%04d%02d%02dT%02d%02d%02d-%03u", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 s->seg_seq++ % 1000);
 		store_seg_key(s, s->seg, s->seg_key);
 		s->sid_seq = 0;
 		if ((rc = store_path_of(path, sizeof path, s->dir, "events", s->seg, ".tzs")))
@@ -300,9 +301,12 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 		return -ENAMETOOLONG;
 	memcpy(s->dir, dir, strlen(dir) + 1);
 	buf_init(&s->pending, CAP_EVBUF);
-	if ((rc = sys_mkdirs(dir)) || (rc = store_path_of(path, sizeof path, dir, "files", "", "")) ||
-	    (rc = sys_mkdirs(path)) || (rc = store_path_of(path, sizeof path, dir, "events", "", "")) ||
-	    (rc = sys_mkdirs(path)) || (rc = store_path_of(path, sizeof path, dir, "days", "", "")) ||
+	if ((rc = sys_mkdirs(dir)) ||
+	    (rc = store_path_of(path, sizeof path, dir, "files", "", "")) ||
+	    (rc = sys_mkdirs(path)) ||
+	    (rc = store_path_of(path, sizeof path, dir, "events", "", "")) ||
+	    (rc = sys_mkdirs(path)) ||
+	    (rc = store_path_of(path, sizeof path, dir, "days", "", "")) ||
 	    (rc = sys_mkdirs(path)) || (rc = load_unit(s)))
 		return rc;
 	store_trim_days(s, true);
@@ -324,7 +328,6 @@ int store_open(struct store *s, const char *dir, const struct store_opts *o)
 	write_status(s);
 	return rc;
 }
-
 
 static void write_pending(struct store *s)
 {
@@ -428,8 +431,7 @@ void store_tick(struct store *s, bool force)
 	 * no wrap to "ancient", which sealed it at once) */
 	if (s->fd >= 0 && !s->broken &&
 	    (s->seg_bytes >= s->o.segment_max ||
-	     (s->seg_bytes && now > s->seg_open_ms &&
-	      now - s->seg_open_ms >= s->o.seal_age_ms)))
+	     (s->seg_bytes && now > s->seg_open_ms && now - s->seg_open_ms >= s->o.seal_age_ms)))
 		roll(s);
 	if (s->unsealed && now - s->last_write_ms < STORE_FLUSH_MS) {
 		store_seal_waiting(s);
@@ -503,8 +505,7 @@ void store_session_id(struct store *s, char id[SEAL_SID_LEN + 1])
 	seal_sid(s->seg_key, s->sid_seq++, id);
 }
 
-int store_put_file(struct store *s, const void *data, size_t n,
-		   char hex[SHA256_HEX], bool *dup)
+int store_put_file(struct store *s, const void *data, size_t n, char hex[SHA256_HEX], bool *dup)
 {
 	uint8_t h[SHA256_LEN];
 	char path[384];
@@ -603,8 +604,7 @@ static void write_status(struct store *s)
 	json_int(&j, "evictions_unlogged", (int64_t)s->notes_lost);
 	json_int(&j, "bytes_written", (int64_t)s->st.bytes_written);
 	json_int(&j, "syncs", (int64_t)s->st.syncs);
-	json_int(&j, "bytes_written_per_hour",
-		 (int64_t)(s->st.bytes_written * 3600000u / up_ms));
+	json_int(&j, "bytes_written_per_hour", (int64_t)(s->st.bytes_written * 3600000u / up_ms));
 	json_int(&j, "syncs_per_hour", (int64_t)(s->st.syncs * 3600000u / up_ms));
 	if (!json_close(&j) && !buf_addc(&b, '\n')) {
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -615,8 +615,7 @@ static void write_status(struct store *s)
 			if (ok && !rename(tmp, path)) {
 				s->st.bytes_written += b.len;
 				s->st.status_bytes += b.len;
-			}
-			else
+			} else
 				unlink(tmp);
 		}
 	}

@@ -34,23 +34,23 @@
 struct persona_unit;
 
 struct store_stats {
-	uint64_t events;         /* accepted into the buffer */
+	uint64_t events;	 /* accepted into the buffer */
 	uint64_t events_dropped; /* lost to a full buffer, a full store or a failed write */
-	uint64_t bytes_written;  /* to flash: lines, sealed segments, binaries, status */
-	uint64_t status_bytes;   /* … of which the status file */
-	uint64_t syncs;          /* fsync/fdatasync calls */
+	uint64_t bytes_written;	 /* to flash: lines, sealed segments, binaries, status */
+	uint64_t status_bytes;	 /* … of which the status file */
+	uint64_t syncs;		 /* fsync/fdatasync calls */
 	uint64_t files_new, files_dup, files_failed;
 	uint64_t sealed, seal_failed;
 	uint64_t evicted_segments, evicted_files, evicted_bytes;
-	uint64_t evicted_days;   /* day files past a year (or the budget) */
-	uint64_t agg_failed;     /* day files that could not be read or written */
+	uint64_t evicted_days; /* day files past a year (or the budget) */
+	uint64_t agg_failed;   /* day files that could not be read or written */
 };
 
 struct store_opts {
-	unsigned sync_ms;   /* group commit interval */
-	uint64_t quota;     /* bytes the whole store may use */
-	uint64_t reserve;   /* free bytes of the file system never taken */
-	size_t segment_max; /* an open segment is sealed at this size … */
+	unsigned sync_ms;     /* group commit interval */
+	uint64_t quota;	      /* bytes the whole store may use */
+	uint64_t reserve;     /* free bytes of the file system never taken */
+	size_t segment_max;   /* an open segment is sealed at this size … */
 	unsigned seal_age_ms; /* … or this age */
 };
 
@@ -91,34 +91,34 @@ struct store {
 	struct store_opts o;
 	uint8_t seed[32];
 	int64_t first_start;
-	int fd;               /* open segment, -1 if none */
-	char seg[48];         /* its base name */
+	int fd;	      /* open segment, -1 if none */
+	char seg[48]; /* its base name */
 	uint8_t seg_key[SEAL_KEY_LEN];
-	uint64_t sid_seq;     /* session ids handed out in this segment */
+	uint64_t sid_seq; /* session ids handed out in this segment */
 	size_t seg_bytes, seg_synced;
 	uint64_t seg_open_ms;
-	unsigned seg_seq;     /* number of the next segment in second seg_sec */
+	unsigned seg_seq; /* number of the next segment in second seg_sec */
 	int64_t seg_sec;
-	bool broken;          /* a write failed: start a new segment */
-	bool unsealed;        /* an old segment waits to be sealed */
-	struct buf pending;   /* complete lines not yet written */
+	bool broken;	    /* a write failed: start a new segment */
+	bool unsealed;	    /* an old segment waits to be sealed */
+	struct buf pending; /* complete lines not yet written */
 	size_t pending_lines;
 	uint64_t last_write_ms, last_sync_ms, start_ms;
-	int64_t write_start_us;    /* wall time before the last write */
+	int64_t write_start_us;	   /* wall time before the last write */
 	int64_t synced_through_us; /* events committed before this are on flash */
 	int64_t last_sync_us;
-	bool dirty;           /* written since the last sync */
-	uint64_t used_base;   /* bytes of the store without the open segment */
-	bool over;            /* could not get under the limit */
+	bool dirty;	    /* written since the last sync */
+	uint64_t used_base; /* bytes of the store without the open segment */
+	bool over;	    /* could not get under the limit */
 	uint64_t limit;
 	char refs[STORE_REFS][SHA256_HEX]; /* binaries the open segment names */
 	size_t nrefs;
 	bool refs_full;
-	int64_t today;        /* day number of events_today */
+	int64_t today; /* day number of events_today */
 	uint64_t events_today;
-	unsigned sessions;    /* set by the owner, for the status file */
-	size_t days_held;     /* day files in days/ (days.h) … */
-	uint64_t days_bytes;  /* … and their bytes */
+	unsigned sessions;	  /* set by the owner, for the status file */
+	size_t days_held;	  /* day files in days/ (days.h) … */
+	uint64_t days_bytes;	  /* … and their bytes */
 	struct store_note *notes; /* malloc'd queue, taken by store_drain_notes() */
 	size_t nnotes, notes_cap;
 	uint64_t notes_lost;
@@ -146,8 +146,7 @@ void store_session_id(struct store *s, char id[SEAL_SID_LEN + 1]);
 
 /* Stores a captured binary as files/<sha256>, atomically. hex receives the
  * digest. *dup says whether it was already there. Returns 0 or -errno. */
-int store_put_file(struct store *s, const void *data, size_t n,
-		   char hex[SHA256_HEX], bool *dup);
+int store_put_file(struct store *s, const void *data, size_t n, char hex[SHA256_HEX], bool *dup);
 
 /* The path of a captured binary in the store folder dir: <dir>/files/<hex>,
  * the one place that spells the layout for the event's "outfile", the

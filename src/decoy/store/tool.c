@@ -46,7 +46,8 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 	}
 	buf_init(&b, 96u << 20);
 	for (i = 0; i < n; i++) {
-		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base, v[i].sealed ? ".tzs" : ".jsonl");
+		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base,
+			 v[i].sealed ? ".tzs" : ".jsonl");
 		if ((rc = sys_read_file(p, &b))) {
 			fprintf(stderr, "tanuki: %s: %s\n", p, strerror(-rc));
 			bad = 1;
@@ -291,7 +292,8 @@ int store_verify(const char *dir, FILE *out)
 	}
 	buf_init(&b, 96u << 20);
 	for (i = 0; i < n; i++) {
-		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base, v[i].sealed ? ".tzs" : ".jsonl");
+		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base,
+			 v[i].sealed ? ".tzs" : ".jsonl");
 		segs++;
 		if ((rc = sys_read_file(p, &b))) {
 			fprintf(out, "%s: %s\n", p, strerror(-rc));
@@ -319,8 +321,10 @@ int store_verify(const char *dir, FILE *out)
 				size_t len;
 
 				if (!nl) {
-					fprintf(out, "%s: torn tail of %zu bytes after the last "
-						"complete line (cut on the next start)\n", p, b.len - pos);
+					fprintf(out,
+						"%s: torn tail of %zu bytes after the last "
+						"complete line (cut on the next start)\n",
+						p, b.len - pos);
 					break;
 				}
 				len = (size_t)(nl - b.p) - pos;
@@ -404,8 +408,9 @@ int store_status(const char *dir, uint64_t quota, FILE *out)
 		if (!list_days(dir, &dv, &dn)) {
 			fprintf(out, "  days held: %zu", dn);
 			if (dn)
-				fprintf(out, " (%.4s-%.2s-%.2s to %.4s-%.2s-%.2s)", dv[0], dv[0] + 4,
-					dv[0] + 6, dv[dn - 1], dv[dn - 1] + 4, dv[dn - 1] + 6);
+				fprintf(out, " (%.4s-%.2s-%.2s to %.4s-%.2s-%.2s)", dv[0],
+					dv[0] + 4, dv[0] + 6, dv[dn - 1], dv[dn - 1] + 4,
+					dv[dn - 1] + 6);
 			fputc('\n', out);
 			free(dv);
 		}

@@ -16,9 +16,9 @@
 #define AGG_JP_DEPTH 4
 
 static const uint32_t caps[AG_NKIND] = {
-	[AG_CRED] = AGG_CREDS,     [AG_SRC] = AGG_SOURCES, [AG_CMD] = AGG_COMMANDS,
-	[AG_BIN] = AGG_BINARIES,   [AG_CVE] = AGG_EXPLOITS, [AG_PORT] = AGG_PORTS,
-	[AG_EVENT] = AGG_EVENTS,
+    [AG_CRED] = AGG_CREDS,   [AG_SRC] = AGG_SOURCES,  [AG_CMD] = AGG_COMMANDS,
+    [AG_BIN] = AGG_BINARIES, [AG_CVE] = AGG_EXPLOITS, [AG_PORT] = AGG_PORTS,
+    [AG_EVENT] = AGG_EVENTS,
 };
 
 void agg_init(struct agg *g, struct buf *raw, size_t raw_cap)
@@ -90,10 +90,10 @@ struct inc {
 	enum agg_kind k;
 	const char *a, *b;
 	size_t an, bn;
-	uint64_t add;    /* count, or size for binaries */
+	uint64_t add; /* count, or size for binaries */
 	int64_t first;
 	uint32_t hash;
-	int32_t row;     /* existing row, or -1 */
+	int32_t row; /* existing row, or -1 */
 };
 
 static int32_t find(const struct agg *g, const struct inc *x)
@@ -105,8 +105,7 @@ static int32_t find(const struct agg *g, const struct inc *x)
 		const struct agg_row *r = &t->rows[i];
 
 		if (r->hash == x->hash && r->alen == x->an && r->blen == x->bn &&
-		    !memcmp(g->arena + r->a, x->a, x->an) &&
-		    !memcmp(g->arena + r->b, x->b, x->bn))
+		    !memcmp(g->arena + r->a, x->a, x->an) && !memcmp(g->arena + r->b, x->b, x->bn))
 			return (int32_t)i;
 	}
 	return -1;
@@ -155,8 +154,7 @@ static const char *str(const struct jdoc *d, const char *key, size_t *n)
 	return jp_str(d, i);
 }
 
-static void plan(struct inc *x, enum agg_kind k, const char *a, size_t an, const char *b,
-		 size_t bn)
+static void plan(struct inc *x, enum agg_kind k, const char *a, size_t an, const char *b, size_t bn)
 {
 	memset(x, 0, sizeof(*x));
 	x->k = k;
@@ -301,16 +299,18 @@ int agg_render(const struct agg *g, const struct agg_head *h, struct buf *o)
 
 	e |= buf_adds(o, "{\"device\":");
 	e |= jstr(o, h->device, strlen(h->device));
-	e |= buf_printf(o, ",\"seq\":%" PRIu64 ",\"period\":{\"from\":%" PRId64 ",\"to\":%" PRId64 "}",
-		   h->seq, h->from, h->to);
+	e |= buf_printf(o,
+			",\"seq\":%" PRIu64 ",\"period\":{\"from\":%" PRId64 ",\"to\":%" PRId64 "}",
+			h->seq, h->from, h->to);
 	e |= buf_adds(o, ",\"version\":");
 	e |= jstr(o, h->version, strlen(h->version));
 	e |= buf_adds(o, ",\"persona\":");
 	e |= jstr(o, h->persona, strlen(h->persona));
-	e |= buf_printf(o, ",\"uptime_s\":%" PRIu64 ",\"store\":{\"used_kb\":%" PRIu64
-		   ",\"quota_kb\":%" PRIu64 ",\"evictions\":%" PRIu64
-		   ",\"events_dropped\":%" PRIu64 "}",
-		   h->uptime_s, h->used_kb, h->quota_kb, h->evictions, h->dropped);
+	e |= buf_printf(o,
+			",\"uptime_s\":%" PRIu64 ",\"store\":{\"used_kb\":%" PRIu64
+			",\"quota_kb\":%" PRIu64 ",\"evictions\":%" PRIu64
+			",\"events_dropped\":%" PRIu64 "}",
+			h->uptime_s, h->used_kb, h->quota_kb, h->evictions, h->dropped);
 	for (k = AG_PORT; k <= AG_EVENT; k++) {
 		e |= buf_adds(o, k == AG_PORT ? ",\"counts\":{\"by_port\":{" : ",\"by_event\":{");
 		for (i = 0; i < g->t[k].n; i++) {
@@ -343,7 +343,7 @@ int agg_render(const struct agg *g, const struct agg_head *h, struct buf *o)
 		e |= buf_addc(o, '}');
 	}
 	e |= buf_printf(o, "],\"sessions\":%" PRIu64 ",\"events_counted\":%" PRIu64, g->sessions,
-		   g->events);
+			g->events);
 	if (g->raw) {
 		e |= buf_adds(o, ",\"events\":[");
 		e |= buf_add(o, g->raw->p ? g->raw->p : "", g->raw->len);

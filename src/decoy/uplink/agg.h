@@ -41,8 +41,8 @@ struct agg_row {
 	uint32_t a, alen; /* arena offsets */
 	uint32_t b, blen;
 	uint32_t pad;
-	uint64_t count;   /* binaries: size */
-	int64_t first;    /* binaries: first seen, unix seconds */
+	uint64_t count; /* binaries: size */
+	int64_t first;	/* binaries: first seen, unix seconds */
 };
 
 struct agg_tab {
@@ -54,13 +54,13 @@ enum agg_kind { AG_CRED, AG_SRC, AG_CMD, AG_BIN, AG_CVE, AG_PORT, AG_EVENT, AG_N
 
 struct agg {
 	struct agg_tab t[AG_NKIND];
-	struct agg_row rows[AGG_CREDS + AGG_SOURCES + AGG_COMMANDS + AGG_BINARIES +
-			    AGG_EXPLOITS + AGG_PORTS + AGG_EVENTS];
+	struct agg_row rows[AGG_CREDS + AGG_SOURCES + AGG_COMMANDS + AGG_BINARIES + AGG_EXPLOITS +
+			    AGG_PORTS + AGG_EVENTS];
 	char arena[AGG_ARENA];
 	uint32_t alen;
-	uint64_t events;    /* lines counted */
-	uint64_t sessions;  /* cowrie.session.connect */
-	uint64_t skipped;   /* lines that were not an event object */
+	uint64_t events;   /* lines counted */
+	uint64_t sessions; /* cowrie.session.connect */
+	uint64_t skipped;  /* lines that were not an event object */
 	/* Raw events (option events '1'): the lines as a JSON array body,
 	 * bounded by the caller's cap; NULL when not wanted. */
 	struct buf *raw;

@@ -117,8 +117,8 @@ int cursor_read(const char *store, struct up_cursor *c)
 		} else if (*line) {
 			k = fields(line, f, 7);
 			if (k == 5 && !strcmp(f[0], "acked")) {
-				if (!u64(f[1], &c->acked_seq) || !pos_parse(f[2], f[3], &c->acked) ||
-				    !i64(f[4], &c->acked_to))
+				if (!u64(f[1], &c->acked_seq) ||
+				    !pos_parse(f[2], f[3], &c->acked) || !i64(f[4], &c->acked_to))
 					return -EBADMSG;
 			} else if (k == 6 && !strcmp(f[0], "pending")) {
 				if (!u64(f[1], &c->pend_seq) || !pos_parse(f[2], f[3], &c->pend) ||
@@ -160,7 +160,7 @@ int cursor_write(const char *store, const struct up_cursor *c)
 struct walk {
 	struct scan *s;
 	const char *base;
-	uint64_t idx;  /* line index in this segment */
+	uint64_t idx; /* line index in this segment */
 	scan_fn fn;
 	void *arg;
 };

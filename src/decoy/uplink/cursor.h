@@ -61,12 +61,12 @@ struct scan {
 	const char *store;
 	struct up_pos from;
 	const struct up_pos *until; /* stop at this position (NULL: at the end) */
-	const char *open_seg;       /* the segment being written, if any … */
-	size_t open_synced;         /* … and how many of its bytes are synced */
+	const char *open_seg;	    /* the segment being written, if any … */
+	size_t open_synced;	    /* … and how many of its bytes are synced */
 	/* out */
-	struct up_pos end;          /* first line not consumed */
-	char done[CUR_SEG_MAX];     /* last sealed segment consumed to its end */
-	bool stopped;               /* scan_fn said stop */
+	struct up_pos end;	/* first line not consumed */
+	char done[CUR_SEG_MAX]; /* last sealed segment consumed to its end */
+	bool stopped;		/* scan_fn said stop */
 	uint64_t lines;
 };
 

@@ -89,7 +89,8 @@ int uplink_config(struct uplink_cfg *c, struct uci_sec *s, const char *file, cha
 	o = uci_get(s, "pin");
 	if (!o || strncmp(o->val, "sha256/", 7) ||
 	    mbedtls_base64_decode(c->pin, sizeof c->pin, &n, (const unsigned char *)o->val + 7,
-				  strlen(o->val + 7)) || n != sizeof c->pin)
+				  strlen(o->val + 7)) ||
+	    n != sizeof c->pin)
 		return cfg_bad(err, errlen, file, o ? o->line : s->line,
 			       "option pin must be sha256/<base64 of 32 bytes> (tanuki-hub pin)",
 			       NULL);
@@ -110,7 +111,7 @@ int uplink_config(struct uplink_cfg *c, struct uci_sec *s, const char *file, cha
 			       o->val);
 	return 0;
 bad_secret:
-	return cfg_bad(err, errlen, file, o ? o->line : s->line,
-		       "option secret must be the 64 lowercase hex digits tanuki-hub enroll printed",
-		       NULL);
+	return cfg_bad(
+	    err, errlen, file, o ? o->line : s->line,
+	    "option secret must be the 64 lowercase hex digits tanuki-hub enroll printed", NULL);
 }

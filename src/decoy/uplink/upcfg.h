@@ -31,10 +31,10 @@ struct uci_sec;
 struct uplink_cfg {
 	bool enabled;
 	char url[256];
-	char host[256];     /* name or numeric address, no brackets */
+	char host[256]; /* name or numeric address, no brackets */
 	uint16_t port;
 	char path[192];
-	uint8_t pin[32];    /* SHA-256 of the hub's SubjectPublicKeyInfo */
+	uint8_t pin[32]; /* SHA-256 of the hub's SubjectPublicKeyInfo */
 	char device[UPLINK_DEVICE_MAX + 1];
 	char secret[UPLINK_SECRET_LEN + 1];
 	unsigned interval_ms;
@@ -43,7 +43,7 @@ struct uplink_cfg {
 	unsigned max_body;
 	unsigned timeout_ms;
 	struct sockaddr_storage dns;
-	socklen_t dnslen;   /* 0: the fetch section's resolver, else 127.0.0.1 */
+	socklen_t dnslen; /* 0: the fetch section's resolver, else 127.0.0.1 */
 };
 
 /* Reads one `config uplink` section (marks its options used). 0, or -1

@@ -28,12 +28,13 @@
 #include "sys/sys.h"
 #include "uplink/agg.h"
 
-#define UP_RESP_MAX (16u * 1024u)  /* the hub answers {"ack":N} or an error */
-#define UP_HEAD_MAX 1024u          /* request line and headers */
-#define UP_RETRY_MIN_MS 1000u      /* first retry; doubles up to the interval */
-#define UP_CATCHUP_MS 50u          /* between summaries of a backlog */
-#define UP_BIN_MAX (1024u * 1024u) /* tanuki-hub's default max_body_kb: larger
-				      * binaries stay on the router (scp) */
+#define UP_RESP_MAX (16u * 1024u) /* the hub answers {"ack":N} or an error */
+#define UP_HEAD_MAX 1024u	  /* request line and headers */
+#define UP_RETRY_MIN_MS 1000u	  /* first retry; doubles up to the interval */
+#define UP_CATCHUP_MS 50u	  /* between summaries of a backlog */
+#define UP_BIN_MAX                                                                                 \
+	(1024u * 1024u) /* tanuki-hub's default max_body_kb: larger                                \
+			 * binaries stay on the router (scp) */
 
 struct up_tls {
 	mbedtls_entropy_context ent;
@@ -124,7 +125,8 @@ static void acked(struct uplink *u)
 		snprintf(u->cur.delivered, sizeof u->cur.delivered, "%s", u->cur.pend_done);
 	u->cur.pending = false;
 	if ((rc = cursor_write(u->e.store->dir, &u->cur))) {
-		struct json *j = evlog_begin(u->e.log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+		struct json *j =
+		    evlog_begin(u->e.log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 
 		/* delivered but not recorded: after a restart the same seq and
 		 * range would be rebuilt from the old pending line, and the hub
@@ -201,8 +203,7 @@ static int build(struct uplink *u)
 	return agg_render(u->agg, &h, &u->body);
 }
 
-static int sign_request(struct uplink *u, const char *path, const char *ctype,
-			const char *extra)
+static int sign_request(struct uplink *u, const char *path, const char *ctype, const char *extra)
 {
 	uint8_t nonce[16], bh[32], mac[32];
 	char nonce_hex[33], bh_hex[65], mac_hex[65], msg[256];
@@ -745,7 +746,8 @@ int uplink_init(struct uplink *u, const struct uplink_env *env, const struct upl
 				     MBEDTLS_SSL_MINOR_VERSION_3);
 	rc = cursor_read(env->store->dir, &u->cur);
 	if (rc && rc != -ENOENT) {
-		struct json *j = evlog_begin(env->log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
+		struct json *j =
+		    evlog_begin(env->log, "tanuki.uplink.failed", "", "", 0, "", 0, "");
 
 		/* start over: a seq above any used before, from the oldest event
 		 * kept (the hub may count some twice; nothing is lost) */

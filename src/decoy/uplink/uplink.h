@@ -61,25 +61,25 @@ struct uplink {
 	const struct uplink_cfg *c;
 	bool on;
 	enum up_state st;
-	struct ev_timer t;      /* next attempt */
-	struct ev_timer t_to;   /* the attempt's deadline */
+	struct ev_timer t;    /* next attempt */
+	struct ev_timer t_to; /* the attempt's deadline */
 	struct ev_io io;
 	struct dns_q dq;
 	struct sockaddr_storage addr;
 	socklen_t alen;
 	struct up_tls *tls;
 	struct agg *agg;
-	struct buf raw;         /* events array (option events) */
+	struct buf raw; /* events array (option events) */
 	struct buf body, req, resp;
 	size_t req_off;
 	struct up_cursor cur;
-	bool more;              /* the last cut stopped on a full summary */
-	bool uploading;         /* summary acked; its binaries going up */
-	uint32_t bin_i;         /* next binary row of the summary to upload */
-	char bin_hex[65];       /* the one in flight */
+	bool more;	  /* the last cut stopped on a full summary */
+	bool uploading;	  /* summary acked; its binaries going up */
+	uint32_t bin_i;	  /* next binary row of the summary to upload */
+	char bin_hex[65]; /* the one in flight */
 	unsigned fails;
-	int64_t skew;           /* hub's clock minus ours, from its Date header */
-	int64_t boot_wall;      /* unix seconds at start */
+	int64_t skew;	   /* hub's clock minus ours, from its Date header */
+	int64_t boot_wall; /* unix seconds at start */
 	uint64_t start_ms;
 	struct uplink_stats st_;
 };
