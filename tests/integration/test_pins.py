@@ -58,7 +58,9 @@ def test_pins_fetch_from_empty_folder():
                 assert os.path.isfile(f), "%s not fetched" % name
                 h = hashlib.sha256(open(f, "rb").read()).hexdigest()
                 assert h == sha, "%s: %s != %s" % (name, h, sha)
-                assert ("fetch: %s ok" % name) in p.stdout
+        # one line per fetched file (a source package's second pinned file
+        # comes with the first and is only verified)
+        assert p.stdout.count(" ok\n") >= len(hash_files()), p.stdout
     finally:
         shutil.rmtree(dl, ignore_errors=True)
 
