@@ -149,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL, NULL, NULL};
+	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, NULL};
 	struct sh *sh;
 	size_t s = 0, i;
 

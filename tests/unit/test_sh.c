@@ -264,7 +264,7 @@ static void build_persona(struct fixture *fx)
 static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 			    bool root)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, NULL};
 
 	fx->sh = sh_new(p, &hh, root);
 	assert_non_null(fx->sh);
@@ -274,7 +274,7 @@ static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 /* A shell whose host fetches: lines wait for sh_fetch_done(). */
 static struct sh *new_fetch_shell(struct fixture *fx)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL, NULL};
 
 	fx->h.fetch_rc = 1;
 	fx->sh = sh_new(&fx->p, &hh, true);
@@ -815,7 +815,7 @@ static void t_inject(void **state)
 /* A shell drawing on pool (NULL: the default one). */
 static struct sh *new_pool_shell(struct fixture *fx, struct vfs_pool *pool)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool, NULL};
 	struct sh *sh = sh_new(&fx->p, &hh, true);
 
 	assert_non_null(sh);

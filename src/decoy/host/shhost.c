@@ -120,6 +120,11 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 				       i->user, i->pass, &hh->w) ? 1 : 0;
 }
 
+static void h_fetch_cancel(void *ctx)
+{
+	fetch_unwait(&((struct shhost *)ctx)->w);
+}
+
 static void on_fetched(struct fetch_waiter *w, const struct fetch_result *r)
 {
 	struct shhost *hh = container_of(w, struct shhost, w);
@@ -157,6 +162,7 @@ void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
 	hh->h.event = h_event;
 	hh->h.now = h_now;
 	hh->h.fetch = terminal ? h_fetch : NULL;
+	hh->h.fetch_cancel = terminal ? h_fetch_cancel : NULL;
 	hh->w.done = on_fetched;
 }
 

@@ -168,29 +168,104 @@ static bool own_bytes(struct session *s, size_t n)
 	return true;
 }
 
-/* '\n' → "\r\n", 0xff → 0xff 0xff, appended to b. Returns the source bytes
- * used; stops early when b would pass `limit`. */
-static size_t term_convert(struct buf *b, const uint8_t *q, size_t n, size_t limit)
+/* The pty between BusyBox telnetd and the shell has ONLCR|XTABS set: '\n'
+ * leaves as "\r\n" and a tab as spaces to the next 8-column stop. The
+ * column is kept as Linux n_tty keeps it: a byte the kernel's ctype calls
+ * printable advances it, '\r' and '\n' reset it, '\b' steps back. */
+static bool tty_printable(uint8_t c)
+{
+	return c >= 32 && c != 127 && !(c >= 128 && c < 160);
+}
+
+static unsigned col_step(unsigned col, uint8_t c)
+{
+	if (c == '\n' || c == '\r')
+		return 0;
+	if (c == '\t')
+		return (col | 7) + 1;
+	if (c == '\b')
+		return col ? col - 1 : 0;
+	return tty_printable(c) ? col + 1 : col;
+}
+
+/* The column after n bytes written from column col (only the bytes after
+ * the last line end matter: a large file costs a short backward scan). */
+static unsigned col_after(unsigned col, const uint8_t *p, size_t n)
+{
+	size_t i = n;
+
+	while (i > 0 && p[i - 1] != '\n' && p[i - 1] != '\r')
+		i--;
+	if (i > 0)
+		col = 0;
+	for (; i < n; i++)
+		col = col_step(col, p[i]);
+	return col;
+}
+
+/* The pty's output processing (above), then 0xff → 0xff 0xff (telnet),
+ * appended to b; *col follows. Returns the source bytes used; stops early
+ * when b would pass `limit`. */
+static size_t term_convert(struct buf *b, unsigned *col, const uint8_t *q, size_t n,
+			   size_t limit)
 {
 	const uint8_t *p = q, *end = q + n;
 
-	while (p < end && b->len + 2 <= limit) {
+	while (p < end && b->len + 8 <= limit) {
 		const uint8_t *r = p;
 		size_t room = limit - b->len;
+		unsigned c = *col;
 
-		while (r < end && *r != '\n' && *r != 0xff && (size_t)(r - p) < room)
-			r++;
+		while (r < end && *r != '\n' && *r != 0xff && *r != '\t' &&
+		       (size_t)(r - p) < room)
+			c = col_step(c, *r++);
 		if (r > p) {
 			if (buf_add(b, p, (size_t)(r - p)))
 				break;
+			*col = c;
 			p = r;
 			continue;
 		}
-		if (buf_add(b, *p == '\n' ? "\r\n" : "\xff\xff", 2))
-			break;
+		if (*p == '\t') {
+			unsigned sp = 8 - (*col & 7);
+
+			if (buf_add(b, "        ", sp))
+				break;
+			*col += sp;
+		} else if (*p == '\n') {
+			if (buf_add(b, "\r\n", 2))
+				break;
+			*col = 0;
+		} else {
+			if (buf_add(b, "\xff\xff", 2))
+				break;
+			/* 0xff is printable to the tty */
+			*col += 1;
+		}
 		p++;
 	}
 	return (size_t)(p - q);
+}
+
+/* Raw wire bytes (the login's persona strings, telnet commands) move the
+ * terminal's column too; IAC sequences do not. */
+static unsigned raw_col(unsigned col, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0xff && i + 1 < n && p[i + 1] != 0xff) {
+			i += p[i + 1] >= 251 && p[i + 1] <= 254 ? 2 : 1;
+			continue;
+		}
+		col = col_step(col, p[i]);
+	}
+	return col;
+}
+
+unsigned sess_term_col(const struct session *s)
+{
+	return s->col;
 }
 
 void sess_write(struct session *s, const void *p, size_t n)
@@ -202,6 +277,7 @@ void sess_write(struct session *s, const void *p, size_t n)
 		sess_close(s, true);
 		return;
 	}
+	s->col = raw_col(s->col, p, n);
 }
 
 void sess_term(struct session *s, const void *p, size_t n)
@@ -210,7 +286,7 @@ void sess_term(struct session *s, const void *p, size_t n)
 
 	if (s->closing || !n)
 		return;
-	if (term_convert(&s->out, p, n, s->out.max) != n ||
+	if (term_convert(&s->out, &s->col, p, n, s->out.max) != n ||
 	    !own_bytes(s, s->out.len - before)) {
 		sess_close(s, true);
 		return;
@@ -231,6 +307,8 @@ void sess_term_ref(struct session *s, const void *p, size_t n)
 	g->p = p;
 	g->n = n;
 	g->term = true;
+	g->col = s->col; /* converted as it leaves, from this column */
+	s->col = col_after(s->col, p, n);
 }
 
 void sess_pause(struct session *s, unsigned ms)
@@ -309,7 +387,7 @@ static const uint8_t *next_bytes(struct session *s, size_t *n)
 			return (const uint8_t *)s->out.p;
 		}
 		if (g->kind == SEG_REF && g->n) {
-			size_t used = term_convert(&s->stage, g->p, g->n, 4096);
+			size_t used = term_convert(&s->stage, &g->col, g->p, g->n, 4096);
 
 			if (!used)
 				break; /* out of memory: try again on the next event */

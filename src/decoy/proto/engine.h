@@ -55,11 +55,15 @@ struct engine {
 
 /* Raw bytes to the wire. */
 void sess_write(struct session *s, const void *p, size_t n);
-/* Terminal bytes: '\n' → "\r\n" (a pty's onlcr), 0xff doubled (telnet). */
+/* Terminal bytes: '\n' → "\r\n" and tabs → spaces to the next 8-column
+ * stop (the pty's ONLCR|XTABS), 0xff doubled (telnet). */
 void sess_term(struct session *s, const void *p, size_t n);
 /* Terminal bytes that stay valid and unchanged for the session's life
  * (persona data): queued by reference, converted as they leave. */
 void sess_term_ref(struct session *s, const void *p, size_t n);
+/* The terminal's column after everything queued so far (as the pty counts
+ * it; the line editor wraps its echo by it). */
+unsigned sess_term_col(const struct session *s);
 /* Holds back what is written next for ms milliseconds. */
 void sess_pause(struct session *s, unsigned ms);
 /* True while queued output waits on a pause. */

@@ -564,6 +564,39 @@ void sh_fetch_done(struct sh *sh, const struct sh_fetch_result *r)
 	}
 }
 
+void sh_interrupt(struct sh *sh)
+{
+	if (sh->mode == SH_MODE_DONE || sh->inject)
+		return;
+	if (sh->waiting) {
+		/* the download dies of SIGINT; ash abandons the rest of the
+		 * line, and the tty threw away what was typed meanwhile */
+		if (sh->host.fetch_cancel)
+			sh->host.fetch_cancel(sh->host.ctx);
+		sh->waiting = false;
+		free(sh->susp_src);
+		sh->susp_src = NULL;
+		buf_reset(&sh->queue);
+		sh->status = 130;
+	}
+	buf_reset(&sh->pending); /* an unfinished construct (PS2) is dropped */
+	if (sh->mode == SH_MODE_PASSWORD) {
+		sh->pw_pending = false;
+		sh->mode = sh->cli ? SH_MODE_CLI : SH_MODE_SHELL;
+	}
+	print_prompt(sh);
+}
+
+void sh_eof(struct sh *sh)
+{
+	if (sh->mode != SH_MODE_SHELL || sh->waiting || sh->inject)
+		return;
+	buf_reset(&sh->pending);
+	sh_term(sh, "\n", 1);
+	sh_exit_level(sh);
+	print_prompt(sh);
+}
+
 void sh_inject(struct sh *sh, const char *cmd, size_t n)
 {
 	struct sh_event_info ei;

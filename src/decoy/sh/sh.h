@@ -85,6 +85,9 @@ struct sh_host {
 	/* Optional: the pool whose caps bound this shell's file system and
 	 * whose total it counts in (sh/vfs.h); NULL: sh_fs_default(). */
 	struct vfs_pool *fs;
+	/* Optional: the download the shell waits for is abandoned (Ctrl-C):
+	 * sh_fetch_done() must not be called for it. */
+	void (*fetch_cancel)(void *ctx);
 };
 
 enum sh_mode {
@@ -113,6 +116,14 @@ void sh_set_user(struct sh *sh, const char *user);
 void sh_start(struct sh *sh);
 /* Runs one line (no line terminator; may contain any bytes). */
 void sh_line(struct sh *sh, const char *line, size_t n);
+/* Ctrl-C at the prompt (the line editor printed "^C\n"): an unfinished
+ * construct is dropped, a download the line waits for is abandoned with
+ * the rest of the line and the lines typed meanwhile, su stops asking;
+ * then a new prompt. */
+void sh_interrupt(struct sh *sh);
+/* Ctrl-D on an empty line: ash leaves the current level (a newline, then
+ * the outer prompt, or SH_MODE_DONE when it was the login shell). */
+void sh_eof(struct sh *sh);
 /* Runs a command string from an HTTP exploit door: no prompts, output
  * discarded except through events; same file system and captures. */
 void sh_inject(struct sh *sh, const char *cmd, size_t n);
