@@ -198,6 +198,7 @@ struct eng_shell *eng_shell_new(struct session *s, bool terminal, bool root)
 		free(x);
 		return NULL;
 	}
+	sh_set_conn(x->sh, s->dst_ip, s->dst_port, s->src_ip, s->src_port);
 	return x;
 }
 

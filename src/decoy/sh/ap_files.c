@@ -14,7 +14,7 @@ int ap_cat(struct sh *sh, struct io *io, int argc, char **argv)
 	struct buf tmp;
 	int a, s = 0, nfiles = 0;
 
-	buf_init(&tmp, 256);
+	buf_init(&tmp, CAP_PROCFS_FILE);
 	for (a = 1; a < argc; a++) {
 		char abs[CAP_PATH];
 		const uint8_t *d;
@@ -601,7 +601,7 @@ int ap_dd(struct sh *sh, struct io *io, int argc, char **argv)
 			return 1;
 		}
 	}
-	buf_init(&tmp, 256);
+	buf_init(&tmp, CAP_PROCFS_FILE);
 	if (inf) {
 		char abs[CAP_PATH];
 

@@ -46,14 +46,13 @@ static unsigned long meminfo(struct sh *sh, const char *key, unsigned long def)
 
 int ap_free(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	unsigned long total = meminfo(sh, "MemTotal", 27756);
-	unsigned long fr = meminfo(sh, "MemFree", 7584);
-	unsigned long bufs = meminfo(sh, "Buffers", 1896);
+	unsigned long total, fr, bufs, cached;
 	unsigned long st = meminfo(sh, "SwapTotal", 0);
 	unsigned long sf = meminfo(sh, "SwapFree", 0);
 
 	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "-k") != 0)
 		return ap_usage(sh, io, "free");
+	procfs_mem(sh, &total, &fr, &bufs, &cached); /* as /proc/meminfo says now */
 	if (fr > total)
 		fr = total;
 	if (sf > st)
@@ -231,9 +230,10 @@ int ap_whoami(struct sh *sh, struct io *io, int argc, char **argv)
 
 int ap_uptime(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	int64_t now = sh->host.now ? sh->host.now(sh->host.ctx) : 0;
-	int64_t up = now - (int64_t)sh->p->boot_time;
+	int64_t now = procfs_now(sh);
+	int64_t up = procfs_uptime(sh);
 	unsigned long days, hrs, mins;
+	unsigned l[3];
 	time_t t = (time_t)now;
 	struct tm tm;
 
@@ -252,7 +252,9 @@ int ap_uptime(struct sh *sh, struct io *io, int argc, char **argv)
 		sh_printf(sh, io, 1, "%2lu:%02lu, ", hrs, mins);
 	else
 		sh_printf(sh, io, 1, "%lu min, ", mins);
-	sh_puts(sh, io, 1, "load average: 0.00, 0.00, 0.00\n");
+	procfs_load(sh, l);
+	sh_printf(sh, io, 1, "load average: %u.%02u, %u.%02u, %u.%02u\n", l[0] / 100, l[0] % 100,
+		  l[1] / 100, l[1] % 100, l[2] / 100, l[2] % 100);
 	return 0;
 }
 
@@ -299,6 +301,19 @@ int ap_sleep(struct sh *sh, struct io *io, int argc, char **argv)
 	if (sh->host.pause && !sh->inject && (sec || ms))
 		sh->host.pause(sh->host.ctx, (unsigned)(sec * 1000 + ms));
 	return 0;
+}
+
+void sh_exec_cost(struct sh *sh)
+{
+	uint32_t r;
+	unsigned ms;
+
+	if (!sh->host.pause || sh->inject || !sh->p->exec_ms)
+		return;
+	r = ap_mix(sh->next_pid ^ (uint32_t)sh->out_used ^ sh->steps * 0x9e3779b9u ^
+		   (uint32_t)(sh->host.now ? sh->host.now(sh->host.ctx) : 0));
+	ms = sh->p->exec_ms * (70 + r % 91) / 100;
+	sh->host.pause(sh->host.ctx, ms ? ms : 1);
 }
 
 int ap_which(struct sh *sh, struct io *io, int argc, char **argv)

@@ -2,6 +2,7 @@
  * their usage texts, as BusyBox keeps them), lookup, and `busybox X`
  * dispatch.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "sh/applet.h"
@@ -106,8 +107,22 @@ bool sh_has_applet(const struct sh *sh, const char *name)
 
 int sh_applet_run(struct sh *sh, struct io *io, const struct sh_applet *a, int argc, char **argv)
 {
-	if (!(a->flags & AP_BUILTIN))
+	if (!(a->flags & AP_BUILTIN)) {
+		size_t o = 0;
+		int i;
+
+		/* a child: its own pid (/proc/self), and the fork and exec */
 		sh->next_pid++;
+		sh->self_cmd[0] = '\0';
+		for (i = 0; i < argc && o + 1 < sizeof sh->self_cmd; i++) {
+			int w = snprintf(sh->self_cmd + o, sizeof sh->self_cmd - o, "%s%s",
+					 i ? " " : "", argv[i]);
+
+			o = w < 0 || (size_t)w >= sizeof sh->self_cmd - o ? sizeof sh->self_cmd
+									: o + (size_t)w;
+		}
+		sh_exec_cost(sh);
+	}
 	return a->fn(sh, io, argc, argv);
 }
 

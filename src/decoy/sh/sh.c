@@ -249,6 +249,20 @@ void sh_fs_limits(size_t session_bytes, size_t total_bytes)
 	fs_default.total_max = total_bytes;
 }
 
+/* The PID of a new login shell: the device's counter moves on as its
+ * daemons fork now and then, and by a few for every login (telnetd forks,
+ * login, the shell; what the sessions before ran). Wraps as pid_max does. */
+static uint32_t shell_pid(const struct persona *p, const struct sh_host *host)
+{
+	static uint32_t logins;
+	uint32_t base = p->pid_next ? p->pid_next : p->pid_base + 600;
+	int64_t now = host->now ? host->now(host->ctx) : 0;
+	int64_t up = now - (int64_t)p->boot_time;
+	uint32_t pid = base + 3 * logins++ + (uint32_t)((up > 0 ? up : 0) / 420);
+
+	return pid < 32000 ? pid : 300 + pid % 31700;
+}
+
 struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		  bool root)
 {
@@ -268,8 +282,9 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 	buf_init(&sh->pending, CAP_LINE * 4);
 	buf_init(&sh->queue, CAP_SH_QUEUE);
 	sh->susp_ni = -1;
-	sh->pid = p->pid_next ? p->pid_next : p->pid_base + 600;
+	sh->pid = shell_pid(p, host);
 	sh->next_pid = sh->pid + 1;
+	procfs_attach(&sh->procfs, sh);
 	if (p->cli) {
 		sh->cli = true;
 		sh->mode = SH_MODE_CLI;
@@ -289,6 +304,15 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 	sh_setvar(sh, "PS1", sh_is_root(sh) ? "# " : "$ ", false);
 	sh_setvar(sh, "IFS", " \t\n", false);
 	return sh;
+}
+
+void sh_set_conn(struct sh *sh, const char *local, unsigned lport, const char *peer,
+		 unsigned pport)
+{
+	snprintf(sh->conn_local, sizeof sh->conn_local, "%s", local ? local : "");
+	snprintf(sh->conn_peer, sizeof sh->conn_peer, "%s", peer ? peer : "");
+	sh->conn_lport = lport;
+	sh->conn_pport = pport;
 }
 
 void sh_set_user(struct sh *sh, const char *user)

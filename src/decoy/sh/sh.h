@@ -108,6 +108,10 @@ void sh_fs_limits(size_t session_bytes, size_t total_bytes);
 struct sh *sh_new(const struct persona *p, const struct sh_host *host,
 		  bool root);
 void sh_free(struct sh *sh);
+/* Optional: the session's connection as the device sees it (local address
+ * and port, the peer's), for /proc/net/tcp and netstat. */
+void sh_set_conn(struct sh *sh, const char *local, unsigned lport, const char *peer,
+		 unsigned pport);
 /* Optional: the login name shown by id/whoami/ps (default "root" or
  * "admin" by `root`). Call before sh_start(). */
 void sh_set_user(struct sh *sh, const char *user);

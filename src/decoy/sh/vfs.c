@@ -261,6 +261,13 @@ int vn_lookup(struct vfs *v, const char *path, struct vfs_stat *st, const uint8_
 			*len = nd->data.len;
 		return 0;
 	}
+	if (v->dyn && (strcmp(path, v->dyn->root) == 0 || vn_is_under(path, v->dyn->root))) {
+		int rc = v->dyn->stat(v->dyn->ctx, path, st);
+
+		if (rc <= 0)
+			return rc;
+		memset(st, 0, sizeof *st);
+	}
 	f = vn_img_find(v->p, path);
 	if (f) {
 		st->mode = f->mode & 07777;
@@ -482,6 +489,11 @@ void vfs_free(struct vfs *v)
 	}
 	free(v->nodes);
 	free(v);
+}
+
+void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d)
+{
+	v->dyn = d;
 }
 
 void vfs_set_now(struct vfs *v, time_t now)

@@ -55,6 +55,22 @@ struct vfs_pool {
 	size_t total;       /* bytes held now */
 };
 
+/* Entries made up as they are looked at (the shell's living /proc,
+ * sh/procfs.c), asked before the image for `root` and every path below
+ * it. stat: 0 with *st filled (data is never handed out: the applets
+ * read generated files through procfs_read), -errno, or 1 when the image
+ * answers. list: fn for each name it adds to directory dir. */
+struct vfs_dyn {
+	const char *root;
+	int (*stat)(void *ctx, const char *path, struct vfs_stat *st);
+	void (*list)(void *ctx, const char *dir, void (*fn)(void *fctx, const char *name),
+		     void *fctx);
+	void *ctx;
+};
+
+/* d (NULL: none) must outlive v. */
+void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d);
+
 void vfs_pool_init(struct vfs_pool *pl, size_t session_max, size_t total_max);
 
 struct vfs *vfs_new(const struct persona *p, struct vfs_pool *pool);

@@ -39,6 +39,7 @@ struct vfs {
 	time_t now;
 	struct vmount mnt[VFS_MAX_MOUNTS];
 	size_t nmnt;
+	const struct vfs_dyn *dyn; /* generated entries (vfs.h), or NULL */
 };
 
 /* --- vfs.c --- */

@@ -463,6 +463,8 @@ int vfs_list(struct vfs *v, const char *dir, void (*fn)(void *ctx, const char *n
 	for (i = 0; i < v->p->nfiles; i++)
 		if (v->p->files[i].path && vn_is_under(v->p->files[i].path, rp))
 			add_child(&nm, rp, v->p->files[i].path);
+	if (v->dyn && (strcmp(rp, v->dyn->root) == 0 || vn_is_under(rp, v->dyn->root)))
+		v->dyn->list(v->dyn->ctx, rp, names_fn, &nm);
 	if (strcmp(rp, "/bin") == 0) {
 		names_fn(&nm, "busybox");
 		names_fn(&nm, "sh");
