@@ -66,3 +66,25 @@ def test_load_uptime_and_connections_are_alive():
         port = c.sock.getsockname()[1]
         assert any(("0100007F:%04X 01 " % port) in row for row in tcp), (port, tcp)
         c.close()
+
+
+def test_files_umask_owner_and_ls_layout():
+    """umask 022 (new files -rw-r--r--), files belong to who made them (the
+    login user, or root after su), ls -l's size column is 9 wide and
+    directories show their link count and their file system's size."""
+    with Daemon(persona="zyxel-pk5001z") as d:
+        c = Conn(d.port)
+        mirai.login(c, "admin", "CenturyL1nk")
+        mirai.read_prompt(c)
+        assert _cmd(c, "umask") == b"0022\r\n"
+        out = _cmd(c, "cd /tmp; echo abc > f; mkdir d; ls -l").decode()
+        assert "\r\n-rw-r--r--    1 admin    admin            4 " in out, out
+        assert "\r\ndrwxr-xr-x    2 admin    admin           40 " in out, out  # tmpfs: 40
+        assert out.startswith("total 4\r\n"), out  # one 4 KiB page of tmpfs
+        c.send(b"su\r\n")
+        c.read_until(b"Password: ")
+        c.send(b"zyad5001\r\n")
+        mirai.read_prompt(c)
+        out = _cmd(c, "umask 077; echo x > /tmp/r; ls -l /tmp/r").decode()
+        assert out.startswith("-rw-------    1 root     root             2 "), out
+        c.close()

@@ -386,7 +386,7 @@ static void t_cp_chmod_cat_echo(void **state)
 	       "[root@router /var]# ");
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
 	RUN_EQ(fx, "ls -l dvrHelper",
-	       "-rwxrwxrwx    1 root     root            0 Nov 17 23:13 dvrHelper\n[root@router /var]# ");
+	       "-rwxrwxrwx    1 root     root             0 Nov 17 23:13 dvrHelper\n[root@router /var]# ");
 	out = run(fx, "/bin/busybox cat /bin/echo; /bin/busybox ECCHI");
 	assert_int_equal(fx->h.out.len, sizeof fx->elf + 24 + plen);
 	assert_memory_equal(out, fx->elf, sizeof fx->elf);
@@ -661,7 +661,7 @@ static void t_fetch_wait(void **state)
 			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
 			    METER_0("y                   ")
 			    METER_100("y                   ", "    12")
-			    "-rwxrwxrwx    1 root     root           12 Nov 17 23:13 y\n"
+			    "-rwxrwxrwx    1 root     root            12 Nov 17 23:13 y\n"
 			    "hello world\n" P
 			    "queued\nECCHI: applet not found\n" P);
 	assert_false(sh_waiting(fx->sh));

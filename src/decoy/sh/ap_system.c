@@ -303,6 +303,71 @@ int ap_sleep(struct sh *sh, struct io *io, int argc, char **argv)
 	return 0;
 }
 
+/* ash's umask: prints 0022, -S as u=rwx,g=rx,o=rx, sets an octal mask or
+ * a symbolic one (u=rwx,g=rx,o=: what is granted). */
+int ap_umask(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned cur = vfs_umask(sh->fs, 0), m = 0;
+	bool sym = argc > 1 && strcmp(argv[1], "-S") == 0;
+	const char *arg = argc > 1 + (int)sym ? argv[1 + (int)sym] : NULL;
+
+	vfs_umask(sh->fs, cur);
+	if (!arg) {
+		if (sym) {
+			static const char *const who[] = {"u=", ",g=", ",o="};
+			int k;
+
+			for (k = 0; k < 3; k++) {
+				unsigned g = ~cur >> (6 - 3 * k) & 7;
+
+				sh_printf(sh, io, 1, "%s%s%s%s", who[k], g & 4 ? "r" : "",
+					  g & 2 ? "w" : "", g & 1 ? "x" : "");
+			}
+			sh_puts(sh, io, 1, "\n");
+		} else {
+			sh_printf(sh, io, 1, "%04o\n", cur);
+		}
+		return 0;
+	}
+	if (arg[0] >= '0' && arg[0] <= '7') {
+		const char *s;
+
+		for (s = arg; *s >= '0' && *s <= '7' && m <= 0777; s++)
+			m = m * 8 + (unsigned)(*s - '0');
+		if (*s || m > 0777) {
+			sh_err(sh, io, "umask: illegal mode: %s", arg);
+			return 2;
+		}
+	} else {
+		/* u=rwx,g=rx,o= : the bits named are granted, the rest masked */
+		const char *s = arg;
+		unsigned grant = ~cur & 0777;
+
+		while (*s) {
+			unsigned who = 0, perm = 0;
+
+			for (; *s && strchr("ugoa", *s); s++)
+				who |= *s == 'u' ? 0700u : *s == 'g' ? 070u : *s == 'o' ? 07u : 0777u;
+			if (*s != '=' || !who) {
+				sh_err(sh, io, "umask: illegal mode: %s", arg);
+				return 2;
+			}
+			for (s++; *s && strchr("rwx", *s); s++)
+				perm |= *s == 'r' ? 0444u : *s == 'w' ? 0222u : 0111u;
+			grant = (grant & ~who) | (perm & who);
+			if (*s == ',')
+				s++;
+			else if (*s) {
+				sh_err(sh, io, "umask: illegal mode: %s", arg);
+				return 2;
+			}
+		}
+		m = ~grant & 0777;
+	}
+	vfs_umask(sh->fs, m);
+	return 0;
+}
+
 void sh_exec_cost(struct sh *sh)
 {
 	uint32_t r;

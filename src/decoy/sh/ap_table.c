@@ -64,7 +64,7 @@ static const struct sh_applet applets[] = {
 	{"true", ap_true, "\n\nReturn an exit code of TRUE (0)\n", AP_BUILTIN | AP_APPLET},
 	{"type", ap_type, "\n", AP_BUILTIN},
 	{"ulimit", ap_true, "\n", AP_BUILTIN},
-	{"umask", ap_true, "\n", AP_BUILTIN},
+	{"umask", ap_umask, "\n", AP_BUILTIN},
 	{"uname", ap_uname, "[-amnrspv]\n\nPrint system information\n", AP_APPLET},
 	{"unset", ap_unset, "\n", AP_BUILTIN},
 	{"uptime", ap_uptime, "\n\nDisplay the time since the last boot\n", AP_APPLET},

@@ -108,6 +108,7 @@ AP_FN(hostname);
 AP_FN(id);
 AP_FN(whoami);
 AP_FN(uptime);
+AP_FN(umask);
 AP_FN(date);
 AP_FN(sleep);
 AP_FN(which);

@@ -210,6 +210,7 @@ bool sh_push_level(struct sh *sh, bool root, bool banner)
 	if (sh->nlev >= SH_MAX_LEVELS)
 		return false;
 	sh->lev[sh->nlev++].root = root;
+	vfs_set_creator(sh->fs, !root); /* what su's shell makes is root's */
 	sh->cli = false;
 	sh->mode = SH_MODE_SHELL;
 	if (banner)
@@ -221,6 +222,7 @@ void sh_exit_level(struct sh *sh)
 {
 	if (sh->nlev > 0)
 		sh->nlev--;
+	vfs_set_creator(sh->fs, !sh_is_root(sh));
 	if (sh->nlev > 0)
 		return;
 	if (sh->p->cli && !sh->inject) {
@@ -357,6 +359,7 @@ static void set_now(struct sh *sh)
 
 static void line_reset(struct sh *sh)
 {
+	vfs_set_creator(sh->fs, !sh_is_root(sh));
 	sh->out_used = 0;
 	sh->loops = 0;
 	sh->steps = 0;

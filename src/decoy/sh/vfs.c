@@ -210,6 +210,7 @@ struct vnode *vn_add(struct vfs *v, const char *path, int type, unsigned mode)
 	nd->type = type;
 	nd->mode = mode;
 	nd->mtime = v->now;
+	nd->user_owned = v->as_user;
 	buf_init(&nd->data, v->pool->session_max);
 	v->n++;
 	return nd;
@@ -255,6 +256,7 @@ int vn_lookup(struct vfs *v, const char *path, struct vfs_stat *st, const uint8_
 		st->size = nd->data.len;
 		st->mtime = nd->mtime;
 		st->session = true;
+		st->user_owned = nd->user_owned;
 		if (data)
 			*data = (const uint8_t *)nd->data.p;
 		if (len)
@@ -321,6 +323,11 @@ int vn_lookup(struct vfs *v, const char *path, struct vfs_stat *st, const uint8_
 		if (strcmp(v->mnt[i].path, path) == 0 || vn_is_under(v->mnt[i].path, path)) {
 			st->type = VFS_DIR;
 			st->mode = 0755;
+			/* as the kernel mounts them: procfs r-x, a tmpfs /tmp sticky */
+			if (strcmp(v->mnt[i].path, path) == 0 && !strcmp(v->mnt[i].type, "proc"))
+				st->mode = 0555;
+			else if (strcmp(path, "/tmp") == 0)
+				st->mode = 01777;
 			st->mtime = v->p->boot_time;
 			return 0;
 		}
@@ -473,6 +480,7 @@ struct vfs *vfs_new(const struct persona *p, struct vfs_pool *pool)
 	v->p = p;
 	v->pool = pool;
 	v->now = p->boot_time;
+	v->umask = 022; /* BusyBox login's shells: /etc/profile of these images sets none */
 	mounts_parse(v);
 	return v;
 }
@@ -489,6 +497,36 @@ void vfs_free(struct vfs *v)
 	}
 	free(v->nodes);
 	free(v);
+}
+
+unsigned vfs_umask(struct vfs *v, unsigned mask)
+{
+	unsigned old = v->umask;
+
+	v->umask = mask & 0777;
+	return old;
+}
+
+void vfs_set_creator(struct vfs *v, bool as_user)
+{
+	v->as_user = as_user;
+}
+
+const char *vfs_fstype(const struct vfs *v, const char *path)
+{
+	const struct vmount *best = NULL;
+	size_t i, bestlen = 0;
+
+	for (i = 0; i < v->nmnt; i++) {
+		const struct vmount *m = &v->mnt[i];
+		size_t n = strlen(m->path);
+
+		if ((strcmp(path, m->path) == 0 || vn_is_under(path, m->path)) && n >= bestlen) {
+			best = m;
+			bestlen = n;
+		}
+	}
+	return best ? best->type : "rootfs";
 }
 
 void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d)

@@ -37,6 +37,7 @@ struct vfs_stat {
 	bool session;       /* built by this session */
 	bool busybox;       /* the busybox binary or an applet link to it */
 	const char *target; /* VFS_LINK only (lstat) */
+	bool user_owned;    /* built by the login user, not root */
 };
 
 /* One file the session built, for captures. */
@@ -67,6 +68,15 @@ struct vfs_dyn {
 		     void *fctx);
 	void *ctx;
 };
+
+/* The umask new files (0666) and directories are made with (022 at
+ * first); returns the one before. */
+unsigned vfs_umask(struct vfs *v, unsigned mask);
+/* Files made from now on belong to the login user (true) or root. */
+void vfs_set_creator(struct vfs *v, bool as_user);
+/* The type of the file system path lies in ("squashfs", "ramfs", ...),
+ * from the image's /proc/mounts; "rootfs" when none matches. */
+const char *vfs_fstype(const struct vfs *v, const char *path);
 
 /* d (NULL: none) must outlive v. */
 void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d);

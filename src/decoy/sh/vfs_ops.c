@@ -99,9 +99,10 @@ int vfs_write(struct vfs *v, const char *path, const void *p, size_t n, bool app
 		nd = vn_find(v, rp); /* a whiteout is reused */
 		if (nd) {
 			nd->type = VFS_FILE;
-			nd->mode = 0666;
+			nd->mode = 0666 & ~v->umask;
+			nd->user_owned = v->as_user;
 		} else {
-			nd = vn_add(v, rp, VFS_FILE, exists ? st.mode : 0666);
+			nd = vn_add(v, rp, VFS_FILE, exists ? st.mode : 0666 & ~v->umask);
 			if (!nd) {
 				rc = -ENOSPC;
 				goto out;
@@ -151,9 +152,10 @@ int vfs_mkdir(struct vfs *v, const char *path, unsigned mode)
 	nd = vn_find(v, rp);
 	if (nd) {
 		nd->type = VFS_DIR;
-		nd->mode = mode & 07777;
+		nd->mode = mode & ~v->umask & 07777;
 		nd->mtime = v->now;
-	} else if (!vn_add(v, rp, VFS_DIR, mode & 07777)) {
+		nd->user_owned = v->as_user;
+	} else if (!vn_add(v, rp, VFS_DIR, mode & ~v->umask & 07777)) {
 		rc = -ENOSPC;
 	}
 out:
