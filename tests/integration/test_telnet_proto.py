@@ -151,3 +151,18 @@ def test_echo_and_answer_leave_in_separate_segments():
             assert c.read_until(b"# ") == b"hi\r\n# "
         assert alone >= 1
         c.close()
+
+
+def test_ctrl_c_interrupts_sleep_and_the_rest_of_the_line():
+    """SIGINT ends `sleep` at once; ash abandons the rest of the line; what
+    was typed before the Ctrl-C is flushed with it."""
+    with Daemon() as d:
+        c = _shell(d)
+        c.send(b"sleep 30; echo done\r\n")
+        assert c.read_until(b"\r\n") == b"sleep 30; echo done\r\n"
+        c.send(b"typed ahead\x03")
+        # (long before the 30 s are up)
+        assert c.read_until(b"# ", timeout=10) == b"^C\r\n# "
+        c.send(b"echo after\r\n")
+        assert c.read_until(b"# ") == b"echo after\r\nafter\r\n# "
+        c.close()

@@ -330,6 +330,27 @@ void sess_pause(struct session *s, unsigned ms)
 	g->ms = ms;
 }
 
+void sess_cancel_pause(struct session *s)
+{
+	unsigned i, keep = 0;
+	size_t drop = 0;
+
+	while (keep < s->nsegs && seg_at(s, keep)->kind != SEG_PAUSE)
+		keep++;
+	if (keep == s->nsegs)
+		return;
+	for (i = keep; i < s->nsegs; i++)
+		if (seg_at(s, i)->kind == SEG_OWN)
+			drop += seg_at(s, i)->n; /* the tail of s->out */
+	s->out.len -= drop < s->out.len ? drop : s->out.len;
+	while (s->nsegs > keep) {
+		if (seg_at(s, s->nsegs - 1)->kind == SEG_PAUSE)
+			s->npauses--;
+		s->nsegs--;
+	}
+	ev_timer_stop(s->net->loop, &s->t_pause);
+}
+
 bool sess_paused(const struct session *s)
 {
 	return s->npauses > 0;
@@ -595,6 +616,14 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			break;
 	}
 	ev_timer_in(l, &s->t_idle, s->net->o.idle_ms);
+	if (sess_paused(s) && s->eng->intr && s->in.len) {
+		const char *c = memrchr(s->in.p, 0x03, s->in.len);
+
+		if (c) {
+			buf_consume(&s->in, (size_t)(c - s->in.p) + 1);
+			s->eng->intr(s, s->engst);
+		}
+	}
 	feed_engine(s);
 	sess_pump(s);
 }

@@ -49,6 +49,11 @@ struct engine {
 	void (*eof)(struct session *s, void *st);
 	/* Optional: the engine's own timer (sess_timer()) ran out. */
 	void (*timer)(struct session *s, void *st);
+	/* Optional: Ctrl-C (0x03) arrived while output waits on a pause (a
+	 * `sleep` running): what came before it and the byte itself are
+	 * dropped, as a tty flushes its input on SIGINT. The engine may
+	 * sess_cancel_pause() and answer. */
+	void (*intr)(struct session *s, void *st);
 };
 
 /* ---------- the session (net/session.c) ---------- */
@@ -66,6 +71,9 @@ void sess_term_ref(struct session *s, const void *p, size_t n);
 unsigned sess_term_col(const struct session *s);
 /* Holds back what is written next for ms milliseconds. */
 void sess_pause(struct session *s, unsigned ms);
+/* The pause output waits on ends now, and everything queued after it is
+ * dropped (the rest of a command line SIGINT cut short). */
+void sess_cancel_pause(struct session *s);
 /* True while queued output waits on a pause. */
 bool sess_paused(const struct session *s);
 /* Arms the engine's timer to call eng->timer in ms (0 stops it). */

@@ -291,6 +291,20 @@ static int tn_feed(struct session *s, void *st, const uint8_t *p, size_t n)
 	return (int)telnet_parse(&t->tp, p, n > CAP_INBUF ? CAP_INBUF : n, &cb);
 }
 
+/* Ctrl-C while a command's output waits (sleep, a command's fork and
+ * exec): SIGINT ends it and ash abandons the rest of the line. */
+static void tn_intr(struct session *s, void *st)
+{
+	struct tn *t = st;
+
+	if (t->st != TN_SHELL || !t->sh || sh_mode(t->sh) != SH_MODE_SHELL)
+		return;
+	sess_cancel_pause(s);
+	sess_term(s, "^C\n", 3);
+	sh_interrupt(t->sh);
+	shell_after(t);
+}
+
 static void tn_end(struct session *s, void *st)
 {
 	struct tn *t = st;
@@ -308,4 +322,5 @@ const struct engine telnet_engine = {
 	.start = tn_start,
 	.feed = tn_feed,
 	.end = tn_end,
+	.intr = tn_intr,
 };
