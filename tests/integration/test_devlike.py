@@ -61,10 +61,16 @@ def test_load_uptime_and_connections_are_alive():
         assert secs > 2 * 86400  # the persona booted days before the unit's first start
         tcp = _cmd(c, "cat /proc/net/tcp").decode().split("\r\n")
         assert all(len(row) == 149 for row in tcp if row), tcp
-        # telnet listens; our own connection is there, established, with our port
-        assert any(":0017 00000000:0000 0A " in row for row in tcp), tcp
+        # telnetd listens where we came in; our own connection is there,
+        # established, with our port
+        assert any(": 00000000:%04X 00000000:0000 0A " % d.port in row for row in tcp), tcp
         port = c.sock.getsockname()[1]
-        assert any(("0100007F:%04X 01 " % port) in row for row in tcp), (port, tcp)
+        assert any(("0100007F:%04X 0100007F:%04X 01 " % (d.port, port)) in row
+                   for row in tcp), (port, tcp)
+        ns = _cmd(c, "netstat -an").decode()
+        assert ("\r\ntcp        0      0 0.0.0.0:%-5d           0.0.0.0:*               LISTEN"
+                % d.port) in ns, ns
+        assert ("127.0.0.1:%d" % port) in ns and "ESTABLISHED" in ns, ns
         c.close()
 
 

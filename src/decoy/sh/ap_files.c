@@ -742,3 +742,37 @@ out:
 	buf_free(&tmp);
 	return rc;
 }
+
+/* readlink [-fn] FILE: the link's target (-f: the path with every link
+ * followed); nothing and status 1 when FILE is no link. */
+int ap_readlink(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	bool canon = false, nonl = false;
+	char abs[CAP_PATH], rp[CAP_PATH];
+	struct vfs_stat st;
+	const char *file = NULL;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (argv[a][0] == '-' && argv[a][1]) {
+			canon = canon || strchr(argv[a], 'f');
+			nonl = nonl || strchr(argv[a], 'n');
+		} else if (!file) {
+			file = argv[a];
+		}
+	}
+	if (!file)
+		return ap_usage(sh, io, "readlink");
+	if (sh_path(sh, file, abs, sizeof abs))
+		return 1;
+	if (canon) {
+		if (vfs_resolve(sh->fs, abs, true, rp, sizeof rp))
+			return 1;
+		sh_printf(sh, io, 1, "%s%s", rp, nonl ? "" : "\n");
+		return 0;
+	}
+	if (vfs_lstat(sh->fs, abs, &st) || st.type != VFS_LINK)
+		return 1;
+	sh_printf(sh, io, 1, "%s%s", st.target, nonl ? "" : "\n");
+	return 0;
+}

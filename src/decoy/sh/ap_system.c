@@ -101,18 +101,18 @@ int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 	end = s + n;
 	while (s < end) {
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		char dev[64], mnt[CAP_PATH], type[32];
-		unsigned long tot, used;
+		char dev[64], mnt[CAP_PATH], type[32], opts[128];
+		unsigned long tot, used, own;
 		int k;
 
 		if (!eol)
 			eol = end;
 		{
 			const char *q = s;
-			char *outs[3] = {dev, mnt, type};
-			size_t caps[3] = {sizeof dev, sizeof mnt, sizeof type};
+			char *outs[4] = {dev, mnt, type, opts};
+			size_t caps[4] = {sizeof dev, sizeof mnt, sizeof type, sizeof opts};
 
-			for (k = 0; k < 3; k++) {
+			for (k = 0; k < 4; k++) {
 				size_t m = 0;
 
 				while (q < eol && *q == ' ')
@@ -130,15 +130,31 @@ int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 		    strcmp(type, "sysfs") == 0 || strcmp(type, "devpts") == 0 ||
 		    strcmp(type, "usbfs") == 0 || strcmp(type, "debugfs") == 0)
 			continue;
-		if (strcmp(type, "tmpfs") == 0 || strcmp(type, "ramfs") == 0) {
-			tot = memk / 2;
-			used = strcmp(mnt, "/dev") == 0 ? 0 : 4 + (ap_mix((uint32_t)tot) % 64);
+		/* BusyBox df leaves out what has no blocks (ramfs) unless -a */
+		if (strcmp(type, "ramfs") == 0)
+			continue;
+		own = (unsigned long)(vfs_mount_bytes(sh->fs, mnt) / 1024);
+		if (strcmp(type, "tmpfs") == 0) {
+			const char *sz = strstr(opts, "size=");
+
+			tot = memk / 2; /* the kernel's default: half the RAM */
+			if (sz) {
+				char *e;
+
+				tot = strtoul(sz + 5, &e, 10);
+				tot = *e == 'k' ? tot : *e == 'm' ? tot * 1024 : *e == 'g' ? tot << 20 : tot / 1024;
+			}
+			used = (strcmp(mnt, "/dev") == 0 ? 0 : 4 + (ap_mix((uint32_t)tot) % 64)) + own;
+			if (used > tot)
+				used = tot;
 		} else {
 			tot = 2048 +
 			      ap_mix((uint32_t)(sh->p->pid_base + (uint32_t)strlen(mnt))) % 6144;
 			used = strcmp(type, "squashfs") == 0 || strcmp(type, "cramfs") == 0
 				   ? tot
-				   : tot / 3;
+				   : tot / 3 + own;
+			if (used > tot)
+				used = tot;
 		}
 		if (strlen(dev) > 20)
 			sh_printf(sh, io, 1, "%s\n%20s", dev, "");
@@ -300,6 +316,64 @@ int ap_sleep(struct sh *sh, struct io *io, int argc, char **argv)
 		sec = CAP_SLEEP_MS / 1000, ms = 0;
 	if (sh->host.pause && !sh->inject && (sec || ms))
 		sh->host.pause(sh->host.ctx, (unsigned)(sec * 1000 + ms));
+	return 0;
+}
+
+/* BusyBox netstat of the device's TCP sockets (procfs_tcp): connected
+ * ones, -l listening, -a both; numeric (these images have no
+ * /etc/services). UDP, raw and unix sockets: the headers only. */
+int ap_netstat(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	struct procfs_sock so[8];
+	bool all = false, lst = false, tcp = false, other = false;
+	size_t i, n;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *o = argv[a];
+
+		if (o[0] != '-' || !o[1])
+			return ap_usage(sh, io, "netstat");
+		for (o++; *o; o++) {
+			if (*o == 'a')
+				all = true;
+			else if (*o == 'l')
+				lst = true;
+			else if (*o == 't')
+				tcp = true;
+			else if (strchr("uwx", *o))
+				other = true;
+			else if (!strchr("enWp", *o)) {
+				sh_printf(sh, io, 2, "netstat: invalid option -- '%c'\n", *o);
+				return ap_usage(sh, io, "netstat");
+			}
+		}
+	}
+	if (tcp || !other) {
+		sh_printf(sh, io, 1, "Active Internet connections %s\n",
+			  all ? "(servers and established)" : lst ? "(only servers)" : "(w/o servers)");
+		sh_puts(sh, io, 1, "Proto Recv-Q Send-Q Local Address           Foreign Address         "
+				   "State       \n");
+		n = procfs_tcp(sh, so, sizeof so / sizeof so[0]);
+		for (i = 0; i < n; i++) {
+			char la[48], ra[48];
+			bool listen = so[i].state == 0x0a;
+
+			if (!all && listen != lst)
+				continue;
+			snprintf(la, sizeof la, "%s:%u", so[i].local, so[i].lport);
+			if (listen)
+				snprintf(ra, sizeof ra, "%s:*", so[i].peer);
+			else
+				snprintf(ra, sizeof ra, "%s:%u", so[i].peer, so[i].pport);
+			sh_printf(sh, io, 1, "%-5s %6ld %6ld %-23s %-23s %-12s\n", "tcp", 0L, 0L, la, ra,
+				  listen ? "LISTEN" : "ESTABLISHED");
+		}
+	}
+	if (!tcp && !other)
+		sh_printf(sh, io, 1, "Active UNIX domain sockets %s\n"
+				     "Proto RefCnt Flags       Type       State         I-Node Path\n",
+			  all ? "(servers and established)" : lst ? "(only servers)" : "(w/o servers)");
 	return 0;
 }
 

@@ -93,6 +93,7 @@ AP_FN(mkdir);
 AP_FN(chmod);
 AP_FN(touch);
 AP_FN(ls);
+AP_FN(readlink);
 AP_FN(dd);
 /* ap_text.c */
 AP_FN(head);
@@ -109,6 +110,7 @@ AP_FN(id);
 AP_FN(whoami);
 AP_FN(uptime);
 AP_FN(umask);
+AP_FN(netstat);
 AP_FN(date);
 AP_FN(sleep);
 AP_FN(which);

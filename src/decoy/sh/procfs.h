@@ -32,6 +32,19 @@ struct procfs_proc {
 	bool kthread;
 };
 
+/* A TCP socket of the device (/proc/net/tcp, netstat). */
+struct procfs_sock {
+	const char *local; /* dotted IPv4 */
+	unsigned lport;
+	const char *peer;
+	unsigned pport;
+	unsigned state; /* 0x0a LISTEN, 0x01 ESTABLISHED */
+};
+
+/* The device's TCP sockets: the persona's listeners, then the session's
+ * own connection. Returns how many were put in out. */
+size_t procfs_tcp(const struct sh *sh, struct procfs_sock *out, size_t max);
+
 /* Makes sh's file system ask pf about /proc. pf lives as long as sh. */
 void procfs_attach(struct procfs *pf, struct sh *sh);
 /* The contents of the generated file at abs (links followed) into tmp:

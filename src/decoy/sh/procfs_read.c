@@ -101,47 +101,54 @@ static void tcp_row(struct buf *b, unsigned sl, unsigned long la, unsigned lp, u
 	buf_printf(b, "%-149s\n", row);
 }
 
-/* The persona's listeners (its doors, a web server, a DNS forwarder) and
- * the attacker's own connection. */
-static void gen_net_tcp(struct sh *sh, struct buf *b)
+size_t procfs_tcp(const struct sh *sh, struct procfs_sock *out, size_t max)
 {
 	static const struct {
 		const char *what;
 		unsigned port;
 	} known[] = {{"telnet", 23}, {"hg532", 37215}, {"miniigd", 52869}};
+	size_t i, k, n = 0;
+	bool web = false, dns = false;
+
+	for (i = 0; i < sh->p->ndoors; i++)
+		for (k = 0; k < sizeof known / sizeof known[0] && n < max; k++)
+			if (!strcmp(sh->p->doors[i], known[k].what))
+				/* telnetd listens where this session came in */
+				out[n++] = (struct procfs_sock){
+					"0.0.0.0", k == 0 && sh->conn_lport ? sh->conn_lport : known[k].port,
+					"0.0.0.0", 0, 0x0a};
+	for (i = 0; i < sh->p->nprocs; i++) {
+		const char *r = sh->p->procs[i];
+
+		web = web || strstr(r, " web") || strstr(r, "httpd") || strstr(r, "boa");
+		dns = dns || strstr(r, "dnsmasq");
+	}
+	if (web && n < max)
+		out[n++] = (struct procfs_sock){"0.0.0.0", 80, "0.0.0.0", 0, 0x0a};
+	if (dns && n < max)
+		out[n++] = (struct procfs_sock){"0.0.0.0", 53, "0.0.0.0", 0, 0x0a};
+	if (sh->conn_lport && strchr(sh->conn_local, '.') && n < max)
+		out[n++] = (struct procfs_sock){sh->conn_local, sh->conn_lport, sh->conn_peer,
+						sh->conn_pport, 0x01};
+	return n;
+}
+
+/* The persona's listeners (its doors, a web server, a DNS forwarder) and
+ * the attacker's own connection. */
+static void gen_net_tcp(struct sh *sh, struct buf *b)
+{
+	struct procfs_sock so[8];
 	uint32_t key = ap_mix(sh->p->pid_next ^ 0x7c9u);
-	unsigned sl = 0;
-	size_t i, k;
+	size_t i, n = procfs_tcp(sh, so, 8);
 
 	buf_printf(b, "%-149s\n",
 		   "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
 		   "retrnsmt   uid  timeout inode");
-	for (i = 0; i < sh->p->ndoors; i++)
-		for (k = 0; k < sizeof known / sizeof known[0]; k++)
-			if (!strcmp(sh->p->doors[i], known[k].what)) {
-				tcp_row(b, sl, 0, known[k].port, 0, 0, 0x0a, 300 + key % 900 + sl);
-				sl++;
-			}
-	for (i = 0; i < sh->p->nprocs; i++) {
-		const char *r = sh->p->procs[i];
-
-		if (strstr(r, " web") || strstr(r, "httpd") || strstr(r, "boa")) {
-			tcp_row(b, sl, 0, 80, 0, 0, 0x0a, 300 + key % 900 + sl);
-			sl++;
-			break;
-		}
-	}
-	for (i = 0; i < sh->p->nprocs; i++) {
-		if (strstr(sh->p->procs[i], "dnsmasq")) {
-			tcp_row(b, sl, 0, 53, 0, 0, 0x0a, 300 + key % 900 + sl);
-			sl++;
-			break;
-		}
-	}
-	if (sh->conn_lport && strchr(sh->conn_local, '.'))
-		tcp_row(b, sl++, tcp_addr(sh, sh->conn_local), sh->conn_lport,
-			tcp_addr(sh, sh->conn_peer), sh->conn_pport, 0x01,
-			3000 + ap_mix(key ^ sh->pid) % 5000);
+	for (i = 0; i < n; i++)
+		tcp_row(b, (unsigned)i, tcp_addr(sh, so[i].local), so[i].lport,
+			tcp_addr(sh, so[i].peer), so[i].pport, so[i].state,
+			so[i].state == 1 ? 3000 + ap_mix(key ^ sh->pid) % 5000
+					 : 300 + key % 900 + (uint32_t)i);
 }
 
 static void gen_stat(struct sh *sh, struct buf *b)

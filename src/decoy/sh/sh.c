@@ -36,8 +36,10 @@ void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n)
 		sh_term(sh, p, n);
 		break;
 	case SINK_BUF:
-		if (s->b)
-			(void)buf_add(s->b, p, n);
+		/* a pipe or a redirection: what fits in its bound is kept (a
+		 * reader such as `head -c 4` has its bytes from the start) */
+		if (s->b && buf_add(s->b, p, n) && s->b->len < s->b->max)
+			(void)buf_add(s->b, p, s->b->max - s->b->len);
 		break;
 	case SINK_NULL:
 		break;

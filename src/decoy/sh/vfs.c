@@ -529,6 +529,29 @@ const char *vfs_fstype(const struct vfs *v, const char *path)
 	return best ? best->type : "rootfs";
 }
 
+size_t vfs_mount_bytes(const struct vfs *v, const char *mnt)
+{
+	size_t i, j, sum = 0;
+
+	for (i = 0; i < v->n; i++) {
+		const struct vnode *nd = &v->nodes[i];
+		const char *best = NULL;
+
+		if (nd->type != VFS_FILE)
+			continue;
+		for (j = 0; j < v->nmnt; j++) {
+			const char *m = v->mnt[j].path;
+
+			if ((strcmp(nd->path, m) == 0 || vn_is_under(nd->path, m)) &&
+			    (!best || strlen(m) >= strlen(best)))
+				best = m;
+		}
+		if (best && strcmp(best, mnt) == 0)
+			sum += (nd->data.len + 4095) / 4096 * 4096;
+	}
+	return sum;
+}
+
 void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d)
 {
 	v->dyn = d;

@@ -78,6 +78,10 @@ void vfs_set_creator(struct vfs *v, bool as_user);
  * from the image's /proc/mounts; "rootfs" when none matches. */
 const char *vfs_fstype(const struct vfs *v, const char *path);
 
+/* Bytes of this session's files in the file system mounted at mnt (not in
+ * file systems mounted below it), each counted in whole 4 KiB pages. */
+size_t vfs_mount_bytes(const struct vfs *v, const char *mnt);
+
 /* d (NULL: none) must outlive v. */
 void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d);
 
