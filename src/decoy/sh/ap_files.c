@@ -622,8 +622,12 @@ int ap_ls(struct sh *sh, struct io *io, int argc, char **argv)
 			ls_fn(&l, "..");
 		}
 		vfs_list(sh->fs, abs, ls_fn, &l);
-		if (lng) {
-			unsigned long blocks = 0;
+		/* "total": BusyBox 1.16.0 added it (coreutils/ls.c, tag 1_16_0
+		 * line 644, under ENABLE_DESKTOP); 1.9.1's ls.c lists its
+		 * absence as known bug 1. The sum of 512-byte blocks, halved
+		 * rounding up (calculate_blocks, 1_16_1 to 1_35_0). */
+		if (lng && ap_bb_minor(sh) >= 16) {
+			unsigned long blocks = 1;
 
 			for (i = 0; i < l.n; i++) {
 				char child[CAP_PATH * 2];
