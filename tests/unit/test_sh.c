@@ -734,6 +734,51 @@ static void t_fetch_wait(void **state)
 	RUN_EQ(fx, "", "");
 }
 
+static int cancels;
+
+static void h_fetch_cancel(void *ctx)
+{
+	(void)ctx;
+	cancels++;
+}
+
+/* Ctrl-C (sh_interrupt) while a line waits for its download: the host is
+ * told to drop the download, the rest of the line and what was typed
+ * meanwhile are gone, a new prompt; a late result changes nothing.
+ * Ctrl-D (sh_eof) leaves the level: the login shell ends the session. */
+static void t_interrupt_and_eof(void **state)
+{
+	struct fixture *fx = *state;
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL,
+			     h_fetch_cancel};
+
+	fx->h.fetch_rc = 1;
+	fx->sh = sh_new(&fx->p, &hh, true);
+	assert_non_null(fx->sh);
+	run(fx, "cd /var");
+	cancels = 0;
+	RUN_EQ(fx, "wget http://127.0.0.1:8080/x -O y; echo rest", "");
+	RUN_EQ(fx, "echo typed", "");
+	assert_true(sh_waiting(fx->sh));
+	buf_reset(&fx->h.out);
+	sh_interrupt(fx->sh);
+	assert_string_equal(fx->h.out.p, P);
+	assert_int_equal(cancels, 1);
+	assert_false(sh_waiting(fx->sh));
+	assert_string_equal(done_ok(fx, "late\n", 5), ""); /* ignored */
+	RUN_EQ(fx, "ls y; echo $?", "ls: y: No such file or directory\n1\n" P);
+	/* an unfinished construct is dropped too */
+	RUN_EQ(fx, "echo 'open", "> ");
+	buf_reset(&fx->h.out);
+	sh_interrupt(fx->sh);
+	assert_string_equal(fx->h.out.p, P);
+	RUN_EQ(fx, "echo x", "x\n" P); /* not inside the quote any more */
+	buf_reset(&fx->h.out);
+	sh_eof(fx->sh);
+	assert_string_equal(fx->h.out.p, "\n");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+}
+
 static void t_fetch_wait_more(void **state)
 {
 	struct fixture *fx = *state;
@@ -1093,6 +1138,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_fs_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_interrupt_and_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
 	};
