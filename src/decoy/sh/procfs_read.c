@@ -115,8 +115,9 @@ size_t procfs_tcp(const struct sh *sh, struct procfs_sock *out, size_t max)
 			if (!strcmp(sh->p->doors[i], known[k].what))
 				/* telnetd listens where this session came in */
 				out[n++] = (struct procfs_sock){
-					"0.0.0.0", k == 0 && sh->conn_lport ? sh->conn_lport : known[k].port,
-					"0.0.0.0", 0, 0x0a};
+				    "0.0.0.0",
+				    k == 0 && sh->conn_lport ? sh->conn_lport : known[k].port,
+				    "0.0.0.0", 0, 0x0a};
 	for (i = 0; i < sh->p->nprocs; i++) {
 		const char *r = sh->p->procs[i];
 
