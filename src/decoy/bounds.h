@@ -108,6 +108,9 @@
 #define CAP_SH_VARS 64
 /* Path length in the emulated fs. */
 #define CAP_PATH 256
+/* A generated /proc file as read (procfs_read.c): net/tcp with its rows
+ * padded to 149 columns, a pid's status or maps. Larger is cut. */
+#define CAP_PROCFS_FILE 16384
 
 /* --- the store --- */
 

@@ -21,9 +21,9 @@ static const char mounts[] = "rootfs / rootfs rw 0 0\n"
 			     "proc /proc proc rw 0 0\n"
 			     "tmpfs /dev tmpfs rw 0 0\n"
 			     "tmpfs /var tmpfs rw 0 0\n";
-static char *applets[] = {"cat", "chmod", "cp",   "dd",  "echo", "ftpget", "grep",
-			  "head", "ls",   "mkdir", "mv", "ps",   "rm",     "sh",
-			  "sleep", "su",  "tftp",  "wc", "wget", "which"};
+static char *applets[] = {"cat",   "chmod", "cp",    "dd", "echo", "ftpget", "grep",
+			  "head",  "ls",    "mkdir", "mv", "ps",   "rm",     "sh",
+			  "sleep", "su",    "tftp",  "wc", "wget", "which"};
 static char *procs[] = {"root      1524 S    init", "root         0 SW   [kthreadd]",
 			"root      1520 S    telnetd"};
 static struct persona_file files[4];
@@ -122,8 +122,8 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 	return i->url && strlen(i->url) % 4 != 3; /* some are refused */
 }
 
-static const char *const reasons[] = {"dns",      "connect", "http_status", "timeout",
-				      "tftp_error", "ftp_error", "truncated", "policy"};
+static const char *const reasons[] = {"dns",	    "connect",	 "http_status", "timeout",
+				      "tftp_error", "ftp_error", "truncated",	"policy"};
 
 /* Ends the shell's wait with a result taken from [p, p+n). */
 static void finish(struct sh *sh, const uint8_t *p, size_t n)
@@ -149,7 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, NULL};
+	struct sh_host h = {NULL, h_out, h_pause, h_event, h_now, NULL,
+			    NULL, NULL,	 NULL,	  NULL,	   NULL};
 	struct sh *sh;
 	size_t s = 0, i;
 

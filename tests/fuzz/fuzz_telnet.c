@@ -34,13 +34,24 @@ static void on_sb(void *ctx, const uint8_t *p, size_t n)
 	total += p[0];
 }
 
+/* edit mode (the shell's line editor): keys one by one */
+static bool on_key(void *ctx, enum tn_key k, uint8_t c)
+{
+	(void)ctx;
+	if ((unsigned)k > TK_EOF)
+		__builtin_trap();
+	total += c;
+	return k != TK_INTR || (total & 1); /* sometimes stop after Ctrl-C */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static struct telnet_parser tp;
-	struct telnet_cb cb = {NULL, on_line, on_opt, on_sb};
+	struct telnet_cb cb = {NULL, on_line, on_opt, on_sb, on_key};
 	size_t off = 0;
 
 	telnet_init(&tp);
+	tp.edit = n > 1 && (d[1] & 1); /* both modes: login lines, shell lines */
 	/* the first byte picks the segment size, like TCP would */
 	while (off < n) {
 		size_t seg = n - off, used;

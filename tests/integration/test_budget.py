@@ -178,8 +178,11 @@ def test_budget_redirections_door():
 
 
 def test_budget_words_telnet():
-    """1000 words of 16 KB in one argument list (a 3 KB line)."""
-    d = zyxel()
+    """300 words of 4 KB in one argument list (a line within the line
+    editor's 1022 bytes) against a 1 MB session account, and a line whose
+    output passes the session's output queue: out of memory and a cut
+    output, never a lost session."""
+    d = zyxel(main={"mem_kb": 1024})
     with d:
         c = Conn(d.ports["telnet"])
         user, pw, _ = tt.persona_info("zyxel-pk5001z")["creds"][0]
@@ -187,11 +190,19 @@ def test_budget_words_telnet():
         c.read_until((b"$ ", b"# "))
         with Watch(d, d.ports["probe"]) as w:
             c.send("x=0123456789abcdef; x=$x$x$x$x$x$x$x$x; x=$x$x$x$x$x$x$x$x; "
-                   "x=$x$x$x$x$x$x$x$x; x=$x$x\r\n")
+                   "x=$x$x$x$x\r\n")
             c.read_until((b"$ ", b"# "))
-            c.send("echo" + " $x" * 1000 + " >/dev/null; echo done\r\n")
+            line = "echo" + " $x" * 300 + " >/dev/null; echo done"
+            assert len(line) < 1022, len(line)
+            c.send(line + "\r\n")
             out = c.read_until((b"$ ", b"# "), timeout=60)
             assert b"out of memory" in out, out[-300:]
+            assert b"\r\ndone\r\n" not in out, out[-300:]
+            # 80 x 4 KB to the terminal: more than the 256 KB output queue
+            c.send("echo" + " $x" * 80 + "; echo after\r\n")
+            out = c.read_until((b"$ ", b"# "), timeout=60)
+            assert 200 * 1024 < len(out) <= 256 * 1024, len(out)
+            assert b"0123456789abcdef" * 256 in out
             c.send("echo alive\r\n")
             assert b"alive" in c.read_until((b"$ ", b"# "))
         w.check("words")

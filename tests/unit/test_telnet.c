@@ -14,8 +14,8 @@
 struct rec {
 	struct buf lines; /* each line + '|' (+ '!' if cut) */
 	struct buf opts;  /* cmd opt pairs */
-	struct buf sbs;   /* each sb + '|' */
-	int stop_after;   /* stop parsing after this many lines (0: never) */
+	struct buf sbs;	  /* each sb + '|' */
+	int stop_after;	  /* stop parsing after this many lines (0: never) */
 	int nlines;
 };
 
@@ -47,6 +47,18 @@ static void r_sb(void *ctx, const uint8_t *p, size_t n)
 	buf_addc(&r->sbs, '|');
 }
 
+static bool r_key(void *ctx, enum tn_key k, uint8_t c)
+{
+	struct rec *r = ctx;
+	static const char tag[] = "cEIZ"; /* char, erase, intr, eof */
+
+	if (k == TK_CHAR)
+		buf_addc(&r->opts, (char)c);
+	else
+		buf_addc(&r->opts, tag[k]);
+	return !(k == TK_INTR && r->stop_after < 0);
+}
+
 static struct telnet_parser tp;
 
 static int setup(void **st)
@@ -74,19 +86,81 @@ static int teardown(void **st)
 
 static size_t feed(struct telnet_parser *tp, struct rec *r, const void *p, size_t n)
 {
-	struct telnet_cb cb = {r, r_line, r_opt, r_sb};
+	struct telnet_cb cb = {r, r_line, r_opt, r_sb, NULL};
 
 	return telnet_parse(tp, p, n, &cb);
+}
+
+static size_t feed_edit(struct telnet_parser *tp, struct rec *r, const void *p, size_t n)
+{
+	struct telnet_cb cb = {r, r_line, NULL, NULL, r_key};
+
+	return telnet_parse(tp, p, n, &cb);
+}
+
+/* Edit mode reads as BusyBox lineedit: keys reported one by one (their
+ * echo is the engine's), erase, Ctrl-C drops the line, Ctrl-D only on an
+ * empty line, other controls and escape sequences ignored. */
+static void edit_mode_keys(void **st)
+{
+	struct rec *r = *st;
+	const char in[] = "ab\x7f"
+			  "c\x03"
+			  "xy\x04z\x1b[A\t!\r\n\x04";
+
+	telnet_init(&tp);
+	tp.edit = true;
+	assert_int_equal(feed_edit(&tp, r, in, sizeof in - 1), sizeof in - 1);
+	assert_string_equal(r->lines.p, "xyz!|");
+	/* a b erase c intr x y z ! (the ^D mid-line, ESC [ A and TAB are
+	 * nothing), then the ^D on the empty line */
+	assert_int_equal(r->opts.len, 10);
+	assert_memory_equal(r->opts.p, "abEcIxyz!Z", 10);
+}
+
+/* A line keeps TN_EDIT_MAXLINE bytes (1022, measured on BusyBox 1.35):
+ * the rest is dropped without a report, the line is not marked cut. */
+static void edit_mode_cap(void **st)
+{
+	struct rec *r = *st;
+	char *big = malloc(1500);
+
+	telnet_init(&tp);
+	tp.edit = true;
+	memset(big, 'z', 1500);
+	feed_edit(&tp, r, big, 1500);
+	feed_edit(&tp, r, "\r\n", 2);
+	assert_int_equal(r->lines.len, TN_EDIT_MAXLINE + 1);
+	assert_int_equal(r->lines.p[TN_EDIT_MAXLINE], '|');
+	assert_int_equal(r->opts.len, TN_EDIT_MAXLINE);
+	free(big);
+}
+
+/* A key callback that says stop: parsing stops right after Ctrl-C. */
+static void edit_mode_stops(void **st)
+{
+	struct rec *r = *st;
+
+	telnet_init(&tp);
+	tp.edit = true;
+	r->stop_after = -1;
+	assert_int_equal(feed_edit(&tp, r,
+				   "ab\x03"
+				   "cd\n",
+				   6),
+			 3);
+	r->stop_after = 0;
+	assert_int_equal(feed_edit(&tp, r, "cd\n", 3), 3);
+	assert_string_equal(r->lines.p, "cd|");
 }
 
 /* Mirai's replies to BusyBox's opening, then a user name. */
 static void mirai_negotiation(void **st)
 {
 	struct rec *r = *st;
-	const uint8_t in[] = {0xff, 0xfc, 0x01, 0xff, 0xfb, 0x1f,
-			      0xff, 0xfa, 0x1f, 0x00, 0x50, 0x00, 0x18, 0xff, 0xf0,
-			      0xff, 0xfd, 0x01, 0xff, 0xfd, 0x03,
-			      'r', 'o', 'o', 't', '\r', '\n'};
+	const uint8_t in[] = {0xff, 0xfc, 0x01, 0xff, 0xfb, 0x1f, 0xff, 0xfa, 0x1f,
+			      0x00, 0x50, 0x00, 0x18, 0xff, 0xf0, 0xff, 0xfd, 0x01,
+			      0xff, 0xfd, 0x03, 'r',  'o',  'o',  't',	'\r', '\n'};
 
 	telnet_init(&tp);
 	assert_int_equal(feed(&tp, r, in, sizeof in), sizeof in);
@@ -131,7 +205,7 @@ static void split_segments(void **st)
 static void erase_and_iac_in_sb(void **st)
 {
 	struct rec *r = *st;
-	const uint8_t in[] = {'a', 'b', 0x7f, 'c', 0x08, 0x08, 0x08, 'x', '\n',
+	const uint8_t in[] = {'a',  'b',  0x7f, 'c',  0x08, 0x08, 0x08, 'x', '\n',
 			      0xff, 0xfa, 0x1f, 0xff, 0xff, 0x01, 0xff, 0xf0};
 
 	telnet_init(&tp);
@@ -176,12 +250,15 @@ static void stops_when_asked(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(mirai_negotiation, setup, teardown),
-		cmocka_unit_test_setup_teardown(line_ends_and_nuls, setup, teardown),
-		cmocka_unit_test_setup_teardown(split_segments, setup, teardown),
-		cmocka_unit_test_setup_teardown(erase_and_iac_in_sb, setup, teardown),
-		cmocka_unit_test_setup_teardown(bounded, setup, teardown),
-		cmocka_unit_test_setup_teardown(stops_when_asked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(mirai_negotiation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(line_ends_and_nuls, setup, teardown),
+	    cmocka_unit_test_setup_teardown(split_segments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(erase_and_iac_in_sb, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bounded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(stops_when_asked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(edit_mode_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(edit_mode_cap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(edit_mode_stops, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

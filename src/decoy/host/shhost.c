@@ -24,6 +24,11 @@ static void h_out(void *ctx, const void *p, size_t n)
 	sess_term(sess_of(ctx), p, n);
 }
 
+static void h_out_cut(void *ctx, const void *p, size_t n)
+{
+	sess_term_cut(sess_of(ctx), p, n);
+}
+
 static void h_out_ref(void *ctx, const void *p, size_t n)
 {
 	sess_term_ref(sess_of(ctx), p, n);
@@ -129,6 +134,11 @@ static int h_fetch(void *ctx, const struct sh_event_info *i)
 		   : 0;
 }
 
+static void h_fetch_cancel(void *ctx)
+{
+	fetch_unwait(&((struct shhost *)ctx)->w);
+}
+
 static void on_fetched(struct fetch_waiter *w, const struct fetch_result *r)
 {
 	struct shhost *hh = container_of(w, struct shhost, w);
@@ -161,6 +171,7 @@ void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
 	hh->s = s;
 	hh->h.ctx = hh;
 	hh->h.out = terminal ? h_out : NULL;
+	hh->h.out_cut = terminal ? h_out_cut : NULL;
 	hh->h.out_ref = terminal ? h_out_ref : NULL;
 	hh->h.pause = terminal ? h_pause : NULL;
 	hh->h.event = h_event;
@@ -168,6 +179,7 @@ void shhost_bind(struct shhost *hh, struct session *s, bool terminal)
 	hh->h.fetch = terminal ? h_fetch : NULL;
 	hh->h.mem = sess_mem(s);      /* the session's working memory */
 	hh->h.fs = s->net->o.fs_pool; /* fs_kb, fs_total_kb */
+	hh->h.fetch_cancel = terminal ? h_fetch_cancel : NULL;
 	hh->w.done = on_fetched;
 }
 
@@ -203,6 +215,7 @@ struct eng_shell *eng_shell_new(struct session *s, bool terminal, bool root)
 		free(x);
 		return NULL;
 	}
+	sh_set_conn(x->sh, s->dst_ip, s->dst_port, s->src_ip, s->src_port);
 	return x;
 }
 

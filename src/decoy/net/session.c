@@ -14,6 +14,7 @@
 #include "evlog/evlog.h"
 #include "fetch/fetch.h"
 #include "net/net.h"
+#include "net/tty.h"
 #include "hash.h"
 #include "persona/persona.h"
 #include "store/store.h"
@@ -167,29 +168,9 @@ static bool own_bytes(struct session *s, size_t n)
 	return true;
 }
 
-/* '\n' → "\r\n", 0xff → 0xff 0xff, appended to b. Returns the source bytes
- * used; stops early when b would pass `limit`. */
-static size_t term_convert(struct buf *b, const uint8_t *q, size_t n, size_t limit)
+unsigned sess_term_col(const struct session *s)
 {
-	const uint8_t *p = q, *end = q + n;
-
-	while (p < end && b->len + 2 <= limit) {
-		const uint8_t *r = p;
-		size_t room = limit - b->len;
-
-		while (r < end && *r != '\n' && *r != 0xff && (size_t)(r - p) < room)
-			r++;
-		if (r > p) {
-			if (buf_add(b, p, (size_t)(r - p)))
-				break;
-			p = r;
-			continue;
-		}
-		if (buf_add(b, *p == '\n' ? "\r\n" : "\xff\xff", 2))
-			break;
-		p++;
-	}
-	return (size_t)(p - q);
+	return s->col;
 }
 
 void sess_write(struct session *s, const void *p, size_t n)
@@ -201,6 +182,7 @@ void sess_write(struct session *s, const void *p, size_t n)
 		sess_close(s, true);
 		return;
 	}
+	s->col = tty_raw_col(s->col, p, n);
 }
 
 void sess_term(struct session *s, const void *p, size_t n)
@@ -209,10 +191,24 @@ void sess_term(struct session *s, const void *p, size_t n)
 
 	if (s->closing || !n)
 		return;
-	if (term_convert(&s->out, p, n, s->out.max) != n || !own_bytes(s, s->out.len - before)) {
+	if (tty_convert(&s->out, &s->col, p, n, s->out.max) != n ||
+	    !own_bytes(s, s->out.len - before)) {
 		sess_close(s, true);
 		return;
 	}
+}
+
+void sess_term_cut(struct session *s, const void *p, size_t n)
+{
+	size_t before = s->out.len;
+
+	if (s->closing || !n)
+		return;
+	/* room is kept for what follows the command: the prompt, echoes */
+	if (s->out.max > CAP_LINE * 2)
+		(void)tty_convert(&s->out, &s->col, p, n, s->out.max - CAP_LINE * 2);
+	if (!own_bytes(s, s->out.len - before))
+		sess_close(s, true);
 }
 
 void sess_term_ref(struct session *s, const void *p, size_t n)
@@ -229,6 +225,8 @@ void sess_term_ref(struct session *s, const void *p, size_t n)
 	g->p = p;
 	g->n = n;
 	g->term = true;
+	g->col = s->col; /* converted as it leaves, from this column */
+	s->col = tty_col_after(s->col, p, n);
 }
 
 void sess_pause(struct session *s, unsigned ms)
@@ -248,6 +246,27 @@ void sess_pause(struct session *s, unsigned ms)
 	if (!g)
 		return; /* more than that in one burst: keep the bytes, drop the wait */
 	g->ms = ms;
+}
+
+void sess_cancel_pause(struct session *s)
+{
+	unsigned i, keep = 0;
+	size_t drop = 0;
+
+	while (keep < s->nsegs && seg_at(s, keep)->kind != SEG_PAUSE)
+		keep++;
+	if (keep == s->nsegs)
+		return;
+	for (i = keep; i < s->nsegs; i++)
+		if (seg_at(s, i)->kind == SEG_OWN)
+			drop += seg_at(s, i)->n; /* the tail of s->out */
+	s->out.len -= drop < s->out.len ? drop : s->out.len;
+	while (s->nsegs > keep) {
+		if (seg_at(s, s->nsegs - 1)->kind == SEG_PAUSE)
+			s->npauses--;
+		s->nsegs--;
+	}
+	ev_timer_stop(s->net->loop, &s->t_pause);
 }
 
 bool sess_paused(const struct session *s)
@@ -310,7 +329,7 @@ static const uint8_t *next_bytes(struct session *s, size_t *n)
 			return (const uint8_t *)s->out.p;
 		}
 		if (g->kind == SEG_REF && g->n) {
-			size_t used = term_convert(&s->stage, g->p, g->n, 4096);
+			size_t used = tty_convert(&s->stage, &g->col, g->p, g->n, 4096);
 
 			if (!used)
 				break; /* out of memory: try again on the next event */
@@ -540,6 +559,14 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			break;
 	}
 	ev_timer_in(l, &s->t_idle, s->net->o.idle_ms);
+	if (sess_paused(s) && s->eng->intr && s->in.len) {
+		const char *c = memrchr(s->in.p, 0x03, s->in.len);
+
+		if (c) {
+			buf_consume(&s->in, (size_t)(c - s->in.p) + 1);
+			s->eng->intr(s, s->engst);
+		}
+	}
 	feed_engine(s);
 	sess_pump(s);
 }

@@ -42,6 +42,7 @@ struct seg {
 	uint8_t kind;
 	bool term;	  /* REF: apply sess_term's conversion when sending */
 	unsigned ms;	  /* PAUSE */
+	unsigned col;	  /* REF: the terminal column its next byte starts at */
 	size_t n;	  /* OWN, REF: bytes left */
 	const uint8_t *p; /* REF: next byte */
 };
@@ -83,6 +84,7 @@ struct session {
 	struct buf stage;	 /* converted bytes of the REF segment at the head */
 	struct seg segs[SESS_MAX_SEGS];
 	unsigned shead, nsegs, npauses;
+	unsigned col; /* the terminal's column after everything queued */
 	bool closing; /* freed at the next idle pass */
 	bool close_when_flushed;
 	bool reading_stopped;

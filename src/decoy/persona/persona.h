@@ -96,6 +96,7 @@ struct persona {
 	struct pstr motd;	     /* printed after a successful login */
 	unsigned fail_delay_ms;	     /* BusyBox login: 3000 */
 	unsigned max_tries;	     /* failures before the connection closes */
+	unsigned exec_ms;	     /* a command's fork and exec on this CPU */
 	struct persona_cred *creds;
 	size_t ncreds;
 

@@ -251,6 +251,7 @@ static const struct pattr persona_attrs[] = {
     PN(telnet_answer, PK_BOOL, telnet_answer, 0, 1),
     PN(fail_delay_ms, PK_UINT, fail_delay_ms, 3000, 60000),
     PN(max_tries, PK_UINT, max_tries, 3, 100),
+    PN(exec_ms, PK_UINT, exec_ms, 4, 200),
     PN(elf_class, PK_U8, elf.ei_class, 1, 1),
     PN(elf_data, PK_U8, elf.ei_data, 1, 2),
     PN(elf_machine, PK_U16, elf.e_machine, 8, 0xffff),

@@ -54,19 +54,36 @@ struct engine {
 	 * login's "\r\nLogin timed out after %u seconds\r\n" is given as
 	 * the text before and after the number. NULL: it just closes. */
 	const char *login_timeout_pre, *login_timeout_post;
+	/* Optional: Ctrl-C (0x03) arrived while output waits on a pause (a
+	 * `sleep` running): what came before it and the byte itself are
+	 * dropped, as a tty flushes its input on SIGINT. The engine may
+	 * sess_cancel_pause() and answer. */
+	void (*intr)(struct session *s, void *st);
 };
 
 /* ---------- the session (net/session.c) ---------- */
 
 /* Raw bytes to the wire. */
 void sess_write(struct session *s, const void *p, size_t n);
-/* Terminal bytes: '\n' → "\r\n" (a pty's onlcr), 0xff doubled (telnet). */
+/* Terminal bytes: '\n' → "\r\n" and tabs → spaces to the next 8-column
+ * stop (the pty's ONLCR|XTABS), 0xff doubled (telnet). */
 void sess_term(struct session *s, const void *p, size_t n);
+/* The same for a command's output: what does not fit in the session's
+ * output queue (less room kept for the prompt and echoes) is dropped — a
+ * line whose output passes CAP_OUTBUF loses its tail — instead of closing
+ * the session as a stalled peer. */
+void sess_term_cut(struct session *s, const void *p, size_t n);
 /* Terminal bytes that stay valid and unchanged for the session's life
  * (persona data): queued by reference, converted as they leave. */
 void sess_term_ref(struct session *s, const void *p, size_t n);
+/* The terminal's column after everything queued so far (as the pty counts
+ * it; the line editor wraps its echo by it). */
+unsigned sess_term_col(const struct session *s);
 /* Holds back what is written next for ms milliseconds. */
 void sess_pause(struct session *s, unsigned ms);
+/* The pause output waits on ends now, and everything queued after it is
+ * dropped (the rest of a command line SIGINT cut short). */
+void sess_cancel_pause(struct session *s);
 /* True while queued output waits on a pause. */
 bool sess_paused(const struct session *s);
 /* Arms the engine's timer to call eng->timer in ms (0 stops it). */

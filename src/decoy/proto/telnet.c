@@ -23,12 +23,26 @@ struct tn {
 	unsigned fails;
 	unsigned empty_users;
 	bool naws_logged;
+	unsigned width;		    /* the terminal's columns (NAWS), 0: not told */
+	uint32_t rnd;		    /* jitter of the pty and the processes (xorshift) */
 	uint8_t opts_sent[256 / 8]; /* options we answered, RFC 1143 style */
 	struct sh *sh;
 	struct eng_shell *shell;
 };
 
 /* ---------- helpers ---------- */
+
+/* Small random delays: the device's processes do not answer in lockstep. */
+static unsigned jitter(struct tn *t, unsigned lo, unsigned hi)
+{
+	uint32_t x = t->rnd ? t->rnd : 0x9e3779b9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	t->rnd = x;
+	return lo + x % (hi - lo + 1);
+}
 
 static void put_pstr(struct session *s, const struct pstr *ps)
 {
@@ -80,6 +94,8 @@ static void on_sb(void *ctx, const uint8_t *p, size_t n)
 	struct tn *t = ctx;
 	struct json *j;
 
+	if (p[0] == TN_OPT_NAWS && n >= 5)
+		t->width = (unsigned)(p[1] << 8 | p[2]); /* telnetd sets the pty's size */
 	if (p[0] == TN_OPT_NAWS && n >= 5 && !t->naws_logged) {
 		t->naws_logged = true;
 		j = sess_ev(t->s, "cowrie.client.size");
@@ -90,6 +106,17 @@ static void on_sb(void *ctx, const uint8_t *p, size_t n)
 }
 
 /* ---------- login ---------- */
+
+/* After the shell ran something: close when it is done, and read the next
+ * keys as its line editor does while ash is at its prompt. */
+static void shell_after(struct tn *t)
+{
+	if (sh_mode(t->sh) == SH_MODE_DONE) {
+		sess_close(t->s, false);
+		return;
+	}
+	t->tp.edit = sh_mode(t->sh) == SH_MODE_SHELL;
+}
 
 static void login_failed(struct tn *t, const char *pass, size_t plen)
 {
@@ -126,8 +153,7 @@ static void login_ok(struct tn *t, const struct persona_cred *c, const char *pas
 	}
 	t->st = TN_SHELL;
 	sh_start(t->sh);
-	if (sh_mode(t->sh) == SH_MODE_DONE)
-		sess_close(s, false);
+	shell_after(t);
 }
 
 static bool on_line(void *ctx, const char *p, size_t n, bool cut)
@@ -156,10 +182,14 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 		t->ulen = n < sizeof t->user ? n : sizeof t->user - 1;
 		memcpy(t->user, p, t->ulen);
 		t->st = TN_PASS;
+		/* the pty echoed; login writes its prompt a moment later */
+		sess_pause(s, jitter(t, 3, 9));
 		put_pstr(s, &t->p->password_prompt);
 		break;
 	case TN_PASS:
 		put_pstr(s, &t->p->after_password);
+		/* login checks the password (crypt) before anything follows */
+		sess_pause(s, jitter(t, 8, 25));
 		memcpy(user, t->user, t->ulen);
 		user[t->ulen] = '\0';
 		memcpy(pass, p, n);
@@ -172,17 +202,56 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 			login_failed(t, p, n);
 		break;
 	case TN_SHELL:
-		/* the tty echoes a typed line and its end; a password is not
+		/* the line editor echoed the keys as they came (on_key); the
+		 * CLI's terminal echoes the line and its end; a password is not
 		 * echoed at all (su prints the newline itself, as bb_ask does) */
-		if (sh_mode(t->sh) != SH_MODE_PASSWORD) {
+		if (t->tp.edit)
+			sess_term(s, "\n", 1);
+		else if (sh_mode(t->sh) != SH_MODE_PASSWORD) {
 			sess_term(s, p, n);
 			sess_term(s, "\n", 1);
 		}
+		/* the echo leaves first; the shell answers a moment later */
+		sess_pause(s, jitter(t, 1, 4));
 		sh_line(t->sh, p, n);
-		if (sh_mode(t->sh) == SH_MODE_DONE)
-			sess_close(s, false);
+		shell_after(t);
 		break;
 	}
+	return !sess_paused(s) && !sess_ending(s);
+}
+
+/* A key the line editor took (edit mode, telnet.h): its echo as BusyBox
+ * lineedit writes it through the pty. */
+static bool on_key(void *ctx, enum tn_key k, uint8_t c)
+{
+	struct tn *t = ctx;
+	struct session *s = t->s;
+	unsigned width = t->width >= 20 && t->width <= 1024 ? t->width : 80;
+
+	if (sess_ending(s) || t->st != TN_SHELL)
+		return false;
+	switch (k) {
+	case TK_CHAR:
+		sess_term(s, &c, 1);
+		/* the cursor reached the last column: lineedit moves to the
+		 * next row itself ("\r\n", through onlcr "\r\r\n") */
+		if (sess_term_col(s) >= width)
+			sess_term(s, "\r\n", 2);
+		return true;
+	case TK_ERASE:
+		sess_term(s, "\b\x1b[J", 4);
+		return true;
+	case TK_INTR:
+		/* ash: "^C", then SIGINT: a new line and a new prompt */
+		sess_term(s, "^C\n", 3);
+		sh_interrupt(t->sh);
+		break;
+	case TK_EOF:
+		/* ash: EOF at the prompt leaves this shell (-sh: the session) */
+		sh_eof(t->sh);
+		break;
+	}
+	shell_after(t);
 	return !sess_paused(s) && !sess_ending(s);
 }
 
@@ -191,6 +260,7 @@ static bool on_line(void *ctx, const char *p, size_t n, bool cut)
 static int tn_start(struct session *s, const struct eng_start *a, void **st)
 {
 	struct tn *t = calloc(1, sizeof(*t));
+	size_t i;
 
 	if (!t)
 		return -1;
@@ -198,6 +268,9 @@ static int tn_start(struct session *s, const struct eng_start *a, void **st)
 	t->p = a->persona;
 	t->fail_delay_ms = a->fail_delay_ms;
 	t->max_tries = a->max_tries;
+	memcpy(&t->rnd, a->seed, sizeof t->rnd);
+	for (i = 0; a->id[i]; i++)
+		t->rnd = t->rnd * 31u + (uint8_t)a->id[i];
 	telnet_init(&t->tp);
 	*st = t;
 	put_pstr(s, &t->p->telnet_open);
@@ -209,11 +282,25 @@ static int tn_start(struct session *s, const struct eng_start *a, void **st)
 static int tn_feed(struct session *s, void *st, const uint8_t *p, size_t n)
 {
 	struct tn *t = st;
-	struct telnet_cb cb = {t, on_line, on_opt, on_sb};
+	struct telnet_cb cb = {t, on_line, on_opt, on_sb, on_key};
 
 	if (sess_ending(s))
 		return (int)n; /* leaving: ignore the rest */
 	return (int)telnet_parse(&t->tp, p, n > CAP_INBUF ? CAP_INBUF : n, &cb);
+}
+
+/* Ctrl-C while a command's output waits (sleep, a command's fork and
+ * exec): SIGINT ends it and ash abandons the rest of the line. */
+static void tn_intr(struct session *s, void *st)
+{
+	struct tn *t = st;
+
+	if (t->st != TN_SHELL || !t->sh || sh_mode(t->sh) != SH_MODE_SHELL)
+		return;
+	sess_cancel_pause(s);
+	sess_term(s, "^C\n", 3);
+	sh_interrupt(t->sh);
+	shell_after(t);
 }
 
 static void tn_end(struct session *s, void *st)
@@ -236,4 +323,5 @@ const struct engine telnet_engine = {
     /* BusyBox login's alarm (loginutils/login.c, TIMEOUT) */
     .login_timeout_pre = "\r\nLogin timed out after ",
     .login_timeout_post = " seconds\r\n",
+    .intr = tn_intr,
 };

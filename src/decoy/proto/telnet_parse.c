@@ -23,6 +23,48 @@ static bool end_line(struct telnet_parser *tp, const struct telnet_cb *cb)
 	return go;
 }
 
+/* A data byte in edit mode (telnet.h). Returns false to stop parsing. */
+static bool edit_byte(struct telnet_parser *tp, uint8_t c, const struct telnet_cb *cb)
+{
+	bool go = true;
+
+	if (tp->esc) {
+		/* ESC x, or ESC [ ... final byte: cursor keys, ignored */
+		if (tp->esc == 1 && (c == '[' || c == 'O'))
+			tp->esc = 2;
+		else if (tp->esc == 1 || (c >= 0x40 && c <= 0x7e))
+			tp->esc = 0;
+		return true;
+	}
+	switch (c) {
+	case 0x1b:
+		tp->esc = 1;
+		return true;
+	case 0x7f:
+	case 0x08:
+		if (!tp->line.len)
+			return true;
+		tp->line.p[--tp->line.len] = '\0';
+		return cb->key ? cb->key(cb->ctx, TK_ERASE, c) : true;
+	case 0x03:
+		buf_reset(&tp->line);
+		return cb->key ? cb->key(cb->ctx, TK_INTR, c) : true;
+	case 0x04:
+		if (tp->line.len || !cb->key)
+			return true;
+		return cb->key(cb->ctx, TK_EOF, c);
+	default:
+		break;
+	}
+	if (c < 0x20 || tp->line.len >= TN_EDIT_MAXLINE)
+		return true; /* other controls: ignored; a full line: dropped */
+	if (buf_addc(&tp->line, (char)c))
+		return true;
+	if (cb->key)
+		go = cb->key(cb->ctx, TK_CHAR, c);
+	return go;
+}
+
 size_t telnet_parse(struct telnet_parser *tp, const uint8_t *p, size_t n,
 		    const struct telnet_cb *cb)
 {
@@ -87,12 +129,18 @@ size_t telnet_parse(struct telnet_parser *tp, const uint8_t *p, size_t n,
 		tp->cr = false;
 		if (c == '\r' || c == '\n') {
 			tp->cr = c == '\r';
+			tp->esc = 0;
 			if (!end_line(tp, cb))
 				return i + 1;
 			continue;
 		}
 		if (c == '\0')
 			continue;
+		if (tp->edit) {
+			if (!edit_byte(tp, c, cb))
+				return i + 1;
+			continue;
+		}
 		if (c == 0x7f || c == 0x08) {
 			if (tp->line.len)
 				tp->line.p[--tp->line.len] = '\0';

@@ -14,7 +14,7 @@ int ap_cat(struct sh *sh, struct io *io, int argc, char **argv)
 	struct buf tmp;
 	int a, s = 0, nfiles = 0;
 
-	sh_buf_init(sh, &tmp, 256);
+	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	for (a = 1; a < argc; a++) {
 		char abs[CAP_PATH];
 		const uint8_t *d;
@@ -246,14 +246,14 @@ int ap_mkdir(struct sh *sh, struct io *io, int argc, char **argv)
 					continue;
 				memcpy(part, abs, i);
 				part[i] = '\0';
-				rc = vfs_mkdir(sh->fs, part, 0755);
+				rc = vfs_mkdir(sh->fs, part, 0777);
 				if (rc && rc != -EEXIST)
 					break;
 				rc = 0;
 			}
 		}
 		if (!rc)
-			rc = vfs_mkdir(sh->fs, abs, 0755);
+			rc = vfs_mkdir(sh->fs, abs, 0777);
 		if (rc == -EEXIST && parents)
 			rc = 0;
 		if (rc) {
@@ -424,7 +424,72 @@ static void mode_string(const struct vfs_stat *st, char out[11])
 	out[0] = st->type == VFS_DIR ? 'd' : st->type == VFS_LINK ? 'l' : '-';
 	for (i = 0; i < 9; i++)
 		out[1 + i] = (st->mode & (0400u >> i)) ? rwx[i] : '-';
+	if (st->mode & 04000)
+		out[3] = (st->mode & 0100) ? 's' : 'S';
+	if (st->mode & 02000)
+		out[6] = (st->mode & 010) ? 's' : 'S';
+	if (st->mode & 01000)
+		out[9] = (st->mode & 01) ? 't' : 'T';
 	out[10] = '\0';
+}
+
+/* What the device's file systems tell of a directory: its link count
+ * (2 and one per subdirectory) and the size its type reports. */
+struct dirsum {
+	struct sh *sh;
+	const char *dir;
+	unsigned n, subdirs;
+	size_t names;
+};
+
+static void dirsum_fn(void *ctx, const char *name)
+{
+	struct dirsum *d = ctx;
+	char p[CAP_PATH * 2];
+	struct vfs_stat st;
+
+	d->n++;
+	d->names += strlen(name);
+	snprintf(p, sizeof p, "%s/%s", strcmp(d->dir, "/") ? d->dir : "", name);
+	if (!vfs_lstat(d->sh->fs, p, &st) && st.type == VFS_DIR)
+		d->subdirs++;
+}
+
+static void dir_meta(struct sh *sh, const char *abs, unsigned *nlink, unsigned long *size)
+{
+	struct dirsum d = {sh, abs, 0, 0, 0};
+	const char *fs = vfs_fstype(sh->fs, abs);
+
+	vfs_list(sh->fs, abs, dirsum_fn, &d);
+	*nlink = 2 + d.subdirs;
+	if (!strcmp(fs, "squashfs")) /* 3, a 12-byte header, 8 bytes and the name per entry */
+		*size = d.n ? 3 + 12 + 8ul * d.n + d.names : 3;
+	else if (!strcmp(fs, "cramfs")) /* 12 bytes and the name padded to 4 */
+		*size = 12ul * d.n + d.names + 3ul * d.n;
+	else if (!strcmp(fs, "tmpfs")) /* BOGO_DIRENT_SIZE: 20 a name, 40 to start */
+		*size = 40 + 20ul * d.n;
+	else if (!strncmp(fs, "ext", 3))
+		*size = 4096;
+	else /* jffs2, ramfs, proc, sysfs, devpts: 0 */
+		*size = 0;
+}
+
+/* 512-byte blocks of an entry (ls -l's total is their sum, halved). */
+static unsigned long ls_blocks(struct sh *sh, const char *abs)
+{
+	struct vfs_stat st;
+	const char *fs;
+
+	if (vfs_lstat(sh->fs, abs, &st) || st.type == VFS_LINK)
+		return 0;
+	fs = vfs_fstype(sh->fs, abs);
+	if (st.type == VFS_DIR)
+		return !strncmp(fs, "ext", 3) ? 8 : 0;
+	if (!strcmp(fs, "tmpfs") || !strcmp(fs, "ramfs")) /* whole pages */
+		return (st.size + 4095) / 4096 * 8;
+	if (!strcmp(fs, "proc") || !strcmp(fs, "sysfs"))
+		return 0;
+	return (st.size + 511) / 512;
 }
 
 static void ls_long(struct sh *sh, struct io *io, const char *abs, const char *name)
@@ -449,9 +514,17 @@ static void ls_long(struct sh *sh, struct io *io, const char *abs, const char *n
 		snprintf(when, sizeof when, "%s %2d %02d:%02d", mon[tm.tm_mon % 12], tm.tm_mday,
 			 tm.tm_hour, tm.tm_min);
 	mode_string(&st, ms);
-	sh_printf(sh, io, 1, "%-10s %4u %-8.8s %-8.8s %8lu %s %s", ms, st.type == VFS_DIR ? 2u : 1u,
-		  st.session ? sh->user : "root", st.session ? sh->user : "root",
-		  (unsigned long)st.size, when, name);
+	{
+		/* BusyBox ls -l: "%-10s %4u %-8.8s %-8.8s %9lu " (1.9.1 to 1.35) */
+		const char *own = st.session && st.user_owned ? sh->user : "root";
+		unsigned nlink = 1;
+		unsigned long size = (unsigned long)st.size;
+
+		if (st.type == VFS_DIR)
+			dir_meta(sh, abs, &nlink, &size);
+		sh_printf(sh, io, 1, "%-10s %4u %-8.8s %-8.8s %9lu %s %s", ms, nlink, own, own,
+			  size, when, name);
+	}
 	if (st.type == VFS_LINK)
 		sh_printf(sh, io, 1, " -> %s", st.target);
 	sh_puts(sh, io, 1, "\n");
@@ -549,8 +622,22 @@ int ap_ls(struct sh *sh, struct io *io, int argc, char **argv)
 			ls_fn(&l, "..");
 		}
 		vfs_list(sh->fs, abs, ls_fn, &l);
-		if (lng)
-			sh_printf(sh, io, 1, "total %u\n", 0u);
+		/* "total": BusyBox 1.16.0 added it (coreutils/ls.c, tag 1_16_0
+		 * line 644, under ENABLE_DESKTOP); 1.9.1's ls.c lists its
+		 * absence as known bug 1. The sum of 512-byte blocks, halved
+		 * rounding up (calculate_blocks, 1_16_1 to 1_35_0). */
+		if (lng && ap_bb_minor(sh) >= 16) {
+			unsigned long blocks = 1;
+
+			for (i = 0; i < l.n; i++) {
+				char child[CAP_PATH * 2];
+
+				snprintf(child, sizeof child, "%s/%s", strcmp(abs, "/") ? abs : "",
+					 l.v[i]);
+				blocks += ls_blocks(sh, child);
+			}
+			sh_printf(sh, io, 1, "total %lu\n", blocks / 2);
+		}
 		ls_names(sh, io, abs, l.v, l.n, lng, one);
 		for (i = 0; i < l.n; i++)
 			free(l.v[i]);
@@ -601,7 +688,7 @@ int ap_dd(struct sh *sh, struct io *io, int argc, char **argv)
 			return 1;
 		}
 	}
-	sh_buf_init(sh, &tmp, 256);
+	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	if (inf) {
 		char abs[CAP_PATH];
 
@@ -658,4 +745,38 @@ int ap_dd(struct sh *sh, struct io *io, int argc, char **argv)
 out:
 	buf_free(&tmp);
 	return rc;
+}
+
+/* readlink [-fn] FILE: the link's target (-f: the path with every link
+ * followed); nothing and status 1 when FILE is no link. */
+int ap_readlink(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	bool canon = false, nonl = false;
+	char abs[CAP_PATH], rp[CAP_PATH];
+	struct vfs_stat st;
+	const char *file = NULL;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (argv[a][0] == '-' && argv[a][1]) {
+			canon = canon || strchr(argv[a], 'f');
+			nonl = nonl || strchr(argv[a], 'n');
+		} else if (!file) {
+			file = argv[a];
+		}
+	}
+	if (!file)
+		return ap_usage(sh, io, "readlink");
+	if (sh_path(sh, file, abs, sizeof abs))
+		return 1;
+	if (canon) {
+		if (vfs_resolve(sh->fs, abs, true, rp, sizeof rp))
+			return 1;
+		sh_printf(sh, io, 1, "%s%s", rp, nonl ? "" : "\n");
+		return 0;
+	}
+	if (vfs_lstat(sh->fs, abs, &st) || st.type != VFS_LINK)
+		return 1;
+	sh_printf(sh, io, 1, "%s%s", st.target, nonl ? "" : "\n");
+	return 0;
 }

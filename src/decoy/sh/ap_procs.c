@@ -17,7 +17,7 @@ struct proc_row {
 
 /* PID of persona process row i: init is 1, kernel threads follow it,
  * daemons start at pid_base with small per-unit gaps. */
-static uint32_t proc_pid(const struct persona *p, size_t i)
+uint32_t ap_proc_pid(const struct persona *p, size_t i)
 {
 	uint32_t pid = 0, next_k = 1, d = p->pid_base;
 	size_t k;
@@ -58,7 +58,7 @@ static bool pid_exists(const struct sh *sh, uint32_t pid)
 	if (pid_killed(sh, pid))
 		return false;
 	for (i = 0; i < sh->p->nprocs; i++)
-		if (proc_pid(sh->p, i) == pid)
+		if (ap_proc_pid(sh->p, i) == pid)
 			return true;
 	return false;
 }
@@ -86,7 +86,7 @@ int ap_ps(struct sh *sh, struct io *io, int argc, char **argv)
 	sh_printf(sh, io, 1, "%s\n",
 		  p->ps_header ? p->ps_header : "  PID USER       VSZ STAT COMMAND");
 	for (i = 0; i < p->nprocs; i++) {
-		uint32_t pid = proc_pid(p, i);
+		uint32_t pid = ap_proc_pid(p, i);
 
 		if (!pid_killed(sh, pid))
 			sh_printf(sh, io, 1, "%5u %s\n", (unsigned)pid, p->procs[i]);

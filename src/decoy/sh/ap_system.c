@@ -46,14 +46,13 @@ static unsigned long meminfo(struct sh *sh, const char *key, unsigned long def)
 
 int ap_free(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	unsigned long total = meminfo(sh, "MemTotal", 27756);
-	unsigned long fr = meminfo(sh, "MemFree", 7584);
-	unsigned long bufs = meminfo(sh, "Buffers", 1896);
+	unsigned long total, fr, bufs, cached;
 	unsigned long st = meminfo(sh, "SwapTotal", 0);
 	unsigned long sf = meminfo(sh, "SwapFree", 0);
 
 	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "-k") != 0)
 		return ap_usage(sh, io, "free");
+	procfs_mem(sh, &total, &fr, &bufs, &cached); /* as /proc/meminfo says now */
 	if (fr > total)
 		fr = total;
 	if (sf > st)
@@ -102,18 +101,18 @@ int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 	end = s + n;
 	while (s < end) {
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		char dev[64], mnt[CAP_PATH], type[32];
-		unsigned long tot, used;
+		char dev[64], mnt[CAP_PATH], type[32], opts[128];
+		unsigned long tot, used, own;
 		int k;
 
 		if (!eol)
 			eol = end;
 		{
 			const char *q = s;
-			char *outs[3] = {dev, mnt, type};
-			size_t caps[3] = {sizeof dev, sizeof mnt, sizeof type};
+			char *outs[4] = {dev, mnt, type, opts};
+			size_t caps[4] = {sizeof dev, sizeof mnt, sizeof type, sizeof opts};
 
-			for (k = 0; k < 3; k++) {
+			for (k = 0; k < 4; k++) {
 				size_t m = 0;
 
 				while (q < eol && *q == ' ')
@@ -131,15 +130,35 @@ int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 		    strcmp(type, "sysfs") == 0 || strcmp(type, "devpts") == 0 ||
 		    strcmp(type, "usbfs") == 0 || strcmp(type, "debugfs") == 0)
 			continue;
-		if (strcmp(type, "tmpfs") == 0 || strcmp(type, "ramfs") == 0) {
-			tot = memk / 2;
-			used = strcmp(mnt, "/dev") == 0 ? 0 : 4 + (ap_mix((uint32_t)tot) % 64);
+		/* BusyBox df leaves out what has no blocks (ramfs) unless -a */
+		if (strcmp(type, "ramfs") == 0)
+			continue;
+		own = (unsigned long)(vfs_mount_bytes(sh->fs, mnt) / 1024);
+		if (strcmp(type, "tmpfs") == 0) {
+			const char *sz = strstr(opts, "size=");
+
+			tot = memk / 2; /* the kernel's default: half the RAM */
+			if (sz) {
+				char *e;
+
+				tot = strtoul(sz + 5, &e, 10);
+				tot = *e == 'k'	  ? tot
+				      : *e == 'm' ? tot * 1024
+				      : *e == 'g' ? tot << 20
+						  : tot / 1024;
+			}
+			used =
+			    (strcmp(mnt, "/dev") == 0 ? 0 : 4 + (ap_mix((uint32_t)tot) % 64)) + own;
+			if (used > tot)
+				used = tot;
 		} else {
 			tot = 2048 +
 			      ap_mix((uint32_t)(sh->p->pid_base + (uint32_t)strlen(mnt))) % 6144;
 			used = strcmp(type, "squashfs") == 0 || strcmp(type, "cramfs") == 0
 				   ? tot
-				   : tot / 3;
+				   : tot / 3 + own;
+			if (used > tot)
+				used = tot;
 		}
 		if (strlen(dev) > 20)
 			sh_printf(sh, io, 1, "%s\n%20s", dev, "");
@@ -231,9 +250,10 @@ int ap_whoami(struct sh *sh, struct io *io, int argc, char **argv)
 
 int ap_uptime(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	int64_t now = sh->host.now ? sh->host.now(sh->host.ctx) : 0;
-	int64_t up = now - (int64_t)sh->p->boot_time;
+	int64_t now = procfs_now(sh);
+	int64_t up = procfs_uptime(sh);
 	unsigned long days, hrs, mins;
+	unsigned l[3];
 	time_t t = (time_t)now;
 	struct tm tm;
 
@@ -252,7 +272,9 @@ int ap_uptime(struct sh *sh, struct io *io, int argc, char **argv)
 		sh_printf(sh, io, 1, "%2lu:%02lu, ", hrs, mins);
 	else
 		sh_printf(sh, io, 1, "%lu min, ", mins);
-	sh_puts(sh, io, 1, "load average: 0.00, 0.00, 0.00\n");
+	procfs_load(sh, l);
+	sh_printf(sh, io, 1, "load average: %u.%02u, %u.%02u, %u.%02u\n", l[0] / 100, l[0] % 100,
+		  l[1] / 100, l[1] % 100, l[2] / 100, l[2] % 100);
 	return 0;
 }
 
@@ -299,6 +321,151 @@ int ap_sleep(struct sh *sh, struct io *io, int argc, char **argv)
 	if (sh->host.pause && !sh->inject && (sec || ms))
 		sh->host.pause(sh->host.ctx, (unsigned)(sec * 1000 + ms));
 	return 0;
+}
+
+/* BusyBox netstat of the device's TCP sockets (procfs_tcp): connected
+ * ones, -l listening, -a both; numeric (these images have no
+ * /etc/services). UDP, raw and unix sockets: the headers only. */
+int ap_netstat(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	struct procfs_sock so[8];
+	bool all = false, lst = false, tcp = false, other = false;
+	size_t i, n;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *o = argv[a];
+
+		if (o[0] != '-' || !o[1])
+			return ap_usage(sh, io, "netstat");
+		for (o++; *o; o++) {
+			if (*o == 'a')
+				all = true;
+			else if (*o == 'l')
+				lst = true;
+			else if (*o == 't')
+				tcp = true;
+			else if (strchr("uwx", *o))
+				other = true;
+			else if (!strchr("enWp", *o)) {
+				sh_printf(sh, io, 2, "netstat: invalid option -- '%c'\n", *o);
+				return ap_usage(sh, io, "netstat");
+			}
+		}
+	}
+	if (tcp || !other) {
+		sh_printf(sh, io, 1, "Active Internet connections %s\n",
+			  all	? "(servers and established)"
+			  : lst ? "(only servers)"
+				: "(w/o servers)");
+		sh_puts(sh, io, 1,
+			"Proto Recv-Q Send-Q Local Address           Foreign Address         "
+			"State       \n");
+		n = procfs_tcp(sh, so, sizeof so / sizeof so[0]);
+		for (i = 0; i < n; i++) {
+			char la[48], ra[48];
+			bool listen = so[i].state == 0x0a;
+
+			if (!all && listen != lst)
+				continue;
+			snprintf(la, sizeof la, "%s:%u", so[i].local, so[i].lport);
+			if (listen)
+				snprintf(ra, sizeof ra, "%s:*", so[i].peer);
+			else
+				snprintf(ra, sizeof ra, "%s:%u", so[i].peer, so[i].pport);
+			sh_printf(sh, io, 1, "%-5s %6ld %6ld %-23s %-23s %-12s\n", "tcp", 0L, 0L,
+				  la, ra, listen ? "LISTEN" : "ESTABLISHED");
+		}
+	}
+	if (!tcp && !other)
+		sh_printf(sh, io, 1,
+			  "Active UNIX domain sockets %s\n"
+			  "Proto RefCnt Flags       Type       State         I-Node Path\n",
+			  all	? "(servers and established)"
+			  : lst ? "(only servers)"
+				: "(w/o servers)");
+	return 0;
+}
+
+/* ash's umask: prints 0022, -S as u=rwx,g=rx,o=rx, sets an octal mask or
+ * a symbolic one (u=rwx,g=rx,o=: what is granted). */
+int ap_umask(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	unsigned cur = vfs_umask(sh->fs, 0), m = 0;
+	bool sym = argc > 1 && strcmp(argv[1], "-S") == 0;
+	const char *arg = argc > 1 + (int)sym ? argv[1 + (int)sym] : NULL;
+
+	vfs_umask(sh->fs, cur);
+	if (!arg) {
+		if (sym) {
+			static const char *const who[] = {"u=", ",g=", ",o="};
+			int k;
+
+			for (k = 0; k < 3; k++) {
+				unsigned g = ~cur >> (6 - 3 * k) & 7;
+
+				sh_printf(sh, io, 1, "%s%s%s%s", who[k], g & 4 ? "r" : "",
+					  g & 2 ? "w" : "", g & 1 ? "x" : "");
+			}
+			sh_puts(sh, io, 1, "\n");
+		} else {
+			sh_printf(sh, io, 1, "%04o\n", cur);
+		}
+		return 0;
+	}
+	if (arg[0] >= '0' && arg[0] <= '7') {
+		const char *s;
+
+		for (s = arg; *s >= '0' && *s <= '7' && m <= 0777; s++)
+			m = m * 8 + (unsigned)(*s - '0');
+		if (*s || m > 0777) {
+			sh_err(sh, io, "umask: illegal mode: %s", arg);
+			return 2;
+		}
+	} else {
+		/* u=rwx,g=rx,o= : the bits named are granted, the rest masked */
+		const char *s = arg;
+		unsigned grant = ~cur & 0777;
+
+		while (*s) {
+			unsigned who = 0, perm = 0;
+
+			for (; *s && strchr("ugoa", *s); s++)
+				who |= *s == 'u'   ? 0700u
+				       : *s == 'g' ? 070u
+				       : *s == 'o' ? 07u
+						   : 0777u;
+			if (*s != '=' || !who) {
+				sh_err(sh, io, "umask: illegal mode: %s", arg);
+				return 2;
+			}
+			for (s++; *s && strchr("rwx", *s); s++)
+				perm |= *s == 'r' ? 0444u : *s == 'w' ? 0222u : 0111u;
+			grant = (grant & ~who) | (perm & who);
+			if (*s == ',')
+				s++;
+			else if (*s) {
+				sh_err(sh, io, "umask: illegal mode: %s", arg);
+				return 2;
+			}
+		}
+		m = ~grant & 0777;
+	}
+	vfs_umask(sh->fs, m);
+	return 0;
+}
+
+void sh_exec_cost(struct sh *sh)
+{
+	uint32_t r;
+	unsigned ms;
+
+	if (!sh->host.pause || sh->inject || !sh->p->exec_ms)
+		return;
+	r = ap_mix(sh->next_pid ^ (uint32_t)sh->out_used ^ sh->steps * 0x9e3779b9u ^
+		   (uint32_t)(sh->host.now ? sh->host.now(sh->host.ctx) : 0));
+	ms = sh->p->exec_ms * (70 + r % 91) / 100;
+	sh->host.pause(sh->host.ctx, ms ? ms : 1);
 }
 
 int ap_which(struct sh *sh, struct io *io, int argc, char **argv)

@@ -2,6 +2,7 @@
  * their usage texts, as BusyBox keeps them), lookup, and `busybox X`
  * dispatch.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "sh/applet.h"
@@ -45,10 +46,12 @@ static const struct sh_applet applets[] = {
 	{"mount", ap_mount, "[OPTIONS] [-o OPTS] DEVICE NODE\n\nMount a filesystem\n", AP_APPLET},
 	{"mv", ap_mv, "[-fin] SOURCE DEST\nor: mv [-fin] SOURCE... DIRECTORY\n\nRename SOURCE to DEST, or move SOURCE(s) to DIRECTORY\n", AP_APPLET},
 	{"nc", ap_nc, "[-iN] [-wN] [-l] [-p PORT] [-f FILE|IPADDR PORT] [-e PROG]\n\nOpen a pipe to IP:port or file\n", AP_APPLET},
+	{"netstat", ap_netstat, "[-ral] [-tuwx] [-enWp]\n\nDisplay networking information\n\n\t-r\tRouting table\n\t-a\tAll sockets\n\t-l\tListening sockets\n\t\tElse: connected sockets\n\t-t\tTCP sockets\n\t-u\tUDP sockets\n\t-w\tRaw sockets\n\t-x\tUnix sockets\n\t\tElse: all socket types\n\t-e\tOther/more information\n\t-n\tDon't resolve names\n\t-W\tWide display\n\t-p\tShow PID/program name for sockets\n", AP_APPLET},
 	{"ps", ap_ps, "\n\nShow list of processes\n", AP_APPLET},
 	{"pwd", ap_pwd, "\n\nPrint the full filename of the current working directory\n", AP_BUILTIN | AP_APPLET},
 	{"read", ap_read, "\n", AP_BUILTIN},
 	{"return", ap_return, "\n", AP_BUILTIN},
+	{"readlink", ap_readlink, "[-fnv] FILE\n\nDisplay the value of a symlink\n\n\t-f\tCanonicalize by following all symlinks\n\t-n\tDon't add newline\n\t-v\tVerbose\n", AP_APPLET},
 	{"rm", ap_rm, "[OPTIONS] FILE...\n\nRemove (unlink) FILEs\n", AP_APPLET},
 	{"rmdir", ap_rmdir, "[OPTIONS] DIRECTORY...\n\nRemove DIRECTORY if it is empty\n", AP_APPLET},
 	{"set", ap_set, "\n", AP_BUILTIN},
@@ -65,7 +68,7 @@ static const struct sh_applet applets[] = {
 	{"true", ap_true, "\n\nReturn an exit code of TRUE (0)\n", AP_BUILTIN | AP_APPLET},
 	{"type", ap_type, "\n", AP_BUILTIN},
 	{"ulimit", ap_true, "\n", AP_BUILTIN},
-	{"umask", ap_true, "\n", AP_BUILTIN},
+	{"umask", ap_umask, "\n", AP_BUILTIN},
 	{"uname", ap_uname, "[-amnrspv]\n\nPrint system information\n", AP_APPLET},
 	{"unset", ap_unset, "\n", AP_BUILTIN},
 	{"uptime", ap_uptime, "\n\nDisplay the time since the last boot\n", AP_APPLET},
@@ -108,8 +111,22 @@ bool sh_has_applet(const struct sh *sh, const char *name)
 
 int sh_applet_run(struct sh *sh, struct io *io, const struct sh_applet *a, int argc, char **argv)
 {
-	if (!(a->flags & AP_BUILTIN))
+	if (!(a->flags & AP_BUILTIN)) {
+		size_t o = 0;
+		int i;
+
+		/* a child: its own pid (/proc/self), and the fork and exec */
 		sh->next_pid++;
+		sh->self_cmd[0] = '\0';
+		for (i = 0; i < argc && o + 1 < sizeof sh->self_cmd; i++) {
+			int w = snprintf(sh->self_cmd + o, sizeof sh->self_cmd - o, "%s%s",
+					 i ? " " : "", argv[i]);
+
+			o = w < 0 || (size_t)w >= sizeof sh->self_cmd - o ? sizeof sh->self_cmd
+									  : o + (size_t)w;
+		}
+		sh_exec_cost(sh);
+	}
 	return a->fn(sh, io, argc, argv);
 }
 

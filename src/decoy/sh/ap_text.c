@@ -65,7 +65,7 @@ static int head_tail(struct sh *sh, struct io *io, int argc, char **argv, bool t
 			continue;
 		files[nf++] = argv[a];
 	}
-	sh_buf_init(sh, &tmp, 256);
+	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	for (i = 0; i < (nf ? nf : 1); i++) {
 		const uint8_t *d;
 		size_t n, st = 0, en;
@@ -146,7 +146,7 @@ int ap_wc(struct sh *sh, struct io *io, int argc, char **argv)
 	if (!c && !l && !w)
 		c = l = w = true;
 	nopt = (int)c + (int)l + (int)w;
-	sh_buf_init(sh, &tmp, 256);
+	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	for (i = 0; i < (nf ? nf : 1); i++) {
 		const uint8_t *d;
 		size_t n, k;
@@ -241,7 +241,7 @@ int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 	}
 	if (!pat)
 		return ap_usage(sh, io, "grep");
-	sh_buf_init(sh, &tmp, 256);
+	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	for (i = 0; i < (nf ? nf : 1); i++) {
 		const uint8_t *d;
 		size_t n, st = 0, k;

@@ -179,19 +179,10 @@ const char *ap_base_of(const char *p)
 /* Reads a file, computing the dynamic ones (/proc/uptime). */
 int ap_read_file(struct sh *sh, const char *abs, const uint8_t **d, size_t *n, struct buf *tmp)
 {
-	if (strcmp(abs, "/proc/uptime") == 0) {
-		int64_t now = sh->host.now ? sh->host.now(sh->host.ctx) : 0;
-		int64_t up = now - (int64_t)sh->p->boot_time;
+	int rc = procfs_read(sh, abs, d, n, tmp); /* the living /proc */
 
-		if (up < 1)
-			up = 1;
-		buf_reset(tmp);
-		buf_printf(tmp, "%lld.%02u %lld.%02u\n", (long long)up, (unsigned)(up * 37 % 100),
-			   (long long)(up * 9 / 10), (unsigned)(up * 53 % 100));
-		*d = (const uint8_t *)tmp->p;
-		*n = tmp->len;
-		return 0;
-	}
+	if (rc <= 0)
+		return rc;
 	if (strcmp(abs, "/dev/zero") == 0 || strcmp(abs, "/dev/null") == 0) {
 		*d = (const uint8_t *)"";
 		*n = 0;

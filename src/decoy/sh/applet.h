@@ -48,6 +48,12 @@ void ap_out_data(struct sh *sh, struct io *io, const uint8_t *d, size_t n);
 /* What is left of stdin ("" when it is the terminal). */
 const uint8_t *ap_stdin_rest(struct io *io, size_t *n);
 
+/* A non-builtin command's fork and exec: the persona's exec_ms, jittered,
+ * through the host's pause (ap_system.c). */
+void sh_exec_cost(struct sh *sh);
+/* PID of the persona's process row i (ap_procs.c). */
+uint32_t ap_proc_pid(const struct persona *p, size_t i);
+
 /* A 32-bit integer mixer: stable values that look arbitrary. */
 uint32_t ap_mix(uint32_t x);
 
@@ -109,6 +115,7 @@ AP_FN(mkdir);
 AP_FN(chmod);
 AP_FN(touch);
 AP_FN(ls);
+AP_FN(readlink);
 AP_FN(dd);
 /* ap_text.c */
 AP_FN(head);
@@ -124,6 +131,8 @@ AP_FN(hostname);
 AP_FN(id);
 AP_FN(whoami);
 AP_FN(uptime);
+AP_FN(umask);
+AP_FN(netstat);
 AP_FN(date);
 AP_FN(sleep);
 AP_FN(which);

@@ -21,7 +21,9 @@ void sh_term(struct sh *sh, const void *p, size_t n)
 	if (n > CAP_SH_OUTPUT - sh->out_used)
 		n = CAP_SH_OUTPUT - sh->out_used;
 	sh->out_used += n;
-	if (sh->host.out)
+	if (sh->host.out_cut)
+		sh->host.out_cut(sh->host.ctx, p, n);
+	else if (sh->host.out)
 		sh->host.out(sh->host.ctx, p, n);
 }
 
@@ -38,11 +40,18 @@ void sh_write(struct sh *sh, struct io *io, int fd, const void *p, size_t n)
 		sh_term(sh, p, n);
 		break;
 	case SINK_BUF:
-		/* past the buffer's maximum output is cut, as before; past the
-		 * memory account the command runs out of memory */
-		if (s->b && buf_add(s->b, p, n) == -ENOMEM) {
-			sh->oom = true;
-			sh->stop = true;
+		/* a pipe or a redirection: what fits in its bound is kept (a
+		 * reader such as `head -c 4` has its bytes from the start);
+		 * past the memory account the command runs out of memory */
+		if (s->b) {
+			int rc = buf_add(s->b, p, n);
+
+			if (rc == -ENOBUFS && s->b->len < s->b->max)
+				rc = buf_add(s->b, p, s->b->max - s->b->len);
+			if (rc == -ENOMEM) {
+				sh->oom = true;
+				sh->stop = true;
+			}
 		}
 		break;
 	case SINK_NULL:
@@ -223,6 +232,7 @@ bool sh_push_level(struct sh *sh, bool root, bool banner)
 		return false;
 	sh->lev[sh->nlev].nested = false;
 	sh->lev[sh->nlev++].root = root;
+	vfs_set_creator(sh->fs, !root); /* what su's shell makes is root's */
 	sh->cli = false;
 	sh->mode = SH_MODE_SHELL;
 	if (banner)
@@ -234,6 +244,7 @@ void sh_exit_level(struct sh *sh)
 {
 	if (sh->nlev > 0)
 		sh->nlev--;
+	vfs_set_creator(sh->fs, !sh_is_root(sh));
 	if (sh->nlev > 0)
 		return;
 	if (sh->p->cli && !sh->inject) {
@@ -297,6 +308,20 @@ void sh_fs_limits(size_t session_bytes, size_t total_bytes)
 	fs_default.total_max = total_bytes;
 }
 
+/* The PID of a new login shell: the device's counter moves on as its
+ * daemons fork now and then, and by a few for every login (telnetd forks,
+ * login, the shell; what the sessions before ran). Wraps as pid_max does. */
+static uint32_t shell_pid(const struct persona *p, const struct sh_host *host)
+{
+	static uint32_t logins;
+	uint32_t base = p->pid_next ? p->pid_next : p->pid_base + 600;
+	int64_t now = host->now ? host->now(host->ctx) : 0;
+	int64_t up = now - (int64_t)p->boot_time;
+	uint32_t pid = base + 3 * logins++ + (uint32_t)((up > 0 ? up : 0) / 420);
+
+	return pid < 32000 ? pid : 300 + pid % 31700;
+}
+
 struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root)
 {
 	struct sh *sh = calloc(1, sizeof *sh);
@@ -317,8 +342,9 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root
 	sh_buf_init(sh, &sh->pending, CAP_LINE * 4);
 	sh_buf_init(sh, &sh->queue, CAP_SH_QUEUE);
 	sh->susp_ni = -1;
-	sh->pid = p->pid_next ? p->pid_next : p->pid_base + 600;
+	sh->pid = shell_pid(p, host);
 	sh->next_pid = sh->pid + 1;
+	procfs_attach(&sh->procfs, sh);
 	if (p->cli) {
 		sh->cli = true;
 		sh->mode = SH_MODE_CLI;
@@ -347,6 +373,14 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root
 	sh_setvar(sh, "PS2", "> ", false);
 	sh_setvar(sh, "PS4", "+ ", false);
 	return sh;
+}
+
+void sh_set_conn(struct sh *sh, const char *local, unsigned lport, const char *peer, unsigned pport)
+{
+	snprintf(sh->conn_local, sizeof sh->conn_local, "%s", local ? local : "");
+	snprintf(sh->conn_peer, sizeof sh->conn_peer, "%s", peer ? peer : "");
+	sh->conn_lport = lport;
+	sh->conn_pport = pport;
 }
 
 void sh_set_user(struct sh *sh, const char *user)
@@ -396,6 +430,7 @@ static void set_now(struct sh *sh)
 
 static void line_reset(struct sh *sh)
 {
+	vfs_set_creator(sh->fs, !sh_is_root(sh));
 	sh->out_used = 0;
 	sh->loops = 0;
 	sh->steps = 0;
@@ -657,6 +692,39 @@ void sh_fetch_done(struct sh *sh, const struct sh_fetch_result *r)
 		sh_line(sh, line, ln);
 		free(line);
 	}
+}
+
+void sh_interrupt(struct sh *sh)
+{
+	if (sh->mode == SH_MODE_DONE || sh->inject)
+		return;
+	if (sh->waiting) {
+		/* the download dies of SIGINT; ash abandons the rest of the
+		 * line, and the tty threw away what was typed meanwhile */
+		if (sh->host.fetch_cancel)
+			sh->host.fetch_cancel(sh->host.ctx);
+		sh->waiting = false;
+		free(sh->susp_src);
+		sh->susp_src = NULL;
+		buf_reset(&sh->queue);
+		sh->status = 130;
+	}
+	buf_reset(&sh->pending); /* an unfinished construct (PS2) is dropped */
+	if (sh->mode == SH_MODE_PASSWORD) {
+		sh->pw_pending = false;
+		sh->mode = sh->cli ? SH_MODE_CLI : SH_MODE_SHELL;
+	}
+	print_prompt(sh);
+}
+
+void sh_eof(struct sh *sh)
+{
+	if (sh->mode != SH_MODE_SHELL || sh->waiting || sh->inject)
+		return;
+	buf_reset(&sh->pending);
+	sh_term(sh, "\n", 1);
+	sh_exit_level(sh);
+	print_prompt(sh);
 }
 
 void sh_inject(struct sh *sh, const char *cmd, size_t n)

@@ -95,6 +95,12 @@ struct sh_host {
 	 * command fails with "out of memory" as ash does. NULL: a private
 	 * account of CAP_MEM_SESSION bytes. */
 	struct acct *mem;
+	/* Optional: the download the shell waits for is abandoned (Ctrl-C):
+	 * sh_fetch_done() must not be called for it. */
+	void (*fetch_cancel)(void *ctx);
+	/* Optional: a command's output, which the host may cut when its
+	 * queue is full (prompts and echoes go through out). NULL: out. */
+	void (*out_cut)(void *ctx, const void *p, size_t n);
 };
 
 enum sh_mode {
@@ -114,6 +120,10 @@ void sh_fs_limits(size_t session_bytes, size_t total_bytes);
  * Returns NULL on allocation failure. */
 struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root);
 void sh_free(struct sh *sh);
+/* Optional: the session's connection as the device sees it (local address
+ * and port, the peer's), for /proc/net/tcp and netstat. */
+void sh_set_conn(struct sh *sh, const char *local, unsigned lport, const char *peer,
+		 unsigned pport);
 /* Optional: the login name shown by id/whoami/ps (default "root" or
  * "admin" by `root`). Call before sh_start(). */
 void sh_set_user(struct sh *sh, const char *user);
@@ -122,6 +132,14 @@ void sh_set_user(struct sh *sh, const char *user);
 void sh_start(struct sh *sh);
 /* Runs one line (no line terminator; may contain any bytes). */
 void sh_line(struct sh *sh, const char *line, size_t n);
+/* Ctrl-C at the prompt (the line editor printed "^C\n"): an unfinished
+ * construct is dropped, a download the line waits for is abandoned with
+ * the rest of the line and the lines typed meanwhile, su stops asking;
+ * then a new prompt. */
+void sh_interrupt(struct sh *sh);
+/* Ctrl-D on an empty line: ash leaves the current level (a newline, then
+ * the outer prompt, or SH_MODE_DONE when it was the login shell). */
+void sh_eof(struct sh *sh);
 /* Runs a command string from an HTTP exploit door: no prompts, output
  * discarded except through events; same file system and captures. */
 void sh_inject(struct sh *sh, const char *cmd, size_t n);

@@ -11,6 +11,7 @@
 #ifndef TANUKI_SH_INT_H
 #define TANUKI_SH_INT_H
 
+#include "sh/procfs.h"
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -167,6 +168,12 @@ struct sh {
 	struct fetch_req fx;		   /* what it asked for */
 	const struct sh_fetch_result *res; /* during the resume only */
 	struct buf queue;		   /* lines entered while waiting: u16 length + bytes */
+
+	/* the living /proc (procfs.c) and what it shows of this session */
+	struct procfs procfs;
+	char self_cmd[160];		    /* the command line of the last command started */
+	char conn_local[48], conn_peer[48]; /* the session's addresses, or "" */
+	unsigned conn_lport, conn_pport;
 };
 
 /* --- sh.c --- */

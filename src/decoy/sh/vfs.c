@@ -210,6 +210,7 @@ struct vnode *vn_add(struct vfs *v, const char *path, int type, unsigned mode)
 	nd->type = type;
 	nd->mode = mode;
 	nd->mtime = v->now;
+	nd->user_owned = v->as_user;
 	buf_init(&nd->data, v->pool->session_max);
 	v->n++;
 	return nd;
@@ -255,11 +256,19 @@ int vn_lookup(struct vfs *v, const char *path, struct vfs_stat *st, const uint8_
 		st->size = nd->data.len;
 		st->mtime = nd->mtime;
 		st->session = true;
+		st->user_owned = nd->user_owned;
 		if (data)
 			*data = (const uint8_t *)nd->data.p;
 		if (len)
 			*len = nd->data.len;
 		return 0;
+	}
+	if (v->dyn && (strcmp(path, v->dyn->root) == 0 || vn_is_under(path, v->dyn->root))) {
+		int rc = v->dyn->stat(v->dyn->ctx, path, st);
+
+		if (rc <= 0)
+			return rc;
+		memset(st, 0, sizeof *st);
 	}
 	f = vn_img_find(v->p, path);
 	if (f) {
@@ -314,6 +323,11 @@ int vn_lookup(struct vfs *v, const char *path, struct vfs_stat *st, const uint8_
 		if (strcmp(v->mnt[i].path, path) == 0 || vn_is_under(v->mnt[i].path, path)) {
 			st->type = VFS_DIR;
 			st->mode = 0755;
+			/* as the kernel mounts them: procfs r-x, a tmpfs /tmp sticky */
+			if (strcmp(v->mnt[i].path, path) == 0 && !strcmp(v->mnt[i].type, "proc"))
+				st->mode = 0555;
+			else if (strcmp(path, "/tmp") == 0)
+				st->mode = 01777;
 			st->mtime = v->p->boot_time;
 			return 0;
 		}
@@ -466,6 +480,7 @@ struct vfs *vfs_new(const struct persona *p, struct vfs_pool *pool)
 	v->p = p;
 	v->pool = pool;
 	v->now = p->boot_time;
+	v->umask = 022; /* BusyBox login's shells: /etc/profile of these images sets none */
 	mounts_parse(v);
 	return v;
 }
@@ -482,6 +497,64 @@ void vfs_free(struct vfs *v)
 	}
 	free(v->nodes);
 	free(v);
+}
+
+unsigned vfs_umask(struct vfs *v, unsigned mask)
+{
+	unsigned old = v->umask;
+
+	v->umask = mask & 0777;
+	return old;
+}
+
+void vfs_set_creator(struct vfs *v, bool as_user)
+{
+	v->as_user = as_user;
+}
+
+const char *vfs_fstype(const struct vfs *v, const char *path)
+{
+	const struct vmount *best = NULL;
+	size_t i, bestlen = 0;
+
+	for (i = 0; i < v->nmnt; i++) {
+		const struct vmount *m = &v->mnt[i];
+		size_t n = strlen(m->path);
+
+		if ((strcmp(path, m->path) == 0 || vn_is_under(path, m->path)) && n >= bestlen) {
+			best = m;
+			bestlen = n;
+		}
+	}
+	return best ? best->type : "rootfs";
+}
+
+size_t vfs_mount_bytes(const struct vfs *v, const char *mnt)
+{
+	size_t i, j, sum = 0;
+
+	for (i = 0; i < v->n; i++) {
+		const struct vnode *nd = &v->nodes[i];
+		const char *best = NULL;
+
+		if (nd->type != VFS_FILE)
+			continue;
+		for (j = 0; j < v->nmnt; j++) {
+			const char *m = v->mnt[j].path;
+
+			if ((strcmp(nd->path, m) == 0 || vn_is_under(nd->path, m)) &&
+			    (!best || strlen(m) >= strlen(best)))
+				best = m;
+		}
+		if (best && strcmp(best, mnt) == 0)
+			sum += (nd->data.len + 4095) / 4096 * 4096;
+	}
+	return sum;
+}
+
+void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d)
+{
+	v->dyn = d;
 }
 
 void vfs_set_now(struct vfs *v, time_t now)

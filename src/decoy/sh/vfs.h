@@ -37,6 +37,7 @@ struct vfs_stat {
 	bool session;	    /* built by this session */
 	bool busybox;	    /* the busybox binary or an applet link to it */
 	const char *target; /* VFS_LINK only (lstat) */
+	bool user_owned;    /* built by the login user, not root */
 };
 
 /* One file the session built, for captures. */
@@ -54,6 +55,35 @@ struct vfs_pool {
 	size_t total_max;   /* bytes all its sessions may hold (fs_total_kb) */
 	size_t total;	    /* bytes held now */
 };
+
+/* Entries made up as they are looked at (the shell's living /proc,
+ * sh/procfs.c), asked before the image for `root` and every path below
+ * it. stat: 0 with *st filled (data is never handed out: the applets
+ * read generated files through procfs_read), -errno, or 1 when the image
+ * answers. list: fn for each name it adds to directory dir. */
+struct vfs_dyn {
+	const char *root;
+	int (*stat)(void *ctx, const char *path, struct vfs_stat *st);
+	void (*list)(void *ctx, const char *dir, void (*fn)(void *fctx, const char *name),
+		     void *fctx);
+	void *ctx;
+};
+
+/* The umask new files (0666) and directories are made with (022 at
+ * first); returns the one before. */
+unsigned vfs_umask(struct vfs *v, unsigned mask);
+/* Files made from now on belong to the login user (true) or root. */
+void vfs_set_creator(struct vfs *v, bool as_user);
+/* The type of the file system path lies in ("squashfs", "ramfs", ...),
+ * from the image's /proc/mounts; "rootfs" when none matches. */
+const char *vfs_fstype(const struct vfs *v, const char *path);
+
+/* Bytes of this session's files in the file system mounted at mnt (not in
+ * file systems mounted below it), each counted in whole 4 KiB pages. */
+size_t vfs_mount_bytes(const struct vfs *v, const char *mnt);
+
+/* d (NULL: none) must outlive v. */
+void vfs_set_dyn(struct vfs *v, const struct vfs_dyn *d);
 
 void vfs_pool_init(struct vfs_pool *pl, size_t session_max, size_t total_max);
 

@@ -21,7 +21,8 @@ struct vnode {
 	unsigned mode;
 	struct buf data;
 	time_t mtime;
-	bool dirty; /* changed since the last capture */
+	bool dirty;	 /* changed since the last capture */
+	bool user_owned; /* made by the login user, not root (ls -l) */
 };
 
 struct vmount {
@@ -40,6 +41,9 @@ struct vfs {
 	time_t now;
 	struct vmount mnt[VFS_MAX_MOUNTS];
 	size_t nmnt;
+	const struct vfs_dyn *dyn; /* generated entries (vfs.h), or NULL */
+	unsigned umask;		   /* of the shell: new files and directories */
+	bool as_user;		   /* what is made now belongs to the login user */
 };
 
 /* --- vfs.c --- */

@@ -99,9 +99,10 @@ int vfs_write(struct vfs *v, const char *path, const void *p, size_t n, bool app
 		nd = vn_find(v, rp); /* a whiteout is reused */
 		if (nd) {
 			nd->type = VFS_FILE;
-			nd->mode = 0666;
+			nd->mode = 0666 & ~v->umask;
+			nd->user_owned = v->as_user;
 		} else {
-			nd = vn_add(v, rp, VFS_FILE, exists ? st.mode : 0666);
+			nd = vn_add(v, rp, VFS_FILE, exists ? st.mode : 0666 & ~v->umask);
 			if (!nd) {
 				rc = -ENOSPC;
 				goto out;
@@ -151,9 +152,10 @@ int vfs_mkdir(struct vfs *v, const char *path, unsigned mode)
 	nd = vn_find(v, rp);
 	if (nd) {
 		nd->type = VFS_DIR;
-		nd->mode = mode & 07777;
+		nd->mode = mode & ~v->umask & 07777;
 		nd->mtime = v->now;
-	} else if (!vn_add(v, rp, VFS_DIR, mode & 07777)) {
+		nd->user_owned = v->as_user;
+	} else if (!vn_add(v, rp, VFS_DIR, mode & ~v->umask & 07777)) {
 		rc = -ENOSPC;
 	}
 out:
@@ -463,6 +465,8 @@ int vfs_list(struct vfs *v, const char *dir, void (*fn)(void *ctx, const char *n
 	for (i = 0; i < v->p->nfiles; i++)
 		if (v->p->files[i].path && vn_is_under(v->p->files[i].path, rp))
 			add_child(&nm, rp, v->p->files[i].path);
+	if (v->dyn && (strcmp(rp, v->dyn->root) == 0 || vn_is_under(rp, v->dyn->root)))
+		v->dyn->list(v->dyn->ctx, rp, names_fn, &nm);
 	if (strcmp(rp, "/bin") == 0) {
 		names_fn(&nm, "busybox");
 		names_fn(&nm, "sh");
