@@ -19,13 +19,25 @@ Leading `!` lines set up the daemon:
                         with an HTTP server holding FETCH_HTTP and a TFTP
                         server holding FETCH_TFTP; {http} and {tftp} in
                         the lines below stand for their ports
+    ! nmap KEY=VALUE…   before the conversation, run the real `nmap -sV` on
+                        the listener (127.0.0.1, that one port, bounded in
+                        time) and require the service it names: each KEY of
+                        nmap's XML <service> (name, product, version,
+                        extrainfo, hostname, ostype, devicetype) equal to
+                        VALUE, and those not given absent. This records how
+                        nmap (Debian 12's 7.93 database) names the device;
+                        docs/personas.md says how it names the real one.
 """
 import ast
 import glob
 import os
 import re
+import shlex
+import shutil
+import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import fetchsrv  # noqa: E402
@@ -42,7 +54,7 @@ def run_transcript(path):
     persona = os.path.basename(os.path.dirname(path))
     with open(path) as f:
         lines = [l.rstrip("\n") for l in f]
-    delay, proto, fetch = 0, "telnet", False
+    delay, proto, fetch, nmap = 0, "telnet", False, None
     for line in lines:
         if not line.startswith("!"):
             break
@@ -53,6 +65,10 @@ def run_transcript(path):
             proto = words[1]
         elif words[0] == "fetch":
             fetch = True
+        elif words[0] == "nmap":
+            nmap = dict(w.split("=", 1) for w in shlex.split(line[1:])[1:])
+            unknown = set(nmap) - set(NMAP_KEYS)
+            assert "name" in nmap and not unknown, "%s: bad nmap line %r" % (path, line)
         else:
             raise AssertionError("%s: unknown setting %r" % (path, line))
     extra, servers, ports = [], [], {}
@@ -65,15 +81,35 @@ def run_transcript(path):
         extra = ["config fetch 'fetch'", "\toption enabled '1'", "\toption public '0'",
                  "\toption dns '127.0.0.1:%d'" % dns.port, "\tlist allow '127.0.0.0/8'"]
     try:
-        _converse(path, lines, persona, delay, proto, extra, ports)
+        _converse(path, lines, persona, delay, proto, extra, ports, nmap)
     finally:
         for stop in servers:
             stop()
 
 
-def _converse(path, lines, persona, delay, proto, extra, ports):
+NMAP_KEYS = ("name", "product", "version", "extrainfo", "hostname", "ostype", "devicetype")
+
+
+def nmap_service(port):
+    """What `nmap -sV` names the service on 127.0.0.1:port, as the attributes
+    of its XML <service> element (only the keys in NMAP_KEYS)."""
+    assert shutil.which("nmap"), "nmap is not installed (scripts/deps.sh)"
+    p = subprocess.run(["nmap", "-sV", "-sT", "-Pn", "-n", "--max-retries", "1",
+                        "--host-timeout", "150s", "-oX", "-", "-p", str(port), "127.0.0.1"],
+                       capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, p.stderr
+    svc = ET.fromstring(p.stdout).find("./host/ports/port/service")
+    assert svc is not None, p.stdout
+    return {k: v for k, v in svc.attrib.items() if k in NMAP_KEYS}
+
+
+def _converse(path, lines, persona, delay, proto, extra, ports, nmap=None):
     with Daemon(persona=persona, seed=b"transcript-unit", fail_delay_ms=delay,
                 listeners=[(proto, proto, None)], extra=extra) as d:
+        if nmap is not None:
+            got = nmap_service(d.port)
+            assert got == nmap, "%s: nmap -sV names the service %r, want %r" % (
+                os.path.relpath(path, HERE), got, nmap)
         c = Conn(d.port)
         for no, line in enumerate(lines, 1):
             if not line or line[0] in "#!":

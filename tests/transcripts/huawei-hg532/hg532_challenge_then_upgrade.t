@@ -1,4 +1,5 @@
 ! proto hg532
+! nmap name=http product='Huawei TR-069 remote access' devicetype='broadband router'
 # nmap's GetRequest probe gets the Digest challenge (nonce per unit and request),
 # then the bots' replayed credentials run the upgrade on the same connection.
 > b'GET / HTTP/1.0\r\n\r\n'

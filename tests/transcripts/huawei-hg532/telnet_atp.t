@@ -1,7 +1,8 @@
+! nmap name=telnet product='Huawei STC router telnetd' devicetype='broadband router'
 # HG532 ATP CLI: Login:/Password:, ATP>, unknown command, shell into BusyBox ash 1.9.1, exit back, quit
 # recorded from the daemon, then read byte by byte against the
 # persona's sources (docs/personas.md) before it was pinned here
-< b'\xff\xfb\x01\xff\xfb\x03\xff\xfb\x18-------------------------------\r\n-----Welcome to ATP Cli------\r\n-------------------------------\r\n\r\nLogin:'
+< b'\xff\xfb\x01\xff\xfb\x03\xff\xfb\x18\n\rWelcome Visiting Huawei  Home Gateway\n\rCopyright by Huawei Technologies Co., Ltd.\n\rLogin:'
 > b'admin\r\n'
 < b'admin\r\nPassword:'
 > b'admin\r\n'

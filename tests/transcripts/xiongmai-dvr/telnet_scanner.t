@@ -1,3 +1,4 @@
+! nmap name=telnet product='BusyBox telnetd' hostname=LocalHost
 # Mirai scanner: wrong password, then root/xc3511, enable/system/shell/sh, the token, exit
 # recorded from the daemon, then read byte by byte against the
 # persona's sources (docs/personas.md) before it was pinned here

@@ -1,4 +1,5 @@
 ! proto miniigd
+! nmap name=upnp product=MiniUPnP
 # nmap's GenericLines probe: an empty request line is an unknown method.
 # The SDK's fixed 501 (no Server header) is what nmap names MiniUPnP.
 > b'\r\n\r\n'

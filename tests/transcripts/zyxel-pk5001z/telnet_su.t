@@ -1,3 +1,4 @@
+! nmap name=telnet product='BusyBox telnetd' hostname=PK5001Z
 # PK5001Z: admin/CenturyL1nk gives the user shell, su with zyad5001 gives root, zyfwinfo
 # recorded from the daemon, then read byte by byte against the
 # persona's sources (docs/personas.md) before it was pinned here
