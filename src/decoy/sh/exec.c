@@ -15,30 +15,6 @@
 #include "sh/params.h"
 #include "sh/redir.h"
 
-/* ------------------------------------------------------------------ */
-/* scripts read from a file                                            */
-
-static unsigned count_nl(const char *p, size_t n)
-{
-	unsigned k = 0;
-	const char *e = p + n;
-
-	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		k++;
-		p++;
-	}
-	return k;
-}
-
-/* The running command's line, when its text lies in the script's chunk
- * (a function body or a $( ) copy keeps the line that called it). */
-static void scr_mark(struct sh *sh, const char *p)
-{
-	if (!sh->scr.lined || !sh->scr.src || p < sh->scr.src || p > sh->scr.src + sh->scr.n)
-		return;
-	sh->scr.line = sh->scr.base + count_nl(sh->scr.src, (size_t)(p - sh->scr.src));
-}
-
 struct run {
 	struct sh *sh;
 	struct parser *ps;
@@ -153,7 +129,7 @@ static int func_define(struct sh *sh, const struct parser *ps, const struct node
 	if (sh->scr.lined && sh->scr.src && ps->s + nd->b >= sh->scr.src &&
 	    ps->s + nd->b <= sh->scr.src + sh->scr.n)
 		sh->funcs[i].line =
-		    sh->scr.base + count_nl(sh->scr.src, (size_t)(ps->s + nd->b - sh->scr.src));
+		    sh->scr.base + sh_count_nl(sh->scr.src, (size_t)(ps->s + nd->b - sh->scr.src));
 	return 0;
 }
 
@@ -280,7 +256,7 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 		return 1;
 	}
 	if (nd->nw > 0)
-		scr_mark(sh, r->ps->words[nd->w0].p);
+		sh_scr_mark(sh, r->ps->words[nd->w0].p);
 	/* leading assignments */
 	for (; i < nd->nw; i++) {
 		const struct word *w = &r->ps->words[nd->w0 + i];
@@ -622,7 +598,7 @@ static int run_src(struct sh *sh, struct io *io, const char *src, size_t n, int 
 	memset(&r, 0, sizeof r);
 	root = parse_line(&ps, src, n, sh->mem);
 	if (ps.err != PERR_NONE)
-		scr_mark(sh, src + (ps.pos < n ? ps.pos : n));
+		sh_scr_mark(sh, src + (ps.pos < n ? ps.pos : n));
 	if (ps.err == PERR_INCOMPLETE && incomplete) {
 		*incomplete = true;
 		goto out;
@@ -681,66 +657,6 @@ out:
 int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth, bool *incomplete)
 {
 	return run_src(sh, io, src, n, depth, incomplete, -1);
-}
-
-int sh_run_script(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
-		  const char *name, bool dot)
-{
-	struct sh_script saved = sh->scr;
-	size_t start = 0;
-	unsigned line = 1;
-	int status = sh->status;
-
-	sh->scr.arg0 = dot ? saved.arg0 : name;
-	sh->scr.dotname = dot ? name : NULL;
-	sh->scr.lined = name != NULL;
-	/* as ash reads a script: one complete command at a time, each run
-	 * before the next is parsed (a syntax error ends the script after
-	 * what came before it ran) */
-	while (start < n && !sh->stop && !sh->exit_req) {
-		size_t end = start;
-		int err = PERR_NONE;
-
-		for (;;) {
-			const char *nl = memchr(src + end, '\n', n - end);
-			struct parser ps;
-
-			end = nl ? (size_t)(nl - src) + 1 : n;
-			/* an open construct is parsed again as it grows: charged */
-			if (!sh_work(sh, end - start)) {
-				sh->stop = true;
-				break;
-			}
-			(void)parse_line(&ps, src + start, end - start, sh->mem);
-			err = ps.err;
-			parse_free(&ps);
-			if (err != PERR_INCOMPLETE || end >= n)
-				break;
-		}
-		if (sh->stop)
-			break;
-		sh->scr.base = line;
-		sh->scr.line = line;
-		sh->scr.src = src + start;
-		sh->scr.n = end - start;
-		status = run_src(sh, io, src + start, end - start, depth, NULL, -1);
-		line += count_nl(src + start, end - start);
-		start = end;
-		if (err != PERR_NONE) {
-			status = 2;
-			/* a syntax error ends the shell reading the file: a `.`
-			 * file's takes its caller's line (or script) with it */
-			if (dot) {
-				sh->stop = true;
-				sh->err_abort = true;
-				if (sh->nscript > 0)
-					sh->exit_req = true;
-			}
-			break;
-		}
-	}
-	sh->scr = saved;
-	return status;
 }
 
 int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n, int target)

@@ -231,6 +231,11 @@ int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth, b
  * its line in errors; NULL: standard input (`| sh`), unnamed. */
 int sh_run_script(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
 		  const char *name, bool dot);
+/* Newlines in p[0..n). */
+unsigned sh_count_nl(const char *p, size_t n);
+/* The running command's line, when p (its first word) lies in the chunk
+ * of the script being run (script.c). */
+void sh_scr_mark(struct sh *sh, const char *p);
 /* Runs the waiting line src again up to its waiting command (node
  * target), which finishes through sh_fetch_finish(), then the rest. */
 int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n, int target);
