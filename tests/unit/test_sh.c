@@ -483,12 +483,10 @@ static void t_exec_elf(void **state)
 	       "'\\x7f\\x45\\x4c\\x46\\x01\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\"
 	       "x00\\x02\\x00\\x28' > a; chmod +x a; ./a",
 	       /* another CPU: ENOEXEC, and ash reads the file as a script
-		* (NULs deleted). Real ash 1.35 (build/oracle) says "./a: line 1:
-		* syntax error: unexpected end of file (expecting ")")"; the
-		* message is the parser's (sh/parse.c: with functions parsed,
-		* `NAME(` reads as a function definition; the FILE: line N:
-		* prefix of script errors is not emulated yet) */
-	       "sh: syntax error: bad function name\n[root@router /var]# ");
+		* (NULs deleted), named with its line: real ash 1.35
+		* (build/oracle) prints exactly this */
+	       "./a: line 1: syntax error: unexpected end of file (expecting \")\")\n"
+	       "[root@router /var]# ");
 	RUN_EQ(fx, "echo 'echo from script $1' > s.sh; chmod +x s.sh; ./s.sh arg; sh s.sh two",
 	       "from script arg\nfrom script two\n[root@router /var]# ");
 }

@@ -499,7 +499,7 @@ int ap_source(struct sh *sh, struct io *io, int argc, char **argv)
 		return 1;
 	if (n)
 		memcpy(copy, d, n);
-	s = sh_run(sh, io, (const char *)copy, n, sh->depth + 1, NULL);
+	s = sh_run_script(sh, io, (const char *)copy, n, sh->depth + 1, argv[1], true);
 	free(copy);
 	return s;
 }

@@ -201,7 +201,7 @@ int ap_script(struct sh *sh, struct io *io, const char *src, size_t n, int argc,
 		memcpy(cwd, sh->cwd, sizeof cwd);
 		params_enter(sh, &sv, argc, argv);
 		sh->nscript++;
-		s = sh_run(sh, io, (const char *)copy, n, depth + 1, NULL);
+		s = sh_run_script(sh, io, (const char *)copy, n, depth + 1, argv[0], false);
 		sh->nscript--;
 		params_leave(sh, &sv);
 		memcpy(sh->cwd, cwd, sizeof cwd);
@@ -238,9 +238,14 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 			params_enter(sh, &sv, argc - a - 2, argv + a + 2);
 		else
 			params_enter(sh, &sv, 1, zero);
+		struct sh_script scr = sh->scr;
+
+		/* `sh -c` names no file: "sh: …" */
+		memset(&sh->scr, 0, sizeof sh->scr);
 		sh->nscript++;
 		s = sh_run(sh, io, argv[a + 1], strlen(argv[a + 1]), sh->depth + 1, NULL);
 		sh->nscript--;
+		sh->scr = scr;
 		params_leave(sh, &sv);
 		if (sh->exit_req) {
 			sh->exit_req = false;
@@ -295,7 +300,7 @@ int ap_sh(struct sh *sh, struct io *io, int argc, char **argv)
 			memcpy(copy, d, n);
 		params_enter(sh, &sv, 1, zero);
 		sh->nscript++;
-		s = sh_run(sh, io, copy, n, sh->depth + 1, NULL);
+		s = sh_run_script(sh, io, copy, n, sh->depth + 1, NULL, false);
 		sh->nscript--;
 		params_leave(sh, &sv);
 		free(copy);

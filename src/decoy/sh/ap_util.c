@@ -51,8 +51,13 @@ void sh_err(struct sh *sh, struct io *io, const char *fmt, ...)
 {
 	va_list ap;
 
-	sh_puts(sh, io, 2, sh_argv0(sh));
+	sh_puts(sh, io, 2, sh->scr.arg0 ? sh->scr.arg0 : sh_argv0(sh));
 	sh_puts(sh, io, 2, ": ");
+	if (sh->scr.lined) {
+		if (sh->scr.dotname)
+			sh_printf(sh, io, 2, "%s: ", sh->scr.dotname);
+		sh_printf(sh, io, 2, "line %u: ", sh->scr.line);
+	}
 	va_start(ap, fmt);
 	sh_vprintf(sh, io, 2, fmt, ap);
 	va_end(ap);

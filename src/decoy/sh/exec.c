@@ -125,6 +125,11 @@ static int func_define(struct sh *sh, const struct parser *ps, const struct node
 	sh->funcs[i].name = name;
 	sh->funcs[i].body = body;
 	sh->funcs[i].n = n;
+	sh->funcs[i].line = 0;
+	if (sh->scr.lined && sh->scr.src && ps->s + nd->b >= sh->scr.src &&
+	    ps->s + nd->b <= sh->scr.src + sh->scr.n)
+		sh->funcs[i].line =
+		    sh->scr.base + sh_count_nl(sh->scr.src, (size_t)(ps->s + nd->b - sh->scr.src));
 	return 0;
 }
 
@@ -136,6 +141,7 @@ static int call_func(struct run *r, struct io *io, struct argvb *av)
 	int fi = func_find(sh, av->v[0]), s, k;
 	struct params_save sv;
 	struct sh_frame fr;
+	struct sh_script scr;
 	char *body, **fa;
 	size_t n;
 
@@ -158,7 +164,17 @@ static int call_func(struct run *r, struct io *io, struct argvb *av)
 	fr.up = sh->frame;
 	sh->frame = &fr;
 	params_enter(sh, &sv, av->n, fa);
+	/* in a script, the body's commands have the lines they were written at */
+	scr = sh->scr;
+	if (sh->funcs[fi].line && sh->scr.lined) {
+		sh->scr.src = body;
+		sh->scr.n = n;
+		sh->scr.base = sh->funcs[fi].line;
+	}
 	s = sh_run(sh, io, body, n, r->depth + 1, NULL);
+	sh->scr.src = scr.src;
+	sh->scr.n = scr.n;
+	sh->scr.base = scr.base;
 	params_leave(sh, &sv);
 	sh->frame = fr.up;
 	sh->ret = false;
@@ -239,6 +255,8 @@ static int exec_cmd(struct run *r, struct io *io, const struct node *nd)
 		sh->stop = true;
 		return 1;
 	}
+	if (nd->nw > 0)
+		sh_scr_mark(sh, r->ps->words[nd->w0].p);
 	/* leading assignments */
 	for (; i < nd->nw; i++) {
 		const struct word *w = &r->ps->words[nd->w0 + i];
@@ -579,6 +597,8 @@ static int run_src(struct sh *sh, struct io *io, const char *src, size_t n, int 
 		return 1;
 	memset(&r, 0, sizeof r);
 	root = parse_line(&ps, src, n, sh->mem);
+	if (ps.err != PERR_NONE)
+		sh_scr_mark(sh, src + (ps.pos < n ? ps.pos : n));
 	if (ps.err == PERR_INCOMPLETE && incomplete) {
 		*incomplete = true;
 		goto out;

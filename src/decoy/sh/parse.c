@@ -302,9 +302,26 @@ static int tok_off(struct parser *ps)
 static int parse_func(struct parser *ps, int ni)
 {
 	int body, b0, b1;
-	const struct word *w = &ps->words[ps->nodes[ni].w0];
+	const struct word *w;
 	size_t k;
 
+	/* ash reads the ")" first, then judges the name */
+	lex_consume(ps);
+	if (lex_peek(ps) != T_RPAR) {
+		if (ps->t == T_EOF) {
+			ps->err = PERR_INCOMPLETE;
+			ps->expect = ")";
+		} else if (ps->t == T_WORD || ps->t == T_NL) {
+			ps->err = PERR_SYNTAX;
+			ps->errmsg = ps->t == T_WORD ? "unexpected word (expecting \")\")"
+						     : "unexpected newline (expecting \")\")";
+		} else {
+			syntax(ps);
+		}
+		return -1;
+	}
+	lex_consume(ps);
+	w = &ps->words[ps->nodes[ni].w0];
 	for (k = 0; k < w->n && (k ? sh_name_char(w->p[k]) : sh_name_start(w->p[k])); k++)
 		;
 	if (k < w->n) {
@@ -312,12 +329,6 @@ static int parse_func(struct parser *ps, int ni)
 		ps->errmsg = "bad function name";
 		return -1;
 	}
-	lex_consume(ps);
-	if (lex_peek(ps) != T_RPAR) {
-		syntax(ps);
-		return -1;
-	}
-	lex_consume(ps);
 	skip_nl(ps);
 	b0 = tok_off(ps);
 	body = parse_command(ps); /* may realloc ps->nodes */

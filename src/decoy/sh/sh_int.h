@@ -76,6 +76,7 @@ struct sh_func {
 	char *name;
 	char *body;
 	size_t n;
+	unsigned line; /* defined in a script: the line its body starts at */
 };
 
 #define SH_MAX_FUNCS 32
@@ -148,8 +149,19 @@ struct sh {
 	bool brk, cont;	 /* `break` / `continue` in a loop */
 	bool err_abort;	 /* an expansion error stopped the line: $? is 2 */
 	int nscript;	 /* nesting of sh -c / scripts: an error ends only them */
-	int depth;	 /* nesting of the sh_run() in progress */
-	int pargc;	 /* positional parameters of a running script */
+	/* a script read from a file (sh_run_script): ash's errors name it
+	 * and its line: "ARG0: [DOTFILE: ]line N: " */
+	struct sh_script {
+		const char *arg0;    /* `sh FILE`, `./FILE`: FILE; NULL: sh_argv0() */
+		const char *dotname; /* `. FILE`: FILE; NULL */
+		bool lined;	     /* a file is being read: "line N: " */
+		unsigned line;	     /* the line of the command running */
+		unsigned base;	     /* the line the chunk being run starts at */
+		const char *src;     /* that chunk: commands whose words lie in it */
+		size_t n;	     /* set line from their position */
+	} scr;
+	int depth; /* nesting of the sh_run() in progress */
+	int pargc; /* positional parameters of a running script */
 	char **pargv;
 	bool pown; /* pargv is the shell's own copy (set --, shift) */
 	struct sh_func funcs[SH_MAX_FUNCS];
@@ -214,6 +226,16 @@ int sh_path(struct sh *sh, const char *path, char *out, size_t outlen);
 /* --- exec.c --- */
 /* Runs a command string; returns its exit status. depth counts nesting. */
 int sh_run(struct sh *sh, struct io *io, const char *src, size_t n, int depth, bool *incomplete);
+/* A script's text as ash reads a file: complete commands one at a time.
+ * name: `sh FILE`/`./FILE` (dot false) or `. FILE` (dot true), named with
+ * its line in errors; NULL: standard input (`| sh`), unnamed. */
+int sh_run_script(struct sh *sh, struct io *io, const char *src, size_t n, int depth,
+		  const char *name, bool dot);
+/* Newlines in p[0..n). */
+unsigned sh_count_nl(const char *p, size_t n);
+/* The running command's line, when p (its first word) lies in the chunk
+ * of the script being run (script.c). */
+void sh_scr_mark(struct sh *sh, const char *p);
 /* Runs the waiting line src again up to its waiting command (node
  * target), which finishes through sh_fetch_finish(), then the rest. */
 int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n, int target);
