@@ -113,32 +113,7 @@ static void table(struct view *v, const char *id, const char *title, const char 
 	buf_adds(v->b, "</table></div>\n");
 }
 
-/* Ranges read the daily roll-ups (db_roll.c) for the whole UTC days in
- * them and the per-summary tables for the hours at either end: the sums
- * are exact whatever the range. Arguments: $1 from, $2 to, $3 decoy ('':
- * all), $4 and $5 the whole days [$4, $5) taken from the roll-ups. */
-#define RANGE_ARGS(v, d)                                                                           \
-	{                                                                                          \
-		HV_I((v)->from), HV_I((v)->to), HV_S((v)->decoy), HV_I((d)[0]), HV_I((d)[1])       \
-	}
-#define IN_RANGE " pfrom >= $1 AND pfrom < $2 AND ($3 = '' OR device = $3)"
-#define RAW_PART(cols, tab, where, lo, hi)                                                         \
-	"SELECT " cols " FROM " tab " WHERE " where " pfrom >= " lo " AND pfrom < " hi             \
-	" AND ($3 = '' OR device = $3)"
-/* A range's rows of one per-summary table `tab` as a subquery x: `cols`
- * from the table, `rcols` (the same columns) from its roll-up `kind`. The
- * optional `where` (ending in AND) and `rwhere` (starting with AND) filter
- * them. */
-#define HYB_W(cols, tab, where, rcols, kind, rwhere)                                               \
-	"(" RAW_PART(cols, tab, where, "$1", "$4") " UNION ALL " RAW_PART(                         \
-	    cols, tab, where, "$5", "$2") " UNION ALL SELECT " rcols                               \
-					  " FROM roll_day WHERE kind = '" kind "' AND device = $3" \
-					  " AND pday >= $4 AND pday < $5" rwhere ") x"
-#define HYB(cols, tab, where, rcols, kind) HYB_W(cols, tab, where, rcols, kind, "")
-
-/* The whole UTC days of [from, to) as d[0], d[1]; both `to` when there is
- * none (the per-summary tables then serve the whole range). */
-static void range_days(const struct view *v, int64_t d[2])
+void web_range_days(const struct view *v, int64_t d[2])
 {
 	d[0] = (v->from + 86399) / 86400 * 86400;
 	d[1] = v->to / 86400 * 86400;
@@ -348,7 +323,7 @@ void web_view_overview(struct view *v)
 		free(ev);
 		return;
 	}
-	range_days(v, d);
+	web_range_days(v, d);
 	{
 		struct hval r[] = RANGE_ARGS(v, d);
 
@@ -416,7 +391,7 @@ void web_view_credentials(struct view *v)
 {
 	int64_t d[2];
 
-	range_days(v, d);
+	web_range_days(v, d);
 	{
 		struct hval a[] = RANGE_ARGS(v, d);
 
@@ -447,27 +422,11 @@ void web_view_credentials(struct view *v)
 	}
 }
 
-void web_view_sources(struct view *v)
-{
-	int64_t d[2];
-
-	range_days(v, d);
-	{
-		struct hval a[] = RANGE_ARGS(v, d);
-
-		table(v, "sources", "Top addresses", "address|connections", "tn",
-		      "SELECT ip, SUM(n) FROM " HYB(
-			  "ip, n", "sources", "", "k, n",
-			  "ip") " GROUP BY ip ORDER BY SUM(n) DESC, ip LIMIT 200",
-		      5, a);
-	}
-}
-
 void web_view_commands(struct view *v)
 {
 	int64_t d[2];
 
-	range_days(v, d);
+	web_range_days(v, d);
 	{
 		struct hval a[] = RANGE_ARGS(v, d);
 
@@ -603,7 +562,7 @@ void web_view_search(struct view *v)
 	if (!q[0])
 		return;
 	like_arg(q, like, sizeof(like));
-	range_days(v, d);
+	web_range_days(v, d);
 	{
 		struct hval a[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy), HV_I(d[0]),
 				   HV_I(d[1]),	  HV_S(q),     HV_S(like)};

@@ -7,7 +7,8 @@ them), each page timed over loopback HTTPS for the 24h and 1y ranges
 The same rows then go into PostgreSQL (a throw-away cluster on a Unix
 socket, as test_hub's pg_cluster makes it; skipped with a note when the
 server is not installed). The hub builds its daily roll-ups from them at
-start (the rows were written behind its back).
+start (the rows were written behind its back). The Sources page looks
+each address up in small GeoIP databases (tests/lib/mmdb.py).
 
   tests/bench/bench_hub_web.py --build build [--decoys 100] [--step-h 6]
                                [--db sqlite|postgresql|both]
@@ -15,9 +16,11 @@ start (the rows were written behind its back).
 import argparse
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -100,7 +103,16 @@ def fill_pg(uri, devs, rows):
 def bench(label, db, devs, rows, n, decoys, step_h, gen_s):
     import test_hub
     import test_hub_web as tw
-    hub = test_hub.Hub(db=db)
+    import mmdb
+    gdir = tempfile.mkdtemp(prefix="tanuki-bench-geo-")
+    nets = ["198.51.100.0/25", "198.51.100.128/26", "198.51.100.192/27", "198.51.100.224/27"]
+    cc = [("JP", "Japan"), ("DE", "Germany"), ("BR", "Brazil"), ("US", "United States")]
+    geo_c = mmdb.write_mmdb(os.path.join(gdir, "c.mmdb"), "GeoLite2-Country",
+                            {n: mmdb.country(*c) for n, c in zip(nets, cc)})
+    geo_a = mmdb.write_mmdb(os.path.join(gdir, "a.mmdb"), "GeoLite2-ASN",
+                            {n: mmdb.asn(64500 + i, "Net %d" % i) for i, n in enumerate(nets)})
+    hub = test_hub.Hub(db=db, extra=["\toption geoip_country '%s'" % geo_c,
+                                     "\toption geoip_asn '%s'" % geo_a])
     hub.start()
     hub.stop()  # the schema exists now
     t = time.time()
@@ -134,6 +146,7 @@ def bench(label, db, devs, rows, n, decoys, step_h, gen_s):
                                                 "  (over 300 ms)" if best > 0.3 else ""))
     hub.stop()
     hub.__exit__(None, None, None)
+    shutil.rmtree(gdir, ignore_errors=True)
 
 
 def main():

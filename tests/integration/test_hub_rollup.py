@@ -111,7 +111,8 @@ def table_rows(body, tid):
     for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1), re.S):
         tds = [html.unescape(re.sub(r"<[^>]*>", "", td)) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
         if len(tds) >= 2 and "none" != tds[0]:
-            rows[tuple(tds[:-1])] = int(tds[-1])
+            # Sources: the address; its country and network are test_hub_geo's
+            rows[tuple(tds[:1] if tid == "sources" else tds[:-1])] = int(tds[-1])
     return rows
 
 

@@ -400,7 +400,7 @@ def test_hub_web_chromium():
             assert [shown(EVIL_USER), shown(EVIL_PASS), "1"] in pairs, pairs
 
             view("/sources", "sources")
-            assert {a: int(n) for a, n in json.loads(cells(ch, "sources"))} == {
+            assert {r[0]: int(r[-1]) for r in json.loads(cells(ch, "sources"))} == {
                 x["ip"]: x["count"] for x in hub.api("/v1/sources")["sources"]}
 
             view("/commands", "commands")
