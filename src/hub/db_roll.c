@@ -126,7 +126,10 @@ static int roll_rebuild(struct store *st, bool *built)
 			return r;
 	}
 	*built = true;
-	return 0;
+	/* fresh statistics, so the first pages already use the keys */
+	if ((r = store_exec(st, "ANALYZE roll_day", 0, NULL, NULL, NULL)))
+		return r;
+	return store_exec(st, "ANALYZE roll_sum", 0, NULL, NULL, NULL);
 }
 
 int db_roll_init(struct store *st, bool *built)
