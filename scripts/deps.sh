@@ -27,6 +27,9 @@ curl openssl postgresql"
 # labels (libyara), and its tests: headless Chromium drives the pages,
 # Prometheus scrapes /metrics
 PKGS="$PKGS libsodium-dev libyara-dev chromium prometheus"
+# the Sources view's country and network (libmaxminddb), and its tests
+# check their own .mmdb files with mmdblookup (mmdb-bin)
+PKGS="$PKGS libmaxminddb-dev mmdb-bin"
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
 	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""

@@ -69,7 +69,14 @@ static const char schema[] =
 
 int db_init(struct store *st)
 {
-	return store_exec(st, schema, 0, NULL, NULL, NULL);
+	bool built;
+	int r = store_exec(st, schema, 0, NULL, NULL, NULL);
+
+	if (r || (r = db_roll_init(st, &built)))
+		return r;
+	if (built)
+		fprintf(stderr, "tanuki-hub: daily roll-ups built from the per-summary tables\n");
+	return 0;
 }
 
 static int count_rows(void *ctx, int ncol, const char *const *col)
@@ -220,7 +227,7 @@ static int ingest_body(struct store *st, const struct jdoc *d, const struct summ
 		return r;
 	*dup = n == 0;
 	if (*dup)
-		return 0;
+		return 0; /* nothing new: the roll-ups stay as they are */
 	if ((r = ins_map(st, d, s, s->by_port, "port")) ||
 	    (r = ins_map(st, d, s, s->by_event, "event")))
 		return r;
@@ -239,7 +246,8 @@ static int ingest_body(struct store *st, const struct jdoc *d, const struct summ
 	    (r = ins_rows(st, d, s, s->exploits,
 			  "INSERT INTO exploits (device, seq, pfrom, cve, n)"
 			  " VALUES ($1, $2, $3, $4, $5)",
-			  "cve", NULL)))
+			  "cve", NULL)) ||
+	    (r = db_roll_ingest(st, s->device, s->seq, s->from)))
 		return r;
 	for (i = s->binaries >= 0 ? d->n[s->binaries].child : -1; i >= 0; i = d->n[i].next) {
 		int64_t fs = member_int(d, i, "first_seen");
@@ -326,7 +334,10 @@ int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 		return r;
 	if (days <= 0)
 		return 0;
-	a[0] = HV_I(now - days * 86400);
+	/* whole UTC days, so that the daily roll-ups keep matching */
+	a[0] = HV_I((now - days * 86400) / 86400 * 86400);
+	if ((r = db_roll_prune(st, a[0].i)))
+		return r;
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE pfrom < $1", tables[i]);
 		if ((r = store_exec(st, sql, 1, a, NULL, NULL)))

@@ -28,8 +28,23 @@ int db_nonce_use(struct store *st, const char *device, const char *nonce, int64_
  * only the nonce is recorded. -EALREADY: replayed nonce, nothing changed. */
 int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s, const char *body,
 	      const char *nonce, int64_t now, bool *dup);
-/* Drops summaries older than `days` (0 keeps all) and stale nonces. */
+/* Drops summaries older than `days` (0 keeps all; counted in whole UTC
+ * days) and stale nonces. */
 int db_prune(struct store *st, int64_t now, int64_t days, int64_t window);
+
+/* Daily roll-ups (db_roll.c; used by the dashboard, web_views.c):
+ *   roll_day (kind, device, pday, hk, hk2, k, k2, n): per UTC day
+ *     (pday = pfrom / 86400 * 86400) and decoy, the sum of n per key k (k2:
+ *     the password of a 'pair'); kinds port, event, pair, user, pass, ip,
+ *     cmd, cve; device '' holds the fleet's sums.
+ *   roll_sum (device, pday, summaries, sessions): the same for summaries.
+ * db_roll_init makes the tables and builds them from the per-summary
+ * tables when they are new (*built then true); db_roll_ingest adds one new
+ * summary's rows (inside db_ingest's transaction); db_roll_prune drops the
+ * days before `day`. */
+int db_roll_init(struct store *st, bool *built);
+int db_roll_ingest(struct store *st, const char *device, int64_t seq, int64_t pfrom);
+int db_roll_prune(struct store *st, int64_t day);
 
 /* A binary's family label (label.h) and the rule set's hash that made it;
  * db_label_rules gives that hash, -ENOENT when never labelled. */

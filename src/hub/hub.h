@@ -23,15 +23,18 @@ struct hub_conf {
 	char db[1024];
 	char cert[1024];
 	char key[1024];
-	char api_token[256]; /* "" disables the API */
-	char url[1024];	     /* public ingest URL for enrolment ("" = derived) */
-	char files[1024];    /* binaries decoys upload, by SHA-256 ("" = derived) */
-	char rules[1024];    /* the operator's YARA rules ("" = only ours) */
+	char api_token[256];	  /* "" disables the API */
+	char url[1024];		  /* public ingest URL for enrolment ("" = derived) */
+	char files[1024];	  /* binaries decoys upload, by SHA-256 ("" = derived) */
+	char rules[1024];	  /* the operator's YARA rules ("" = only ours) */
+	char geoip_country[1024]; /* MaxMind-format databases ("" = none) */
+	char geoip_asn[1024];
 	int64_t retention_days;
 	size_t max_body;
 };
 
 struct MHD_Daemon;
+struct geo;
 struct hub {
 	struct hub_conf *conf;
 	struct store *st;
@@ -40,6 +43,7 @@ struct hub {
 	int64_t last_prune;
 	struct gate gate;
 	struct labeler labeler;
+	struct geo *geo; /* GeoIP lookups (geo.h); never NULL while running */
 	/* counters for /metrics (server thread only) */
 	uint64_t ingests, binaries;
 	struct hub_refusal {

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "db.h"
+#include "geo.h"
 #include "hash.h"
 #include "hub.h"
 #include "hub_limits.h"
@@ -78,9 +79,11 @@ static int int_opt(struct uci_sec *s, const char *k, int64_t min, int64_t max, i
 /* Loads FILE into c. 0, or 2 after printing the one-line error. */
 static int conf_load(struct hub_conf *c, const char *path)
 {
-	static const char *const known[] = {"listen",	   "port",	"db",	 "cert",
-					    "key",	   "api_token", "url",	 "retention_days",
-					    "max_body_kb", "files",	"rules", NULL};
+	static const char *const known[] = {"listen", "port", "db", "cert", "key", "api_token",
+					    "url", "retention_days", "max_body_kb", "files",
+					    "rules",
+					    /* GeoIP (geo.c) */
+					    "geoip_country", "geoip_asn", NULL};
 	struct uci_file *f;
 	struct uci_sec *s, *main = NULL;
 	struct uci_opt *o;
@@ -134,6 +137,9 @@ static int conf_load(struct hub_conf *c, const char *path)
 	    (r = copy_opt(main, "url", c->url, sizeof(c->url), path)) ||
 	    (r = copy_opt(main, "files", c->files, sizeof(c->files), path)) ||
 	    (r = copy_opt(main, "rules", c->rules, sizeof(c->rules), path)) ||
+	    (r = copy_opt(main, "geoip_country", c->geoip_country, sizeof(c->geoip_country),
+			  path)) ||
+	    (r = copy_opt(main, "geoip_asn", c->geoip_asn, sizeof(c->geoip_asn), path)) ||
 	    (r = copy_opt(main, "api_token", c->api_token, sizeof(c->api_token), path)))
 		goto out;
 	if ((o = uci_get(main, "api_token")) && strlen(o->val) < 16) {
@@ -276,6 +282,9 @@ static int cmd_run(struct hub_conf *c)
 	}
 	if (labels_start(&h.labeler, h.st, c, false))
 		goto out;
+	/* a missing or damaged database is logged and not used */
+	if (!(h.geo = geo_open(c->geoip_country, c->geoip_asn)))
+		goto out;
 	h.last_prune = (int64_t)time(NULL);
 	if (db_prune(h.st, h.last_prune, c->retention_days, 300))
 		fprintf(stderr, "tanuki-hub: prune: %s\n", h.st->err);
@@ -309,6 +318,7 @@ static int cmd_run(struct hub_conf *c)
 	r = 0;
 out:
 	label_close(&h.labeler);
+	geo_close(h.geo);
 	if (h.st)
 		h.st->ops->close(h.st);
 	free(cert);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/md5.h>
+#include <mbedtls/version.h>
 #include <sqlite3.h>
 
 #define SQL_ARGS_MAX 16
@@ -72,6 +74,38 @@ fail:
 	return -EIO;
 }
 
+/* md5(text): the lower-case hex MD5 of the text's bytes, as PostgreSQL's
+ * md5() gives it (the roll-ups' key columns, db_roll.c). NULL for NULL. */
+static void lite_md5(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	unsigned char d[16];
+	char out[33];
+	int n, i;
+
+	if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	p = sqlite3_value_text(argv[0]);
+	n = sqlite3_value_bytes(argv[0]);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	if (mbedtls_md5(p ? p : (const unsigned char *)"", (size_t)n, d)) {
+#else
+	if (mbedtls_md5_ret(p ? p : (const unsigned char *)"", (size_t)n, d)) {
+#endif
+		sqlite3_result_error(cx, "md5 failed", -1);
+		return;
+	}
+	for (i = 0; i < 16; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[32] = '\0';
+	sqlite3_result_text(cx, out, 32, SQLITE_TRANSIENT);
+}
+
 static void lite_close(struct store *st)
 {
 	struct lite *l = (struct lite *)st;
@@ -101,6 +135,12 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(l->db, 5000);
+	if (sqlite3_create_function_v2(l->db, "md5", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				       lite_md5, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(l->db));
+		lite_close(&l->st);
+		return NULL;
+	}
 	if (lite_exec(&l->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", 0, NULL, NULL,
 		      NULL)) {
 		snprintf(err, errlen, "%s: %s", path, l->st.err);

@@ -113,11 +113,13 @@ static void table(struct view *v, const char *id, const char *title, const char 
 	buf_adds(v->b, "</table></div>\n");
 }
 
-#define RANGE_ARGS(v)                                                                              \
-	{                                                                                          \
-		HV_I((v)->from), HV_I((v)->to), HV_S((v)->decoy)                                   \
-	}
-#define IN_RANGE " pfrom >= $1 AND pfrom < $2 AND ($3 = '' OR device = $3)"
+void web_range_days(const struct view *v, int64_t d[2])
+{
+	d[0] = (v->from + 86399) / 86400 * 86400;
+	d[1] = v->to / 86400 * 86400;
+	if (d[1] <= d[0])
+		d[0] = d[1] = v->to;
+}
 
 /* ---- charts: stacked bars over time, server-rendered SVG ---- */
 
@@ -160,13 +162,18 @@ static int chart_cell(void *ctx, int ncol, const char *const *col)
 }
 
 /* keysql: the top keys (one column); cellsql: (bucket, key, n) rows. Both
- * take $1 from, $2 to, $3 decoy, $4 step (cellsql). */
+ * take RANGE_ARGS and $6 step (cellsql). A bucket holds whole days when
+ * the step is days and the range starts at midnight (30 d, 1 y): then the
+ * roll-ups serve it all; else (24 h, 7 d) the per-summary tables. */
 /* The keys may come from keysql, or (keysql NULL) from keys[0..nkeys). */
 static void chart_keys(struct view *v, const char *id, const char *title, const char *keysql,
 		       char (*keys)[128], int nkeys, const char *cellsql, const char *prefix)
 {
 	struct chart *ch = calloc(1, sizeof(*ch));
-	struct hval a[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy), HV_I(v->step)};
+	bool days = v->step % 86400 == 0 && v->from % 86400 == 0;
+	struct hval a[] = {HV_I(v->from),  HV_I(v->to),
+			   HV_S(v->decoy), HV_I(days ? v->from : v->to),
+			   HV_I(v->to),	   HV_I(v->step)};
 	int64_t max = 1, sum;
 	int i, k;
 	const int W = 600, H = 180;
@@ -176,8 +183,8 @@ static void chart_keys(struct view *v, const char *id, const char *title, const 
 	ch->nb = v->nb;
 	for (k = 0; !keysql && k < nkeys && k < CHART_KEYS; k++)
 		memcpy(ch->keys[ch->nkeys++], keys[k], sizeof(ch->keys[0]));
-	if ((keysql && store_exec(v->h->st, keysql, 3, a, chart_key, ch)) ||
-	    store_exec(v->h->st, cellsql, 4, a, chart_cell, ch)) {
+	if ((keysql && store_exec(v->h->st, keysql, 5, a, chart_key, ch)) ||
+	    store_exec(v->h->st, cellsql, 6, a, chart_cell, ch)) {
 		free(ch);
 		buf_adds(v->b, "<p>store error</p>");
 		return;
@@ -304,7 +311,8 @@ static int totals_row(void *ctx, int ncol, const char *const *col)
 
 void web_view_overview(struct view *v)
 {
-	struct hval a[] = RANGE_ARGS(v);
+	int64_t d[2];
+	struct hval a[5];
 	struct totals t = {0, 0};
 	int64_t logins = 0, downloads = 0;
 	struct kvs *port = calloc(1, sizeof(*port)), *ev = calloc(1, sizeof(*ev));
@@ -315,18 +323,28 @@ void web_view_overview(struct view *v)
 		free(ev);
 		return;
 	}
+	web_range_days(v, d);
+	{
+		struct hval r[] = RANGE_ARGS(v, d);
+
+		memcpy(a, r, sizeof(a));
+	}
 	store_exec(v->h->st,
-		   "SELECT COUNT(*), COALESCE(SUM(sessions), 0) FROM summaries"
-		   " WHERE" IN_RANGE,
-		   3, a, totals_row, &t);
+		   "SELECT COALESCE(SUM(c), 0), COALESCE(SUM(s), 0) FROM (" RAW_PART(
+		       "1 AS c, sessions AS s", "summaries", "", "$1",
+		       "$4") " UNION ALL " RAW_PART("1, sessions", "summaries", "", "$5",
+						    "$2") " UNION ALL SELECT summaries, sessions"
+							  " FROM roll_sum WHERE device = $3 AND"
+							  " pday >= $4 AND pday < $5) x",
+		   5, a, totals_row, &t);
 	store_exec(v->h->st,
-		   "SELECT k, SUM(n) FROM counts WHERE kind = 'port' AND" IN_RANGE
-		   " GROUP BY k ORDER BY SUM(n) DESC, k",
-		   3, a, kv_row, port);
+		   "SELECT k, SUM(n) FROM " HYB("k, n", "counts", "kind = 'port' AND", "k, n",
+						"port") " GROUP BY k ORDER BY SUM(n) DESC, k",
+		   5, a, kv_row, port);
 	store_exec(v->h->st,
-		   "SELECT k, SUM(n) FROM counts WHERE kind = 'event' AND" IN_RANGE
-		   " GROUP BY k ORDER BY SUM(n) DESC, k",
-		   3, a, kv_row, ev);
+		   "SELECT k, SUM(n) FROM " HYB("k, n", "counts", "kind = 'event' AND", "k, n",
+						"event") " GROUP BY k ORDER BY SUM(n) DESC, k",
+		   5, a, kv_row, ev);
 	for (i = 0; i < ev->count; i++) {
 		if (!strcmp(ev->k[i], "cowrie.login.failed") ||
 		    !strcmp(ev->k[i], "cowrie.login.success"))
@@ -342,12 +360,14 @@ void web_view_overview(struct view *v)
 		   "</strong></div></div>",
 		   t.summaries, t.sessions, logins, downloads);
 	chart_keys(v, "c-port", "Connections over time, by port", NULL, port->k, port->count,
-		   "SELECT (pfrom - $1) / $4, k, SUM(n) FROM counts WHERE kind = 'port'"
-		   " AND" IN_RANGE " GROUP BY 1, k",
+		   "SELECT (pfrom - $1) / $6, k, SUM(n) FROM " HYB(
+		       "pfrom, k, n", "counts", "kind = 'port' AND", "pday, k, n",
+		       "port") " GROUP BY 1, k",
 		   "port ");
 	chart_keys(v, "c-event", "Events over time, by kind", NULL, ev->k, ev->count,
-		   "SELECT (pfrom - $1) / $4, k, SUM(n) FROM counts WHERE kind = 'event'"
-		   " AND" IN_RANGE " GROUP BY 1, k",
+		   "SELECT (pfrom - $1) / $6, k, SUM(n) FROM " HYB(
+		       "pfrom, k, n", "counts", "kind = 'event' AND", "pday, k, n",
+		       "event") " GROUP BY 1, k",
 		   "");
 	kv_table(v, "by-port", "By port", "port", port);
 	kv_table(v, "by-event", "By event", "event", ev);
@@ -359,72 +379,80 @@ void web_view_overview(struct view *v)
 	      " ORDER BY first_seen DESC LIMIT 10",
 	      3, a);
 	table(v, "exploits", "Exploits", "CVE|count", "tn",
-	      "SELECT cve, SUM(n) FROM exploits WHERE" IN_RANGE
-	      " GROUP BY cve ORDER BY SUM(n) DESC, cve LIMIT 20",
-	      3, a);
+	      "SELECT cve, SUM(n) FROM " HYB(
+		  "cve, n", "exploits", "", "k, n",
+		  "cve") " GROUP BY cve ORDER BY SUM(n) DESC, cve LIMIT 20",
+	      5, a);
 }
+
+#define PAIRS HYB("username, password, n", "credentials", "", "k, k2, n", "pair")
 
 void web_view_credentials(struct view *v)
 {
-	struct hval a[] = RANGE_ARGS(v);
+	int64_t d[2];
 
-	table(v, "pairs", "Top pairs", "user name|password|count", "ttn",
-	      "SELECT username, password, SUM(n) FROM credentials WHERE" IN_RANGE
-	      " GROUP BY username, password ORDER BY SUM(n) DESC, username,"
-	      " password LIMIT 100",
-	      3, a);
-	table(v, "users", "Top user names", "user name|count", "tn",
-	      "SELECT username, SUM(n) FROM credentials WHERE" IN_RANGE
-	      " GROUP BY username ORDER BY SUM(n) DESC, username LIMIT 50",
-	      3, a);
-	table(v, "passwords", "Top passwords", "password|count", "tn",
-	      "SELECT password, SUM(n) FROM credentials WHERE" IN_RANGE
-	      " GROUP BY password ORDER BY SUM(n) DESC, password LIMIT 50",
-	      3, a);
-	table(v, "new-pairs", "New this period (not seen before it)", "user name|password|count",
-	      "ttn",
-	      /* per pair of the range, one seek in credentials_pair */
-	      "SELECT username, password, SUM(n) FROM credentials c WHERE" IN_RANGE
-	      " GROUP BY username, password HAVING NOT EXISTS (SELECT 1 FROM"
-	      " credentials o WHERE o.username = c.username AND o.password ="
-	      " c.password AND o.pfrom < $1 AND ($3 = '' OR o.device = $3))"
-	      " ORDER BY SUM(n) DESC, username, password LIMIT 100",
-	      3, a);
-}
+	web_range_days(v, d);
+	{
+		struct hval a[] = RANGE_ARGS(v, d);
 
-void web_view_sources(struct view *v)
-{
-	struct hval a[] = RANGE_ARGS(v);
-
-	table(v, "sources", "Top addresses", "address|connections", "tn",
-	      "SELECT ip, SUM(n) FROM sources WHERE" IN_RANGE
-	      " GROUP BY ip ORDER BY SUM(n) DESC, ip LIMIT 200",
-	      3, a);
+		table(v, "pairs", "Top pairs", "user name|password|count", "ttn",
+		      "SELECT username, password, SUM(n) FROM " PAIRS
+		      " GROUP BY username, password ORDER BY SUM(n) DESC, username,"
+		      " password LIMIT 100",
+		      5, a);
+		table(v, "users", "Top user names", "user name|count", "tn",
+		      "SELECT username, SUM(n) FROM " HYB(
+			  "username, n", "credentials", "", "k, n",
+			  "user") " GROUP BY username ORDER BY SUM(n) DESC, username LIMIT 50",
+		      5, a);
+		table(v, "passwords", "Top passwords", "password|count", "tn",
+		      "SELECT password, SUM(n) FROM " HYB(
+			  "password, n", "credentials", "", "k, n",
+			  "pass") " GROUP BY password ORDER BY SUM(n) DESC, password LIMIT 50",
+		      5, a);
+		table(v, "new-pairs", "New this period (not seen before it)",
+		      "user name|password|count", "ttn",
+		      /* per pair of the range, one seek in credentials_pair */
+		      "SELECT username, password, SUM(n) FROM " PAIRS
+		      " GROUP BY username, password HAVING NOT EXISTS (SELECT 1 FROM"
+		      " credentials o WHERE o.username = x.username AND o.password ="
+		      " x.password AND o.pfrom < $1 AND ($3 = '' OR o.device = $3))"
+		      " ORDER BY SUM(n) DESC, username, password LIMIT 100",
+		      5, a);
+	}
 }
 
 void web_view_commands(struct view *v)
 {
-	struct hval a[] = RANGE_ARGS(v);
+	int64_t d[2];
 
-	table(v, "commands", "Top commands", "command|count", "tn",
-	      "SELECT input, SUM(n) FROM commands WHERE" IN_RANGE
-	      " GROUP BY input ORDER BY SUM(n) DESC, input LIMIT 200",
-	      3, a);
-	chart(v, "c-cve", "Exploits over time, by CVE",
-	      "SELECT cve FROM exploits WHERE" IN_RANGE
-	      " GROUP BY cve ORDER BY SUM(n) DESC, cve LIMIT 8",
-	      "SELECT (pfrom - $1) / $4, cve, SUM(n) FROM exploits WHERE" IN_RANGE
-	      " GROUP BY 1, cve",
-	      "");
-	table(v, "exploits", "Exploits", "CVE|count", "tn",
-	      "SELECT cve, SUM(n) FROM exploits WHERE" IN_RANGE
-	      " GROUP BY cve ORDER BY SUM(n) DESC, cve",
-	      3, a);
+	web_range_days(v, d);
+	{
+		struct hval a[] = RANGE_ARGS(v, d);
+
+		table(v, "commands", "Top commands", "command|count", "tn",
+		      "SELECT input, SUM(n) FROM " HYB(
+			  "input, n", "commands", "", "k, n",
+			  "cmd") " GROUP BY input ORDER BY SUM(n) DESC, input LIMIT 200",
+		      5, a);
+		chart(
+		    v, "c-cve", "Exploits over time, by CVE",
+		    "SELECT cve FROM " HYB("cve, n", "exploits", "", "k, n",
+					   "cve") " GROUP BY cve ORDER BY SUM(n) DESC, cve LIMIT 8",
+		    "SELECT (pfrom - $1) / $6, cve, SUM(n) FROM " HYB(
+			"pfrom, cve, n", "exploits", "", "pday, k, n", "cve") " GROUP BY 1, cve",
+		    "");
+		table(
+		    v, "exploits", "Exploits", "CVE|count", "tn",
+		    "SELECT cve, SUM(n) FROM " HYB("cve, n", "exploits", "", "k, n",
+						   "cve") " GROUP BY cve ORDER BY SUM(n) DESC, cve",
+		    5, a);
+	}
 }
 
 void web_view_binaries(struct view *v)
 {
-	struct hval a[] = RANGE_ARGS(v);
+	struct hval a[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy)};
 
 	table(v, "binaries", "Binaries (first seen in the range)",
 	      "SHA-256|family|size|first seen|URL|first reported by|reports", "htnTttn",
@@ -518,6 +546,7 @@ void web_view_search(struct view *v)
 {
 	char q[HUB_SEARCH_MAX + 1] = "", like[2 * HUB_SEARCH_MAX + 8];
 	const char *raw = MHD_lookup_connection_value(v->c, MHD_GET_ARGUMENT_KIND, "q");
+	int64_t d[2];
 
 	if (raw && strlen(raw) <= HUB_SEARCH_MAX)
 		snprintf(q, sizeof(q), "%s", raw);
@@ -533,28 +562,39 @@ void web_view_search(struct view *v)
 	if (!q[0])
 		return;
 	like_arg(q, like, sizeof(like));
+	web_range_days(v, d);
 	{
-		struct hval a[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy), HV_S(q), HV_S(like)};
+		struct hval a[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy), HV_I(d[0]),
+				   HV_I(d[1]),	  HV_S(q),     HV_S(like)};
+		struct hval b[] = {HV_I(v->from), HV_I(v->to), HV_S(v->decoy), HV_S(q), HV_S(like)};
 
 		table(v, "s-sources", "Addresses", "address|connections", "tn",
-		      "SELECT ip, SUM(n) FROM sources WHERE" IN_RANGE " AND ip = $4"
-		      " GROUP BY ip",
-		      4, a); /* $5 unused: PostgreSQL wants every parameter typed */
+		      "SELECT ip, SUM(n) FROM " HYB_W("ip, n", "sources", "ip = $6 AND", "k, n",
+						      "ip", " AND k = $6") " GROUP BY ip",
+		      6, a); /* $7 unused: PostgreSQL wants every parameter typed */
 		table(v, "s-binaries", "Binaries", "SHA-256|size|first seen|URL", "hnTt",
 		      "SELECT sha256, size, first_seen, url FROM binaries WHERE"
 		      " first_seen >= $1 AND first_seen < $2 AND ($3 = '' OR device = $3)"
 		      " AND (sha256 = $4 OR url LIKE $5 ESCAPE '\\') LIMIT 100",
-		      5, a);
-		table(v, "s-credentials", "Credentials", "user name|password|count", "ttn",
-		      "SELECT username, password, SUM(n) FROM credentials WHERE" IN_RANGE
-		      " AND (username LIKE $5 ESCAPE '\\' OR password LIKE $5 ESCAPE '\\')"
-		      " AND $4 <> '' GROUP BY username, password ORDER BY SUM(n) DESC"
-		      " LIMIT 100",
-		      5, a);
+		      5, b);
+		table(
+		    v, "s-credentials", "Credentials", "user name|password|count", "ttn",
+		    "SELECT username, password, SUM(n) FROM " HYB_W(
+			"username, password, n", "credentials",
+			"(username LIKE $7 ESCAPE '\\' OR password LIKE $7 ESCAPE '\\') AND",
+			"k, k2, n", "pair",
+			" AND (k LIKE $7 ESCAPE '\\' OR k2 LIKE $7 ESCAPE '\\')") " WHERE $6 <> ''"
+										  " GROUP BY "
+										  "username, "
+										  "password ORDER "
+										  "BY SUM(n) DESC"
+										  " LIMIT 100",
+		    7, a);
 		table(v, "s-commands", "Commands", "command|count", "tn",
-		      "SELECT input, SUM(n) FROM commands WHERE" IN_RANGE
-		      " AND input LIKE $5 ESCAPE '\\' AND $4 <> '' GROUP BY input"
-		      " ORDER BY SUM(n) DESC LIMIT 100",
-		      5, a);
+		      "SELECT input, SUM(n) FROM " HYB_W(
+			  "input, n", "commands", "input LIKE $7 ESCAPE '\\' AND", "k, n", "cmd",
+			  " AND k LIKE $7 ESCAPE '\\'") " WHERE $6 <> '' GROUP BY input"
+							" ORDER BY SUM(n) DESC LIMIT 100",
+		      7, a);
 	}
 }

@@ -76,12 +76,12 @@ class Hub:
         pin = [l for l in p.stdout.splitlines() if "option pin" in l][0].split("'")[1]
         return secret, pin
 
-    def start(self):
+    def start(self, wait=20):
         self.errf = open(self.errpath, "wb")
         self.proc = subprocess.Popen([HUB, "run", "-c", self.conf],
                                      stdout=subprocess.DEVNULL, stderr=self.errf,
                                      env=dict(os.environ, **SAN_ENV))
-        deadline = time.time() + 20
+        deadline = time.time() + wait
         while "listening on" not in self.stderr():
             if self.proc.poll() is not None or time.time() > deadline:
                 raise AssertionError("hub did not start: %s" % self.stderr())
