@@ -7,31 +7,7 @@
 #include <time.h>
 
 #include "sh/applet.h"
-
-/* Input of a filter applet: a file or stdin. */
-static int filter_input(struct sh *sh, struct io *io, const char *ap, const char *arg,
-			const uint8_t **d, size_t *n, struct buf *tmp)
-{
-	char abs[CAP_PATH];
-	int rc;
-
-	if (!arg || strcmp(arg, "-") == 0) {
-		*d = ap_stdin_rest(io, n);
-		if (io->in)
-			io->in->pos = io->in->n;
-		return 0;
-	}
-	rc = sh_path(sh, arg, abs, sizeof abs);
-	if (!rc)
-		rc = ap_read_file(sh, abs, d, n, tmp);
-	if (rc) {
-		if (strcmp(ap, "grep") == 0)
-			ap_err(sh, io, ap, "%s: %s", arg, sh_strerror(rc));
-		else
-			ap_err(sh, io, ap, "can't open '%s': %s", arg, sh_strerror(rc));
-	}
-	return rc;
-}
+#include "sh/bre.h"
 
 static int head_tail(struct sh *sh, struct io *io, int argc, char **argv, bool tail)
 {
@@ -70,7 +46,7 @@ static int head_tail(struct sh *sh, struct io *io, int argc, char **argv, bool t
 		const uint8_t *d;
 		size_t n, st = 0, en;
 
-		if (filter_input(sh, io, ap, nf ? files[i] : NULL, &d, &n, &tmp)) {
+		if (ap_filter_input(sh, io, ap, nf ? files[i] : NULL, &d, &n, &tmp)) {
 			s = 1;
 			continue;
 		}
@@ -153,7 +129,7 @@ int ap_wc(struct sh *sh, struct io *io, int argc, char **argv)
 		unsigned long nl = 0, nw = 0;
 		bool inw = false, first = true, nopad;
 
-		if (filter_input(sh, io, "wc", nf ? files[i] : NULL, &d, &n, &tmp)) {
+		if (ap_filter_input(sh, io, "wc", nf ? files[i] : NULL, &d, &n, &tmp)) {
 			s = 1;
 			continue;
 		}
@@ -211,9 +187,88 @@ static bool has_substr(const uint8_t *h, size_t hn, const char *nd, bool icase)
 	return false;
 }
 
+#define GREP_ALTS 8
+
+/* The pattern as grep reads it: -F a fixed string; else a BRE, and with
+ * -E its top-level '|' alternatives (each read as a BRE: the ERE forms
+ * bots use, words and anchors, read the same). */
+struct gpat {
+	bool fixed, whole;
+	int n;
+	char alt[GREP_ALTS][256];
+	struct bre re[GREP_ALTS];
+};
+
+static void gpat_init(struct gpat *g, const char *pat, bool fixed, bool ere, bool icase)
+{
+	const char *p = pat;
+	int i;
+
+	g->n = 0;
+	g->fixed = fixed;
+	while (g->n < GREP_ALTS) {
+		const char *e = ere ? strchr(p, '|') : NULL;
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l >= sizeof g->alt[0])
+			l = sizeof g->alt[0] - 1;
+		memcpy(g->alt[g->n], p, l);
+		g->alt[g->n][l] = '\0';
+		g->n++;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	for (i = 0; i < g->n && !g->fixed; i++)
+		if (!bre_comp(&g->re[i], g->alt[i], icase))
+			g->fixed = true; /* not a BRE we read: as a string */
+}
+
+/* The leftmost match of any alternative in l[from..n): its span. */
+static bool gpat_find(struct sh *sh, const struct gpat *g, const uint8_t *l, size_t n, size_t from,
+		      bool icase, size_t *so, size_t *eo)
+{
+	bool any = false;
+	int i;
+
+	for (i = 0; i < g->n; i++) {
+		struct bre_match m;
+		unsigned long steps = 0;
+		size_t a, b, k = strlen(g->alt[i]);
+
+		if (g->fixed) {
+			for (a = from; a + k <= n; a++)
+				if (has_substr(l + a, k, g->alt[i], icase))
+					break;
+			if (a + k > n)
+				continue;
+			b = a + k;
+		} else {
+			bool hit =
+			    bre_exec(&g->re[i], (const char *)l, n, from, &m, &steps, 1000000);
+
+			(void)sh_work(sh, steps);
+			if (!hit)
+				continue;
+			a = m.so[0];
+			b = m.eo[0];
+		}
+		if (g->whole && (a != 0 || b != n))
+			continue;
+		if (!any || a < *so || (a == *so && b > *eo)) {
+			*so = a;
+			*eo = b;
+		}
+		any = true;
+	}
+	return any;
+}
+
 int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 {
 	bool inv = false, icase = false, cnt = false, quiet = false, num = false;
+	bool fixed = false, ere = false, whole = false, only = false;
+	struct gpat *g;
 	const char *pat = NULL;
 	char *files[CAP_SH_WORDS];
 	int a, nf = 0, i, s = 1, err = 0;
@@ -232,6 +287,10 @@ int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 			cnt = cnt || strchr(o, 'c');
 			quiet = quiet || strchr(o, 'q');
 			num = num || strchr(o, 'n');
+			fixed = fixed || strchr(o, 'F');
+			ere = ere || strchr(o, 'E');
+			whole = whole || strchr(o, 'x');
+			only = only || strchr(o, 'o');
 			continue;
 		}
 		if (!pat)
@@ -241,13 +300,20 @@ int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 	}
 	if (!pat)
 		return ap_usage(sh, io, "grep");
+	g = malloc(sizeof *g);
+	if (!g) {
+		sh_err(sh, io, "out of memory");
+		return 2;
+	}
+	gpat_init(g, pat, fixed, ere || strcmp(argv[0], "egrep") == 0, icase);
+	g->whole = whole;
 	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	for (i = 0; i < (nf ? nf : 1); i++) {
 		const uint8_t *d;
-		size_t n, st = 0, k;
+		size_t n, st = 0, k, so = 0, eo = 0;
 		unsigned long matches = 0, line = 0;
 
-		if (filter_input(sh, io, "grep", nf ? files[i] : NULL, &d, &n, &tmp)) {
+		if (ap_filter_input(sh, io, "grep", nf ? files[i] : NULL, &d, &n, &tmp)) {
 			err = 1;
 			continue;
 		}
@@ -257,7 +323,7 @@ int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 			for (k = st; k < n && d[k] != '\n'; k++)
 				;
 			line++;
-			m = has_substr(d + st, k - st, pat, icase) != inv;
+			m = gpat_find(sh, g, d + st, k - st, 0, icase, &so, &eo) != inv;
 			if (m) {
 				matches++;
 				s = 0;
@@ -266,8 +332,25 @@ int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 						sh_printf(sh, io, 1, "%s:", files[i]);
 					if (num)
 						sh_printf(sh, io, 1, "%lu:", line);
-					sh_write(sh, io, 1, d + st, k - st);
-					sh_write(sh, io, 1, "\n", 1);
+					if (only && !inv) {
+						/* -o: each match on its own line */
+						for (;;) {
+							size_t at = eo > so ? eo : so + 1;
+
+							if (eo > so) {
+								sh_write(sh, io, 1, d + st + so,
+									 eo - so);
+								sh_write(sh, io, 1, "\n", 1);
+							}
+							if (at > k - st ||
+							    !gpat_find(sh, g, d + st, k - st, at,
+								       icase, &so, &eo))
+								break;
+						}
+					} else {
+						sh_write(sh, io, 1, d + st, k - st);
+						sh_write(sh, io, 1, "\n", 1);
+					}
 				}
 			}
 			st = k + 1;
@@ -279,5 +362,6 @@ int ap_grep(struct sh *sh, struct io *io, int argc, char **argv)
 		}
 	}
 	buf_free(&tmp);
+	free(g);
 	return err && s ? 2 : s;
 }

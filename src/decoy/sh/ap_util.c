@@ -261,3 +261,28 @@ uint32_t ap_mix(uint32_t x)
 	x ^= x >> 16;
 	return x;
 }
+
+/* Input of a filter applet: a file or stdin. */
+int ap_filter_input(struct sh *sh, struct io *io, const char *ap, const char *arg,
+		    const uint8_t **d, size_t *n, struct buf *tmp)
+{
+	char abs[CAP_PATH];
+	int rc;
+
+	if (!arg || strcmp(arg, "-") == 0) {
+		*d = ap_stdin_rest(io, n);
+		if (io->in)
+			io->in->pos = io->in->n;
+		return 0;
+	}
+	rc = sh_path(sh, arg, abs, sizeof abs);
+	if (!rc)
+		rc = ap_read_file(sh, abs, d, n, tmp);
+	if (rc) {
+		if (strcmp(ap, "grep") == 0)
+			ap_err(sh, io, ap, "%s: %s", arg, sh_strerror(rc));
+		else
+			ap_err(sh, io, ap, "can't open '%s': %s", arg, sh_strerror(rc));
+	}
+	return rc;
+}

@@ -45,6 +45,10 @@ void ap_out_bytes(struct sh *sh, struct io *io, const uint8_t *d, size_t n);
 /* As ap_out_bytes, but an ELF on the terminal goes out in two writes with
  * a pause between (the Mirai loader's read quirk). */
 void ap_out_data(struct sh *sh, struct io *io, const uint8_t *d, size_t n);
+/* Input of a filter applet: the file arg, or stdin (arg NULL or "-");
+ * an error is printed as the applet prints it. */
+int ap_filter_input(struct sh *sh, struct io *io, const char *ap, const char *arg,
+		    const uint8_t **d, size_t *n, struct buf *tmp);
 /* What is left of stdin ("" when it is the terminal). */
 const uint8_t *ap_stdin_rest(struct io *io, size_t *n);
 
@@ -122,6 +126,17 @@ AP_FN(head);
 AP_FN(tail);
 AP_FN(wc);
 AP_FN(grep);
+/* ap_filter.c */
+AP_FN(cut);
+AP_FN(tr);
+AP_FN(sort);
+AP_FN(uniq);
+AP_FN(seq);
+AP_FN(basename);
+AP_FN(dirname);
+/* ap_expr.c */
+AP_FN(expr);
+AP_FN(printf);
 /* ap_system.c */
 AP_FN(free);
 AP_FN(mount);
