@@ -485,22 +485,16 @@ def test_wan_sntp_time():
         assert a2 and a2[0]["timestamp"] == after["timestamp"], a2
 
 
-def test_wan_time_hub_crosscheck():
-    """The hub's Date (over the pinned TLS) is the check on SNTP: with the
-    SNTP server silent the hub's answers set the time (source hub); an SNTP
-    answer a day away from it is then refused; status keeps source hub."""
-    from test_hub import HUB, Hub
+def ns_hub(ns):
+    """A tanuki-hub run inside namespace ns (on its 127.0.0.1), its API read
+    with curl from there too."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from test_uplink import uplink_lines
+    from test_hub import HUB, TOKEN, Hub
 
     class NsHub(Hub):
-        def __init__(self, ns):
-            super().__init__()
-            self.ns = ns
-
         def start(self):
             self.errf = open(self.errpath, "wb")
-            self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns, HUB, "run", "-c",
+            self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HUB, "run", "-c",
                                           self.conf], stdout=subprocess.DEVNULL,
                                          stderr=self.errf, env=dict(os.environ, **tt.SAN_ENV))
             deadline = time.time() + 20
@@ -508,14 +502,31 @@ def test_wan_time_hub_crosscheck():
                 if self.proc.poll() is not None or time.time() > deadline:
                     raise AssertionError("hub did not start: %s" % self.stderr())
                 time.sleep(0.05)
+            self.pin = self.stderr().split(" pin ")[1].split()[0]
             return self
+
+        def api(self, path):
+            r = sh("ip", "netns", "exec", ns, "curl", "-sS", "-k", "--max-time", "20",
+                   "--pinnedpubkey", "sha256//" + self.pin.split("/", 1)[1],
+                   "-H", "Authorization: Bearer " + TOKEN,
+                   "https://127.0.0.1:%d%s" % (self.port, path), timeout=60)
+            return json.loads(r.stdout)
+
+    return NsHub()
+
+
+def test_wan_time_hub_crosscheck():
+    """The hub's Date (over the pinned TLS) is the check on SNTP: with the
+    SNTP server silent the hub's answers set the time (source hub); an SNTP
+    answer a day away from it is then refused; status keeps source hub."""
+    from test_uplink import uplink_lines
 
     day = 86400
     with Pair() as p:
         sh("ip", "-n", p.dec, "link", "set", "lo", "up")
         srv = SntpServer(p, day)
         try:
-            with NsHub(p.dec) as hub:
+            with ns_hub(p.dec) as hub:
                 secret, pin = hub.enroll("decoy-w1")
                 more = ["config time 'ntp'", "\tlist ntp '198.18.0.1'",
                         "\toption retry_ms '300'", ""]
@@ -553,7 +564,7 @@ def test_wan_time_hub_crosscheck():
         srv = SntpServer(p, day)
         srv.answer.set()
         try:
-            with NsHub(p.dec) as hub:
+            with ns_hub(p.dec) as hub:
                 secret, pin = hub.enroll("decoy-w2")
                 more = ["config time 'ntp'", "\tlist ntp '198.18.0.1'",
                         "\toption retry_ms '300'", ""]
@@ -667,3 +678,75 @@ def test_wan_time_config_errors():
         out = (p.stdout + p.stderr).strip().splitlines()
         assert p.returncode == 2 and len(out) == 1 and what in out[0], (lines, p.returncode, out)
         assert out[0].startswith(d.conf + ":"), out
+
+
+def test_wan_scan_picture_in_summary_and_status():
+    """SYNs from three scanners of the attacker namespace (hping3 shaped as
+    Mirai: seq = destination; ZMap: IP ID 54321; masscan: IP ID =
+    destination ^ port ^ seq) reach the hub in the uplink's summaries (SYNs
+    per port, per source, per label and source) and `tanuki status`."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_uplink import uplink_lines
+    dst = (198 << 24) | (18 << 16) | 2
+    mseq = 0x12345678
+    mid = (dst ^ 8080 ^ mseq) & 0xffff
+    with Pair() as p:
+        sh("ip", "-n", p.dec, "link", "set", "lo", "up")
+        for a in ("198.18.0.3", "198.18.0.4"):
+            sh("ip", "-n", p.att, "addr", "add", a + "/24", "dev", p.aif)
+        with ns_hub(p.dec) as hub:
+            secret, pin = hub.enroll("decoy-s1")
+            more = uplink_lines(hub, secret, pin, device="decoy-s1", interval_ms=500)
+            with WanDaemon(p, STATIC + [("scan_ms", "300")], more=more,
+                           main={"sync_ms": "50"}) as d:
+                d.wan_address()
+                hp = ["ip", "netns", "exec", p.att, "hping3", "-q", "-S", "-c", "3",
+                      "-i", "u10000"]
+                sh(*hp, "-p", "2323", "-M", str(dst), "198.18.0.2", check=False, timeout=30)
+                sh(*hp, "-p", "23", "-N", "54321", "-a", "198.18.0.3", "198.18.0.2",
+                   check=False, timeout=30)
+                sh(*hp, "-p", "8080", "-M", str(mseq), "-N", str(mid), "-a", "198.18.0.4",
+                   "198.18.0.2", check=False, timeout=30)
+
+                def syns(evs, label):
+                    return sum(x["by_port"].get(port, 0) for x in by_id(evs, "tanuki.scan")
+                               if x["scanner"] == label
+                               for port in x["by_port"])
+
+                evs = d.wait_events(lambda e: all(syns(e, k) == 3 for k in
+                                                  ("mirai", "zmap", "masscan")))
+                masscan = [x for x in by_id(evs, "tanuki.scan") if x["scanner"] == "masscan"]
+                assert all(x["src_ip"] == "198.18.0.4" and x["ports"] == [8080] and
+                           "destination address ^ port ^ seq" in x["why"]
+                           for x in masscan), masscan
+                # the hub's totals carry the scan picture
+                want_port = {"2323": 3, "23": 3, "8080": 3}
+                want_src = {"198.18.0.1": 3, "198.18.0.3": 3, "198.18.0.4": 3}
+                want_lab = {"mirai 198.18.0.1": 3, "zmap 198.18.0.3": 3,
+                            "masscan 198.18.0.4": 3}
+                deadline = time.time() + 30
+                while True:
+                    tot = hub.api("/v1/totals")
+                    if (tot.get("by_syn_port") == want_port and
+                            tot.get("by_syn_src") == want_src and
+                            tot.get("by_scanner") == want_lab) or time.time() > deadline:
+                        break
+                    time.sleep(0.3)
+                assert tot["by_syn_port"] == want_port, tot
+                assert tot["by_syn_src"] == want_src, tot
+                assert tot["by_scanner"] == want_lab, tot
+                # and tanuki status, from the running daemon's status file
+                deadline = time.time() + 10
+                while True:
+                    st = sh(d.binary, "status", "--store", d.store, check=False,
+                            env=dict(os.environ, **tt.SAN_ENV)).stdout
+                    if "scan_syns: 9" in st or time.time() > deadline:
+                        break
+                    time.sleep(0.2)
+                # (a source counts once per period it sent SYNs in)
+                assert "scan_syns: 9" in st, st
+                assert int(re.search(r"scan_sources: (\d+)", st).group(1)) >= 3, st
+                ports = re.search(r"scan_ports: (.*)", st).group(1).split()
+                assert sorted(ports) == sorted(["2323:3", "23:3", "8080:3"]), st
+                lab = re.search(r"scan_scanners: (.*)", st).group(1)
+                assert sorted(lab.split(", ")) == sorted(want_lab), st
