@@ -66,8 +66,9 @@ void evlog_time_fix(struct evlog *l, bool was_uncertain)
 	if (!was_uncertain || l->fixed)
 		return;
 	l->fixed = true;
-	if (store_time_fix(l->store, l->boot, sys_time_offset_us()))
-		l->store->st.files_failed++;
+	/* on broken flash the events keep their mark; export leaves them as
+	 * stamped (the tanuki.time event still says by how much) */
+	(void)store_time_fix(l->store, l->boot, sys_time_offset_us());
 }
 
 bool evlog_time_hub(struct evlog *l, int64_t hub_s)
