@@ -153,6 +153,7 @@ test: deps check-banned check-growptr check-includes check-format check-sizes $(
 bench: deps $(BUILD)/host/tanuki $(BUILD)/host/tanuki-hub
 	@$(PYTHON) tests/bench/bench.py --build $(BUILD)
 	@$(PYTHON) tests/bench/bench_uplink.py --build $(BUILD)
+	@$(PYTHON) tests/bench/bench_wan.py --build $(BUILD)
 
 # Test helpers: a fault-injecting LD_PRELOAD shim for the store's
 # read-only / full flash tests, and the store's flash simulation (bench).

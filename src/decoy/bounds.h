@@ -273,4 +273,12 @@
 #define CAP_WAN_CATCH_QUIET_MS 2000u
 #define CAP_WAN_CATCH_MS 10000u
 
+/* --- time (net/sntp.h) ---
+ * SNTP servers a `config time` section may list (tried in turn), and how
+ * far an SNTP answer may differ from the hub's Date once the hub has set
+ * the time (the hub's header has whole seconds and the request's round
+ * trip; an NTP server on the WAN is not authenticated, the hub is). */
+#define CAP_TIME_SERVERS 4
+#define CAP_TIME_HUB_TOLERANCE_S 10
+
 #endif

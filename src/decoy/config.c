@@ -142,6 +142,18 @@ const struct cfg_attr cfg_wan_attrs[] = {
 };
 const size_t cfg_wan_nattrs = sizeof cfg_wan_attrs / sizeof *cfg_wan_attrs;
 
+#define TIME(n, f) #n, .off = offsetof(struct time_cfg, f)
+
+/* `list ntp` is read apart (load_time) */
+const struct cfg_attr cfg_time_attrs[] = {
+    {TIME(port, port), .type = CFG_U16, .min = 1, .max = 65535, .scale = 1, .def = 123},
+    {TIME(interval_s, interval_ms), .type = CFG_UINT, .min = 16, .max = 7 * 86400, .scale = 1000,
+     .def = 3600},
+    {TIME(retry_ms, retry_ms), .type = CFG_UINT, .min = 100, .max = 600000, .scale = 1,
+     .def = 5000},
+};
+const size_t cfg_time_nattrs = sizeof cfg_time_attrs / sizeof *cfg_time_attrs;
+
 void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n)
 {
 	size_t i;
@@ -337,6 +349,34 @@ static int load_wan(struct wan_cfg *w, struct uci_sec *s, const char *f, char *e
 	return 0;
 }
 
+static int load_time(struct time_cfg *t, struct uci_sec *s, const char *f, char *err, size_t errlen)
+{
+	struct uci_opt *o;
+
+	memset(t, 0, sizeof(*t));
+	t->line = s->line;
+	cfg_defaults(t, cfg_time_attrs, cfg_time_nattrs);
+	if (cfg_apply(t, cfg_time_attrs, cfg_time_nattrs, s, f, err, errlen))
+		return -1;
+	for (o = s->opts; o; o = o->next) {
+		struct in_addr ia;
+
+		if (strcmp(o->key, "ntp"))
+			continue;
+		o->used = true;
+		/* addresses only: the WAN stack has no resolver of its own */
+		if (inet_pton(AF_INET, o->val, &ia) != 1 || !ia.s_addr)
+			return cfg_bad(err, errlen, f, o->line, "ntp is not an IPv4 address",
+				       o->val);
+		if (t->nntp == CAP_TIME_SERVERS)
+			return cfg_bad(err, errlen, f, o->line, "too many ntp servers (max 4)",
+				       NULL);
+		t->ntp[t->nntp++] = ia.s_addr;
+	}
+	t->enabled = true;
+	return 0;
+}
+
 int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	struct uci_file *uf;
@@ -382,6 +422,12 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 					     "second `config wan` section", NULL);
 			else
 				rc = load_wan(&c->wan, s, path, err, errlen);
+		} else if (!strcmp(s->type, "time")) {
+			if (c->time.enabled)
+				rc = cfg_bad(err, errlen, path, s->line,
+					     "second `config time` section", NULL);
+			else
+				rc = load_time(&c->time, s, path, err, errlen);
 		} else {
 			/* sections of later features are read by their modules */
 			continue;
@@ -394,6 +440,9 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		rc = cfg_bad(err, errlen, path, 1, "no `config tanuki` section", NULL);
 	if (!rc && !c->nlisteners)
 		rc = cfg_bad(err, errlen, path, 1, "no listener configured", NULL);
+	if (!rc && c->time.nntp && !c->wan.enabled)
+		rc = cfg_bad(err, errlen, path, c->time.line,
+			     "config time: SNTP runs over the WAN stack: needs `config wan`", NULL);
 	if (!rc && !c->store[0])
 		rc = cfg_bad(err, errlen, path, 1, "option store is empty", NULL);
 	uci_free(uf);

@@ -52,6 +52,18 @@ struct wan_cfg {
 	int line;
 };
 
+/* `config time 'ntp'` (docs/config.md, net/sntp.h): the SNTP servers the
+ * decoy asks over the WAN stack (needs `config wan`). */
+struct time_cfg {
+	bool enabled;
+	uint32_t ntp[CAP_TIME_SERVERS]; /* list ntp: IPv4, network byte order */
+	unsigned nntp;
+	uint16_t port;	      /* the servers' UDP port */
+	unsigned interval_ms; /* between syncs once synced */
+	unsigned retry_ms;    /* the answer's deadline, and the next try's */
+	int line;
+};
+
 struct config {
 	char path[256];
 	char store[256];
@@ -78,6 +90,7 @@ struct config {
 	struct fetch_cfg fetch;	  /* config fetch (fetch/fetchcfg.h); off if absent */
 	struct uplink_cfg uplink; /* config uplink (uplink/upcfg.h); off if absent */
 	struct wan_cfg wan;	  /* config wan; off if absent */
+	struct time_cfg time;	  /* config time; off if absent */
 };
 
 /* Fills cfg from path. Returns 0, or -1 with the message in err. */
@@ -122,6 +135,8 @@ extern const struct cfg_attr cfg_listener_attrs[];
 extern const size_t cfg_listener_nattrs;
 extern const struct cfg_attr cfg_wan_attrs[];
 extern const size_t cfg_wan_nattrs;
+extern const struct cfg_attr cfg_time_attrs[];
+extern const size_t cfg_time_nattrs;
 
 /* Writes every default of the table into dst. */
 void cfg_defaults(void *dst, const struct cfg_attr *t, size_t n);

@@ -16,10 +16,10 @@
 
 /* Timers: five per session, one per listener, the store tick, three per
  * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
- * DNS try), and the WAN side's (net/wan.h). */
+ * DNS try), the WAN side's (net/wan.h) and the SNTP client's. */
 #define MAX_TIMERS(d)                                                                              \
 	((size_t)(d)->cfg.max_sessions * 5 + CAP_LISTENERS + 8 + CAP_FETCH_INFLIGHT * 3 + 3 +      \
-	 WAN_TIMERS)
+	 WAN_TIMERS + SNTP_TIMERS)
 
 static const struct persona *get_persona(struct daemon *d, const char *name, char *err,
 					 size_t errlen)
@@ -98,6 +98,9 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t er
 		snprintf(err, errlen, "%s:0: store %s: %s", cfg->path, d->cfg.store, strerror(-rc));
 		return -1;
 	}
+	/* with SNTP servers the kernel's clock is not trusted until one
+	 * answers: events until then say so */
+	sys_time_expect(d->cfg.time.nntp > 0);
 	evlog_init(&d->log, &d->store, d->cfg.sensor);
 	fetch_init(&d->fetch, &d->loop, &d->store, &d->log, &d->cfg.fetch);
 	ue.loop = &d->loop;
@@ -134,6 +137,9 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t er
 	/* the WAN side serves the listeners and the unit persona's ports */
 	if (d->cfg.wan.enabled && (!(up = get_persona(d, d->cfg.persona, err, errlen)) ||
 				   wan_init(&d->net, &d->cfg.wan, up, err, errlen)))
+		return -1;
+	if (d->cfg.time.enabled &&
+	    sntp_start(&d->sntp, &d->loop, &d->log, &d->cfg.time, d->cfg.path, err, errlen))
 		return -1;
 	if (ev_signals(&d->loop, on_signal)) {
 		snprintf(err, errlen, "%s:0: signals: %s", cfg->path, strerror(errno));
@@ -186,6 +192,7 @@ void daemon_done(struct daemon *d)
 
 	sess_close_all(&d->net);
 	fetch_shutdown(&d->fetch);
+	sntp_stop(&d->sntp);
 	wan_done(&d->net);
 	net_done(&d->net);
 	uplink_done(&d->up);

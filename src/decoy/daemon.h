@@ -16,6 +16,7 @@
 #include "evlog/evlog.h"
 #include "fetch/fetch.h"
 #include "net/net.h"
+#include "net/sntp.h"
 #include "persona/persona.h"
 #include "sh/vfs.h"
 #include "store/store.h"
@@ -32,6 +33,7 @@ struct daemon {
 	struct ev_timer t_tick; /* store flush / sync */
 	struct fetcher fetch;	/* payload downloads (fetch/fetch.h) */
 	struct uplink up;	/* summaries to the hub (uplink/uplink.h) */
+	struct sntp sntp;	/* the decoy's time (net/sntp.h) */
 
 	struct evlog log;   /* the event writer (evlog/evlog.h) */
 	struct vfs_pool fs; /* the shells' files: fs_kb, fs_total_kb */

@@ -229,7 +229,10 @@ static int ingest_body(struct store *st, const struct jdoc *d, const struct summ
 	if (*dup)
 		return 0; /* nothing new: the roll-ups stay as they are */
 	if ((r = ins_map(st, d, s, s->by_port, "port")) ||
-	    (r = ins_map(st, d, s, s->by_event, "event")))
+	    (r = ins_map(st, d, s, s->by_event, "event")) ||
+	    (r = ins_map(st, d, s, s->syn_port, "syn_port")) ||
+	    (r = ins_map(st, d, s, s->syn_src, "syn_src")) ||
+	    (r = ins_map(st, d, s, s->scanner, "scanner")))
 		return r;
 	if ((r = ins_rows(st, d, s, s->credentials,
 			  "INSERT INTO credentials (device, seq, pfrom, username,"
@@ -510,8 +513,9 @@ static int two_ints(void *ctx, int ncol, const char *const *col)
 
 int db_api_totals(struct store *st, int64_t from, int64_t to, struct buf *out)
 {
-	static const char *const kinds[] = {"port", "event"};
-	static const char *const maps[] = {"by_port", "by_event"};
+	static const char *const kinds[] = {"port", "event", "syn_port", "syn_src", "scanner"};
+	static const char *const maps[] = {"by_port", "by_event", "by_syn_port", "by_syn_src",
+					   "by_scanner"};
 	struct hval a[] = {HV_I(from), HV_I(to)};
 	int64_t agg[2] = {0, 0};
 	int r, i;
@@ -527,7 +531,7 @@ int db_api_totals(struct store *st, int64_t from, int64_t to, struct buf *out)
 		       ",\"sessions\":%" PRId64,
 		       from, to, agg[0], agg[1]))
 		return -ENOBUFS;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < (int)(sizeof kinds / sizeof *kinds); i++) {
 		struct hval k[] = {HV_I(from), HV_I(to), HV_S(kinds[i])};
 		struct out_ctx o = {.b = out};
 

@@ -194,7 +194,7 @@ int summary_check(const struct jdoc *d, struct summary *s, char *err, size_t err
 		    opt_count(d, st, "events_dropped", &s->events_dropped))
 			FAIL("bad store");
 	}
-	s->by_port = s->by_event = -1;
+	s->by_port = s->by_event = s->syn_port = s->syn_src = s->scanner = -1;
 	counts = jp_get(d, 0, "counts");
 	if (counts >= 0) {
 		if (d->n[counts].type != J_OBJ)
@@ -205,6 +205,12 @@ int summary_check(const struct jdoc *d, struct summary *s, char *err, size_t err
 			FAIL("bad counts.by_port");
 		if (count_map(d, s->by_event, false))
 			FAIL("bad counts.by_event");
+		s->syn_port = jp_get(d, counts, "syn_port");
+		s->syn_src = jp_get(d, counts, "syn_src");
+		s->scanner = jp_get(d, counts, "scanner");
+		if (count_map(d, s->syn_port, true) || count_map(d, s->syn_src, false) ||
+		    count_map(d, s->scanner, false))
+			FAIL("bad counts.syn_port, syn_src or scanner");
 	}
 	s->credentials = jp_get(d, 0, "credentials");
 	if (rows(d, s->credentials, cred_s, count_n))

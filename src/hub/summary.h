@@ -21,6 +21,9 @@ struct summary {
 	int64_t uptime_s, sessions;
 	int64_t used_kb, quota_kb, evictions, events_dropped;
 	int32_t by_port, by_event; /* objects: key -> count */
+	/* the WAN side's scan picture (may be absent): SYNs per port, per
+	 * source, per "LABEL SOURCE" */
+	int32_t syn_port, syn_src, scanner;
 	int32_t credentials, sources, commands, binaries, exploits, events;
 };
 

@@ -8,12 +8,15 @@ hping3) talk to the decoy's lwIP. Needs root (namespaces, raw sockets).
 """
 import contextlib
 import ctypes
+import json
 import os
 import re
 import socket
 import subprocess
+import struct
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -91,11 +94,11 @@ class Pair:
 class WanDaemon(Daemon):
     """A decoy run inside the decoy namespace with a `config wan` section."""
 
-    def __init__(self, pair, wan, ifname=None, **kw):
+    def __init__(self, pair, wan, ifname=None, more=(), **kw):
         self.pair = pair
         lines = ["config wan 'wan'", "\toption ifname '%s'" % (ifname or pair.dif)]
         lines += ["\toption %s '%s'" % kv for kv in wan]
-        super().__init__(persona="huawei-hg532", extra=lines, **kw)
+        super().__init__(persona="huawei-hg532", extra=lines + [""] + list(more), **kw)
 
     def start(self):
         env = dict(os.environ, **tt.SAN_ENV)
@@ -365,6 +368,240 @@ def test_wan_scan_labels():
         assert sorted(set(sum((x["ports"] for x in zmap), []))) == [100, 101, 102], zmap
 
 
+class SntpServer:
+    """An SNTP server (RFC 4330) on 198.18.0.1:123 of the attacker namespace
+    whose clock runs `ahead` seconds ahead of this machine's. It stays
+    silent until answer is set (so the decoy's first events are stamped
+    before it knows the time)."""
+
+    NTP_UNIX = 2208988800
+
+    def __init__(self, pair, ahead):
+        self.ahead = ahead
+        self.answer = threading.Event()
+        self.stop = threading.Event()
+        self.asked = 0
+        with in_netns(pair.att):
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.sock.bind(("198.18.0.1", 123))
+        self.sock.settimeout(0.2)
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def ts(self, t):
+        t += self.ahead + self.NTP_UNIX
+        return struct.pack("!II", int(t) & 0xffffffff, int((t % 1) * 2 ** 32))
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                req, peer = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
+            self.asked += 1
+            if len(req) < 48 or not self.answer.is_set():
+                continue
+            rx = self.ts(time.time())
+            # LI 0, version 4, mode 4 (server), stratum 2; origin = the
+            # client's transmit timestamp
+            head = struct.pack("!BBbbII4s", 0x24, 2, 4, -20, 0, 0, b"\xc6\x12\x00\x09")
+            self.sock.sendto(head + rx + req[40:48] + rx + self.ts(time.time()), peer)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+def test_wan_sntp_time():
+    """`config time`: the decoy learns its time from an SNTP server over the
+    WAN stack (a day ahead of this machine's); events before carry
+    time_uncertain and the run's boot id, events after carry the served
+    time, tanuki.time says so, `tanuki status` shows offset and source, and
+    `tanuki export` corrects the uncertain events."""
+    day = 86400
+    with Pair() as p:
+        srv = SntpServer(p, day)
+        try:
+            with WanDaemon(p, STATIC, more=["config time 'ntp'", "\tlist ntp '198.18.0.1'",
+                                            "\toption retry_ms '300'"]) as d:
+                d.wan_address()
+                # the server is asked (and silent): a login now is stamped
+                # by the kernel's clock, marked uncertain
+                deadline = time.time() + 10
+                while srv.asked < 2 and time.time() < deadline:
+                    time.sleep(0.05)
+                assert srv.asked >= 2, srv.asked
+                with in_netns(p.att):
+                    c = login("198.18.0.2", d.port, "root", "before")
+                    c.read_until(b"Login incorrect")
+                    c.close()
+                evs = d.wait_events(lambda e: any(x.get("password") == "before"
+                                                  for x in by_id(e, "cowrie.login.failed")))
+                before = [x for x in by_id(evs, "cowrie.login.failed")][-1]
+                assert before.get("time_uncertain") is True, before
+                boot = before["boot"]
+                assert re.match(r"[0-9a-f]{16}$", boot), before
+                assert abs(tt_ts(before) - time.time()) < 60, before
+                srv.answer.set()
+                evs = d.wait_events(lambda e: by_id(e, "tanuki.time"), timeout=15)
+                t = by_id(evs, "tanuki.time")[0]
+                assert (t["source"], t["src_ip"], t["boot"]) == ("sntp", "198.18.0.1", boot), t
+                assert abs(t["offset_us"] / 1e6 - day) < 5, t
+                assert abs(t["step_us"] / 1e6 - day) < 5, t
+                assert "time_uncertain" not in t, t
+                assert abs(tt_ts(t) - (time.time() + day)) < 30, t
+                with in_netns(p.att):
+                    c = login("198.18.0.2", d.port, "root", "after")
+                    c.read_until(b"Login incorrect")
+                    c.close()
+                evs = d.wait_events(lambda e: any(x.get("password") == "after"
+                                                  for x in by_id(e, "cowrie.login.failed")))
+                after = [x for x in by_id(evs, "cowrie.login.failed")][-1]
+                assert "time_uncertain" not in after and "boot" not in after, after
+                assert abs(tt_ts(after) - (time.time() + day)) < 30, after
+                # the status file is written after a sync
+                deadline = time.time() + 10
+                while True:
+                    st = sh(d.binary, "status", "--store", d.store, check=False,
+                            env=dict(os.environ, **tt.SAN_ENV)).stdout
+                    if "time_source: sntp" in st or time.time() > deadline:
+                        break
+                    time.sleep(0.2)
+                assert "time_source: sntp" in st, st
+                off = int(re.search(r"time_offset_s: (-?\d+)", st).group(1))
+                assert abs(off - day) <= 5, st
+                assert "time_uncertain" not in st, st
+        finally:
+            srv.close()
+        # the export puts the uncertain events at their corrected time
+        out = sh(d.binary, "export", "--store", d.store,
+                 env=dict(os.environ, **tt.SAN_ENV)).stdout
+        exp = [json.loads(ln) for ln in out.splitlines() if ln.strip()]
+        b2 = [x for x in by_id(exp, "cowrie.login.failed") if x.get("password") == "before"]
+        assert len(b2) == 1 and b2[0]["time_corrected_us"] == t["offset_us"], b2
+        assert abs(tt_ts(b2[0]) - tt_ts(before) - t["offset_us"] / 1e6) < 0.01, b2
+        a2 = [x for x in by_id(exp, "cowrie.login.failed") if x.get("password") == "after"]
+        assert a2 and a2[0]["timestamp"] == after["timestamp"], a2
+
+
+def ns_hub(ns):
+    """A tanuki-hub run inside namespace ns (on its 127.0.0.1), its API read
+    with curl from there too."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_hub import HUB, TOKEN, Hub
+
+    class NsHub(Hub):
+        def start(self):
+            self.errf = open(self.errpath, "wb")
+            self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HUB, "run", "-c",
+                                          self.conf], stdout=subprocess.DEVNULL,
+                                         stderr=self.errf, env=dict(os.environ, **tt.SAN_ENV))
+            deadline = time.time() + 20
+            while "listening on" not in self.stderr():
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise AssertionError("hub did not start: %s" % self.stderr())
+                time.sleep(0.05)
+            self.pin = self.stderr().split(" pin ")[1].split()[0]
+            return self
+
+        def api(self, path):
+            r = sh("ip", "netns", "exec", ns, "curl", "-sS", "-k", "--max-time", "20",
+                   "--pinnedpubkey", "sha256//" + self.pin.split("/", 1)[1],
+                   "-H", "Authorization: Bearer " + TOKEN,
+                   "https://127.0.0.1:%d%s" % (self.port, path), timeout=60)
+            return json.loads(r.stdout)
+
+    return NsHub()
+
+
+def test_wan_time_hub_crosscheck():
+    """The hub's Date (over the pinned TLS) is the check on SNTP: with the
+    SNTP server silent the hub's answers set the time (source hub); an SNTP
+    answer a day away from it is then refused; status keeps source hub."""
+    from test_uplink import uplink_lines
+
+    day = 86400
+    with Pair() as p:
+        sh("ip", "-n", p.dec, "link", "set", "lo", "up")
+        srv = SntpServer(p, day)
+        try:
+            with ns_hub(p.dec) as hub:
+                secret, pin = hub.enroll("decoy-w1")
+                more = ["config time 'ntp'", "\tlist ntp '198.18.0.1'",
+                        "\toption retry_ms '300'", ""]
+                more += uplink_lines(hub, secret, pin, device="decoy-w1")
+                with WanDaemon(p, STATIC, more=more) as d:
+                    d.wan_address()
+                    evs = d.wait_events(lambda e: by_id(e, "tanuki.time"), timeout=20)
+                    t = by_id(evs, "tanuki.time")[0]
+                    assert t["source"] == "hub" and "note" not in t, t
+                    # the kernel's clock is this machine's: the hub agrees
+                    assert abs(t["offset_us"]) < 3e6, t
+                    # now the SNTP server answers, a day off: refused
+                    srv.answer.set()
+                    evs = d.wait_events(lambda e: by_id(e, "tanuki.time.refused"), timeout=15)
+                    r = by_id(evs, "tanuki.time.refused")[0]
+                    assert (r["source"], r["src_ip"]) == ("sntp", "198.18.0.1"), r
+                    assert abs(r["diff_us"] / 1e6 - day) < 10, r
+                    assert len(by_id(evs, "tanuki.time")) == 1, by_id(evs, "tanuki.time")
+                    assert abs(tt_ts(r) - time.time()) < 30, r
+                    deadline = time.time() + 10
+                    while True:
+                        st = sh(d.binary, "status", "--store", d.store, check=False,
+                                env=dict(os.environ, **tt.SAN_ENV)).stdout
+                        if "time_source: hub" in st or time.time() > deadline:
+                            break
+                        time.sleep(0.2)
+                    assert "time_source: hub" in st, st
+                    assert "hub acked seq" in st, st
+        finally:
+            srv.close()
+    # SNTP first (a day ahead), then the hub: its 401 "timestamp outside
+    # window" carries its Date, which overrides SNTP; the retry is acked
+    with Pair() as p:
+        sh("ip", "-n", p.dec, "link", "set", "lo", "up")
+        srv = SntpServer(p, day)
+        srv.answer.set()
+        try:
+            with ns_hub(p.dec) as hub:
+                secret, pin = hub.enroll("decoy-w2")
+                more = ["config time 'ntp'", "\tlist ntp '198.18.0.1'",
+                        "\toption retry_ms '300'", ""]
+                more += uplink_lines(hub, secret, pin, device="decoy-w2", interval_ms=3000)
+                with WanDaemon(p, STATIC, more=more) as d:
+                    d.wan_address()
+                    evs = d.wait_events(lambda e: len(by_id(e, "tanuki.time")) >= 2,
+                                        timeout=30)
+                    t = by_id(evs, "tanuki.time")
+                    assert [x["source"] for x in t[:2]] == ["sntp", "hub"], t
+                    assert abs(t[0]["step_us"] / 1e6 - day) < 5, t
+                    assert abs(t[1]["step_us"] / 1e6 + day) < 5, t
+                    assert "differed" in t[1]["note"], t
+                    assert abs(tt_ts(t[1]) - time.time()) < 30, t
+                    deadline = time.time() + 20
+                    while True:
+                        st = sh(d.binary, "status", "--store", d.store, check=False,
+                                env=dict(os.environ, **tt.SAN_ENV)).stdout
+                        if ("time_source: hub" in st and "hub acked seq" in st and
+                                "hub acked seq 0" not in st) or time.time() > deadline:
+                            break
+                        time.sleep(0.2)
+                    assert "time_source: hub" in st and "hub acked seq" in st, st
+                    assert "hub acked seq 0" not in st, st
+                    fails = by_id(d.events(), "tanuki.uplink.failed")
+                    assert fails and "outside window" in fails[0].get("detail", ""), fails
+        finally:
+            srv.close()
+
+
+def tt_ts(ev):
+    """An event's timestamp as unix seconds."""
+    import datetime
+    return datetime.datetime.strptime(ev["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+
+
 def test_wan_tap_device():
     """`option tap '1'`: the decoy creates the TAP; its kernel side is the
     peer (198.18.1.1 in the decoy's own namespace)."""
@@ -419,3 +656,97 @@ def test_wan_config_errors_name_the_line():
     p = subprocess.run([tt.BINARY, "run", "-c", d.conf], capture_output=True, text=True,
                        env=dict(os.environ, **tt.SAN_ENV), timeout=30)
     assert p.returncode == 2 and "tknosuch0" in p.stderr, (p.returncode, p.stderr)
+
+
+def test_wan_time_config_errors():
+    wan = ["config wan 'wan'", "\toption ifname 'eth9'", ""]
+    cases = [
+        (["config time 'ntp'", "\tlist ntp '198.18.0.1'"], "needs `config wan`"),
+        (wan + ["config time 'ntp'", "\tlist ntp 'pool.ntp.org'"],
+         "ntp is not an IPv4 address: pool.ntp.org"),
+        (wan + ["config time 'ntp'"] + ["\tlist ntp '198.18.0.%d'" % i for i in range(1, 6)],
+         "too many ntp servers"),
+        (wan + ["config time 'ntp'", "\tlist ntp '198.18.0.1'", "\toption interval_s '1'"],
+         "interval_s"),
+        (wan + ["config time 'a'", "\tlist ntp '198.18.0.1'", "config time 'b'"],
+         "second `config time`"),
+    ]
+    for lines, what in cases:
+        d = Daemon(extra=lines)
+        p = subprocess.run([tt.BINARY, "check", "-c", d.conf], capture_output=True,
+                           text=True, env=dict(os.environ, **tt.SAN_ENV))
+        out = (p.stdout + p.stderr).strip().splitlines()
+        assert p.returncode == 2 and len(out) == 1 and what in out[0], (lines, p.returncode, out)
+        assert out[0].startswith(d.conf + ":"), out
+
+
+def test_wan_scan_picture_in_summary_and_status():
+    """SYNs from three scanners of the attacker namespace (hping3 shaped as
+    Mirai: seq = destination; ZMap: IP ID 54321; masscan: IP ID =
+    destination ^ port ^ seq) reach the hub in the uplink's summaries (SYNs
+    per port, per source, per label and source) and `tanuki status`."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_uplink import uplink_lines
+    dst = (198 << 24) | (18 << 16) | 2
+    mseq = 0x12345678
+    mid = (dst ^ 8080 ^ mseq) & 0xffff
+    with Pair() as p:
+        sh("ip", "-n", p.dec, "link", "set", "lo", "up")
+        for a in ("198.18.0.3", "198.18.0.4"):
+            sh("ip", "-n", p.att, "addr", "add", a + "/24", "dev", p.aif)
+        with ns_hub(p.dec) as hub:
+            secret, pin = hub.enroll("decoy-s1")
+            more = uplink_lines(hub, secret, pin, device="decoy-s1", interval_ms=500)
+            with WanDaemon(p, STATIC + [("scan_ms", "300")], more=more,
+                           main={"sync_ms": "50"}) as d:
+                d.wan_address()
+                hp = ["ip", "netns", "exec", p.att, "hping3", "-q", "-S", "-c", "3",
+                      "-i", "u10000"]
+                sh(*hp, "-p", "2323", "-M", str(dst), "198.18.0.2", check=False, timeout=30)
+                sh(*hp, "-p", "23", "-N", "54321", "-a", "198.18.0.3", "198.18.0.2",
+                   check=False, timeout=30)
+                sh(*hp, "-p", "8080", "-M", str(mseq), "-N", str(mid), "-a", "198.18.0.4",
+                   "198.18.0.2", check=False, timeout=30)
+
+                def syns(evs, label):
+                    return sum(x["by_port"].get(port, 0) for x in by_id(evs, "tanuki.scan")
+                               if x["scanner"] == label
+                               for port in x["by_port"])
+
+                evs = d.wait_events(lambda e: all(syns(e, k) == 3 for k in
+                                                  ("mirai", "zmap", "masscan")))
+                masscan = [x for x in by_id(evs, "tanuki.scan") if x["scanner"] == "masscan"]
+                assert all(x["src_ip"] == "198.18.0.4" and x["ports"] == [8080] and
+                           "destination address ^ port ^ seq" in x["why"]
+                           for x in masscan), masscan
+                # the hub's totals carry the scan picture
+                want_port = {"2323": 3, "23": 3, "8080": 3}
+                want_src = {"198.18.0.1": 3, "198.18.0.3": 3, "198.18.0.4": 3}
+                want_lab = {"mirai 198.18.0.1": 3, "zmap 198.18.0.3": 3,
+                            "masscan 198.18.0.4": 3}
+                deadline = time.time() + 30
+                while True:
+                    tot = hub.api("/v1/totals")
+                    if (tot.get("by_syn_port") == want_port and
+                            tot.get("by_syn_src") == want_src and
+                            tot.get("by_scanner") == want_lab) or time.time() > deadline:
+                        break
+                    time.sleep(0.3)
+                assert tot["by_syn_port"] == want_port, tot
+                assert tot["by_syn_src"] == want_src, tot
+                assert tot["by_scanner"] == want_lab, tot
+                # and tanuki status, from the running daemon's status file
+                deadline = time.time() + 10
+                while True:
+                    st = sh(d.binary, "status", "--store", d.store, check=False,
+                            env=dict(os.environ, **tt.SAN_ENV)).stdout
+                    if "scan_syns: 9" in st or time.time() > deadline:
+                        break
+                    time.sleep(0.2)
+                # (a source counts once per period it sent SYNs in)
+                assert "scan_syns: 9" in st, st
+                assert int(re.search(r"scan_sources: (\d+)", st).group(1)) >= 3, st
+                ports = re.search(r"scan_ports: (.*)", st).group(1).split()
+                assert sorted(ports) == sorted(["2323:3", "23:3", "8080:3"]), st
+                lab = re.search(r"scan_scanners: (.*)", st).group(1)
+                assert sorted(lab.split(", ")) == sorted(want_lab), st

@@ -148,6 +148,7 @@ static void doc_lists_the_tables(void **st)
 	check_table(doc, "## `config tanuki 'main'`", cfg_main_attrs, cfg_main_nattrs);
 	check_table(doc, "## `config listener 'NAME'`", cfg_listener_attrs, cfg_listener_nattrs);
 	check_table(doc, "## `config wan 'wan'`", cfg_wan_attrs, cfg_wan_nattrs);
+	check_table(doc, "## `config time 'ntp'`", cfg_time_attrs, cfg_time_nattrs);
 	free(doc);
 }
 

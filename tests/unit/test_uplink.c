@@ -109,6 +109,53 @@ static void agg_counts_each_kind(void **st)
 	jp_free(&d);
 }
 
+static int members(const struct jdoc *d, int32_t obj)
+{
+	int32_t i;
+	int n = 0;
+
+	for (i = jp_node(d, obj)->child; i >= 0; i = jp_node(d, i)->next)
+		n++;
+	return n;
+}
+
+/* tanuki.scan lines (net/scan.c) become counts.syn_port, syn_src and
+ * scanner; a summary without them has none of the three maps. */
+static void agg_scan_picture(void **st)
+{
+	struct jdoc d;
+	int32_t c, x;
+
+	(void)st;
+	agg_init(&g, NULL, 0);
+	assert_int_equal(add(ev("cowrie.session.connect", "")), 0);
+	d = render();
+	c = jp_get(&d, 0, "counts");
+	assert_true(jp_get(&d, c, "syn_port") < 0 && jp_get(&d, c, "scanner") < 0);
+	jp_free(&d);
+	assert_int_equal(add(ev("tanuki.scan", "\"syns\":5,\"ports\":[2323,23],"
+				"\"by_port\":{\"2323\":3,\"23\":2},\"scanner\":\"mirai\"")), 0);
+	assert_int_equal(add(ev("tanuki.scan", "\"syns\":4,\"ports\":[23],\"by_port\":{\"23\":4,"
+				"\"0\":9,\"070\":9,\"70000\":9},\"scanner\":\"\"")), 0);
+	/* the line for sources past the table has no source */
+	assert_int_equal(add("{\"eventid\":\"tanuki.scan\",\"src_ip\":\"\",\"syns\":7}"), 0);
+	d = render();
+	c = jp_get(&d, 0, "counts");
+	x = jp_get(&d, c, "syn_port");
+	assert_int_equal(num(&d, x, "2323"), 3);
+	assert_int_equal(num(&d, x, "23"), 6);
+	assert_int_equal(members(&d, x), 2); /* 0, 070, 70000 are no ports */
+	x = jp_get(&d, c, "syn_src");
+	assert_int_equal(num(&d, x, "198.51.100.7"), 9);
+	assert_int_equal(members(&d, x), 1);
+	x = jp_get(&d, c, "scanner");
+	assert_int_equal(num(&d, x, "mirai 198.51.100.7"), 5);
+	assert_int_equal(members(&d, x), 1);
+	x = jp_get(&d, c, "by_event");
+	assert_int_equal(num(&d, x, "tanuki.scan"), 3);
+	jp_free(&d);
+}
+
 static void agg_full_takes_nothing(void **st)
 {
 	char more[128];
@@ -336,6 +383,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(agg_counts_each_kind),
 		cmocka_unit_test(upcfg_url),
+		cmocka_unit_test(agg_scan_picture),
 		cmocka_unit_test(agg_full_takes_nothing),
 		cmocka_unit_test(agg_cuts_long_strings_on_utf8),
 		cmocka_unit_test(agg_raw_events_bounded),

@@ -11,6 +11,7 @@
 #ifndef TANUKI_EVLOG_H
 #define TANUKI_EVLOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -23,6 +24,11 @@ struct evlog {
 	const char *sensor; /* outlives the evlog (the config) */
 	struct buf buf;	    /* scratch for one event line */
 	struct json j;
+	/* this run's id (16 hex digits, random): events stamped before the
+	 * time was known carry it, and so does the tanuki.time event that
+	 * gives their correction (docs/wan.md, "Time") */
+	char boot[17];
+	bool fixed; /* the store's timefix has this run */
 };
 
 /* Also makes the evlog the store's note handler (tanuki.store.evicted). */
@@ -35,5 +41,16 @@ struct json *evlog_begin(struct evlog *l, const char *eventid, const char *sessi
 /* Closes the object and hands the line to the store (a line past CAP_EVENT
  * is counted in events_dropped instead). */
 void evlog_commit(struct evlog *l);
+
+/* After the time was learned: when events were stamped uncertain before,
+ * the store keeps this run's correction (store_time_fix), once per run. */
+void evlog_time_fix(struct evlog *l, bool was_uncertain);
+/* The hub's Date (unix seconds; authenticated: the answer came over the
+ * pinned TLS) cross-checks the decoy's time (sys.h, net/sntp.h): it sets
+ * the time when no source has and one is expected, or when the clock in use
+ * is further than CAP_TIME_HUB_TOLERANCE_S from it (an SNTP server on the
+ * WAN is not authenticated; the hub is), and logs tanuki.time. True when it
+ * set the time. */
+bool evlog_time_hub(struct evlog *l, int64_t hub_s);
 
 #endif

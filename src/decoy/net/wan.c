@@ -17,6 +17,7 @@
 #include "net/net.h"
 #include "net/session.h"
 #include "persona/persona.h"
+#include "store/store.h"
 
 #if !TANUKI_LWIP
 
@@ -85,11 +86,12 @@ struct wan {
 	struct net *n;
 	const struct wan_cfg *cfg;
 	struct lwport port;
-	struct ev_io io;	/* the raw socket or TAP */
-	struct ev_timer t_lwip; /* lwIP's timeouts */
-	struct ev_timer t_kick; /* readiness of connections, level-triggered */
-	struct ev_timer t_scan; /* the scan summary's period */
-	struct scan_table scan; /* SYNs of this period (net/scan.h) */
+	struct ev_io io;	     /* the raw socket or TAP */
+	struct ev_timer t_lwip;	     /* lwIP's timeouts */
+	struct ev_timer t_kick;	     /* readiness of connections, level-triggered */
+	struct ev_timer t_scan;	     /* the scan summary's period */
+	struct scan_table scan;	     /* SYNs of this period (net/scan.h) */
+	struct scan_totals scan_tot; /* … and since start, for the status */
 	struct wan_lst lst[CAP_LISTENERS + CAP_PERSONA_PORTS];
 	size_t nlst;
 	struct wan_conn *conns;
@@ -492,8 +494,9 @@ static void on_kick(struct ev_loop *l, struct ev_timer *t)
 
 /* ---------- the scan picture ---------- */
 
-static bool port_open(const struct wan *w, uint16_t port)
+static bool port_open(void *arg, uint16_t port)
 {
+	const struct wan *w = arg;
 	size_t i;
 
 	for (i = 0; i < w->nlst; i++)
@@ -502,55 +505,19 @@ static bool port_open(const struct wan *w, uint16_t port)
 	return false;
 }
 
-/* One tanuki.scan event per source of the period: SYNs, the ports tried
- * (how many of them open), the scanner's label and why. */
+/* One tanuki.scan event per source of the period (net/scan.h). */
 static void scan_report(struct wan *w)
 {
-	struct evlog *log = w->n->log;
-	char self[16], ip[16];
-	size_t i;
+	char self[16];
 
 	ip4addr_ntoa_r(netif_ip4_addr(&w->port.nif), self, sizeof self);
-	for (i = 0; i < w->scan.n; i++) {
-		const struct scan_src *s = &w->scan.src[i];
-		char ports[SCAN_PORTS * 6 + 2];
-		size_t n = 0;
-		unsigned k, open = 0;
-		struct json *j;
-		ip4_addr_t a;
+	scan_write(&w->scan, &w->scan_tot, w->n->log, self, w->cfg->scan_ms, port_open, w);
+}
 
-		ip4_addr_set_u32(&a, s->ip);
-		ip4addr_ntoa_r(&a, ip, sizeof ip);
-		ports[n++] = '[';
-		for (k = 0; k < s->nports; k++) {
-			n += (size_t)snprintf(ports + n, sizeof ports - n, "%s%u", k ? "," : "",
-					      s->ports[k]);
-			open += port_open(w, s->ports[k]);
-		}
-		ports[n++] = ']';
-		j = evlog_begin(log, "tanuki.scan", "", ip, 0, self, 0, "tcp");
-		json_int(j, "syns", s->syns);
-		json_raw(j, "ports", ports, n);
-		json_int(j, "ports_more", s->ports_more);
-		json_int(j, "ports_open", open);
-		json_int(j, "period_ms", w->cfg->scan_ms);
-		json_cstr(j, "scanner", scan_label(s->labels));
-		if (s->labels)
-			json_cstr(j, "why",
-				  s->labels == SCAN_MIRAI ? "tcp seq equals the destination address"
-				  : s->labels == SCAN_ZMAP
-				      ? "ip id 54321"
-				      : "tcp seq equals the destination address; ip id 54321");
-		evlog_commit(log);
-	}
-	if (w->scan.syns_uncounted) {
-		struct json *j = evlog_begin(log, "tanuki.scan", "", "", 0, self, 0, "tcp");
-
-		json_int(j, "syns", (int64_t)w->scan.syns_uncounted);
-		json_cstr(j, "note", "sources past the table (CAP_WAN_SCAN_ENTRIES)");
-		evlog_commit(log);
-	}
-	scan_reset(&w->scan);
+/* The store's status file: the scan picture since start. */
+static void scan_status_cb(void *arg, struct json *j)
+{
+	scan_status(&((struct wan *)arg)->scan_tot, j);
 }
 
 static void on_scan_timer(struct ev_loop *l, struct ev_timer *t)
@@ -806,6 +773,8 @@ int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, ch
 	}
 	rearm(w);
 	ev_timer_in(n->loop, &w->t_scan, c->scan_ms);
+	n->store->status_extra = scan_status_cb;
+	n->store->status_arg = w;
 	return 0;
 }
 
@@ -816,6 +785,7 @@ void wan_done(struct net *n)
 
 	if (!w)
 		return;
+	n->store->status_extra = NULL;
 	/* sessions ended first (daemon_done); what is left has no owner */
 	while (w->conns) {
 		w->conns->s = NULL;

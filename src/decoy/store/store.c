@@ -560,6 +560,37 @@ int store_unit(struct store *s, struct persona_unit *u)
 	return 0;
 }
 
+int store_time_fix(struct store *s, const char *boot, int64_t off_us)
+{
+	char path[384];
+	struct buf b;
+	size_t lines = 0, i, cut = 0;
+	int rc;
+
+	if (store_path_of(path, sizeof path, s->dir, "", "timefix", ""))
+		return -ENAMETOOLONG;
+	buf_init(&b, STORE_TIMEFIX_LINES * 40u);
+	rc = sys_read_file(path, &b);
+	if (rc)
+		buf_reset(&b); /* none yet, or unreadable: start again */
+	for (i = 0; i < b.len; i++)
+		lines += b.p[i] == '\n';
+	/* the oldest runs go first */
+	for (i = 0; i < b.len && lines >= STORE_TIMEFIX_LINES; i++)
+		if (b.p[i] == '\n') {
+			lines--;
+			cut = i + 1;
+		}
+	buf_consume(&b, cut);
+	rc = buf_printf(&b, "%.16s %lld\n", boot, (long long)off_us);
+	if (!rc)
+		rc = sys_write_atomic(path, b.p, b.len);
+	if (!rc)
+		s->st.bytes_written += b.len;
+	buf_free(&b);
+	return rc;
+}
+
 /* One JSON line; written with a rename but no sync: it is for people, and
  * a sync per status would double the flash wear of the log. */
 static void write_status(struct store *s)
@@ -606,6 +637,14 @@ static void write_status(struct store *s)
 	json_int(&j, "syncs", (int64_t)s->st.syncs);
 	json_int(&j, "bytes_written_per_hour", (int64_t)(s->st.bytes_written * 3600000u / up_ms));
 	json_int(&j, "syncs_per_hour", (int64_t)(s->st.syncs * 3600000u / up_ms));
+	/* the decoy's own time (sys.h): its source and how far the kernel's
+	 * clock is off */
+	json_cstr(&j, "time_source", sys_time_source_name(sys_time_source()));
+	json_int(&j, "time_offset_s", sys_time_offset_us() / 1000000);
+	if (sys_time_uncertain())
+		json_bool(&j, "time_uncertain", true);
+	if (s->status_extra)
+		s->status_extra(s->status_arg, &j);
 	if (!json_close(&j) && !buf_addc(&b, '\n')) {
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd >= 0) {

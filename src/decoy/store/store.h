@@ -31,6 +31,8 @@
 #include "hash.h"
 #include "store/seal.h"
 
+struct json;
+
 struct persona_unit;
 
 struct store_stats {
@@ -124,6 +126,10 @@ struct store {
 	uint64_t notes_lost;
 	void (*note)(void *arg, const struct store_note *n);
 	void *note_arg;
+	/* Optional: adds the owner's fields to the status file (the scan
+	 * picture of the WAN side). */
+	void (*status_extra)(void *arg, struct json *j);
+	void *status_arg;
 	struct store_stats st;
 };
 
@@ -155,6 +161,14 @@ int store_file_path(const char *dir, const char *hex, char *out, size_t cap);
 
 /* The unit seed read or made by store_open(). */
 int store_unit(struct store *s, struct persona_unit *u);
+
+/* The decoy learned its time (sys.h) after events of this run were
+ * stamped uncertain (evlog.h's boot id): <store>/timefix keeps
+ * "BOOT OFFSET_US" per such run (the last STORE_TIMEFIX_LINES), so that
+ * `tanuki export` corrects those events without reading the log twice.
+ * Written atomically, once per run. 0 or -errno. */
+#define STORE_TIMEFIX_LINES 256
+int store_time_fix(struct store *s, const char *boot, int64_t off_us);
 
 /* The tools (tanuki export / verify / status). since/until: 0 = open. */
 int store_export(const char *dir, int64_t since_us, int64_t until_us, FILE *out);

@@ -5,25 +5,114 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "isotime.h"
 #include "store/days.h"
 #include "store/seal.h"
 #include "sys/sys.h"
 
+/* Events stamped before the decoy knew the time carry
+ * ,"time_uncertain":true,"boot":"<id>" (evlog.c); <store>/timefix gives
+ * the offset of that run that corrects them (docs/wan.md, "Time"). */
+#define EXP_BOOTS 256
+#define UNC_KEY ",\"time_uncertain\":true,\"boot\":\""
+
+struct exp_boot {
+	char id[16];
+	int64_t off_us;
+};
+
 struct exp {
 	FILE *out;
 	int64_t since, until;
+	struct exp_boot boots[EXP_BOOTS];
+	size_t nboots;
+	char line[CAP_EVENT + 64];
 };
+
+static const char *find(const char *p, size_t n, const char *s)
+{
+	size_t k = strlen(s), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (!memcmp(p + i, s, k))
+			return p + i;
+	return NULL;
+}
+
+/* The 16 hex digits after key in line, or NULL. */
+static const char *boot_of(const char *line, size_t n, const char *key)
+{
+	const char *b = find(line, n, key);
+
+	b = b ? b + strlen(key) : NULL;
+	return b && (size_t)(line + n - b) > 16 && b[16] == '"' ? b : NULL;
+}
+
+/* <store>/timefix (store_time_fix): "BOOT OFFSET_US" lines. */
+static void read_fixes(const char *dir, struct exp *e)
+{
+	char p[512];
+	struct buf b;
+	size_t pos = 0;
+
+	snprintf(p, sizeof p, "%s/timefix", dir);
+	buf_init(&b, STORE_TIMEFIX_LINES * 40u);
+	if (sys_read_file(p, &b))
+		b.len = 0;
+	while (pos < b.len && e->nboots < EXP_BOOTS) {
+		const char *nl = memchr(b.p + pos, '\n', b.len - pos);
+		char num[24];
+		size_t n = nl ? (size_t)(nl - b.p) - pos : 0;
+		char *end;
+
+		if (!nl)
+			break;
+		if (n > 17 && n - 17 < sizeof num && b.p[pos + 16] == ' ') {
+			memcpy(num, b.p + pos + 17, n - 17);
+			num[n - 17] = '\0';
+			memcpy(e->boots[e->nboots].id, b.p + pos, 16);
+			e->boots[e->nboots].off_us = strtoll(num, &end, 10);
+			if (*end == '\0')
+				e->nboots++;
+		}
+		pos += n + 1;
+	}
+	buf_free(&b);
+}
 
 static int emit(void *arg, const char *line, size_t n, int64_t ts)
 {
 	struct exp *e = arg;
+	const char *b, *t;
+	size_t i;
 
+	if (e->nboots && (b = boot_of(line, n, UNC_KEY)) &&
+	    (t = find(line, n, "\"timestamp\":\"")) && (size_t)(line + n - t) > 13 + ISO_TIME_LEN &&
+	    n + 48 < sizeof e->line && ts) {
+		for (i = 0; i < e->nboots && memcmp(e->boots[i].id, b, 16); i++)
+			;
+		if (i < e->nboots && line[n - 1] == '}') {
+			char iso[ISO_TIME_LEN + 1];
+			size_t at = (size_t)(t + 13 - line);
+			int k;
+
+			ts += e->boots[i].off_us;
+			iso_format(ts, iso);
+			memcpy(e->line, line, n - 1);
+			memcpy(e->line + at, iso, ISO_TIME_LEN);
+			k = snprintf(e->line + n - 1, sizeof e->line - (n - 1),
+				     ",\"time_corrected_us\":%lld}", (long long)e->boots[i].off_us);
+			line = e->line;
+			n += (size_t)k - 1;
+		}
+	}
 	if ((e->since && ts && ts < e->since) || (e->until && ts && ts >= e->until))
 		return 0;
 	fwrite(line, 1, n, e->out);
@@ -31,24 +120,20 @@ static int emit(void *arg, const char *line, size_t n, int64_t ts)
 	return 0;
 }
 
-int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
+static int export_pass(const char *dir, struct store_seg *v, size_t n, struct buf *b, struct exp *e)
 {
-	struct store_seg *v;
-	size_t n, i;
-	struct buf b;
-	struct exp e = {out, since, until};
+	size_t i;
 	int rc, bad = 0;
 	char p[512];
+	/* a corrected event may move by the run's offset: with corrections,
+	 * keep a day's margin when skipping whole sealed segments */
+	int64_t margin = e->nboots ? INT64_C(86400000000) : 0;
+	int64_t since = e->since, until = e->until;
 
-	if ((rc = store_list_segments(dir, false, &v, &n))) {
-		fprintf(stderr, "tanuki: %s/events: %s\n", dir, strerror(-rc));
-		return 1;
-	}
-	buf_init(&b, 96u << 20);
 	for (i = 0; i < n; i++) {
 		snprintf(p, sizeof p, "%s/events/%s%s", dir, v[i].base,
 			 v[i].sealed ? ".tzs" : ".jsonl");
-		if ((rc = sys_read_file(p, &b))) {
+		if ((rc = sys_read_file(p, b))) {
 			fprintf(stderr, "tanuki: %s: %s\n", p, strerror(-rc));
 			bad = 1;
 			continue;
@@ -56,12 +141,13 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 		if (v[i].sealed) {
 			struct seal_info in;
 
-			if (!seal_check((const uint8_t *)b.p, b.len, &in) &&
-			    ((since && in.last_us && in.last_us < since) ||
-			     (until && in.first_us && in.first_us >= until)))
+			/* (a day's correction is under a day: keep a day's margin) */
+			if (!seal_check((const uint8_t *)b->p, b->len, &in) &&
+			    ((since && in.last_us && in.last_us < since - margin) ||
+			     (until && in.first_us && in.first_us >= until + margin)))
 				rc = 0;
 			else
-				rc = seal_decode((const uint8_t *)b.p, b.len, emit, &e);
+				rc = seal_decode((const uint8_t *)b->p, b->len, emit, e);
 			if (rc) {
 				fprintf(stderr, "tanuki: %s: corrupt (%s)\n", p, strerror(-rc));
 				bad = 1;
@@ -73,20 +159,42 @@ int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
 		} else {
 			size_t pos = 0;
 
-			while (pos < b.len) {
-				const char *nl = memchr(b.p + pos, '\n', b.len - pos);
+			while (pos < b->len) {
+				const char *nl = memchr(b->p + pos, '\n', b->len - pos);
 				size_t len;
 				int64_t ts = 0;
 
 				if (!nl)
 					break; /* torn tail: cut on the next start */
-				len = (size_t)(nl - b.p) - pos;
-				iso_line_time(b.p + pos, len, &ts);
-				emit(&e, b.p + pos, len, ts);
+				len = (size_t)(nl - b->p) - pos;
+				iso_line_time(b->p + pos, len, &ts);
+				emit(e, b->p + pos, len, ts);
 				pos += len + 1;
 			}
 		}
 	}
+	return bad;
+}
+
+int store_export(const char *dir, int64_t since, int64_t until, FILE *out)
+{
+	static struct exp e;
+	struct store_seg *v;
+	size_t n;
+	struct buf b;
+	int rc, bad;
+
+	if ((rc = store_list_segments(dir, false, &v, &n))) {
+		fprintf(stderr, "tanuki: %s/events: %s\n", dir, strerror(-rc));
+		return 1;
+	}
+	memset(&e, 0, sizeof e);
+	e.out = out;
+	e.since = since;
+	e.until = until;
+	buf_init(&b, 96u << 20);
+	read_fixes(dir, &e);
+	bad = export_pass(dir, v, n, &b, &e);
 	buf_free(&b);
 	free(v);
 	return bad;

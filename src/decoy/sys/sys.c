@@ -31,7 +31,17 @@ uint64_t sys_mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int64_t sys_wall_us(void)
+uint64_t sys_mono_us(void)
+{
+	struct timespec ts;
+
+	if (fake_mono)
+		return fake_mono * 1000u;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int64_t kernel_wall_us(void)
 {
 	struct timespec ts;
 
@@ -39,6 +49,61 @@ int64_t sys_wall_us(void)
 		return fake_wall;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* the learned time: monotonic + mono_off once src is not NONE */
+static struct {
+	enum sys_time_src src;
+	int expect;
+	int64_t mono_off;
+	int64_t kernel_off; /* the learned time minus the kernel's, when learned */
+} tk;
+
+int64_t sys_wall_us(void)
+{
+	if (tk.src != SYS_TIME_NONE)
+		return (int64_t)sys_mono_us() + tk.mono_off;
+	return kernel_wall_us();
+}
+
+void sys_time_expect(int on)
+{
+	tk.expect = on;
+}
+
+int64_t sys_time_learn(int64_t mono_off_us, enum sys_time_src src)
+{
+	int64_t before = sys_wall_us(), mono = (int64_t)sys_mono_us();
+
+	tk.mono_off = mono_off_us;
+	tk.src = src;
+	tk.kernel_off = mono + mono_off_us - kernel_wall_us();
+	return mono + mono_off_us - before;
+}
+
+int sys_time_uncertain(void)
+{
+	return tk.expect && tk.src == SYS_TIME_NONE;
+}
+
+int64_t sys_time_offset_us(void)
+{
+	return tk.src != SYS_TIME_NONE ? tk.kernel_off : 0;
+}
+
+enum sys_time_src sys_time_source(void)
+{
+	return tk.src;
+}
+
+const char *sys_time_source_name(enum sys_time_src src)
+{
+	return src == SYS_TIME_SNTP ? "sntp" : src == SYS_TIME_HUB ? "hub" : "none";
+}
+
+void sys_time_reset(void)
+{
+	memset(&tk, 0, sizeof tk);
 }
 
 int sys_random(void *p, size_t n)

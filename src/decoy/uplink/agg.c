@@ -16,9 +16,17 @@
 #define AGG_JP_DEPTH 4
 
 static const uint32_t caps[AG_NKIND] = {
-    [AG_CRED] = AGG_CREDS,   [AG_SRC] = AGG_SOURCES,  [AG_CMD] = AGG_COMMANDS,
-    [AG_BIN] = AGG_BINARIES, [AG_CVE] = AGG_EXPLOITS, [AG_PORT] = AGG_PORTS,
-    [AG_EVENT] = AGG_EVENTS,
+    [AG_CRED] = AGG_CREDS,	 [AG_SRC] = AGG_SOURCES,       [AG_CMD] = AGG_COMMANDS,
+    [AG_BIN] = AGG_BINARIES,	 [AG_CVE] = AGG_EXPLOITS,      [AG_PORT] = AGG_PORTS,
+    [AG_EVENT] = AGG_EVENTS,	 [AG_SYNPORT] = AGG_SYN_PORTS, [AG_SYNSRC] = AGG_SYN_SRCS,
+    [AG_SCANNER] = AGG_SCANNERS,
+};
+
+/* the count maps of the summary's "counts" object, AG_PORT on (the syn_*
+ * and scanner maps only when not empty: docs/hub.md) */
+static const char *const map_names[AG_NKIND] = {
+    [AG_PORT] = "by_port",   [AG_EVENT] = "by_event",  [AG_SYNPORT] = "syn_port",
+    [AG_SYNSRC] = "syn_src", [AG_SCANNER] = "scanner",
 };
 
 void agg_init(struct agg *g, struct buf *raw, size_t raw_cap)
@@ -166,10 +174,60 @@ static void plan(struct inc *x, enum agg_kind k, const char *a, size_t an, const
 	x->hash = fnv(x->a, x->an, x->b, x->bn);
 }
 
+static int64_t int_of(const struct jdoc *d, int32_t i)
+{
+	return i >= 0 && jp_node(d, i)->type == J_NUM && jp_node(d, i)->isint ? jp_node(d, i)->num
+									      : -1;
+}
+
+/* tanuki.scan (net/scan.c): its SYNs per port, per source, per label and
+ * source. Returns the increments planned into v (room for 2 + SCAN_PORTS
+ * = 10); pbuf/lbuf keep the texts plan() points to. */
+static size_t plan_scan(const struct jdoc *d, struct inc *v, char (*pbuf)[8], char *lbuf,
+			size_t lcap)
+{
+	const char *ip, *lab;
+	size_t ipn, labn, nv = 0;
+	int64_t syns = int_of(d, jp_get(d, 0, "syns"));
+	int32_t by = jp_get(d, 0, "by_port"), i;
+
+	ip = str(d, "src_ip", &ipn);
+	if (!ip || !ipn || syns < 0)
+		return 0; /* the "sources past the table" line: no source */
+	plan(&v[nv], AG_SYNSRC, ip, ipn, NULL, 0);
+	v[nv++].add = (uint64_t)syns;
+	lab = str(d, "scanner", &labn);
+	if (lab && labn && labn + ipn + 2 <= lcap) {
+		memcpy(lbuf, lab, labn);
+		lbuf[labn] = ' ';
+		memcpy(lbuf + labn + 1, ip, ipn);
+		plan(&v[nv], AG_SCANNER, lbuf, labn + 1 + ipn, NULL, 0);
+		v[nv++].add = (uint64_t)syns;
+	}
+	if (by < 0 || jp_node(d, by)->type != J_OBJ)
+		return nv;
+	for (i = jp_node(d, by)->child; i >= 0 && nv < 10; i = jp_node(d, i)->next) {
+		const char *k = jp_key(d, i);
+		int64_t c = int_of(d, i);
+		unsigned long port = 0;
+		size_t kl = jp_node(d, i)->klen, j;
+
+		for (j = 0; j < kl && j < 5 && k[j] >= '0' && k[j] <= '9'; j++)
+			port = port * 10 + (unsigned long)(k[j] - '0');
+		if (!kl || j != kl || k[0] == '0' || port > 65535 || c <= 0)
+			continue;
+		memcpy(pbuf[nv], k, kl);
+		plan(&v[nv], AG_SYNPORT, pbuf[nv], kl, NULL, 0);
+		v[nv++].add = (uint64_t)c;
+	}
+	return nv;
+}
+
 int agg_add(struct agg *g, const char *line, size_t n)
 {
 	struct jdoc d;
-	struct inc v[4];
+	struct inc v[12];
+	char pbuf[12][8], lbuf[96];
 	size_t nv = 0, i, need_rows[AG_NKIND] = {0}, need_arena = 0;
 	const char *eid, *a, *b;
 	size_t eidn, an, bn;
@@ -206,6 +264,8 @@ int agg_add(struct agg *g, const char *line, size_t n)
 	} else if (!strcmp(eid, "tanuki.exploit")) {
 		if ((a = str(&d, "cve", &an)))
 			plan(&v[nv++], AG_CVE, a, an, NULL, 0);
+	} else if (!strcmp(eid, "tanuki.scan")) {
+		nv += plan_scan(&d, v + nv, pbuf + nv, lbuf, sizeof lbuf);
 	} else if (!strcmp(eid, "cowrie.session.file_download")) {
 		int32_t si = jp_get(&d, 0, "size");
 
@@ -311,8 +371,11 @@ int agg_render(const struct agg *g, const struct agg_head *h, struct buf *o)
 			",\"quota_kb\":%" PRIu64 ",\"evictions\":%" PRIu64
 			",\"events_dropped\":%" PRIu64 "}",
 			h->uptime_s, h->used_kb, h->quota_kb, h->evictions, h->dropped);
-	for (k = AG_PORT; k <= AG_EVENT; k++) {
-		e |= buf_adds(o, k == AG_PORT ? ",\"counts\":{\"by_port\":{" : ",\"by_event\":{");
+	for (k = AG_PORT; k <= AG_SCANNER; k++) {
+		if (k > AG_EVENT && !g->t[k].n)
+			continue;
+		e |=
+		    buf_printf(o, "%s\"%s\":{", k == AG_PORT ? ",\"counts\":{" : ",", map_names[k]);
 		for (i = 0; i < g->t[k].n; i++) {
 			const struct agg_row *r = row(g, (enum agg_kind)k, i);
 

@@ -29,6 +29,12 @@
 #define AGG_EXPLOITS 16
 #define AGG_PORTS 16
 #define AGG_EVENTS 48
+/* The scan picture (tanuki.scan events of the WAN side): SYNs per port,
+ * per source, and per scanner label and source. A scan wave of a period
+ * has a few dozen sources and the ports of one botnet family. */
+#define AGG_SYN_PORTS 64
+#define AGG_SYN_SRCS 128
+#define AGG_SCANNERS 32
 #define AGG_ARENA (48u * 1024u)
 /* The hub refuses strings over 4096 bytes: longer ones are cut (on a UTF-8
  * boundary) and counted under the cut text. */
@@ -50,12 +56,24 @@ struct agg_tab {
 	uint32_t n, cap;
 };
 
-enum agg_kind { AG_CRED, AG_SRC, AG_CMD, AG_BIN, AG_CVE, AG_PORT, AG_EVENT, AG_NKIND };
+enum agg_kind {
+	AG_CRED,
+	AG_SRC,
+	AG_CMD,
+	AG_BIN,
+	AG_CVE,
+	AG_PORT,
+	AG_EVENT,
+	AG_SYNPORT, /* counts.syn_port: port -> SYNs */
+	AG_SYNSRC,  /* counts.syn_src: source -> SYNs */
+	AG_SCANNER, /* counts.scanner: "LABEL SOURCE" -> SYNs */
+	AG_NKIND
+};
 
 struct agg {
 	struct agg_tab t[AG_NKIND];
 	struct agg_row rows[AGG_CREDS + AGG_SOURCES + AGG_COMMANDS + AGG_BINARIES + AGG_EXPLOITS +
-			    AGG_PORTS + AGG_EVENTS];
+			    AGG_PORTS + AGG_EVENTS + AGG_SYN_PORTS + AGG_SYN_SRCS + AGG_SCANNERS];
 	char arena[AGG_ARENA];
 	uint32_t alen;
 	uint64_t events;   /* lines counted */

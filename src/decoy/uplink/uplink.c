@@ -189,7 +189,9 @@ static int build(struct uplink *u)
 	h.device = u->c->device;
 	h.seq = u->cur.pend_seq;
 	h.to = u->cur.pend_to;
-	h.from = u->cur.acked_to ? u->cur.acked_to : u->boot_wall;
+	/* (from the clock now: the time may have been learned since start) */
+	h.from = u->cur.acked_to ? u->cur.acked_to
+				 : wall_s() - (int64_t)((sys_mono_ms() - u->start_ms) / 1000);
 	if (h.from > h.to)
 		h.from = h.to;
 	h.version = TANUKI_VERSION;
@@ -317,6 +319,10 @@ static void answer(struct uplink *u)
 	body += 4;
 	if (header(p, hn, "Date", v, sizeof v)) {
 		int64_t hub = uplink_http_date(v);
+
+		/* authenticated (pinned TLS): a check on the decoy's time */
+		if (hub && evlog_time_hub(u->e.log, hub))
+			u->skew = 0; /* the clock itself is right now */
 
 		/* only the hub's word on time: the window check is its own */
 		if (hub && code == 401 && strstr(body, "timestamp outside window"))
