@@ -11,7 +11,7 @@
 # dashboard's form decoder and HTML escaper).
 
 HUB_INC    := -Isrc/common -Isrc/hub -I$(BUILD)/gen $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lyara -lpthread
+HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lyara -lcurl -lpthread
 HUB_SRC    := $(filter-out src/hub/main.c,$(wildcard src/hub/*.c)) $(COMMON_SRC)
 HUB_HDRS   := $(wildcard src/hub/*.h src/common/*.h)
 HUB_UNIT   := $(patsubst tests/unit/hub_test_%.c,$(BUILD)/asan/test_hub_%,$(wildcard tests/unit/hub_test_*.c))

@@ -27,6 +27,9 @@ curl openssl postgresql"
 # labels (libyara), and its tests: headless Chromium drives the pages,
 # Prometheus scrapes /metrics
 PKGS="$PKGS libsodium-dev libyara-dev chromium prometheus"
+# the hub's exports to Splunk HEC / Elasticsearch _bulk: libcurl on GnuTLS
+# (the hub's TLS library)
+PKGS="$PKGS libcurl4-gnutls-dev"
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
 	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""

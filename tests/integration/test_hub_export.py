@@ -1,0 +1,323 @@
+"""tanuki-hub's exports to Splunk HTTP Event Collector and Elasticsearch
+_bulk (src/hub/export*.c, docs/hub.md "Exports").
+
+Neither server can run here: the two receivers below are written for this
+test, on 127.0.0.1 only, and check every request against what the vendors
+document:
+- HEC: POST /services/collector/event, `Authorization: Splunk <token>`
+  (missing: 401 code 2; malformed: 401 code 3; wrong token: 403 code 4),
+  a body of JSON objects concatenated, each with `event` and only the
+  documented keys (`time` a number of epoch seconds, `host`, `source`,
+  `sourcetype`, `index`, `fields`); success is 200
+  {"text":"Success","code":0}.
+- _bulk: POST /_bulk, `Content-Type: application/x-ndjson`, Basic or
+  ApiKey authorization (wrong: 401 security_exception), action line +
+  source line per document, the body ending in a newline; the answer has
+  `errors` and one item per action in order, `create` of an existing _id
+  is 409 version_conflict_engine_exception.
+"""
+import base64
+import hashlib
+import http.server
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from tanuki_test import free_port  # noqa: E402
+from test_hub import TOKEN, Hub, pg_cluster, summary  # noqa: E402
+
+T0 = 1767225600  # 2026-01-01T00:00:00Z
+HEC_KEYS = {"time", "host", "source", "sourcetype", "index", "fields", "event"}
+
+
+def event(i, device="d1"):
+    return {"eventid": "cowrie.login.failed",
+            "timestamp": "2026-01-01T00:%02d:%02d.123000Z" % (i // 60 % 60, i % 60),
+            "session": "%012x" % i, "src_ip": "198.51.100.7", "src_port": 40000 + i,
+            "dst_ip": "192.0.2.1", "dst_port": 23, "sensor": device, "protocol": "telnet",
+            "username": "root", "password": "p\u00e4ss\n%d\"<x>" % i}
+
+
+class Receiver:
+    """A vendor's endpoint on loopback. `answers` is a list of scripted
+    answers given before the normal ones: (status, body object or text,
+    headers). `item_fail` (ES) maps an _id to a list of item statuses to
+    answer for it, in turn. Every request is kept in `requests` as
+    (monotonic time, auth, status, list of documents), every accepted
+    document once in `events`; a deviation from the documented format goes
+    to `problems` and is answered 400."""
+
+    def __init__(self, kind, auth, tls=None):
+        self.kind = kind
+        self.auth = set(auth)  # the Authorization values accepted
+        self.answers = []
+        self.item_fail = {}
+        self.requests = []
+        self.events = []
+        self.docs = {}  # ES: _id -> source
+        self.attempts = {}  # ES: _id -> times it was in a request
+        self.problems = []
+        self.lock = threading.Lock()
+        rec = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "-1"))
+                body = self.rfile.read(n) if n >= 0 else b""
+                with rec.lock:
+                    st, ans, hdrs = rec.handle(self.command, self.path, self.headers, body, n)
+                data = ans if isinstance(ans, bytes) else json.dumps(ans).encode()
+                self.send_response(st)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in hdrs.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_PUT = do_POST
+
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), H)
+        self.srv.daemon_threads = True
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
+        self.port = self.srv.server_address[1]
+        self.th = threading.Thread(target=self.srv.serve_forever, daemon=True)
+        self.th.start()
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+    def url(self, scheme="http"):
+        return "%s://127.0.0.1:%d" % (scheme, self.port)
+
+    def bad(self, why):
+        self.problems.append(why)
+        if self.kind == "splunk":
+            return 400, {"text": "Invalid data format", "code": 6}, {}
+        return 400, {"error": {"type": "parse_exception", "reason": why}, "status": 400}, {}
+
+    def handle(self, method, path, hdrs, body, n):
+        if method != "POST" or n < 0:
+            return self.bad("not a POST with Content-Length")
+        auth = hdrs.get("Authorization")
+        if self.kind == "splunk":
+            return self.hec(path, hdrs, auth, body)
+        return self.bulk(path, hdrs, auth, body)
+
+    def scripted(self):
+        if self.answers:
+            a = self.answers.pop(0)
+            return a if len(a) == 3 else (a[0], a[1], {})
+        return None
+
+    def hec(self, path, hdrs, auth, body):
+        if path != "/services/collector/event":
+            return self.bad("path %s" % path)
+        if auth is None:
+            return 401, {"text": "Token is required", "code": 2}, {}
+        if not auth.startswith("Splunk "):
+            return 401, {"text": "Invalid authorization", "code": 3}, {}
+        if auth not in self.auth:
+            self.requests.append((time.monotonic(), auth, 403, []))
+            return 403, {"text": "Invalid token", "code": 4}, {}
+        text, objs, dec = body.decode("utf-8"), [], json.JSONDecoder()
+        i = 0
+        while True:
+            while i < len(text) and text[i] in " \t\r\n":
+                i += 1
+            if i == len(text):
+                break
+            try:
+                o, i = dec.raw_decode(text, i)
+            except ValueError as e:
+                return self.bad("not concatenated JSON objects: %s" % e)
+            if not isinstance(o, dict) or "event" not in o or set(o) - HEC_KEYS:
+                return self.bad("not an HEC event object: %r" % o)
+            if "time" in o and not isinstance(o["time"], (int, float)):
+                return self.bad("time is not epoch seconds: %r" % o)
+            for k in ("host", "source", "sourcetype", "index"):
+                if k in o and not isinstance(o[k], str):
+                    return self.bad("%s is not a string" % k)
+            objs.append(o)
+        if not objs:
+            return 400, {"text": "No data", "code": 5}, {}
+        a = self.scripted()
+        st = a[0] if a else 200
+        self.requests.append((time.monotonic(), auth, st, objs))
+        if a:
+            return a
+        self.events += objs
+        return 200, {"text": "Success", "code": 0}, {}
+
+    def bulk(self, path, hdrs, auth, body):
+        if path != "/_bulk":
+            return self.bad("path %s" % path)
+        if hdrs.get("Content-Type") != "application/x-ndjson":
+            return self.bad("Content-Type %s" % hdrs.get("Content-Type"))
+        if auth not in self.auth:
+            self.requests.append((time.monotonic(), auth, 401, []))
+            return 401, {"error": {"root_cause": [{"type": "security_exception",
+                                                   "reason": "unable to authenticate"}],
+                                   "type": "security_exception",
+                                   "reason": "unable to authenticate"}, "status": 401}, \
+                {"WWW-Authenticate": 'Basic realm="security" charset="UTF-8"'}
+        if not body.endswith(b"\n"):
+            return self.bad("no newline at the end of the body")
+        lines = body[:-1].split(b"\n")
+        if len(lines) % 2:
+            return self.bad("an action without its source")
+        docs = []
+        for k in range(0, len(lines), 2):
+            try:
+                act, src = json.loads(lines[k]), json.loads(lines[k + 1])
+            except ValueError as e:
+                return self.bad("a line is not JSON: %s" % e)
+            if not isinstance(act, dict) or list(act) != ["create"] or \
+                    set(act["create"]) != {"_index", "_id"} or not isinstance(src, dict):
+                return self.bad("not a create action + source: %r" % lines[k])
+            docs.append((act["create"]["_index"], act["create"]["_id"], src))
+        a = self.scripted()
+        self.requests.append((time.monotonic(), auth, a[0] if a else 200, docs))
+        if a:
+            return a
+        items, errors = [], False
+        for seq, (index, _id, src) in enumerate(docs):
+            self.attempts[_id] = self.attempts.get(_id, 0) + 1
+            fail = self.item_fail.get(_id)
+            it = {"_index": index, "_id": _id}
+            if fail:
+                st = fail.pop(0) if len(fail) > 1 else fail[0]
+                if not fail or st != 400:
+                    self.item_fail[_id] = fail
+                kind = {429: "es_rejected_execution_exception",
+                        400: "mapper_parsing_exception"}.get(st, "exception")
+                it.update(status=st, error={"type": kind, "reason": "scripted"})
+                errors = True
+                if st == 400:
+                    self.item_fail[_id] = [400]
+                elif not fail:
+                    del self.item_fail[_id]
+            elif _id in self.docs:
+                it.update(status=409, error={
+                    "type": "version_conflict_engine_exception",
+                    "reason": "[%s]: version conflict, document already exists" % _id})
+                errors = True
+            else:
+                self.docs[_id] = src
+                self.events.append(src)
+                it.update(_version=1, result="created", status=201, _seq_no=seq,
+                          _primary_term=1, _shards={"total": 1, "successful": 1, "failed": 0})
+            items.append({"create": it})
+        return 200, {"took": 3, "errors": errors, "items": items}, {}
+
+
+def wait_for(cond, what, hub=None, limit=45):
+    deadline = time.time() + limit
+    while not cond():
+        assert time.time() < deadline, "%s; hub said: %s" % (
+            what, hub.stderr()[-3000:] if hub else "")
+        time.sleep(0.05)
+
+
+def metrics(hub):
+    code, data = hub.curl("/metrics", headers=["Authorization: Bearer " + TOKEN])
+    assert code == 200, (code, data)
+    out = {}
+    for line in data.decode().splitlines():
+        m = re.match(r'(tanuki_hub_export_[a-z_]+)\{export="([^"]+)",type="[a-z]+"\} (\d+)$',
+                     line)
+        if m:
+            out[(m.group(1)[len("tanuki_hub_export_"):], m.group(2))] = int(m.group(3))
+    return out
+
+
+def export_lines(name, **opts):
+    return ["", "config export '%s'" % name] + \
+        ["\toption %s '%s'" % (k, v) for k, v in opts.items()]
+
+
+def post(hub, secret, device, seq, events):
+    code, data = hub.post(device, secret, summary(device, seq, events=events))
+    assert code == 200, (code, data, hub.stderr())
+
+
+def gaps(reqs):
+    return [b[0] - a[0] for a, b in zip(reqs, reqs[1:])]
+
+
+def test_hub_export_splunk():
+    """Events arrive as HEC objects in batches of `batch`; a 503 and a 200
+    that is not HEC's success are retried after 1 s then 2 s; nothing is
+    sent twice across a restart; the counters are in /metrics."""
+    rec = Receiver("splunk", ["Splunk 11111111-2222-3333-4444-555555555555"])
+    try:
+        with Hub(extra=export_lines("splunk", type="splunk", url=rec.url(),
+                                    token="11111111-2222-3333-4444-555555555555",
+                                    index="honeypot", batch=3)) as hub:
+            assert "export 'splunk': splunk to %s/services/collector/event, 3 events" \
+                % rec.url() in hub.stderr(), hub.stderr()
+            secret, _ = hub.enroll("d1")
+            evs = [event(i) for i in range(7)]
+            post(hub, secret, "d1", 1, evs)
+            wait_for(lambda: len(rec.events) >= 7, "7 events at the receiver", hub)
+            assert [len(r[3]) for r in rec.requests] == [3, 3, 1], rec.requests
+            assert [o["event"] for o in rec.events] == evs
+            for i, o in enumerate(rec.events):
+                assert o["host"] == "d1" and o["source"] == "tanuki-hub", o
+                assert o["sourcetype"] == "cowrie" and o["index"] == "honeypot", o
+                assert abs(o["time"] - (T0 + i + 0.123)) < 1e-6, o
+            # a busy indexer, then a proxy's 200 that is not HEC's answer
+            rec.answers = [(503, {"text": "Server is busy", "code": 9}),
+                           (200, b"<html>ok</html>")]
+            evs2 = [event(100), event(101)]
+            post(hub, secret, "d1", 2, evs2)
+            wait_for(lambda: len(rec.events) >= 9, "the retried batch", hub)
+            last = rec.requests[-3:]
+            assert [r[2] for r in last] == [503, 200, 200], last
+            assert all([o["event"] for o in r[3]] == evs2 for r in last), last
+            g = gaps(last)
+            assert g[0] >= 0.95 and g[1] >= 1.95, g  # 1 s, then 2 s
+            err = hub.stderr()
+            # the receiver's answer, escaped, in the log
+            assert r"export 'splunk': HTTP 503: {\"text\": \"Server is busy\", \"code\": 9}" \
+                r"; try 1 failed, next in 1.000 s" in err, err
+            assert "without {\"text\":\"Success\",\"code\":0}: <html>ok</html>; try 2" in err, err
+            assert "delivering again after 2 failed tries" in err, err
+            m = metrics(hub)
+            assert m[("sent_total", "splunk")] == 9, m
+            assert m[("failed_total", "splunk")] == 2, m
+            assert m[("rejected_total", "splunk")] == 0, m
+            assert m[("pending", "splunk")] == 0 and m[("lag_seconds", "splunk")] == 0, m
+            # a restart sends nothing again: the next request is the new event
+            hub.stop()
+            hub.start()
+            post(hub, secret, "d1", 3, [event(200)])
+            wait_for(lambda: len(rec.events) >= 10, "the event after the restart", hub)
+            assert len(rec.requests) == 7, rec.requests
+            assert [o["event"] for o in rec.events] == evs + evs2 + [event(200)]
+            assert metrics(hub)[("sent_total", "splunk")] == 10
+            # a duplicate summary queues nothing
+            post(hub, secret, "d1", 3, [event(200)])
+            post(hub, secret, "d1", 4, [event(300)])
+            wait_for(lambda: len(rec.events) >= 11, "the fourth summary", hub)
+            assert [o["event"] for o in rec.events[-2:]] == [event(200), event(300)]
+        assert not rec.problems, rec.problems
+    finally:
+        rec.close()
