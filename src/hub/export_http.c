@@ -37,12 +37,15 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ctx)
 	return buf_add(b, p, n) ? 0 : n;
 }
 
+/* At shutdown a request that has not sent a byte is given up; one whose
+ * body is on its way is let finish (HUB_EXPORT_TIMEOUT_S at most): cut, it
+ * could be indexed and still be sent again after the restart. */
 static int on_progress(void *ctx, curl_off_t dlt, curl_off_t dln, curl_off_t ult, curl_off_t uln)
 {
 	const int *stop = ctx;
 
-	(void)dlt, (void)dln, (void)ult, (void)uln;
-	return __atomic_load_n(stop, __ATOMIC_RELAXED) != 0; /* non-zero aborts */
+	(void)dlt, (void)dln, (void)ult;
+	return uln == 0 && __atomic_load_n(stop, __ATOMIC_RELAXED) != 0; /* non-zero aborts */
 }
 
 int export_http_init(struct export_rt *rt, char *err, size_t errlen)
