@@ -49,8 +49,8 @@ def event(i, device="d1"):
 class Receiver:
     """A vendor's endpoint on loopback. `answers` is a list of scripted
     answers given before the normal ones: (status, body object or text,
-    headers). `item_fail` (ES) maps an _id to a list of item statuses to
-    answer for it, in turn. Every request is kept in `requests` as
+    headers). `item_fail` (ES) maps an _id to the error statuses to answer
+    for its next attempts, in turn. Every request is kept in `requests` as
     (monotonic time, auth, status, list of documents), every accepted
     document once in `events`; a deviation from the documented format goes
     to `problems` and is answered 400."""
@@ -65,6 +65,7 @@ class Receiver:
         self.docs = {}  # ES: _id -> source
         self.attempts = {}  # ES: _id -> times it was in a request
         self.problems = []
+        self.delay = 0  # seconds before each answer
         self.lock = threading.Lock()
         rec = self
 
@@ -77,6 +78,7 @@ class Receiver:
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "-1"))
                 body = self.rfile.read(n) if n >= 0 else b""
+                time.sleep(rec.delay)
                 with rec.lock:
                     st, ans, hdrs = rec.handle(self.command, self.path, self.headers, body, n)
                 data = ans if isinstance(ans, bytes) else json.dumps(ans).encode()
@@ -201,19 +203,13 @@ class Receiver:
         for seq, (index, _id, src) in enumerate(docs):
             self.attempts[_id] = self.attempts.get(_id, 0) + 1
             fail = self.item_fail.get(_id)
+            st = fail.pop(0) if fail else None
             it = {"_index": index, "_id": _id}
-            if fail:
-                st = fail.pop(0) if len(fail) > 1 else fail[0]
-                if not fail or st != 400:
-                    self.item_fail[_id] = fail
+            if st:
                 kind = {429: "es_rejected_execution_exception",
                         400: "mapper_parsing_exception"}.get(st, "exception")
                 it.update(status=st, error={"type": kind, "reason": "scripted"})
                 errors = True
-                if st == 400:
-                    self.item_fail[_id] = [400]
-                elif not fail:
-                    del self.item_fail[_id]
             elif _id in self.docs:
                 it.update(status=409, error={
                     "type": "version_conflict_engine_exception",
@@ -323,3 +319,246 @@ def test_hub_export_splunk():
         assert not rec.problems, rec.problems
     finally:
         rec.close()
+
+
+def test_hub_export_elastic():
+    """_bulk with Basic auth: create actions with the hub's ids; on
+    errors:true only the 429 item goes again, the 400 one is recorded and
+    never resent, a 409 (already indexed) counts as sent."""
+    basic = "Basic " + base64.b64encode(b"tanuki:s3cret pass").decode()
+    rec = Receiver("elastic", [basic])
+    try:
+        with Hub(extra=export_lines("es", type="elastic", url=rec.url() + "/",
+                                    user="tanuki", password="s3cret pass", index="honeypot",
+                                    batch=4)) as hub:
+            secret, _ = hub.enroll("d1")
+            rec.item_fail = {"d1-1-1": [429], "d1-1-2": [400]}
+            evs = [event(i) for i in range(5)]
+            post(hub, secret, "d1", 1, evs)
+            wait_for(lambda: len(rec.docs) >= 4, "4 documents indexed", hub)
+            ids = [[d[1] for d in r[3]] for r in rec.requests]
+            assert ids == [["d1-1-0", "d1-1-1", "d1-1-2", "d1-1-3"],
+                           ["d1-1-1", "d1-1-4"]], ids
+            assert all(d[0] == "honeypot" for r in rec.requests for d in r[3])
+            assert gaps(rec.requests)[0] >= 0.95  # the retry waited its backoff
+            assert rec.attempts == {"d1-1-0": 1, "d1-1-1": 2, "d1-1-2": 1, "d1-1-3": 1,
+                                    "d1-1-4": 1}, rec.attempts
+            assert [rec.docs["d1-1-%d" % i] for i in (0, 1, 3, 4)] == \
+                [evs[0], evs[1], evs[3], evs[4]]
+            wait_for(lambda: metrics(hub)[("pending", "es")] == 0, "queue empty", hub)
+            m = metrics(hub)
+            assert m[("sent_total", "es")] == 4 and m[("rejected_total", "es")] == 1, m
+            assert m[("failed_total", "es")] == 1, m  # the request with the 429 item
+            err = hub.stderr()
+            assert "d1 seq 1 event 2 rejected: 400 mapper_parsing_exception" in err, err
+            assert "1 of 4 items to retry (429/5xx)" in err, err
+            # already indexed (a request whose answer was lost): 409, done
+            rec.docs["d1-2-0"] = {"indexed": "before"}
+            post(hub, secret, "d1", 2, [event(50), event(51)])
+            wait_for(lambda: metrics(hub)[("sent_total", "es")] == 6, "sent_total 6", hub)
+            assert rec.docs["d1-2-0"] == {"indexed": "before"}
+            assert rec.docs["d1-2-1"] == event(51)
+            assert len(rec.requests) == 3 and metrics(hub)[("failed_total", "es")] == 1
+            # nothing again after a restart
+            hub.stop()
+            hub.start()
+            post(hub, secret, "d1", 3, [event(60)])
+            wait_for(lambda: "d1-3-0" in rec.docs, "the event after the restart", hub)
+            assert [[d[1] for d in r[3]] for r in rec.requests[3:]] == [["d1-3-0"]]
+        assert not rec.problems, rec.problems
+    finally:
+        rec.close()
+
+
+def test_hub_export_wrong_credentials():
+    """A wrong HEC token (403 "Invalid token") and a wrong ES API key (401)
+    are logged with the receiver's answer, counted, retried with growing
+    waits, and the events stay queued until the config is fixed."""
+    hec = Receiver("splunk", ["Splunk right-token"])
+    es = Receiver("elastic", ["ApiKey cmlnaHQ6a2V5"])
+    try:
+        hub = Hub(extra=export_lines("hec", type="splunk", url=hec.url(), token="wrong-token") +
+                  export_lines("es", type="elastic", url="http://localhost:%d" % es.port,
+                               api_key="d3Jvbmc6a2V5"))
+        with hub:
+            secret, _ = hub.enroll("d1")
+            post(hub, secret, "d1", 1, [event(1), event(2)])
+            for r in (hec, es):
+                wait_for(lambda: len(r.requests) >= 3, "3 refused requests", hub)
+                assert [q[2] for q in r.requests[:3]] == [403 if r is hec else 401] * 3
+                g = gaps(r.requests[:3])
+                assert g[0] >= 0.95 and g[1] >= 1.95, g
+            assert hec.requests[0][1] == "Splunk wrong-token"
+            assert es.requests[0][1] == "ApiKey d3Jvbmc6a2V5"
+            m = metrics(hub)
+            for name in ("hec", "es"):
+                assert m[("failed_total", name)] >= 2 and m[("sent_total", name)] == 0, m
+                assert m[("pending", name)] == 2, m
+            err = hub.stderr()
+            assert r"export 'hec': HTTP 403: {\"text\": \"Invalid token\", \"code\": 4}" in err
+            assert "export 'es': HTTP 401: " in err and "security_exception" in err, err
+            hub.stop()
+            with open(hub.conf) as f:
+                conf = f.read()
+            with open(hub.conf, "w") as f:
+                f.write(conf.replace("wrong-token", "right-token")
+                        .replace("d3Jvbmc6a2V5", "cmlnaHQ6a2V5"))
+            hub.start()
+            wait_for(lambda: len(hec.events) == 2 and len(es.events) == 2, "delivered", hub)
+            assert [o["event"] for o in hec.events] == [event(1), event(2)]
+            assert es.events == [event(1), event(2)]
+            wait_for(lambda: metrics(hub)[("pending", "es")] == 0 and
+                     metrics(hub)[("pending", "hec")] == 0, "queues empty", hub)
+        assert not hec.problems and not es.problems, (hec.problems, es.problems)
+    finally:
+        hec.close()
+        es.close()
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl"] + list(args), cwd=cwd, check=True, capture_output=True,
+                   timeout=60)
+
+
+def make_pki(d):
+    """A CA, a server certificate it signed for 127.0.0.1, and another CA."""
+    for ca in ("ca", "other"):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", ca + ".key", "-out", ca + ".pem", "-days", "2",
+                "-subj", "/CN=tanuki test " + ca, cwd=d)
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1", cwd=d)
+    with open(os.path.join(d, "ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "srv.pem", "-days", "2", "-extfile", "ext", cwd=d)
+    spki = subprocess.run(["openssl", "x509", "-in", os.path.join(d, "srv.pem"), "-pubkey",
+                           "-noout"], capture_output=True, check=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "DER"], input=spki,
+                         capture_output=True, check=True).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def test_hub_export_tls():
+    """https with ca_file (the CA that signed the receiver) and with
+    pin_sha256 delivers; another CA or another pin never gets past the
+    handshake: counted as failed, logged, nothing sent."""
+    hub = Hub()
+    pin = make_pki(hub.dir)
+    rec = Receiver("splunk", ["Splunk t-ca", "Splunk t-pin", "Splunk t-other", "Splunk t-badpin"],
+                   tls=(os.path.join(hub.dir, "srv.pem"), os.path.join(hub.dir, "srv.key")))
+    url = rec.url("https")
+    try:
+        extra = export_lines("ca", type="splunk", url=url, token="t-ca",
+                             ca_file=os.path.join(hub.dir, "ca.pem")) + \
+            export_lines("pin", type="splunk", url=url, token="t-pin",
+                         pin_sha256="sha256//" + pin) + \
+            export_lines("other", type="splunk", url=url, token="t-other",
+                         ca_file=os.path.join(hub.dir, "other.pem")) + \
+            export_lines("badpin", type="splunk", url=url, token="t-badpin",
+                         pin_sha256="sha256/" + base64.b64encode(b"x" * 32).decode())
+        with open(hub.conf, "a") as f:
+            f.write("\n".join(extra) + "\n")
+        with hub:
+            secret, _ = hub.enroll("d1")
+            post(hub, secret, "d1", 1, [event(1), event(2), event(3)])
+            wait_for(lambda: len(rec.events) == 6, "6 events over TLS", hub)
+            wait_for(lambda: all(metrics(hub)[("failed_total", n)] >= 2
+                                 for n in ("other", "badpin")), "2 failures each", hub)
+            by = {}
+            for r in rec.requests:
+                by.setdefault(r[1], []).extend(o["event"] for o in r[3])
+            evs = [event(1), event(2), event(3)]
+            assert by == {"Splunk t-ca": evs, "Splunk t-pin": evs}, by
+            m = metrics(hub)
+            assert m[("sent_total", "ca")] == 3 and m[("sent_total", "pin")] == 3, m
+            assert m[("failed_total", "ca")] == 0 and m[("failed_total", "pin")] == 0, m
+            assert m[("pending", "other")] == 3 and m[("pending", "badpin")] == 3, m
+            err = hub.stderr()
+            assert re.search(r"export 'other': SSL peer certificate or SSH remote key was not "
+                             r"OK|export 'other': .*certificate", err), err
+            assert re.search(r"export 'badpin': .*[Pp]inned", err), err
+        assert not rec.problems, rec.problems
+    finally:
+        rec.close()
+
+
+def test_hub_export_two_hubs_postgresql():
+    """Two hubs on one PostgreSQL with the same export: a decoy's summaries
+    split across them, every event delivered once (the lease in the
+    database), the counters the same on both."""
+    with pg_cluster() as uri:
+        if not uri:
+            return
+        rec = Receiver("splunk", ["Splunk tok"])
+        # slow answers: without the lease both hubs would send the batch
+        # one of them is waiting on
+        rec.delay = 0.5
+        try:
+            ex = export_lines("hec", type="splunk", url=rec.url(), token="tok", batch=5)
+            with Hub(db=uri, extra=ex) as a, Hub(db=uri, extra=ex) as b:
+                secret, _ = a.enroll("d1")
+                want = []
+                for seq in range(1, 9):
+                    evs = [event(seq * 10 + k) for k in range(3)]
+                    want += evs
+                    post(a if seq % 2 else b, secret, "d1", seq, evs)
+                wait_for(lambda: len(rec.events) >= len(want), "24 events", a)
+                # a last one: whatever either hub still had would come first
+                post(b, secret, "d1", 9, [event(999)])
+                wait_for(lambda: len(rec.events) >= len(want) + 1, "the last event", a)
+                got = [json.dumps(o["event"], sort_keys=True) for o in rec.events]
+                assert len(got) == len(set(got)) == len(want) + 1, got
+                assert sorted(got) == sorted(json.dumps(e, sort_keys=True)
+                                             for e in want + [event(999)])
+                for h in (a, b):
+                    wait_for(lambda: metrics(h)[("sent_total", "hec")] == 25, "sent 25", h)
+                    assert metrics(h)[("pending", "hec")] == 0
+            assert not rec.problems, rec.problems
+        finally:
+            rec.close()
+
+
+def test_hub_export_config_errors():
+    """Each mistake in a `config export` section is FILE:LINE and exit 2;
+    plain http:// is refused unless the host is loopback."""
+    cases = [
+        ({"type": "splunk", "url": "http://198.18.0.1:8088", "token": "t"},
+         "http:// is only for loopback"),
+        ({"type": "kafka", "url": "https://x", "token": "t"}, "expected 'splunk' or 'elastic'"),
+        ({"type": "splunk", "url": "https://x"}, "a splunk export needs 'token'"),
+        ({"type": "splunk", "url": "https://u:p@x", "token": "t"}, "no user:pass@"),
+        ({"type": "splunk", "url": "https://x", "token": "a b"}, "unexpected character in"),
+        ({"type": "elastic", "url": "https://x", "user": "u"}, "user and password go together"),
+        ({"type": "elastic", "url": "https://x", "user": "u", "password": "p",
+          "api_key": "k"}, "not both"),
+        ({"type": "elastic", "url": "https://x", "token": "t"}, "not 'token'"),
+        ({"type": "splunk", "url": "https://x", "token": "t", "batch": "0"},
+         "expected a number 1..1000 for 'batch'"),
+        ({"type": "splunk", "url": "https://x", "token": "t", "batch": "1001"},
+         "expected a number 1..1000 for 'batch'"),
+        ({"type": "splunk", "url": "https://x", "token": "t", "pin_sha256": "sha256//abc"},
+         "expected sha256//<44 base64 characters>"),
+        ({"type": "splunk", "url": "https://x", "token": "t", "ca_file": "/nonexistent/ca"},
+         "cannot read '/nonexistent/ca'"),
+        ({"type": "splunk", "url": "http://127.0.0.1:1", "token": "t",
+          "ca_file": "/etc/hostname"}, "need an https://"),
+        ({"type": "splunk", "url": "https://x", "token": "t", "bogus": "1"},
+         "unknown option 'bogus'"),
+    ]
+    for opts, want in cases:
+        h = Hub(extra=export_lines("e1", **opts))
+        p = h.cmd("check", "-c", h.conf)
+        assert p.returncode == 2 and p.stderr.startswith(h.conf + ":") and \
+            want in p.stderr, (opts, p.stderr)
+    h = Hub(extra=export_lines("e1", type="splunk", url="https://x", token="t") +
+            export_lines("e1", type="splunk", url="https://x", token="t"))
+    p = h.cmd("check", "-c", h.conf)
+    assert p.returncode == 2 and "second export named 'e1'" in p.stderr, p.stderr
+    h = Hub(extra=export_lines("bad/name", type="splunk", url="https://x", token="t"))
+    p = h.cmd("check", "-c", h.conf)
+    assert p.returncode == 2 and "export wants a name" in p.stderr, p.stderr
+    h = Hub(extra=export_lines("ok", type="elastic", url="https://es.example:9200",
+                               api_key="abc", pin_sha256="sha256/" + "A" * 43 + "="))
+    p = h.cmd("check", "-c", h.conf)
+    assert p.returncode == 0, p.stderr
