@@ -320,6 +320,22 @@ static int bulk_answer(struct export_res *res, const struct buf *ans, struct exp
 	return 0;
 }
 
+int export_body(const struct export_conf *c, const struct export_item *items, int n, struct buf *b)
+{
+	return c->type == EXPORT_SPLUNK ? hec_body(c, items, n, b) : bulk_body(c, items, n, b);
+}
+
+int export_answer(enum export_type t, const struct buf *ans, struct export_item *items, int n,
+		  struct export_res *res)
+{
+	int nsend = 0, i;
+
+	for (i = 0; i < n; i++)
+		nsend += items[i].state == EXP_SEND;
+	return t == EXPORT_SPLUNK ? hec_answer(res, ans, items, n)
+				  : bulk_answer(res, ans, items, n, nsend);
+}
+
 int export_http_send(struct export_rt *rt, struct export_item *items, int n, struct export_res *res)
 {
 	const struct export_conf *c = rt->c;
@@ -334,8 +350,7 @@ int export_http_send(struct export_rt *rt, struct export_item *items, int n, str
 		nsend += items[i].state == EXP_SEND;
 	buf_init(&body, HUB_EXPORT_REQ_MAX + HUB_BODY_MAX + (size_t)nsend * 1024);
 	buf_init(&ans, HUB_EXPORT_ANSWER_MAX(nsend));
-	if (c->type == EXPORT_SPLUNK ? hec_body(c, items, n, &body)
-				     : bulk_body(c, items, n, &body)) {
+	if (export_body(c, items, n, &body)) {
 		snprintf(res->what, sizeof(res->what), "request over its bound");
 		goto out;
 	}
@@ -364,8 +379,7 @@ int export_http_send(struct export_rt *rt, struct export_item *items, int n, str
 		describe(res, pre, &ans);
 		goto out;
 	}
-	r = c->type == EXPORT_SPLUNK ? hec_answer(res, &ans, items, n)
-				     : bulk_answer(res, &ans, items, n, nsend);
+	r = export_answer(c->type, &ans, items, n, res);
 out:
 	buf_free(&body);
 	buf_free(&ans);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "db_export.h"
 #include "export.h"
 
@@ -27,6 +28,14 @@ struct export_res {
 	int retry;	     /* items the receiver asked for again */
 	char what[320];	     /* a failure, for the log and last_error */
 };
+
+/* The request body for the EXP_SEND items (export_http.c's header says
+ * what each vendor gets). 0 or -ENOBUFS at b's maximum. */
+int export_body(const struct export_conf *c, const struct export_item *items, int n, struct buf *b);
+/* Checks a 200 answer against the vendor's documented success and sets
+ * the SEND items' states (as export_http_send). 0 or -1 with res->what. */
+int export_answer(enum export_type t, const struct buf *ans, struct export_item *items, int n,
+		  struct export_res *res);
 
 int export_http_init(struct export_rt *rt, char *err, size_t errlen);
 void export_http_free(struct export_rt *rt);
