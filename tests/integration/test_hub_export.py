@@ -562,3 +562,62 @@ def test_hub_export_config_errors():
                                api_key="abc", pin_sha256="sha256/" + "A" * 43 + "="))
     p = h.cmd("check", "-c", h.conf)
     assert p.returncode == 0, p.stderr
+
+
+def test_hub_export_real_decoy():
+    """A real decoy (option events '1') attacked over telnet uplinks to a
+    real hub with a Splunk and an Elasticsearch export: both receivers end
+    up with exactly the hub's raw events, once each, and the cowrie.* ones
+    equal `tanuki export` of the decoy's own store."""
+    from tanuki_test import Daemon
+    from test_uplink import TOOL, attack, uplink_lines
+    import calendar
+    hec = Receiver("splunk", ["Splunk tok"])
+    es = Receiver("elastic", ["ApiKey a2V5"])
+    try:
+        with Hub(extra=export_lines("hec", type="splunk", url=hec.url(), token="tok",
+                                    batch=4) +
+                 export_lines("es", type="elastic", url=es.url(), api_key="a2V5",
+                              batch=3)) as hub:
+            secret, pin = hub.enroll("decoy-x1")
+            d = Daemon(main={"sync_ms": "50"},
+                       extra=uplink_lines(hub, secret, pin, device="decoy-x1",
+                                          extra=["\toption events '1'"]))
+            with d:
+                attack(d, 5)
+
+                def hub_events():
+                    code, data = hub.curl("/v1/events?limit=10000",
+                                          headers=["Authorization: Bearer " + TOKEN])
+                    assert code == 200
+                    return [json.loads(l) for l in data.decode().splitlines()]
+
+                def store_cowrie():
+                    p = subprocess.run([TOOL, "export", "--store", d.store],
+                                       capture_output=True, check=True, timeout=60)
+                    return [json.loads(l) for l in p.stdout.decode().splitlines()
+                            if '"eventid":"cowrie.' in l]
+
+                def caught_up():
+                    have = hub_events()
+                    cow = [e for e in have if e["eventid"].startswith("cowrie.")]
+                    return len(cow) >= 15 and cow == store_cowrie() and \
+                        len(hec.events) == len(es.events) == len(have)
+                wait_for(caught_up, "both receivers caught up with the hub", hub)
+            have = hub_events()
+            key = lambda e: json.dumps(e, sort_keys=True)  # noqa: E731
+            assert sorted(map(key, (o["event"] for o in hec.events))) == \
+                sorted(map(key, have))
+            assert sorted(map(key, es.events)) == sorted(map(key, have))
+            assert len(set(map(key, have))) == len(have)  # distinct: none twice
+            for o in hec.events:
+                ts = o["event"]["timestamp"]
+                want = calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + \
+                    int(ts[20:23]) / 1000
+                assert o["host"] == "decoy-x1" and abs(o["time"] - want) < 1e-6, o
+            assert all(max(len(r[3]) for r in rec.requests) <= b
+                       for rec, b in ((hec, 4), (es, 3)))
+        assert not hec.problems and not es.problems, (hec.problems, es.problems)
+    finally:
+        hec.close()
+        es.close()
