@@ -15,7 +15,7 @@ static const char schema[] =
     " holder TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0,"
     " sent BIGINT NOT NULL DEFAULT 0, failed BIGINT NOT NULL DEFAULT 0,"
     " rejected BIGINT NOT NULL DEFAULT 0, last_ok BIGINT NOT NULL DEFAULT 0,"
-    " last_error TEXT NOT NULL DEFAULT '');"
+    " last_fail BIGINT NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
     /* the events each export still has to send */
     "CREATE TABLE IF NOT EXISTS export_queue ("
     " name TEXT NOT NULL, device TEXT NOT NULL, seq BIGINT NOT NULL,"
@@ -289,54 +289,44 @@ int db_export_failed(struct store *st, const char *name, const char *what, int64
 {
 	struct hval a[] = {HV_S(name), HV_S(what), HV_I(now)};
 
-	(void)now;
 	return store_exec(st,
-			  "UPDATE exports SET failed = failed + 1, last_error = $2"
-			  " WHERE name = $1",
-			  2, a, NULL, NULL);
+			  "UPDATE exports SET failed = failed + 1, last_error = $2,"
+			  " last_fail = $3 WHERE name = $1",
+			  3, a, NULL, NULL);
 }
 
+#define MET_N 5
+
 struct met_ctx {
-	struct buf *b;
+	struct buf part[MET_N]; /* one metric's lines each */
 	int64_t now;
-	int pass;
 };
 
 static int met_row(void *ctx, int ncol, const char *const *col)
 {
+	static const char *const counters[] = {"sent", "failed", "rejected"};
 	struct met_ctx *m = ctx;
 	int64_t oldest;
-	int r;
+	int r = 0, i;
 
 	if (ncol < 7 || !col[0] || !col[1])
 		return 0;
-	switch (m->pass) {
-	case 0:
-	case 1:
-	case 2:
-		r = buf_printf(m->b, "tanuki_hub_export_%s_total{export=\"%s\",type=\"%s\"} %s\n",
-			       m->pass == 0   ? "sent"
-			       : m->pass == 1 ? "failed"
-					      : "rejected",
-			       col[0], col[1], col[2 + m->pass] ? col[2 + m->pass] : "0");
-		break;
-	case 3:
-		r = buf_printf(m->b, "tanuki_hub_export_pending{export=\"%s\",type=\"%s\"} %s\n",
-			       col[0], col[1], col[5] ? col[5] : "0");
-		break;
-	default:
-		oldest = col[6] ? strtoll(col[6], NULL, 10) : m->now;
-		r = buf_printf(
-		    m->b, "tanuki_hub_export_lag_seconds{export=\"%s\",type=\"%s\"} %" PRId64 "\n",
-		    col[0], col[1], m->now > oldest ? m->now - oldest : 0);
-		break;
-	}
+	for (i = 0; i < 3; i++)
+		r |= buf_printf(&m->part[i],
+				"tanuki_hub_export_%s_total{export=\"%s\",type=\"%s\"} %s\n",
+				counters[i], col[0], col[1], col[2 + i] ? col[2 + i] : "0");
+	r |= buf_printf(&m->part[3], "tanuki_hub_export_pending{export=\"%s\",type=\"%s\"} %s\n",
+			col[0], col[1], col[5] ? col[5] : "0");
+	oldest = col[6] ? strtoll(col[6], NULL, 10) : m->now;
+	r |= buf_printf(&m->part[4],
+			"tanuki_hub_export_lag_seconds{export=\"%s\",type=\"%s\"} %" PRId64 "\n",
+			col[0], col[1], m->now > oldest ? m->now - oldest : 0);
 	return r ? -ENOBUFS : 0;
 }
 
 int db_export_metrics(struct store *st, struct buf *b, int64_t now)
 {
-	static const char *const head[] = {
+	static const char *const head[MET_N] = {
 	    "# HELP tanuki_hub_export_sent_total Events a receiver acknowledged (every hub on "
 	    "this database).\n# TYPE tanuki_hub_export_sent_total counter\n",
 	    "# HELP tanuki_hub_export_failed_total Export requests that failed (connection, "
@@ -347,20 +337,23 @@ int db_export_metrics(struct store *st, struct buf *b, int64_t now)
 	    "# TYPE tanuki_hub_export_pending gauge\n",
 	    "# HELP tanuki_hub_export_lag_seconds Now minus the arrival of the oldest queued "
 	    "event (0 when none).\n# TYPE tanuki_hub_export_lag_seconds gauge\n"};
-	struct met_ctx m = {b, now, 0};
-	int r;
+	struct met_ctx m;
+	int r, i;
 
-	for (m.pass = 0; m.pass < 5; m.pass++) {
-		if (buf_adds(b, head[m.pass]))
-			return -ENOBUFS;
-		r = store_exec(st,
-			       "SELECT x.name, x.type, x.sent, x.failed, x.rejected,"
-			       " (SELECT COUNT(*) FROM export_queue q WHERE q.name = x.name),"
-			       " (SELECT MIN(received) FROM export_queue q WHERE q.name ="
-			       " x.name) FROM exports x ORDER BY x.name",
-			       0, NULL, met_row, &m);
-		if (r)
-			return r;
+	m.now = now;
+	for (i = 0; i < MET_N; i++)
+		buf_init(&m.part[i], 1 << 20);
+	r = store_exec(st,
+		       "SELECT x.name, x.type, x.sent, x.failed, x.rejected, COUNT(q.name),"
+		       " MIN(q.received) FROM exports x LEFT JOIN export_queue q ON"
+		       " q.name = x.name GROUP BY x.name, x.type, x.sent, x.failed,"
+		       " x.rejected ORDER BY x.name",
+		       0, NULL, met_row, &m);
+	for (i = 0; i < MET_N; i++) {
+		if (!r && (buf_adds(b, head[i]) ||
+			   buf_add(b, m.part[i].p ? m.part[i].p : "", m.part[i].len)))
+			r = -ENOBUFS;
+		buf_free(&m.part[i]);
 	}
-	return 0;
+	return r;
 }

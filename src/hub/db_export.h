@@ -72,7 +72,8 @@ void db_export_items_free(struct export_item *items, int n);
  * records REJECT ones in export_rejected, adds the counters. */
 int db_export_commit(struct store *st, const char *name, const char *holder, int64_t now,
 		     int64_t until, const struct export_item *items, int n);
-/* A failed request: failed += 1, last_error = what (escaped by caller). */
+/* A failed request: failed += 1, last_error = what (escaped by caller),
+ * last_fail = now. */
 int db_export_failed(struct store *st, const char *name, const char *what, int64_t now);
 /* Prometheus lines for every export (sent, failed, rejected, pending,
  * lag); the names are checked at config time ([A-Za-z0-9._-]). */

@@ -348,7 +348,9 @@ int export_http_send(struct export_rt *rt, struct export_item *items, int n, str
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < n; i++)
 		nsend += items[i].state == EXP_SEND;
-	buf_init(&body, HUB_EXPORT_REQ_MAX + HUB_BODY_MAX + (size_t)nsend * 1024);
+	/* the raw events, one over the budget, and per event its envelope
+	 * (index, source and sourcetype escaped: < 4 KiB) */
+	buf_init(&body, HUB_EXPORT_REQ_MAX + HUB_BODY_MAX + (size_t)nsend * 4096);
 	buf_init(&ans, HUB_EXPORT_ANSWER_MAX(nsend));
 	if (export_body(c, items, n, &body)) {
 		snprintf(res->what, sizeof(res->what), "request over its bound");
