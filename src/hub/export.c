@@ -235,7 +235,9 @@ static void failed(struct exporter *x, struct export_rt *rt, const char *what, i
 	rt->fails++;
 	for (i = 1; i < rt->fails && ms < HUB_EXPORT_BACKOFF_MAX_MS; i++)
 		ms *= 2;
-	if (after > 0 && after < HUB_EXPORT_BACKOFF_MAX_MS / 1000 && after * 1000 > ms)
+	if (after >= HUB_EXPORT_BACKOFF_MAX_MS / 1000)
+		ms = HUB_EXPORT_BACKOFF_MAX_MS;
+	else if (after > 0 && after * 1000 > ms)
 		ms = after * 1000;
 	if (ms > HUB_EXPORT_BACKOFF_MAX_MS)
 		ms = HUB_EXPORT_BACKOFF_MAX_MS;

@@ -259,8 +259,9 @@ def gaps(reqs):
 
 
 def test_hub_export_splunk():
-    """Events arrive as HEC objects in batches of `batch`; a 503 and a 200
-    that is not HEC's success are retried after 1 s then 2 s; nothing is
+    """Events arrive as HEC objects in batches of `batch`; a 503 with
+    Retry-After: 2 and a 200 that is not HEC's success are retried after
+    2 s (the header beats the 1 s step) then 2 s; nothing is
     sent twice across a restart; the counters are in /metrics."""
     rec = Receiver("splunk", ["Splunk 11111111-2222-3333-4444-555555555555"])
     try:
@@ -280,7 +281,7 @@ def test_hub_export_splunk():
                 assert o["sourcetype"] == "cowrie" and o["index"] == "honeypot", o
                 assert abs(o["time"] - (T0 + i + 0.123)) < 1e-6, o
             # a busy indexer, then a proxy's 200 that is not HEC's answer
-            rec.answers = [(503, {"text": "Server is busy", "code": 9}),
+            rec.answers = [(503, {"text": "Server is busy", "code": 9}, {"Retry-After": "2"}),
                            (200, b"<html>ok</html>")]
             evs2 = [event(100), event(101)]
             post(hub, secret, "d1", 2, evs2)
@@ -289,13 +290,13 @@ def test_hub_export_splunk():
             assert [r[2] for r in last] == [503, 200, 200], last
             assert all([o["event"] for o in r[3]] == evs2 for r in last), last
             g = gaps(last)
-            assert g[0] >= 0.95 and g[1] >= 1.95, g  # 1 s, then 2 s
+            assert g[0] >= 1.95 and g[1] >= 1.95, g  # Retry-After 2 s (> 1 s), then 2 s
             # the receiver has them before the hub has recorded its answer
             wait_for(lambda: "delivering again" in hub.stderr(), "the success logged", hub)
             err = hub.stderr()
             # the receiver's answer, escaped, in the log
             assert r"export 'splunk': HTTP 503: {\"text\": \"Server is busy\", \"code\": 9}" \
-                r"; try 1 failed, next in 1.000 s" in err, err
+                r"; try 1 failed, next in 2.000 s" in err, err
             assert "without {\"text\":\"Success\",\"code\":0}: <html>ok</html>; try 2" in err, err
             assert "delivering again after 2 failed tries" in err, err
             wait_for(lambda: metrics(hub)[("sent_total", "splunk")] == 9, "sent_total 9", hub)
