@@ -9,14 +9,15 @@
 # fuzz targets tests/fuzz/hub_fuzz_NAME.c become build/fuzz/fuzz_hub_NAME
 # (corpus: tests/fuzz/corpus/hub_NAME): json (summary parser), form (the
 # dashboard's form decoder and HTML escaper), geo (GeoIP databases: the
-# operator's .mmdb files, damaged ones included).
+# operator's .mmdb files, damaged ones included), export (the exports'
+# answer checks and request bodies).
 
 HUB_INC    := -Isrc/common -Isrc/hub -I$(BUILD)/gen $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lyara -lmaxminddb -lpthread
+HUB_LDLIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpq -lmbedcrypto -lsodium -lyara -lmaxminddb -lcurl -lpthread
 HUB_SRC    := $(filter-out src/hub/main.c,$(wildcard src/hub/*.c)) $(COMMON_SRC)
 HUB_HDRS   := $(wildcard src/hub/*.h src/common/*.h)
 HUB_UNIT   := $(patsubst tests/unit/hub_test_%.c,$(BUILD)/asan/test_hub_%,$(wildcard tests/unit/hub_test_*.c))
-HUB_FUZZ   := $(BUILD)/fuzz/fuzz_hub_json $(BUILD)/fuzz/fuzz_hub_form $(BUILD)/fuzz/fuzz_hub_geo
+HUB_FUZZ   := $(BUILD)/fuzz/fuzz_hub_json $(BUILD)/fuzz/fuzz_hub_form $(BUILD)/fuzz/fuzz_hub_geo $(BUILD)/fuzz/fuzz_hub_export
 
 HUB_HOST_OBJ := $(HUB_SRC:%.c=$(BUILD)/host/hub/%.o)
 HUB_ASAN_OBJ := $(HUB_SRC:%.c=$(BUILD)/asan/hub/%.o)

@@ -30,6 +30,9 @@ PKGS="$PKGS libsodium-dev libyara-dev chromium prometheus"
 # the Sources view's country and network (libmaxminddb), and its tests
 # check their own .mmdb files with mmdblookup (mmdb-bin)
 PKGS="$PKGS libmaxminddb-dev mmdb-bin"
+# the hub's exports to Splunk HEC / Elasticsearch _bulk: libcurl on GnuTLS
+# (the hub's TLS library)
+PKGS="$PKGS libcurl4-gnutls-dev"
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
 	awk '/ok installed$/ { printf "%s ", $1 }')"
 missing=""

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_export.h"
 #include "json.h"
 
 static const char schema[] =
@@ -76,7 +77,8 @@ int db_init(struct store *st)
 		return r;
 	if (built)
 		fprintf(stderr, "tanuki-hub: daily roll-ups built from the per-summary tables\n");
-	return 0;
+	/* the exports' tables: a block of their own (db_export.c) */
+	return db_export_init(st);
 }
 
 static int count_rows(void *ctx, int ncol, const char *const *col)
@@ -290,6 +292,9 @@ static int ingest_body(struct store *st, const struct jdoc *d, const struct summ
 		if (r)
 			return r;
 	}
+	/* the events go out to every export (db_export.c) */
+	if (n && (r = db_export_queue(st, s->device, s->seq, s->from, now)))
+		return r;
 	if ((r = store_exec(st, "UPDATE devices SET last_seen = $2 WHERE name = $1", 2, seen, NULL,
 			    NULL)))
 		return r;
@@ -326,8 +331,9 @@ int db_ingest(struct store *st, const struct jdoc *d, const struct summary *s, c
 
 int db_prune(struct store *st, int64_t now, int64_t days, int64_t window)
 {
-	static const char *const tables[] = {"summaries", "counts",   "credentials", "sources",
-					     "commands",  "exploits", "events"};
+	static const char *const tables[] = {"summaries", "counts",	 "credentials",
+					     "sources",	  "commands",	 "exploits",
+					     "events",	  "export_queue"};
 	struct hval a[] = {HV_I(now - 2 * window)};
 	char sql[96];
 	size_t i;

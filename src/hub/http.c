@@ -319,6 +319,8 @@ static enum MHD_Result ingest_done(struct hub *h, struct MHD_Connection *c, stru
 		return http_refuse(c, q->device, 500, "store error");
 	}
 	h->ingests++;
+	if (!dup && s.events >= 0)
+		export_kick(h->exp); /* its events are queued: send them now */
 	http_logline(c, q->device, "seq %" PRId64 " %s (%zu bytes)", s.seq,
 		     dup ? "duplicate, acked again" : "stored", q->body.len);
 	r = snprintf(ack, sizeof(ack), "{\"ack\":%" PRId64 "}", s.seq);

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "db_export.h"
 #include "hub.h"
 #include "hub_limits.h"
 #include "http_int.h"
@@ -220,6 +221,9 @@ enum MHD_Result http_metrics(struct hub *h, struct MHD_Connection *c)
 		store_exec(h->st, "SELECT pg_database_size(current_database())", 0, NULL, scalar,
 			   &dbsize);
 	}
+	/* the exports' counters, queue and lag (db_export.c) */
+	if (db_export_metrics(h->st, &b, (int64_t)time(NULL)))
+		http_logline(c, NULL, "metrics: %s", h->st->err);
 	buf_printf(&b,
 		   "# HELP tanuki_hub_db_bytes Size of the database (SQLite: file and WAL).\n"
 		   "# TYPE tanuki_hub_db_bytes gauge\n"

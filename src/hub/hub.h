@@ -2,7 +2,8 @@
  *
  * Threads: libmicrohttpd runs one internal polling thread; every request
  * callback, and so every use of the store, happens on it. The main thread
- * only waits for SIGTERM/SIGINT.
+ * only waits for SIGTERM/SIGINT. With `config export` sections one more
+ * thread (export.c) sends the queued events, on its own store connection.
  */
 #ifndef TANUKI_HUB_HUB_H
 #define TANUKI_HUB_HUB_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "export.h"
 #include "gate.h"
 #include "label.h"
 #include "store.h"
@@ -31,6 +33,9 @@ struct hub_conf {
 	char geoip_asn[1024];
 	int64_t retention_days;
 	size_t max_body;
+	/* `config export` sections (export.h) */
+	struct export_conf exports[EXPORT_MAX];
+	int nexports;
 };
 
 struct MHD_Daemon;
@@ -43,7 +48,8 @@ struct hub {
 	int64_t last_prune;
 	struct gate gate;
 	struct labeler labeler;
-	struct geo *geo; /* GeoIP lookups (geo.h); never NULL while running */
+	struct geo *geo;      /* GeoIP lookups (geo.h); never NULL while running */
+	struct exporter *exp; /* NULL without exports */
 	/* counters for /metrics (server thread only) */
 	uint64_t ingests, binaries;
 	struct hub_refusal {

@@ -65,4 +65,31 @@
 #define HUB_SEARCH_MAX 256
 #define HUB_STALE_S 3600
 
+/* ---- exports (Splunk HEC, Elasticsearch _bulk; export.c) ---- */
+/* Events per request: option batch, default and ceiling. An ES answer
+ * carries ~250 bytes per item; 1000 keeps it well under its bound. */
+#define HUB_EXPORT_BATCH_DEFAULT 100
+#define HUB_EXPORT_BATCH_MAX 1000
+/* Raw event bytes per request (at least one event goes, whatever its size:
+ * one event is at most a summary body, HUB_BODY_MAX). */
+#define HUB_EXPORT_REQ_MAX (4 * 1024 * 1024)
+/* A receiver's answer is read up to this and refused beyond: HEC answers
+ * {"text":"Success","code":0}; _bulk one small object per item. */
+#define HUB_EXPORT_ANSWER_MAX(items) (16 * 1024 + 1024 * (size_t)(items))
+/* Connect and whole-request timeouts: a request never holds the lease
+ * longer than HUB_EXPORT_TIMEOUT_S, far inside HUB_EXPORT_LEASE_S. */
+#define HUB_EXPORT_CONNECT_S 10
+#define HUB_EXPORT_TIMEOUT_S 30
+/* A hub sends for an export while it holds the lease in the database; one
+ * that stopped without releasing it is replaced after this. Hubs' clocks
+ * must agree to well within it (NTP). */
+#define HUB_EXPORT_LEASE_S 120
+/* Retries: 1 s, doubled per consecutive failure, at most 300 s (a
+ * Retry-After header longer than the step is honoured up to the cap). */
+#define HUB_EXPORT_BACKOFF_MIN_MS 1000
+#define HUB_EXPORT_BACKOFF_MAX_MS (300 * 1000)
+/* The queue is polled this often besides the ingest's kick (another hub on
+ * the same PostgreSQL may have queued events). */
+#define HUB_EXPORT_POLL_MS 1000
+
 #endif

@@ -106,6 +106,24 @@ static int conf_load(struct hub_conf *c, const char *path)
 		return 2;
 	}
 	for (s = f->secs; s; s = s->next) {
+		if (!strcmp(s->type, "export")) {
+			int i;
+
+			if (c->nexports == EXPORT_MAX) {
+				r = conf_fail(path, s->line, "more than 8 export sections", NULL);
+				goto out;
+			}
+			if ((r = export_conf_parse(s, &c->exports[c->nexports], path)))
+				goto out;
+			for (i = 0; i < c->nexports; i++)
+				if (!strcmp(c->exports[i].name, s->name)) {
+					r = conf_fail(path, s->line, "second export named",
+						      s->name);
+					goto out;
+				}
+			c->nexports++;
+			continue;
+		}
 		if (strcmp(s->type, "hub")) {
 			r = conf_fail(path, s->line, "unknown section type", s->type);
 			goto out;
@@ -264,7 +282,7 @@ static int cmd_relabel(struct hub_conf *c)
 static int cmd_run(struct hub_conf *c)
 {
 	struct hub h = {.conf = c};
-	char *cert = NULL, *key = NULL, err[256];
+	char *cert = NULL, *key = NULL, err[1300];
 	sigset_t set;
 	int sig = 0, r = 1;
 
@@ -295,6 +313,18 @@ static int cmd_run(struct hub_conf *c)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (c->nexports) {
+		char holder[128], host[64] = "?";
+
+		/* stable across restarts, unique among the hubs of one database */
+		gethostname(host, sizeof(host) - 1);
+		snprintf(holder, sizeof(holder), "%s:%d", host, c->port);
+		h.exp = export_start(c->exports, c->nexports, c->db, holder, err, sizeof(err));
+		if (!h.exp) {
+			fprintf(stderr, "tanuki-hub: %s\n", err);
+			goto out;
+		}
+	}
 	if (http_start(&h, cert, key, err, sizeof(err))) {
 		fprintf(stderr, "tanuki-hub: %s\n", err);
 		goto out;
@@ -317,6 +347,7 @@ static int cmd_run(struct hub_conf *c)
 	http_stop(&h);
 	r = 0;
 out:
+	export_stop(h.exp);
 	label_close(&h.labeler);
 	geo_close(h.geo);
 	if (h.st)
