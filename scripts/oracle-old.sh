@@ -110,6 +110,10 @@ EOF
 	done
 	setcfg "$c" CONFIG_ASH_ALIAS y
 	setcfg "$c" CONFIG_ASH_GETOPTS y
+	# the HG532's ash prints its "built-in shell (ash)" banner (the persona's
+	# shell_banner, from a device transcript): its build has
+	# FEATURE_SH_EXTRA_QUIET off, which also keeps ash's `help`
+	[ "$tag" != 1_9_1 ] || setcfg "$c" CONFIG_FEATURE_SH_EXTRA_QUIET n
 	yes '' | TZ=CST-8 make -s -C "$s" HOSTCC=gcc oldconfig >/dev/null 2>&1 || true
 	grep -qx 'CONFIG_STATIC=y' "$c"
 
