@@ -99,7 +99,9 @@ def make_root(busybox, dest, fixture=FIXTURE, applets=None, user="root"):
 # chroot: procfs with the fixture's /proc files bound over the kernel's
 # (where the kernel has that file), the pty's devpts, the host name, and
 # loopback only. pid 1 then becomes the oracle's own ash (`sh -c`), which
-# starts `login -f root` as its child.
+# starts `busybox login -f USER` (root unless a persona logs in as a user;
+# through the binary, as a device's applet list may leave `login` out) as
+# its child.
 NS_SCRIPT = r'''
 set -e
 R=$1; F=$2; H=$3; U=$4
