@@ -50,15 +50,18 @@ def oracle_binary(build=None):
 
 # ---- the oracle --------------------------------------------------------
 
-def make_root(busybox, dest):
+def make_root(busybox, dest, fixture=FIXTURE, applets=None, user="root"):
     """A fresh copy of the fixture tree as the oracle's root: the fixture
     files (no .keep placeholders), /bin/busybox and a relative symlink in
-    /bin for every applet (as BusyBox's `make install` links them), and
-    the device nodes bot scripts write to. /proc's fixture files are kept
-    aside: the namespace mounts a real procfs and binds them over it."""
+    /bin for every applet (as BusyBox's `make install` links them; the
+    binary's `--list`, or `applets`: the device's list, for a binary built
+    with more than the device has), and the device nodes bot scripts write
+    to. /proc's fixture files are kept aside: the namespace mounts a real
+    procfs and binds them over it. A `user` other than root owns its home
+    directory (from the tree's /etc/passwd), as on the device."""
     root = os.path.join(dest, "root")
     fixproc = os.path.join(dest, "fixproc")
-    shutil.copytree(FIXTURE, root, symlinks=True)
+    shutil.copytree(fixture, root, symlinks=True)
     for d, _, files in os.walk(root):
         if ".keep" in files:
             os.unlink(os.path.join(d, ".keep"))
@@ -67,18 +70,28 @@ def make_root(busybox, dest):
     os.makedirs(os.path.join(root, "bin"), exist_ok=True)
     shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
     os.chmod(os.path.join(root, "bin", "busybox"), 0o755)
-    applets = subprocess.run([busybox, "--list"], capture_output=True,
-                             text=True, check=True).stdout.split()
+    if applets is None:
+        applets = subprocess.run([busybox, "--list"], capture_output=True,
+                                 text=True, check=True).stdout.split()
     for a in applets:
         p = os.path.join(root, "bin", a)
         if not os.path.lexists(p):
             os.symlink("busybox", p)
+    os.makedirs(os.path.join(root, "dev"), exist_ok=True)
     for name, minor in (("null", 3), ("zero", 5), ("urandom", 9)):
         p = os.path.join(root, "dev", name)
         os.mknod(p, 0o666 | 0o020000, os.makedev(1, minor))
         os.chmod(p, 0o666)
     os.makedirs(os.path.join(root, "dev", "pts"), exist_ok=True)
+    os.makedirs(os.path.join(root, "tmp"), exist_ok=True)
     os.chmod(os.path.join(root, "tmp"), 0o1777)
+    if user != "root":
+        with open(os.path.join(root, "etc", "passwd")) as f:
+            ent = [ln.split(":") for ln in f if ln.startswith(user + ":")][0]
+        home = os.path.join(root, ent[5].lstrip("/"))
+        for d, dirs, files in os.walk(home):
+            for n in [d] + [os.path.join(d, x) for x in files]:
+                os.lchown(n, int(ent[2]), int(ent[3]))
     return root, fixproc
 
 
@@ -86,10 +99,12 @@ def make_root(busybox, dest):
 # chroot: procfs with the fixture's /proc files bound over the kernel's
 # (where the kernel has that file), the pty's devpts, the host name, and
 # loopback only. pid 1 then becomes the oracle's own ash (`sh -c`), which
-# starts `login -f root` as its child.
+# starts `busybox login -f USER` (root unless a persona logs in as a user;
+# through the binary, as a device's applet list may leave `login` out) as
+# its child.
 NS_SCRIPT = r'''
 set -e
-R=$1; F=$2; H=$3
+R=$1; F=$2; H=$3; U=$4
 mount --make-rprivate /
 mount -t proc proc "$R/proc"
 for f in "$F"/*; do
@@ -98,7 +113,7 @@ for f in "$F"/*; do
 done
 mount --bind /dev/pts "$R/dev/pts"
 hostname "$H"
-exec env -i TERM=vt102 "$(command -v chroot)" "$R" /bin/busybox sh -c 'login -f root; :'
+exec env -i TERM=vt102 "$(command -v chroot)" "$R" /bin/busybox sh -c "/bin/busybox login -f $U; :"
 '''
 
 
@@ -116,9 +131,10 @@ def _set_pty(fd):
 class Oracle:
     """One real ash login session in its own namespaces and file tree."""
 
-    def __init__(self, busybox, hostname=PERSONA):
+    def __init__(self, busybox, hostname=PERSONA, fixture=FIXTURE,
+                 applets=None, user="root"):
         self.tmp = tempfile.mkdtemp(prefix="tanuki-diffsh-")
-        root, fixproc = make_root(busybox, self.tmp)
+        root, fixproc = make_root(busybox, self.tmp, fixture, applets, user)
         self.master, slave = os.openpty()
         _set_pty(slave)
 
@@ -129,7 +145,7 @@ class Oracle:
         self.proc = subprocess.Popen(
             ["unshare", "--mount", "--net", "--pid", "--uts", "--ipc",
              "--fork", "--kill-child", "/bin/sh", "-c", NS_SCRIPT, "ns",
-             root, fixproc, hostname],
+             root, fixproc, hostname, user],
             stdin=slave, stdout=slave, stderr=slave, close_fds=True,
             preexec_fn=child, cwd="/", env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
         os.close(slave)
