@@ -511,7 +511,7 @@ int ap_type(struct sh *sh, struct io *io, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const struct sh_applet *a = sh_applet_find(argv[i]);
 
-		if (a && (a->flags & AP_BUILTIN))
+		if (sh_builtin_here(sh, a))
 			sh_printf(sh, io, 1, "%s is a shell builtin\n", argv[i]);
 		else if (sh_has_applet(sh, argv[i]))
 			sh_printf(sh, io, 1, "%s is /bin/%s\n", argv[i], argv[i]);

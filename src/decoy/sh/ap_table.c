@@ -101,6 +101,15 @@ const struct sh_applet *sh_applet_find(const char *name)
 	return NULL;
 }
 
+bool sh_builtin_here(const struct sh *sh, const struct sh_applet *a)
+{
+	if (!a || !(a->flags & AP_BUILTIN))
+		return false;
+	if (strcmp(a->name, "printf") == 0)
+		return ap_bb_minor(sh) >= 16;
+	return true;
+}
+
 bool sh_has_applet(const struct sh *sh, const char *name)
 {
 	const struct sh_applet *a;

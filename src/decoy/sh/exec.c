@@ -725,7 +725,7 @@ int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv, int depth)
 		return sh_exec_file(sh, io, abs, argc, argv, depth);
 	}
 	a = sh_applet_find(name);
-	if (a && (a->flags & AP_BUILTIN))
+	if (sh_builtin_here(sh, a))
 		return sh_applet_run(sh, io, a, argc, argv);
 	if (sh_has_applet(sh, name)) {
 		if (a)

@@ -258,6 +258,10 @@ struct sh_applet {
 };
 
 const struct sh_applet *sh_applet_find(const char *name);
+/* Whether a builtin is one in the persona's version of ash: printf became
+ * one after 1.9.1 (measured: 1.9.1 says "printf: not found", 1.16.1 and
+ * later run it; tests/diff/golden). */
+bool sh_builtin_here(const struct sh *sh, const struct sh_applet *a);
 /* True if the persona ships the applet (an empty list ships everything we
  * implement). */
 bool sh_has_applet(const struct sh *sh, const char *name);
