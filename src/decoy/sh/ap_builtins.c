@@ -54,7 +54,45 @@ int ap_cd(struct sh *sh, struct io *io, int argc, char **argv)
 	sh_setvar(sh, "OLDPWD", sh->cwd, true);
 	memcpy(sh->cwd, abs, sizeof sh->cwd);
 	sh_setvar(sh, "PWD", sh->cwd, true);
+	if (argc > 1 && strcmp(argv[1], "-") == 0)
+		sh_printf(sh, io, 1, "%s\n", sh->cwd); /* `cd -` says where */
 	return 0;
+}
+
+/* command [-v|-V] NAME [ARG]...: runs NAME past the functions, or says
+ * what NAME is. */
+int ap_command(struct sh *sh, struct io *io, int argc, char **argv)
+{
+	bool v = false, vv = false;
+	int a = 1, s = 0;
+
+	for (; a < argc && argv[a][0] == '-' && argv[a][1]; a++) {
+		if (strcmp(argv[a], "--") == 0) {
+			a++;
+			break;
+		}
+		v |= strcmp(argv[a], "-v") == 0;
+		vv |= strcmp(argv[a], "-V") == 0;
+	}
+	if (!v && !vv)
+		return a < argc ? sh_exec_argv(sh, io, argc - a, argv + a, sh->depth) : 0;
+	for (; a < argc; a++) {
+		char abs[CAP_PATH];
+
+		if (sh_builtin_here(sh, sh_applet_find(argv[a]))) {
+			sh_printf(sh, io, 1, vv ? "%s is a shell builtin\n" : "%s\n", argv[a]);
+		} else if (ap_find_path(sh, argv[a], abs, sizeof abs)) {
+			if (vv)
+				sh_printf(sh, io, 1, "%s is %s\n", argv[a], abs);
+			else
+				sh_printf(sh, io, 1, "%s\n", abs);
+		} else {
+			if (vv)
+				sh_printf(sh, io, 1, "%s: not found\n", argv[a]);
+			s = 127;
+		}
+	}
+	return s;
 }
 
 int ap_pwd(struct sh *sh, struct io *io, int argc, char **argv)

@@ -174,7 +174,7 @@ int ap_uname(struct sh *sh, struct io *io, int argc, char **argv)
 {
 	const struct persona *p = sh->p;
 	unsigned which = 0;
-	const char *vals[6];
+	const char *vals[8];
 	int a, i;
 	bool first = true;
 
@@ -207,7 +207,9 @@ int ap_uname(struct sh *sh, struct io *io, int argc, char **argv)
 	vals[3] = p->uname_v ? p->uname_v : "";
 	vals[4] = p->uname_m ? p->uname_m : "";
 	vals[5] = "unknown";
-	for (i = 0; i < 6; i++) {
+	vals[6] = "unknown";
+	vals[7] = "GNU/Linux"; /* -o: a constant in uname.c */
+	for (i = 0; i < 8; i++) {
 		if (!(which & (1u << i)))
 			continue;
 		sh_printf(sh, io, 1, "%s%s", first ? "" : " ", vals[i]);
@@ -468,35 +470,42 @@ void sh_exec_cost(struct sh *sh)
 	sh->host.pause(sh->host.ctx, ms ? ms : 1);
 }
 
-int ap_which(struct sh *sh, struct io *io, int argc, char **argv)
+bool ap_find_path(struct sh *sh, const char *name, char *out, size_t outsz)
 {
 	static const char *const dirs[] = {"/sbin", "/usr/sbin", "/bin", "/usr/bin"};
+	char abs[CAP_PATH];
+	struct vfs_stat st;
+	size_t i;
+
+	if (strchr(name, '/')) {
+		if (sh_path(sh, name, abs, sizeof abs) || vfs_stat(sh->fs, abs, &st) ||
+		    st.type != VFS_FILE || !(st.mode & 0111))
+			return false;
+		snprintf(out, outsz, "%s", name);
+		return true;
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(abs, sizeof abs, "%s/%s", dirs[i], name);
+		if (vfs_stat(sh->fs, abs, &st) == 0 && st.type == VFS_FILE && (st.mode & 0111)) {
+			snprintf(out, outsz, "%s", abs);
+			return true;
+		}
+	}
+	return false;
+}
+
+int ap_which(struct sh *sh, struct io *io, int argc, char **argv)
+{
 	int a, s = 0;
 
 	if (argc < 2)
 		return ap_usage(sh, io, "which");
 	for (a = 1; a < argc; a++) {
 		char abs[CAP_PATH];
-		struct vfs_stat st;
-		size_t i;
-		bool found = false;
 
-		if (strchr(argv[a], '/')) {
-			if (!sh_path(sh, argv[a], abs, sizeof abs) && !vfs_stat(sh->fs, abs, &st) &&
-			    st.type == VFS_FILE && (st.mode & 0111)) {
-				sh_printf(sh, io, 1, "%s\n", argv[a]);
-				found = true;
-			}
-		}
-		for (i = 0; !found && !strchr(argv[a], '/') && i < 4; i++) {
-			snprintf(abs, sizeof abs, "%s/%s", dirs[i], argv[a]);
-			if (vfs_stat(sh->fs, abs, &st) == 0 && st.type == VFS_FILE &&
-			    (st.mode & 0111)) {
-				sh_printf(sh, io, 1, "%s\n", abs);
-				found = true;
-			}
-		}
-		if (!found)
+		if (ap_find_path(sh, argv[a], abs, sizeof abs))
+			sh_printf(sh, io, 1, "%s\n", abs);
+		else
 			s = 1;
 	}
 	return s;

@@ -20,6 +20,7 @@ static const struct sh_applet applets[] = {
 	{"cat", ap_cat, "[FILE]...\n\nConcatenate FILEs and print them to stdout\n", AP_APPLET},
 	{"cd", ap_cd, "\n", AP_BUILTIN},
 	{"chmod", ap_chmod, "[-Rcvf] MODE[,MODE]... FILE...\n\nEach MODE is one or more of the letters ugoa, one of the\nsymbols +-= and one or more of the letters rwxst\n", AP_APPLET},
+	{"command", ap_command, "\n", AP_BUILTIN},
 	{"continue", ap_break, "\n", AP_BUILTIN},
 	{"cp", ap_cp, "[OPTIONS] SOURCE... DEST\n\nCopy SOURCE(s) to DEST\n", AP_APPLET},
 	{"curl", ap_curl, "\n", AP_APPLET},

@@ -49,6 +49,9 @@ void ap_out_data(struct sh *sh, struct io *io, const uint8_t *d, size_t n);
  * an error is printed as the applet prints it. */
 int ap_filter_input(struct sh *sh, struct io *io, const char *ap, const char *arg,
 		    const uint8_t **d, size_t *n, struct buf *tmp);
+/* The path `which` prints for name ($PATH's /sbin /usr/sbin /bin
+ * /usr/bin, an executable file); false when there is none (ap_system.c). */
+bool ap_find_path(struct sh *sh, const char *name, char *out, size_t outsz);
 /* What is left of stdin ("" when it is the terminal). */
 const uint8_t *ap_stdin_rest(struct io *io, size_t *n);
 
@@ -83,6 +86,7 @@ AP_FN(test);
 AP_FN(eval);
 AP_FN(exec);
 AP_FN(source);
+AP_FN(command);
 AP_FN(type);
 AP_FN(help);
 /* ap_run.c: a captured ELF "runs" (binid); the dlr's wait ends in

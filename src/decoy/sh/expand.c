@@ -405,6 +405,9 @@ static const char *param_value(struct sh *sh, const char *name, struct buf *tmp,
 	case '$':
 		snprintf(num, sizeof num, "%u", (unsigned)sh->pid);
 		break;
+	case '-':
+		/* an interactive login ash: -s -m -i */
+		return sh->nscript == 0 ? "smi" : "";
 	case '#':
 		snprintf(num, sizeof num, "%d", sh->pargc > 0 ? sh->pargc - 1 : 0);
 		break;
@@ -854,6 +857,8 @@ static void dollar(struct xstate *x, const char *s, size_t n, size_t *i, bool qu
 	} else if (strcmp(name, "#") == 0) {
 		snprintf(num, sizeof num, "%d", sh->pargc > 0 ? sh->pargc - 1 : 0);
 		val = num;
+	} else if (strcmp(name, "-") == 0) {
+		val = sh->nscript == 0 ? "smi" : ""; /* an interactive login ash */
 	} else if (strcmp(name, "0") == 0) {
 		val = sh->pargc > 0 ? sh->pargv[0] : sh_argv0(sh);
 	} else if (name[0] >= '1' && name[0] <= '9' && name[1] == '\0') {
