@@ -238,6 +238,23 @@
 #define CAP_WAN_HEAP (64u * 1024u)
 /* UDP endpoints: the DHCP client (and later DNS, SNTP, TFTP fetches). */
 #define CAP_WAN_UDP_PCBS 8
+/* DNS names lwIP's resolver caches (its servers come from DHCP or PPP):
+ * the fetcher and SNTP resolve a few names at a time. */
+#define CAP_WAN_DNS_TABLE 4
+/* PPPoE (`proto pppoe`): one session, one PPP control block (lwIP's pools
+ * hold exactly one each). A user name or password (PAP/CHAP) and the peer's
+ * CHAP name are at most 63 bytes: ISPs' are short (user@isp), and these
+ * size buffers on lwIP's stack; longer ones are refused by config. The MRU
+ * is PPPoE's (RFC 2516: 1500 less its 8-byte header). LCP echo requests go
+ * every CAP_PPP_ECHO_S s and CAP_PPP_ECHO_FAILS unanswered ones end the link
+ * (OpenWrt's pppd default: `keepalive '5 1'`; config's keepalive wins); a
+ * lost link is redialled after 1, 2, 4 ... s, at most CAP_PPP_BACKOFF_S
+ * apart, so a dead concentrator gets a PADI a minute, not a flood. */
+#define CAP_PPP_NAME 64
+#define CAP_PPP_MRU 1492
+#define CAP_PPP_ECHO_S 1
+#define CAP_PPP_ECHO_FAILS 5
+#define CAP_PPP_BACKOFF_S 64u
 /* ARP entries: the WAN sees its gateway and a few on-link hosts; every
  * remote attacker is behind the gateway's one entry. */
 #define CAP_WAN_ARP 16
