@@ -140,7 +140,7 @@ const struct cfg_attr cfg_wan_attrs[] = {
     {WAN(password, password), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
     {WAN(service, service), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
     {WAN(ac, ac), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
-    {WAN(keepalive, keepalive), .type = CFG_STR, .len = 16, .sdef = ""},
+    {WAN(keepalive, keepalive), .type = CFG_STR, .len = 16, .sdef = CAP_PPP_KEEPALIVE},
     {WAN(scan_s, scan_ms), .type = CFG_UINT, .min = 1, .max = 86400, .scale = 1000,
      .def = CAP_WAN_SCAN_MS / 1000},
     /* for tests (sub-second periods); wins over scan_s */
@@ -319,7 +319,7 @@ static int load_wan_ppp(struct wan_cfg *w, struct uci_sec *s, const char *f, cha
 	static const char *const ppp_opts[] = {"username", "password", "service", "ac",
 					       "keepalive"};
 	struct uci_opt *o = uci_get(s, "keepalive");
-	uint64_t fails = CAP_PPP_ECHO_FAILS, secs = CAP_PPP_ECHO_S;
+	uint64_t fails, secs = 0;
 	struct sp c;
 	size_t i;
 
@@ -332,15 +332,11 @@ static int load_wan_ppp(struct wan_cfg *w, struct uci_sec *s, const char *f, cha
 	}
 	if (!w->username[0])
 		return cfg_bad(err, errlen, f, s->line, "proto pppoe needs option", "username");
-	if (o) {
-		sp_init(&c, w->keepalive, strlen(w->keepalive));
-		if (sp_dec(&c, 255, &fails) ||
-		    (fails && (!sp_skip(&c, ' ') || sp_dec(&c, 255, &secs) || !secs)) ||
-		    !sp_eof(&c))
-			return cfg_bad(err, errlen, f, o->line,
-				       "option keepalive is 'FAILS INTERVAL' (1-255 each) or '0'",
-				       NULL);
-	}
+	sp_init(&c, w->keepalive, strlen(w->keepalive));
+	if (sp_dec(&c, 255, &fails) ||
+	    (fails && (!sp_skip(&c, ' ') || sp_dec(&c, 255, &secs) || !secs)) || !sp_eof(&c))
+		return cfg_bad(err, errlen, f, o ? o->line : s->line,
+			       "option keepalive is 'FAILS INTERVAL' (1-255 each) or '0'", NULL);
 	w->echo_fails = (unsigned)fails;
 	w->echo_s = fails ? (unsigned)secs : 0;
 	return 0;

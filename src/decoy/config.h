@@ -54,7 +54,7 @@ struct wan_cfg {
 	char username[CAP_PPP_NAME], password[CAP_PPP_NAME];
 	char service[CAP_PPP_NAME], ac[CAP_PPP_NAME];
 	char keepalive[16];
-	unsigned echo_fails, echo_s; /* from keepalive (bounds.h's defaults) */
+	unsigned echo_fails, echo_s; /* from keepalive (bounds.h: CAP_PPP_KEEPALIVE) */
 	unsigned scan_ms;	     /* period of the tanuki.scan summaries */
 	int line;
 };

@@ -60,6 +60,8 @@ static void log_link(struct wan_ppp *pp, int err, unsigned retry_s)
 	struct json *j;
 	char ip[16], peer[16];
 
+	if (!pp->log)
+		return; /* the fuzz target's */
 	ip4addr_ntoa_r(netif_ip4_addr(&pp->pif), ip, sizeof ip);
 	ip4addr_ntoa_r(netif_ip4_gw(&pp->pif), peer, sizeof peer);
 	j = evlog_begin(pp->log, "tanuki.wan.ppp", "", "", 0, err ? "" : ip, 0, "");

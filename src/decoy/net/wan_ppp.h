@@ -20,7 +20,8 @@ struct wan_ppp;
 
 /* Starts dialling on port's Ethernet netif: the PPP link becomes port's
  * ipif (its address), and port->on_addr is called when the link comes up
- * or goes down. Events (tanuki.wan.ppp) go to log. c and log outlive it.
+ * or goes down. Events (tanuki.wan.ppp) go to log (NULL: none). c and log
+ * outlive it.
  * Returns NULL when lwIP's PPP pools or memory are exhausted. */
 struct wan_ppp *wan_ppp_start(struct lwport *port, const struct wan_cfg *c, struct evlog *log);
 /* Hangs up (a PADT to the concentrator if a session is up) and frees the

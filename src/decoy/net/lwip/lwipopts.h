@@ -141,8 +141,7 @@
 #define PPP_MRU CAP_PPP_MRU
 #define PPP_DEFMRU CAP_PPP_MRU
 #define PPP_MAXMRU CAP_PPP_MRU
-#define LCP_ECHOINTERVAL CAP_PPP_ECHO_S
-#define LCP_MAXECHOFAILS CAP_PPP_ECHO_FAILS
+/* (LCP echoes: set per link from config's keepalive, net/wan_ppp.c) */
 #endif
 
 #define LWIP_DEBUG 0
