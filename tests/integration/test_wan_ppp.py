@@ -83,7 +83,8 @@ def test_wan_pppoe_real_server():
         try:
             srv.start()
             with WanDaemon(p, [("proto", "pppoe"), ("username", USER), ("password", SECRET),
-                               ("service", ""), ("keepalive", "2 1")]) as d:
+                               ("service", ""), ("keepalive", "2 1"),
+                               ("scan_ms", "500")]) as d:
                 # 1. CHAP: discovery, LCP, CHAP-MD5, IPCP with the DNS servers
                 up = wait_ppp(d, 1, state="up", srv=srv)
                 assert (up["auth"], up["ipaddr"], up["peer"]) == \
@@ -98,6 +99,10 @@ def test_wan_pppoe_real_server():
                 attack_login(d, "198.18.1.10", "chap-link")
                 d.wait_events(lambda e: any(x.get("password") == "chap-link"
                                             for x in by_id(e, "cowrie.login.failed")))
+                # the attacker's SYN, inside PPPoE session frames, is in
+                # the scan picture
+                d.wait_events(lambda e: any(x["src_ip"] == "198.18.2.1" and d.port in x["ports"]
+                                            for x in by_id(e, "tanuki.scan")))
                 # 2. the server hangs up (pppd's LCP terminate and PADT) and
                 # asks for PAP from now on: the decoy redials, logs in by PAP
                 srv.set_auth("pap", SECRET)
