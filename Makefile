@@ -38,6 +38,14 @@ LWIP_CPPFLAGS := -DTANUKI_LWIP=0
 LWIP_STAMP    :=
 lwip_lib       =
 endif
+# `proto pppoe` (net/wan_ppp.c): lwIP's PPP and PPPoE client. PPPOE=0 builds
+# the WAN side without them (proto pppoe is then refused at start).
+PPPOE   ?= 1
+ifeq ($(LWIP)$(PPPOE),11)
+LWIP_CPPFLAGS += -DTANUKI_PPP=1
+else
+LWIP_CPPFLAGS += -DTANUKI_PPP=0
+endif
 
 COMMON_SRC := $(wildcard src/common/*.c)
 DECOY_SRC  := $(filter-out src/decoy/main.c,$(wildcard src/decoy/*.c src/decoy/*/*.c))

@@ -11,7 +11,14 @@ ifeq ($(LWIP),1)
 LWIP_SRC := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c core/memp.c \
 	core/netif.c core/pbuf.c core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c \
 	core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
-	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
+	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c core/dns.c
+# PPPoE (PPPOE=1): LCP, PAP, CHAP-MD5 (MD5 from lwIP's polarssl subset: the
+# firmware's mbedTLS has no MD5), IPCP
+ifeq ($(PPPOE),1)
+LWIP_SRC += netif/ppp/ppp.c netif/ppp/pppoe.c netif/ppp/lcp.c netif/ppp/fsm.c netif/ppp/ipcp.c \
+	netif/ppp/auth.c netif/ppp/upap.c netif/ppp/chap-new.c netif/ppp/chap-md5.c \
+	netif/ppp/magic.c netif/ppp/utils.c netif/ppp/polarssl/md5.c
+endif
 LWIP_HDRS := $(wildcard src/decoy/net/lwip/*.h src/decoy/net/lwip/arch/*.h) src/decoy/bounds.h
 LWIP_LIBFLAGS := -std=gnu99 -D_GNU_SOURCE $(INC) $(LWIP_CPPFLAGS)
 

@@ -9,6 +9,11 @@ PKGS="gcc make clang clang-format libclang-rt-14-dev libmbedtls-dev zlib1g-dev l
 # (iproute2), checksum offload off on the attacker's veth (ethtool), a DHCP
 # server (dnsmasq), a bounded SYN flood (hping3)
 PKGS="$PKGS iproute2 ethtool dnsmasq-base hping3"
+# proto pppoe's test (tests/integration/test_wan_ppp.py): Debian's
+# pppoe-server and pppd, run in a small qemu guest on Debian's kernel (pppd
+# needs the kernel's PPP driver, which the test machine's kernel may lack),
+# its initramfs made with the static busybox
+PKGS="$PKGS pppoe ppp qemu-system-x86 linux-image-amd64 busybox-static"
 # the firmware (mk/firmware.mk): cross compilers and their kernel headers,
 # uClibc-ng's source, qemu-user for the MIPS unit tests, qemu-system-mips
 # for the Malta image, depmod, dpkg-deb/patch for unpacking, the scp/ssh client

@@ -241,6 +241,22 @@
 #define CAP_WAN_HEAP (64u * 1024u)
 /* UDP endpoints: the DHCP client (and later DNS, SNTP, TFTP fetches). */
 #define CAP_WAN_UDP_PCBS 8
+/* DNS names lwIP's resolver caches (its servers come from DHCP or PPP):
+ * the fetcher and SNTP resolve a few names at a time. */
+#define CAP_WAN_DNS_TABLE 4
+/* PPPoE (`proto pppoe`): one session, one PPP control block (lwIP's pools
+ * hold exactly one each). A user name or password (PAP/CHAP) and the peer's
+ * CHAP name are at most 63 bytes: ISPs' are short (user@isp), and these
+ * size buffers on lwIP's stack; longer ones are refused by config. The MRU
+ * is PPPoE's (RFC 2516: 1500 less its 8-byte header). LCP echo requests
+ * (OpenWrt's pppd default `keepalive '5 1'`: one a second, 5 unanswered end
+ * the link; config's keepalive changes it); a lost link is redialled after
+ * 1, 2, 4 ... s, at most CAP_PPP_BACKOFF_S apart, so a dead concentrator or
+ * a refused password gets a try a minute, not a flood. */
+#define CAP_PPP_NAME 64
+#define CAP_PPP_MRU 1492
+#define CAP_PPP_KEEPALIVE "5 1"
+#define CAP_PPP_BACKOFF_S 64u
 /* ARP entries: the WAN sees its gateway and a few on-link hosts; every
  * remote attacker is behind the gateway's one entry. */
 #define CAP_WAN_ARP 16

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "strparse.h"
 #include "uci.h"
 
 static const char *const proto_names[] = {
@@ -121,6 +122,7 @@ const size_t cfg_listener_nattrs = sizeof cfg_listener_attrs / sizeof *cfg_liste
 static const char *const wan_protos[] = {
     [WAN_DHCP] = "dhcp",
     [WAN_STATIC] = "static",
+    [WAN_PPPOE] = "pppoe",
 };
 
 #define WAN(n, f) #n, .off = offsetof(struct wan_cfg, f)
@@ -134,6 +136,11 @@ const struct cfg_attr cfg_wan_attrs[] = {
     {WAN(ipaddr, ip), .type = CFG_IP4},
     {WAN(netmask, mask), .type = CFG_IP4},
     {WAN(gateway, gw), .type = CFG_IP4},
+    {WAN(username, username), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
+    {WAN(password, password), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
+    {WAN(service, service), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
+    {WAN(ac, ac), .type = CFG_STR, .len = CAP_PPP_NAME, .sdef = ""},
+    {WAN(keepalive, keepalive), .type = CFG_STR, .len = 16, .sdef = CAP_PPP_KEEPALIVE},
     {WAN(scan_s, scan_ms), .type = CFG_UINT, .min = 1, .max = 86400, .scale = 1000,
      .def = CAP_WAN_SCAN_MS / 1000},
     /* for tests (sub-second periods); wins over scan_s */
@@ -315,6 +322,38 @@ static bool mask_ok(uint32_t m)
 	return h && !(~h & (~h + 1)); /* ones, then zeros */
 }
 
+/* proto pppoe: a user name (PAP/CHAP), and OpenWrt's `keepalive 'FAILS
+ * INTERVAL'` (LCP echo requests: INTERVAL s apart, FAILS unanswered end the
+ * link; '0' turns them off). The PPP options are for proto pppoe only. */
+static int load_wan_ppp(struct wan_cfg *w, struct uci_sec *s, const char *f, char *err,
+			size_t errlen)
+{
+	static const char *const ppp_opts[] = {"username", "password", "service", "ac",
+					       "keepalive"};
+	struct uci_opt *o = uci_get(s, "keepalive");
+	uint64_t fails, secs = 0;
+	struct sp c;
+	size_t i;
+
+	if (w->proto != WAN_PPPOE) {
+		for (i = 0; i < sizeof ppp_opts / sizeof *ppp_opts; i++)
+			if ((o = uci_get(s, ppp_opts[i])))
+				return cfg_bad(err, errlen, f, o->line, "option is for proto pppoe",
+					       ppp_opts[i]);
+		return 0;
+	}
+	if (!w->username[0])
+		return cfg_bad(err, errlen, f, s->line, "proto pppoe needs option", "username");
+	sp_init(&c, w->keepalive, strlen(w->keepalive));
+	if (sp_dec(&c, 255, &fails) ||
+	    (fails && (!sp_skip(&c, ' ') || sp_dec(&c, 255, &secs) || !secs)) || !sp_eof(&c))
+		return cfg_bad(err, errlen, f, o ? o->line : s->line,
+			       "option keepalive is 'FAILS INTERVAL' (1-255 each) or '0'", NULL);
+	w->echo_fails = (unsigned)fails;
+	w->echo_s = fails ? (unsigned)secs : 0;
+	return 0;
+}
+
 static int load_wan(struct wan_cfg *w, struct uci_sec *s, const char *f, char *err, size_t errlen)
 {
 	struct uci_opt *o = uci_get(s, "ifname");
@@ -345,6 +384,8 @@ static int load_wan(struct wan_cfg *w, struct uci_sec *s, const char *f, char *e
 		return cfg_bad(err, errlen, f, s->line,
 			       "ipaddr/netmask/gateway are for proto static", NULL);
 	}
+	if (load_wan_ppp(w, s, f, err, errlen))
+		return -1;
 	w->enabled = true;
 	return 0;
 }

@@ -37,7 +37,7 @@ struct cfg_listener {
 	int line;
 };
 
-enum wan_proto { WAN_DHCP, WAN_STATIC };
+enum wan_proto { WAN_DHCP, WAN_STATIC, WAN_PPPOE };
 
 /* `config wan 'wan'` (docs/config.md, docs/wan.md): with it every listener
  * is served on the WAN stack too, at its port; the kernel-socket listeners
@@ -48,7 +48,14 @@ struct wan_cfg {
 	char ifname[16];       /* IFNAMSIZ: the raw interface lwIP drives */
 	int proto;	       /* enum wan_proto (a CFG_ENUM is an int) */
 	uint32_t ip, mask, gw; /* proto static; network byte order */
-	unsigned scan_ms;      /* period of the tanuki.scan summaries */
+	/* proto pppoe (net/wan_ppp.c): PAP/CHAP credentials, the service
+	 * and access concentrator names to ask for (empty: any), and
+	 * OpenWrt's keepalive 'FAILS INTERVAL' (LCP echo) */
+	char username[CAP_PPP_NAME], password[CAP_PPP_NAME];
+	char service[CAP_PPP_NAME], ac[CAP_PPP_NAME];
+	char keepalive[16];
+	unsigned echo_fails, echo_s; /* from keepalive (bounds.h: CAP_PPP_KEEPALIVE) */
+	unsigned scan_ms;	     /* period of the tanuki.scan summaries */
 	int line;
 };
 

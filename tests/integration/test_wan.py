@@ -633,7 +633,7 @@ def test_wan_tap_device():
 
 def test_wan_config_errors_name_the_line():
     cases = [
-        ([("proto", "pppoe")], "unknown proto: pppoe"),
+        ([("proto", "l2tp")], "unknown proto: l2tp"),
         ([("proto", "static"), ("netmask", "255.255.255.0")], "needs option: ipaddr"),
         ([("proto", "static"), ("ipaddr", "198.18.0.2"), ("netmask", "255.0.255.0")],
          "not a netmask"),

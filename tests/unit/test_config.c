@@ -287,9 +287,39 @@ static void wan_values_and_errors(void **st)
 		 head);
 	assert_int_equal(load(text, &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, ":8: ipaddr is not an IPv4 address: 198.18.0.300"));
-	snprintf(text, sizeof text, "%sconfig wan 'wan'\n\toption proto 'pppoe'\n", head);
+	snprintf(text, sizeof text, "%sconfig wan 'wan'\n\toption proto 'l2tp'\n", head);
 	assert_int_equal(load(text, &c, err, sizeof err), -1);
-	assert_non_null(strstr(err, ":6: unknown proto: pppoe"));
+	assert_non_null(strstr(err, ":6: unknown proto: l2tp"));
+	/* proto pppoe: the account, OpenWrt's keepalive (default '5 1') */
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\n\toption proto 'pppoe'\n"
+		 "\toption username 'u@isp'\n\toption password 'pw'\n\toption ac 'bras1'\n",
+		 head);
+	assert_int_equal(load(text, &c, err, sizeof err), 0);
+	assert_int_equal(c.wan.proto, WAN_PPPOE);
+	assert_string_equal(c.wan.username, "u@isp");
+	assert_string_equal(c.wan.password, "pw");
+	assert_string_equal(c.wan.ac, "bras1");
+	assert_string_equal(c.wan.service, "");
+	assert_int_equal(c.wan.echo_fails, 5);
+	assert_int_equal(c.wan.echo_s, 1);
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\n\toption proto 'pppoe'\n"
+		 "\toption username 'u'\n\toption keepalive '0'\n",
+		 head);
+	assert_int_equal(load(text, &c, err, sizeof err), 0);
+	assert_int_equal(c.wan.echo_fails, 0);
+	assert_int_equal(c.wan.echo_s, 0);
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\n\toption proto 'pppoe'\n"
+		 "\toption username 'u'\n\toption keepalive '3 x'\n",
+		 head);
+	assert_int_equal(load(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":9: option keepalive is"));
+	snprintf(text, sizeof text,
+		 "%sconfig wan 'wan'\n\toption ifname 'e'\n\toption password 'p'\n", head);
+	assert_int_equal(load(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":7: option is for proto pppoe: password"));
 	snprintf(text, sizeof text, "%sconfig wan 'wan'\n\toption tap '1'\n", head);
 	assert_int_equal(load(text, &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, ":5: option ifname must name an interface"));

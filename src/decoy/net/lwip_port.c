@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lwip/dhcp.h"
+#include "lwip/dns.h"
 #include "lwip/etharp.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
@@ -29,6 +30,14 @@ uint32_t sys_now(void)
 {
 	return (uint32_t)sys_mono_ms();
 }
+
+#if TANUKI_PPP
+/* PPP's magic numbers stir this in (lwIP's magic.c) */
+u32_t sys_jiffies(void)
+{
+	return (u32_t)sys_mono_ms();
+}
+#endif
 
 uint32_t tanuki_lwip_rand(void)
 {
@@ -121,6 +130,7 @@ int lwport_init(struct lwport *w, const uint8_t mac[6], uint16_t mtu)
 		return -EINVAL;
 	memcpy(w->nif.hwaddr, mac, 6);
 	w->nif.mtu = mtu;
+	w->ipif = &w->nif;
 	netif_set_default(&w->nif);
 	netif_set_status_callback(&w->nif, status_cb);
 	netif_set_link_up(&w->nif);
@@ -184,7 +194,15 @@ uint32_t lwport_timers(struct lwport *w)
 
 uint32_t lwport_addr(const struct lwport *w)
 {
-	return ip4_addr_get_u32(netif_ip4_addr(&w->nif));
+	return ip4_addr_get_u32(netif_ip4_addr(w->ipif ? w->ipif : &w->nif));
+}
+
+uint32_t lwport_dns(const struct lwport *w, unsigned i)
+{
+	const ip_addr_t *a = i < DNS_MAX_SERVERS ? dns_getserver((u8_t)i) : NULL;
+
+	(void)w;
+	return a && !ip_addr_isany(a) ? ip4_addr_get_u32(ip_2_ip4(a)) : 0;
 }
 
 void lwport_done(struct lwport *w)

@@ -20,11 +20,15 @@
 
 struct lwport {
 	struct netif nif;
+	/* The netif that holds the WAN address: nif, or the PPP link over it
+	 * (net/wan_ppp.c) */
+	struct netif *ipif;
 	/* A frame lwIP sends. Returns 0 or a negative errno (the frame is
 	 * dropped, as a full NIC queue drops). */
 	int (*tx)(void *arg, const uint8_t *frame, size_t n);
 	void *arg;
-	/* The address changed (static set up, DHCP lease, lease lost). */
+	/* The address changed (static set up, DHCP lease, lease lost, PPP
+	 * link up or down). */
 	void (*on_addr)(void *arg);
 	char hostname[33];	 /* DHCP option 12 */
 	struct scan_table *scan; /* optional: SYNs to our address are counted here */
@@ -44,8 +48,10 @@ int lwport_dhcp(struct lwport *w);
 void lwport_input(struct lwport *w, const uint8_t *frame, size_t n);
 /* Runs lwIP's due timers; returns the ms until the next one (capped). */
 uint32_t lwport_timers(struct lwport *w);
-/* The netif's address now (network byte order, 0 without one). */
+/* The WAN address now (ipif's; network byte order, 0 without one). */
 uint32_t lwport_addr(const struct lwport *w);
+/* lwIP's DNS servers (from DHCP or PPP; network byte order, 0: none). */
+uint32_t lwport_dns(const struct lwport *w, unsigned i);
 /* Aborts every connection and takes the netif down. */
 void lwport_done(struct lwport *w);
 

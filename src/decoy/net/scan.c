@@ -56,12 +56,18 @@ bool scan_frame(struct scan_table *sc, const uint8_t *f, size_t n, uint32_t self
 	struct scan_src *s;
 	uint8_t labels = 0;
 
-	/* Ethernet II, IPv4, TCP; fragments other than the first carry no
-	 * TCP header */
-	if (n < 14 + 20 || be16(f + 12) != 0x0800)
+	/* Ethernet II, IPv4 (plain, or in a PPPoE session frame: RFC 2516's
+	 * 6-byte header, PPP's protocol 0x0021), TCP; fragments other than
+	 * the first carry no TCP header */
+	if (n >= 22 + 20 && be16(f + 12) == 0x8864 && f[14] == 0x11 && f[15] == 0 &&
+	    be16(f + 20) == 0x0021)
+		ihl = 22;
+	else if (n >= 14 + 20 && be16(f + 12) == 0x0800)
+		ihl = 14;
+	else
 		return false;
-	ip = f + 14;
-	left = n - 14;
+	ip = f + ihl;
+	left = n - ihl;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	if ((ip[0] >> 4) != 4 || ihl < 20 || left < ihl + 20 || ip[9] != 6 ||
 	    (be16(ip + 6) & 0x1fff))

@@ -72,8 +72,9 @@ void scan_write(struct scan_table *sc, struct scan_totals *tot, struct evlog *lo
  * scan_ports "PORT:SYNS ...", scan_scanners "LABEL IP ..."). */
 void scan_status(const struct scan_totals *tot, struct json *j);
 
-/* Looks at one Ethernet frame (any bytes): a TCP SYN (no ACK) in IPv4 to
- * `self` (network byte order; 0: any) is counted. Returns true if it was. */
+/* Looks at one Ethernet frame (any bytes): a TCP SYN (no ACK) in IPv4 (or
+ * in IPv4 in a PPPoE session) to `self` (network byte order; 0: any) is
+ * counted. Returns true if it was. */
 bool scan_frame(struct scan_table *sc, const uint8_t *f, size_t n, uint32_t self);
 /* Starts a new period. */
 void scan_reset(struct scan_table *sc);

@@ -47,6 +47,7 @@ void wan_done(struct net *n)
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "net/lwip_port.h"
+#include "net/wan_ppp.h"
 #include "sys/sys.h"
 
 struct wan;
@@ -98,6 +99,9 @@ struct wan {
 	struct wan_catch *catches;
 	unsigned ncatches;
 	uint32_t addr_logged;
+#if TANUKI_PPP
+	struct wan_ppp *ppp; /* proto pppoe (net/wan_ppp.c) */
+#endif
 	uint64_t accepted, refused;
 };
 
@@ -577,6 +581,28 @@ static void on_frames(struct ev_loop *l, struct ev_io *io, unsigned rev)
 	rearm(w);
 }
 
+/* The DNS servers DHCP or PPP handed out: "dns": ["a.b.c.d", ...]. */
+static void wan_log_dns(struct json *j, const struct lwport *port)
+{
+	char list[2 + 2 * 18];
+	size_t n = 0;
+	unsigned i;
+
+	list[n++] = '[';
+	for (i = 0; i < 2; i++) {
+		ip4_addr_t a;
+		char ip[16];
+
+		ip4_addr_set_u32(&a, lwport_dns(port, i));
+		if (!ip4_addr_get_u32(&a))
+			continue;
+		ip4addr_ntoa_r(&a, ip, sizeof ip);
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s\"%s\"", n > 1 ? "," : "", ip);
+	}
+	list[n++] = ']';
+	json_raw(j, "dns", list, n);
+}
+
 static void on_addr(void *arg)
 {
 	struct wan *w = arg;
@@ -587,15 +613,19 @@ static void on_addr(void *arg)
 	if (a == w->addr_logged)
 		return;
 	w->addr_logged = a;
-	ip4addr_ntoa_r(netif_ip4_addr(&w->port.nif), ip, sizeof ip);
-	ip4addr_ntoa_r(netif_ip4_netmask(&w->port.nif), mask, sizeof mask);
-	ip4addr_ntoa_r(netif_ip4_gw(&w->port.nif), gw, sizeof gw);
+	ip4addr_ntoa_r(netif_ip4_addr(w->port.ipif), ip, sizeof ip);
+	ip4addr_ntoa_r(netif_ip4_netmask(w->port.ipif), mask, sizeof mask);
+	ip4addr_ntoa_r(netif_ip4_gw(w->port.ipif), gw, sizeof gw);
 	j = evlog_begin(w->n->log, "tanuki.wan.address", "", "", 0, ip, 0, "");
 	json_cstr(j, "ifname", w->cfg->ifname);
-	json_cstr(j, "proto", w->cfg->proto == WAN_DHCP ? "dhcp" : "static");
+	json_cstr(j, "proto",
+		  w->cfg->proto == WAN_DHCP    ? "dhcp"
+		  : w->cfg->proto == WAN_PPPOE ? "pppoe"
+					       : "static");
 	json_cstr(j, "ipaddr", ip);
 	json_cstr(j, "netmask", mask);
 	json_cstr(j, "gateway", gw);
+	wan_log_dns(j, &w->port);
 	evlog_commit(w->n->log);
 }
 
@@ -710,6 +740,12 @@ int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, ch
 
 	if (!c->enabled)
 		return 0;
+	if (c->proto == WAN_PPPOE && !TANUKI_PPP) {
+		snprintf(err, errlen,
+			 "%s:%d: config wan: this tanuki was built without PPPoE (PPPOE=0)",
+			 n->o.cfgpath, c->line);
+		return -1;
+	}
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		snprintf(err, errlen, "%s:%d: config wan: out of memory", n->o.cfgpath, c->line);
@@ -759,6 +795,16 @@ int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, ch
 	}
 	if (c->proto == WAN_STATIC)
 		lwport_static(&w->port, c->ip, c->mask, c->gw);
+#if TANUKI_PPP
+	else if (c->proto == WAN_PPPOE) {
+		if (!(w->ppp = wan_ppp_start(&w->port, c, n->log))) {
+			snprintf(err, errlen, "%s:%d: config wan: PPPoE: out of memory",
+				 n->o.cfgpath, c->line);
+			wan_done(n);
+			return -1;
+		}
+	}
+#endif
 	else if (lwport_dhcp(&w->port)) {
 		snprintf(err, errlen, "%s:%d: config wan: DHCP client: out of memory", n->o.cfgpath,
 			 c->line);
@@ -795,6 +841,9 @@ void wan_done(struct net *n)
 		catch_end(w->catches, "shutdown");
 	for (i = 0; i < w->nlst; i++)
 		tcp_close(w->lst[i].pcb);
+#if TANUKI_PPP
+	wan_ppp_stop(w->ppp);
+#endif
 	lwport_done(&w->port);
 	ev_timer_stop(n->loop, &w->t_lwip);
 	ev_timer_stop(n->loop, &w->t_kick);

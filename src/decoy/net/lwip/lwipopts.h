@@ -16,11 +16,19 @@
 #define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
 #define LWIP_NETIF_API 0
+#if TANUKI_PPP
+#define LWIP_SINGLE_NETIF 0 /* the Ethernet port and the PPP link on it */
+#else
 #define LWIP_SINGLE_NETIF 1
+#endif
 #define LWIP_IPV4 1
 #define LWIP_IPV6 0
 #define LWIP_RAW 0
-#define LWIP_DNS 0
+/* lwIP's resolver holds the DNS servers DHCP (option 6) or PPP's IPCP
+ * hand out: both call dns_setserver() (net/wan.c logs them) */
+#define LWIP_DNS 1
+#define DNS_TABLE_SIZE CAP_WAN_DNS_TABLE
+#define DNS_MAX_NAME_LENGTH 128
 #define LWIP_IGMP 0
 #define LWIP_AUTOIP 0
 #define LWIP_STATS 0
@@ -101,6 +109,39 @@
 #define CHECKSUM_CHECK_TCP 1
 #define CHECKSUM_CHECK_UDP 1
 #define CHECKSUM_CHECK_ICMP 1
+#endif
+
+/* PPPoE (`proto pppoe`, net/wan_ppp.c): one PPP session over the Ethernet
+ * port; PAP and CHAP-MD5 (MD5 from lwIP's polarssl subset), IPCP with the
+ * peer's DNS servers; no compression, no MS-CHAP, no EAP, no server side.
+ * The sizes are in bounds.h. */
+#if TANUKI_PPP
+#define PPP_SUPPORT 1
+#define PPPOE_SUPPORT 1
+#define PPPOS_SUPPORT 0
+#define PPPOL2TP_SUPPORT 0
+#define PPPOE_SCNAME_SUPPORT 1 /* option service / option ac */
+#define PAP_SUPPORT 1
+#define CHAP_SUPPORT 1
+#define MSCHAP_SUPPORT 0
+#define EAP_SUPPORT 0
+#define CCP_SUPPORT 0
+#define MPPE_SUPPORT 0
+#define VJ_SUPPORT 0
+#define LQR_SUPPORT 0
+#define DEMAND_SUPPORT 0
+#define PPP_SERVER 0
+#define PPP_IPV6_SUPPORT 0
+#define PPP_NOTIFY_PHASE 0
+#define PRINTPKT_SUPPORT 0
+#define MEMP_NUM_PPP_PCB 1
+#define MEMP_NUM_PPPOE_INTERFACES 1
+#define MAXNAMELEN CAP_PPP_NAME
+#define MAXSECRETLEN CAP_PPP_NAME
+#define PPP_MRU CAP_PPP_MRU
+#define PPP_DEFMRU CAP_PPP_MRU
+#define PPP_MAXMRU CAP_PPP_MRU
+/* (LCP echoes: set per link from config's keepalive, net/wan_ppp.c) */
 #endif
 
 #define LWIP_DEBUG 0
