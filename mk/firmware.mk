@@ -25,8 +25,10 @@ TC        := $(BUILD)/toolchain
 # The decoy's own code is MIPS16e (FW_ISA=mips16, the default): the 16-bit
 # encoding every MIPS32 core of the cheap routers this targets has (24K,
 # 24KE, 34K, 74K, 1004K; QEMU's Malta 24Kf), ~25% smaller than MIPS32 code
-# (the mipsel decoy 543,700 -> 440,416 bytes). Libraries stay MIPS32, built
-# with -minterlink-mips16 so their calls into our hooks switch mode.
+# (the mipsel decoy 543,700 -> 440,416 bytes). lwIP, built here from its
+# pinned source, is MIPS16e too (with PPPoE in: 514,820 -> 485,156 bytes);
+# the other libraries stay MIPS32, built with -minterlink-mips16 so their
+# calls into our hooks switch mode.
 # FW_ISA=mips32 builds it all as MIPS32 (for a core without MIPS16e).
 FW_ISA ?= mips16
 FW_CODEMODEL := -mno-abicalls -fno-pic -minterlink-mips16

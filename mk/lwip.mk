@@ -49,6 +49,6 @@ $(eval $(call lwip_variant,fuzz,$(CLANG),-O1 -g -fsanitize=fuzzer-no-link$(comma
 $(eval $(call lwip_variant,replay,$(CC),-O1 -g -fno-omit-frame-pointer -fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined -DTANUKI_LWIP_FUZZ -DLWIP_NOASSERT,$(AR)))
 # the firmware: small, no asserts (an lwIP assert must not stop a router)
 $(foreach v,mipsel:mipsel:uclibc mips:mips:uclibc mipsel-musl:mipsel:musl,$(eval $(call \
-	lwip_variant,$(word 1,$(subst :, ,$(v))),$(abspath $(TC))/$(word 3,$(subst :, ,$(v)))-$(word 2,$(subst :, ,$(v)))/bin/$(word 2,$(subst :, ,$(v)))-$(word 3,$(subst :, ,$(v)))-gcc,$(FW_LIBCFLAGS) $(FW_CODEMODEL) -DLWIP_NOASSERT,$(word 2,$(subst :, ,$(v)))-linux-gnu-ar,$(TC)/$(word 3,$(subst :, ,$(v)))-$(word 2,$(subst :, ,$(v)))/.done)))
+	lwip_variant,$(word 1,$(subst :, ,$(v))),$(abspath $(TC))/$(word 3,$(subst :, ,$(v)))-$(word 2,$(subst :, ,$(v)))/bin/$(word 2,$(subst :, ,$(v)))-$(word 3,$(subst :, ,$(v)))-gcc,$(FW_LIBCFLAGS) $(FW_CODEMODEL) $(FW_ISAFLAGS) -DLWIP_NOASSERT,$(word 2,$(subst :, ,$(v)))-linux-gnu-ar,$(TC)/$(word 3,$(subst :, ,$(v)))-$(word 2,$(subst :, ,$(v)))/.done)))
 
 endif

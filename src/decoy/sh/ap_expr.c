@@ -551,18 +551,27 @@ static void pf_conv(struct pf *f, const char *spec, size_t n)
 	case 'E':
 	case 'g':
 	case 'G': {
-		const char *s = pf_arg(f);
-		char *end = NULL;
-		double v = s ? strtod(s, &end) : 0;
-		size_t l = strlen(fmt);
+		/* no floating point in the device's libc build: fixed point
+		 * (%e and %g are printed as %f, trailing zeros cut for %g) */
+		const char *s = pf_arg(f), *end = "";
+		int p = has_pr ? (pr > 9 ? 9 : (int)pr) : 6, l;
+		long long v = 0;
+		char num[64], pad[8];
 
-		if (s && (end == s || *end)) {
+		if (s && (!ap_parse_fixed(s, p, &v, &end) || *end)) {
 			sh_printf(f->sh, f->io, 2, "sh: invalid number '%s'\n", s);
 			f->status = 1;
 		}
-		fmt[l] = conv;
-		fmt[l + 1] = '\0';
-		len = snprintf(buf, sizeof buf, fmt, v);
+		l = ap_fmt_fixed(num, sizeof num, v, p);
+		if ((conv == 'g' || conv == 'G') && strchr(num, '.')) {
+			while (l > 0 && num[l - 1] == '0')
+				num[--l] = '\0';
+			if (l > 0 && num[l - 1] == '.')
+				num[--l] = '\0';
+		}
+		snprintf(pad, sizeof pad, "%%%s%lus", strchr(fmt, '-') ? "-" : "",
+			 w > 4096 ? 4096UL : w);
+		len = snprintf(buf, sizeof buf, pad, num);
 		break;
 	}
 	default:

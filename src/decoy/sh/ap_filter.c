@@ -358,18 +358,16 @@ struct span {
 static const uint8_t *sort_base;
 static bool sort_num, sort_rev, sort_fold;
 
-static double lead_num(const uint8_t *p, size_t n)
+/* sort -n's key: the leading number, scaled (no floating point). */
+static long long lead_num(const uint8_t *p, size_t n)
 {
-	char tmp[64];
-	size_t i = 0, k = 0;
+	char tmp[40];
+	long long v = 0;
+	size_t k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
 
-	while (i < n && (p[i] == ' ' || p[i] == '\t'))
-		i++;
-	while (i < n && k < sizeof tmp - 1 &&
-	       ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || (k == 0 && p[i] == '-')))
-		tmp[k++] = (char)p[i++];
+	memcpy(tmp, p, k);
 	tmp[k] = '\0';
-	return k ? strtod(tmp, NULL) : 0.0;
+	return ap_parse_fixed(tmp, 6, &v, NULL) ? v : 0;
 }
 
 static int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, bool fold)
@@ -396,7 +394,7 @@ static int span_cmp(const void *x, const void *y)
 	int r = 0;
 
 	if (sort_num) {
-		double u = lead_num(pa, a->len), v = lead_num(pb, b->len);
+		long long u = lead_num(pa, a->len), v = lead_num(pb, b->len);
 
 		r = u < v ? -1 : u > v;
 	} else if (sort_fold) {
@@ -572,10 +570,10 @@ int ap_seq(struct sh *sh, struct io *io, int argc, char **argv)
 {
 	const char *sep = "\n";
 	bool width = false;
-	double v[3] = {1, 1, 0}, x;
-	int a = 1, k, prec = 0, w = 0;
-	char *end;
+	long long v[3] = {1, 1, 0}, x;
+	int a = 1, k, i, prec = 0, w = 0;
 	unsigned long count = 0;
+	char num[64];
 
 	for (; a < argc && argv[a][0] == '-' && argv[a][1] &&
 	       !(argv[a][1] >= '0' && argv[a][1] <= '9');
@@ -592,38 +590,49 @@ int ap_seq(struct sh *sh, struct io *io, int argc, char **argv)
 	k = argc - a;
 	if (k < 1 || k > 3)
 		return ap_usage(sh, io, "seq");
-	for (int i = 0; i < k; i++) {
-		double d = strtod(argv[a + i], &end);
+	for (i = 0; i < k; i++)
+		if (decimals(argv[a + i]) > prec)
+			prec = decimals(argv[a + i]) > 9 ? 9 : decimals(argv[a + i]);
+	v[0] = v[1] = 1;
+	for (i = 0; i < prec; i++)
+		v[0] = v[1] *= 10;
+	for (i = 0; i < k; i++) {
+		const char *end;
+		long long d;
 
-		if (end == argv[a + i] || *end) {
+		if (!ap_parse_fixed(argv[a + i], prec, &d, &end) || *end) {
 			ap_err(sh, io, "seq", "invalid number '%s'", argv[a + i]);
 			return 1;
 		}
-		if (decimals(argv[a + i]) > prec)
-			prec = decimals(argv[a + i]);
-		if (k == 1)
-			v[2] = d;
-		else if (k == 2)
-			v[i == 0 ? 0 : 2] = d;
-		else
-			v[i] = d;
+		v[k == 1 ? 2 : k == 2 ? (i ? 2 : 0) : i] = d;
 	}
 	if (width) {
-		char t1[64], t2[64];
-		int l1 = snprintf(t1, sizeof t1, "%.*f", prec, v[0]);
-		int l2 = snprintf(t2, sizeof t2, "%.*f", prec, v[2]);
+		int l1 = ap_fmt_fixed(num, sizeof num, v[0], prec);
+		int l2 = ap_fmt_fixed(num, sizeof num, v[2], prec);
 
 		w = l1 > l2 ? l1 : l2;
 	}
 	if (v[1] == 0)
 		return 1;
-	for (x = v[0]; v[1] > 0 ? x <= v[2] + 1e-9 : x >= v[2] - 1e-9;
-	     x = v[0] + v[1] * (double)++count) {
+	for (x = v[0]; v[1] > 0 ? x <= v[2] : x >= v[2]; x = v[0] + v[1] * (long long)++count) {
+		int l;
+
 		if (!sh_work(sh, 64))
 			break;
 		if (count)
 			sh_puts(sh, io, 1, sep);
-		sh_printf(sh, io, 1, width ? "%0*.*f" : "%*.*f", w, prec, x);
+		l = ap_fmt_fixed(num, sizeof num, x, prec);
+		if (width && l < w) {
+			bool neg = num[0] == '-';
+
+			if (neg)
+				sh_puts(sh, io, 1, "-");
+			for (; l < w; l++)
+				sh_puts(sh, io, 1, "0");
+			sh_puts(sh, io, 1, num + neg);
+		} else {
+			sh_puts(sh, io, 1, num);
+		}
 	}
 	if (count)
 		sh_puts(sh, io, 1, "\n");

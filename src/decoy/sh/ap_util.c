@@ -286,3 +286,46 @@ int ap_filter_input(struct sh *sh, struct io *io, const char *ap, const char *ar
 	}
 	return rc;
 }
+
+bool ap_parse_fixed(const char *s, int prec, long long *out, const char **end)
+{
+	long long ip = 0, fp = 0;
+	int k, digits = 0;
+	bool neg = false;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if (ip < 100000000000LL)
+			ip = ip * 10 + (*s - '0');
+	if (*s == '.') {
+		for (s++, k = 0; *s >= '0' && *s <= '9'; s++, digits++)
+			if (k++ < prec)
+				fp = fp * 10 + (*s - '0');
+		for (; k < prec; k++)
+			fp *= 10;
+	} else {
+		for (k = 0; k < prec; k++)
+			fp *= 10;
+	}
+	for (k = 0; k < prec; k++)
+		ip *= 10;
+	*out = neg ? -(ip + fp) : ip + fp;
+	if (end)
+		*end = s;
+	return digits > 0;
+}
+
+int ap_fmt_fixed(char *out, size_t outsz, long long v, int prec)
+{
+	long long scale = 1, a = v < 0 ? -v : v;
+	int k;
+
+	for (k = 0; k < prec; k++)
+		scale *= 10;
+	if (prec == 0)
+		return snprintf(out, outsz, "%s%lld", v < 0 ? "-" : "", a);
+	return snprintf(out, outsz, "%s%lld.%0*lld", v < 0 ? "-" : "", a / scale, prec, a % scale);
+}

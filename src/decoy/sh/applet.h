@@ -52,6 +52,12 @@ int ap_filter_input(struct sh *sh, struct io *io, const char *ap, const char *ar
 /* The path `which` prints for name ($PATH's /sbin /usr/sbin /bin
  * /usr/bin, an executable file); false when there is none (ap_system.c). */
 bool ap_find_path(struct sh *sh, const char *name, char *out, size_t outsz);
+/* A decimal number ("-1.25") as an integer scaled by 10^prec (prec <= 9:
+ * the device's libc has no floating point); false without a digit. *end:
+ * the first byte after it. */
+bool ap_parse_fixed(const char *s, int prec, long long *out, const char **end);
+/* v (scaled by 10^prec) as "-1.25"; snprintf's return. */
+int ap_fmt_fixed(char *out, size_t outsz, long long v, int prec);
 /* What is left of stdin ("" when it is the terminal). */
 const uint8_t *ap_stdin_rest(struct io *io, size_t *n);
 
