@@ -62,7 +62,9 @@ def _compare(version):
     for line, real, emu in results:
         if real == emu:
             same += 1
-            if line in known:
+            # an `oracle` line differs through the harness (its namespace, its
+            # build), not the emulation: matching by chance is not news
+            if line in known and known[line][0] != "oracle":
                 now_same.append(line)
             continue
         report.append("### %s\n--- real %s\n%r\n--- decoy\n%r\n" % (line, version, real, emu))

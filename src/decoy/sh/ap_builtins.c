@@ -114,45 +114,11 @@ static void put_escaped(struct sh *sh, struct io *io, const char *s, bool *stop)
 			(void)buf_addc(&b, (char)c);
 			continue;
 		}
-		c = (unsigned char)*s;
-		if (c == 'c') {
+		if (*s == 'c') {
 			*stop = true;
 			break;
 		}
-		if (c == 'x' && s[1] && strchr("0123456789abcdefABCDEF", s[1])) {
-			unsigned v = 0;
-			int k;
-
-			s++;
-			for (k = 0; k < 2 && *s && strchr("0123456789abcdefABCDEF", *s); k++, s++)
-				v = v * 16 +
-				    (unsigned)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
-			(void)buf_addc(&b, (char)v);
-			continue;
-		}
-		if (c >= '0' && c <= '7') {
-			unsigned v = 0;
-			int k;
-
-			if (c == '0' && s[1] >= '0' && s[1] <= '7')
-				s++;
-			for (k = 0; k < 3 && *s >= '0' && *s <= '7'; k++, s++)
-				v = v * 8 + (unsigned)(*s - '0');
-			(void)buf_addc(&b, (char)v);
-			continue;
-		}
-		{
-			static const char from[] = "abefnrtv\\";
-			static const char to[] = "\a\b\033\f\n\r\t\v\\";
-			const char *f = strchr(from, (char)c);
-
-			if (f) {
-				(void)buf_addc(&b, to[f - from]);
-				s++;
-			} else {
-				(void)buf_addc(&b, '\\');
-			}
-		}
+		(void)buf_addc(&b, (char)ap_escape(&s, true));
 	}
 	sh_write(sh, io, 1, b.p, b.len);
 	buf_free(&b);

@@ -362,66 +362,15 @@ int ap_expr(struct sh *sh, struct io *io, int argc, char **argv)
 
 /* ---------- printf (an ash builtin in 1.35: errors say "sh:") ---------- */
 
-/* One escape at *pp (after the backslash); its byte, or -1 for \c. */
+/* One escape at *pp (after the backslash): its byte, or -1 for \c (the
+ * output ends there, in the format as in %b). */
 static int pf_escape(const char **pp, bool b_mode)
 {
-	const char *p = *pp;
-	int c = (unsigned char)*p++, v = 0, k;
-
-	switch (c) {
-	case 'a':
-		c = '\a';
-		break;
-	case 'b':
-		c = '\b';
-		break;
-	case 'f':
-		c = '\f';
-		break;
-	case 'n':
-		c = '\n';
-		break;
-	case 'r':
-		c = '\r';
-		break;
-	case 't':
-		c = '\t';
-		break;
-	case 'v':
-		c = '\v';
-		break;
-	case 'c':
-		if (b_mode) {
-			*pp = p;
-			return -1;
-		}
-		break;
-	case 'x':
-		for (k = 0;
-		     k < 2 && ((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'f'));
-		     k++, p++)
-			v = v * 16 + (*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10);
-		if (k)
-			c = v;
-		else
-			p--, c = '\\';
-		break;
-	default:
-		if (c >= '0' && c <= '7') {
-			p--;
-			if (b_mode && *p == '0')
-				p++;
-			for (k = 0; k < 3 && *p >= '0' && *p <= '7'; k++)
-				v = v * 8 + (*p++ - '0');
-			c = v & 0xff;
-		} else if (c != '\\' && c != '"' && c != '\'') {
-			/* unknown: the backslash stays */
-			p--;
-			c = '\\';
-		}
+	if (**pp == 'c') {
+		(*pp)++;
+		return -1;
 	}
-	*pp = p;
-	return c;
+	return ap_escape(pp, b_mode);
 }
 
 struct pf {
@@ -604,7 +553,11 @@ int ap_printf(struct sh *sh, struct io *io, int argc, char **argv)
 
 				p++;
 				c = pf_escape(&p, false);
-				if (c >= 0) {
+				if (c < 0) {
+					f.stop = true;
+					break;
+				}
+				{
 					char ch = (char)c;
 
 					sh_write(sh, io, 1, &ch, 1);

@@ -192,41 +192,8 @@ static int tr_char(const char **pp)
 	const char *p = *pp;
 	int c = (unsigned char)*p++;
 
-	if (c == '\\' && *p) {
-		int v = 0, k;
-
-		c = (unsigned char)*p++;
-		switch (c) {
-		case 'n':
-			c = '\n';
-			break;
-		case 't':
-			c = '\t';
-			break;
-		case 'r':
-			c = '\r';
-			break;
-		case 'a':
-			c = '\a';
-			break;
-		case 'b':
-			c = '\b';
-			break;
-		case 'f':
-			c = '\f';
-			break;
-		case 'v':
-			c = '\v';
-			break;
-		default:
-			if (c >= '0' && c <= '7') {
-				p--;
-				for (k = 0; k < 3 && *p >= '0' && *p <= '7'; k++)
-					v = v * 8 + (*p++ - '0');
-				c = v & 0xff;
-			}
-		}
-	}
+	if (c == '\\' && *p)
+		c = ap_escape(&p, false);
 	*pp = p;
 	return c;
 }

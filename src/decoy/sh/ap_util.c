@@ -329,3 +329,32 @@ int ap_fmt_fixed(char *out, size_t outsz, long long v, int prec)
 		return snprintf(out, outsz, "%s%lld", v < 0 ? "-" : "", a);
 	return snprintf(out, outsz, "%s%lld.%0*lld", v < 0 ? "-" : "", a / scale, prec, a % scale);
 }
+
+int ap_escape(const char **pp, bool zero_octal)
+{
+	static const char from[] = "abefnrtv\\";
+	static const char to[] = "\a\b\033\f\n\r\t\v\\";
+	const char *p = *pp, *f;
+	unsigned v = 0;
+	int k;
+
+	if (*p == 'x' && p[1] && strchr("0123456789abcdefABCDEF", p[1])) {
+		for (p++, k = 0; k < 2 && *p && strchr("0123456789abcdefABCDEF", *p); k++, p++)
+			v = v * 16 + (unsigned)(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+		*pp = p;
+		return (int)v;
+	}
+	if (*p >= '0' && *p <= '7') {
+		if (zero_octal && *p == '0' && p[1] >= '0' && p[1] <= '7')
+			p++;
+		for (k = 0; k < 3 && *p >= '0' && *p <= '7'; k++, p++)
+			v = v * 8 + (unsigned)(*p - '0');
+		*pp = p;
+		return (int)(v & 0xff);
+	}
+	f = *p ? strchr(from, *p) : NULL;
+	if (!f)
+		return '\\';
+	*pp = p + 1;
+	return (unsigned char)to[f - from];
+}

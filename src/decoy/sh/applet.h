@@ -58,6 +58,11 @@ bool ap_find_path(struct sh *sh, const char *name, char *out, size_t outsz);
 bool ap_parse_fixed(const char *s, int prec, long long *out, const char **end);
 /* v (scaled by 10^prec) as "-1.25"; snprintf's return. */
 int ap_fmt_fixed(char *out, size_t outsz, long long v, int prec);
+/* One backslash escape as BusyBox's libbb reads it for echo -e, printf and
+ * tr: *pp is past the backslash and moves past the escape. \a \b \e \f \n
+ * \r \t \v \\, \xHH, octal \NNN (zero_octal: \0NNN too, echo -e and %b).
+ * Not an escape: returns '\\' and leaves *pp (the backslash stays). */
+int ap_escape(const char **pp, bool zero_octal);
 /* What is left of stdin ("" when it is the terminal). */
 const uint8_t *ap_stdin_rest(struct io *io, size_t *n);
 
