@@ -21,9 +21,10 @@ static const char mounts[] = "rootfs / rootfs rw 0 0\n"
 			     "proc /proc proc rw 0 0\n"
 			     "tmpfs /dev tmpfs rw 0 0\n"
 			     "tmpfs /var tmpfs rw 0 0\n";
-static char *applets[] = {"cat",   "chmod", "cp",    "dd", "echo", "ftpget", "grep",
-			  "head",  "ls",    "mkdir", "mv", "ps",   "rm",     "sh",
-			  "sleep", "su",    "tftp",  "wc", "wget", "which"};
+static char *applets[] = {"basename", "cat", "chmod", "cp",    "cut",  "dd",   "dirname", "echo",
+			  "expr",     "ftpget", "grep", "head", "ls",   "mkdir", "mv",   "ps",  "rm",  "sed",
+			  "seq",      "sh",  "sleep", "sort", "su",  "tftp", "tr",   "uniq", "wc",  "wget",
+			  "which"};
 static char *procs[] = {"root      1524 S    init", "root         0 SW   [kthreadd]",
 			"root      1520 S    telnetd"};
 static struct persona_file files[4];

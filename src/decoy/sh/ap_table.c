@@ -60,6 +60,7 @@ static const struct sh_applet applets[] = {
 	{"return", ap_return, "\n", AP_BUILTIN},
 	{"rm", ap_rm, "[OPTIONS] FILE...\n\nRemove (unlink) FILEs\n", AP_APPLET},
 	{"rmdir", ap_rmdir, "[OPTIONS] DIRECTORY...\n\nRemove DIRECTORY if it is empty\n", AP_APPLET},
+	{"sed", ap_sed, "[-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...\nor: sed [-i[SFX]] [-nrE] CMD [FILE]...\n\n\t-e CMD\tAdd CMD to sed commands to be executed\n\t-f FILE\tAdd FILE contents to sed commands to be executed\n\t-i[SFX]\tEdit files in-place (otherwise write to stdout)\n\t\tOptionally back files up, appending SFX\n\t-n\tSuppress automatic printing of pattern space\n\t-r,-E\tUse extended regex syntax\n\nIf no -e or -f, the first non-option argument is the sed command string.\nRemaining arguments are input files (stdin if none).\n", AP_APPLET},
 	{"seq", ap_seq, "[-w] [-s SEP] [FIRST [INC]] LAST\n\nPrint numbers from FIRST to LAST, in steps of INC.\nFIRST, INC default to 1.\n\n\t-w\tPad to last with leading zeros\n\t-s SEP\tString separator\n", AP_APPLET},
 	{"set", ap_set, "\n", AP_BUILTIN},
 	{"sh", ap_sh, "[-/+OPTIONS] [-/+o OPT]... [-c 'SCRIPT' [0 ARGS] | FILE [ARGS]]\n\nUnix shell interpreter\n", AP_APPLET},

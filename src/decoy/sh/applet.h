@@ -149,6 +149,8 @@ AP_FN(uniq);
 AP_FN(seq);
 AP_FN(basename);
 AP_FN(dirname);
+/* ap_sed.c */
+AP_FN(sed);
 /* ap_expr.c */
 AP_FN(expr);
 AP_FN(printf);
