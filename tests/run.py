@@ -6,9 +6,10 @@ daemons under qemu-user), and the firmware image booted under
 qemu-system-mipsel (tests/image).
 
 Prints one line per test and, last, "N passed, N failed".
-Usage: tests/run.py [--build DIR] [--fuzz-seconds N] [-k SUBSTRING]
+Usage: tests/run.py [--build DIR] [--fuzz-seconds N] [--fuzz-jobs N] [-k SUBSTRING]
 """
 import argparse
+import concurrent.futures
 import glob
 import importlib.util
 import os
@@ -80,51 +81,64 @@ def run_fw_units(build, only):
                 report(name + " (exit)", False, out[-3000:], time.time() - t0)
 
 
-def run_fuzz(build, seconds, only):
-    for exe in sorted(glob.glob(os.path.join(build, "fuzz", "fuzz_*"))):
-        base = os.path.basename(exe)
-        name = "fuzz/" + base
-        if only and only not in name:
-            continue
-        corpus_src = os.path.join(TOP, "tests", "fuzz", "corpus", base[len("fuzz_"):])
-        work = tempfile.mkdtemp(prefix="tanuki-fuzz-")
-        if os.path.isdir(corpus_src):
-            for f in os.listdir(corpus_src):
-                shutil.copy(os.path.join(corpus_src, f), work)
-        crashes = os.path.join(TOP, "tests", "fuzz", "crashes", base[len("fuzz_"):])
+def fuzz_one(build, exe, seconds):
+    """One fuzz target: its saved crashes, a timed libFuzzer run, then the
+    same inputs through the GCC ASan build. Returns the report() calls to
+    make, so two targets can run at once and still print in order."""
+    out_reports = []
+    base = os.path.basename(exe)
+    name = "fuzz/" + base
+    corpus_src = os.path.join(TOP, "tests", "fuzz", "corpus", base[len("fuzz_"):])
+    work = tempfile.mkdtemp(prefix="tanuki-fuzz-")
+    if os.path.isdir(corpus_src):
+        for f in os.listdir(corpus_src):
+            shutil.copy(os.path.join(corpus_src, f), work)
+    crashes = os.path.join(TOP, "tests", "fuzz", "crashes", base[len("fuzz_"):])
+    t0 = time.time()
+    # saved crash inputs first: each must pass now
+    if os.path.isdir(crashes) and os.listdir(crashes):
+        files = [os.path.join(crashes, f) for f in sorted(os.listdir(crashes))]
+        p = subprocess.run([exe] + files, cwd=TOP, capture_output=True,
+                           text=True, errors="replace", timeout=300)
+        out_reports.append((name + " (saved crashes)", p.returncode == 0,
+                            p.stderr[-3000:], time.time() - t0))
         t0 = time.time()
-        # saved crash inputs first: each must pass now
-        if os.path.isdir(crashes) and os.listdir(crashes):
-            files = [os.path.join(crashes, f) for f in sorted(os.listdir(crashes))]
-            p = subprocess.run([exe] + files, cwd=TOP, capture_output=True,
-                               text=True, errors="replace", timeout=300)
-            report(name + " (saved crashes)", p.returncode == 0,
-                   p.stderr[-3000:], time.time() - t0)
-            t0 = time.time()
-        p = subprocess.run([exe, "-max_total_time=%d" % seconds, "-timeout=10",
-                            "-rss_limit_mb=2048", "-artifact_prefix=" + work + "/",
-                            work], cwd=TOP, capture_output=True, text=True,
-                           errors="replace", timeout=seconds + 120)
-        runs = re.findall(r"#(\d+)\s+DONE", p.stderr)
-        report("%s (%ss, %s runs)" % (name, seconds, runs[-1] if runs else "?"),
-               p.returncode == 0, p.stderr[-3000:], time.time() - t0)
-        # the same inputs (the corpus, what this run found, saved crashes)
-        # through the GCC ASan+UBSan build: GCC and clang leave different
-        # things unspecified, and the firmware is built by GCC
-        replay = os.path.join(build, "asan", "replay_" + base[len("fuzz_"):])
-        if os.path.exists(replay):
-            t0 = time.time()
-            dirs = [work] + ([crashes] if os.path.isdir(crashes) else [])
-            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1",
-                       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-            r = subprocess.run([replay] + dirs, cwd=TOP, capture_output=True, text=True,
-                               errors="replace", timeout=600, env=env)
-            out = r.stdout + r.stderr
-            n = re.findall(r"replayed (\d+) inputs", out)
-            report("%s (GCC ASan replay, %s inputs)" % (name, n[-1] if n else "?"),
-                   r.returncode == 0 and bool(n) and "Sanitizer" not in out
-                   and "runtime error" not in out, out[-3000:], time.time() - t0)
-        shutil.rmtree(work, ignore_errors=True)
+    p = subprocess.run([exe, "-max_total_time=%d" % seconds, "-timeout=10",
+                        "-rss_limit_mb=2048", "-artifact_prefix=" + work + "/",
+                        work], cwd=TOP, capture_output=True, text=True,
+                       errors="replace", timeout=seconds + 120)
+    runs = re.findall(r"#(\d+)\s+DONE", p.stderr)
+    out_reports.append(("%s (%ss, %s runs)" % (name, seconds, runs[-1] if runs else "?"),
+                        p.returncode == 0, p.stderr[-3000:], time.time() - t0))
+    # the same inputs (the corpus, what this run found, saved crashes)
+    # through the GCC ASan+UBSan build: GCC and clang leave different
+    # things unspecified, and the firmware is built by GCC
+    replay = os.path.join(build, "asan", "replay_" + base[len("fuzz_"):])
+    if os.path.exists(replay):
+        t0 = time.time()
+        dirs = [work] + ([crashes] if os.path.isdir(crashes) else [])
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1",
+                   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+        r = subprocess.run([replay] + dirs, cwd=TOP, capture_output=True, text=True,
+                           errors="replace", timeout=600, env=env)
+        out = r.stdout + r.stderr
+        n = re.findall(r"replayed (\d+) inputs", out)
+        out_reports.append(("%s (GCC ASan replay, %s inputs)" % (name, n[-1] if n else "?"),
+                            r.returncode == 0 and bool(n) and "Sanitizer" not in out
+                            and "runtime error" not in out, out[-3000:], time.time() - t0))
+    shutil.rmtree(work, ignore_errors=True)
+    return out_reports
+
+
+def run_fuzz(build, seconds, only, jobs):
+    """Each target is single-threaded: with JOBS cores, JOBS targets run at
+    once (each still gets its full SECONDS), in the same order of output."""
+    exes = [exe for exe in sorted(glob.glob(os.path.join(build, "fuzz", "fuzz_*")))
+            if not only or only in "fuzz/" + os.path.basename(exe)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for reps in pool.map(lambda exe: fuzz_one(build, exe, seconds), exes):
+            for r in reps:
+                report(*r)
 
 
 def run_python(only, dirs=("transcripts", "integration", "image"), tag=""):
@@ -156,6 +170,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--fuzz-seconds", type=int,
                     default=int(os.environ.get("FUZZ_SECONDS", "20")))
+    ap.add_argument("--fuzz-jobs", type=int,
+                    default=int(os.environ.get("FUZZ_JOBS", str(min(2, os.cpu_count() or 1)))))
     ap.add_argument("-k", dest="only", default="")
     ap.add_argument("--no-fuzz", action="store_true")
     a = ap.parse_args()
@@ -165,7 +181,7 @@ def main():
     run_units(build, a.only)
     run_fw_units(build, a.only)
     if not a.no_fuzz:
-        run_fuzz(build, a.fuzz_seconds, a.only)
+        run_fuzz(build, a.fuzz_seconds, a.only, a.fuzz_jobs)
     run_python(a.only)
     # The transcripts again against the MIPS decoys under qemu-user
     # (tanuki_test's Daemon runs TANUKI_BIN): byte-exact output on both
