@@ -9,6 +9,14 @@
  * 20-byte IPv4 header) is rebased on the last SYN-ACK lwIP sent, so the
  * fuzzer can complete handshakes despite random ISNs. lwIP's fuzz build
  * skips checksum checks (mk/lwip.mk).
+ *
+ * The listener's backlog is 4: past it (or past the per-source half-open
+ * cap) SYNs are answered with SYN cookies (net/syncookie.c), and an ACK
+ * rebased on a cookie SYN-ACK completes one, so the cookie check (the
+ * client's MSS option, the MAC, the period) and the pcb it makes see
+ * random input; seeds: corpus/wan/syncookie (5 SYNs, the fifth answered
+ * with a cookie, its ACK, data, FIN) and syncookie_bad (the same ACKs not
+ * rebased: wrong cookies, answered with RSTs).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -56,8 +56,10 @@ unsigned int tanuki_lwip_isn(void)
 }
 
 /* A SYN to a listening port from a source that already holds
- * CAP_WAN_HALFOPEN_PER_SRC half-open connections is dropped. */
-signed char tanuki_lwip_tcp_in(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p)
+ * CAP_WAN_HALFOPEN_PER_SRC half-open connections gets a SYN cookie
+ * (net/syncookie.c) and no pcb. */
+signed char tanuki_lwip_tcp_in(struct tcp_pcb *pcb, struct tcp_hdr *hdr, unsigned short optlen,
+			       unsigned short opt1len, unsigned char *opt2, struct pbuf *p)
 {
 	const struct tcp_pcb *q;
 	unsigned n = 0;
@@ -67,8 +69,10 @@ signed char tanuki_lwip_tcp_in(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct 
 		return ERR_OK;
 	for (q = tcp_active_pcbs; q; q = q->next)
 		if (q->state == SYN_RCVD && ip_addr_cmp(&q->remote_ip, ip_current_src_addr()) &&
-		    ++n >= CAP_WAN_HALFOPEN_PER_SRC)
+		    ++n >= CAP_WAN_HALFOPEN_PER_SRC) {
+			tanuki_cookie_syn((struct tcp_pcb_listen *)pcb, hdr, optlen, opt1len, opt2);
 			return ERR_MEM;
+		}
 	return ERR_OK;
 }
 

@@ -47,6 +47,7 @@ void wan_done(struct net *n)
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "net/lwip_port.h"
+#include "net/syncookie.h"
 #include "net/wan_ppp.h"
 #include "sys/sys.h"
 
@@ -518,10 +519,16 @@ static void scan_report(struct wan *w)
 	scan_write(&w->scan, &w->scan_tot, w->n->log, self, w->cfg->scan_ms, port_open, w);
 }
 
-/* The store's status file: the scan picture since start. */
+/* The store's status file: the scan picture since start, and the SYN
+ * cookies (net/syncookie.h). */
 static void scan_status_cb(void *arg, struct json *j)
 {
+	const struct syncookie_stats *ck = syncookie_stats();
+
 	scan_status(&((struct wan *)arg)->scan_tot, j);
+	json_int(j, "wan_cookies_sent", (int64_t)ck->sent);
+	json_int(j, "wan_cookies_accepted", (int64_t)ck->accepted);
+	json_int(j, "wan_cookies_bad", (int64_t)ck->bad);
 }
 
 static void on_scan_timer(struct ev_loop *l, struct ev_timer *t)

@@ -91,7 +91,10 @@
 #define LWIP_HOOK_FILENAME "wan_hooks.h"
 #define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) tanuki_lwip_isn()
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)                             \
-	tanuki_lwip_tcp_in(pcb, hdr, p)
+	tanuki_lwip_tcp_in(pcb, hdr, optlen, opt1len, opt2, p)
+/* SYN cookies when a listener has no room (net/syncookie.c, 0004 patch) */
+#define LWIP_HOOK_TCP_COOKIE_SYN tanuki_cookie_syn
+#define LWIP_HOOK_TCP_COOKIE_ACK tanuki_cookie_ack
 
 /* checksums in software both ways (a raw socket has no offload); the fuzz
  * build of lwIP skips the checks so random frames reach TCP */
