@@ -2,20 +2,26 @@
 the decoy's lwIP, its kernel without an address there.
 
 Topology (namespaces this test makes, addresses from 198.18.0.0/15 only;
-tests/integration/test_wan.py's Pair):
+tests/integration/test_wan.py's Pair and test_wan_ppp.py's PPPoE side):
 
   host:     QEMU; the LAN side as in test_image.py (user networking,
             restrict=on, ssh and telnet forwarded from 127.0.0.1 only)
   decoy ns: the TAP that is the guest's eth1 (opened here, its file
             descriptor handed to QEMU: WAN_FD) bridged with the veth end;
-            no address, IPv6 off; a packet socket counts every frame
-  attacker: the veth's other end 198.18.0.1/24, a real dnsmasq handing
-            out 198.18.0.50-59, the attacker's telnet client
+            no address, IPv6 off; a packet socket keeps every frame the
+            guest sends there
+  attacker: the veth's other end on a bridge with 198.18.0.1/24, a real
+            dnsmasq handing out 198.18.0.50-59 and the attacker's clients;
+            on the same bridge the PPPoE server guest (Debian's
+            pppoe-server and pppd, tests/lib/pppoe_vm.py, booted while the
+            Malta guest boots), its routed side 198.18.2.2 behind 198.18.2.1
 
-One boot: a DHCP lease (dnsmasq's lease file names the guest's WAN MAC),
-a Mirai-style login over the WAN side, the store pulled over the LAN side
-with scp showing that session with the WAN addresses; the guest kernel's
-own part on eth1 (none); then `proto static` by a reconfigure and respawn.
+One Malta boot: a DHCP lease (dnsmasq's lease file names the guest's WAN
+MAC), a Mirai-style login over the WAN side, the store pulled over the LAN
+side with scp showing that session with the WAN addresses; the guest
+kernel's own part on eth1 (none); then `proto static`, then `proto pppoe`
+(CHAP, a login over the PPP link), each by the owner's reconfigure over ssh
+and init's respawn of the decoy.
 """
 import fcntl
 import os
@@ -35,8 +41,11 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, HERE)
 import tanuki_test as tt  # noqa: E402
 from test_image import IMG, VM, _attack  # noqa: E402
+from pppoe_vm import PppoeServer  # noqa: E402
 from test_wan import Pair, in_netns, login, sh  # noqa: E402
+from test_wan_ppp import ppp_topology  # noqa: E402
 
+PPP_USER, PPP_SECRET = "tanuki", "s3cret"
 WAN_MAC = "52:54:00:12:34:57"  # scripts/qemu-run.sh's default
 LAN_MAC = "52:54:00:12:34:56"
 TUNSETIFF = 0x400454CA
@@ -118,6 +127,14 @@ def wait_lease(leases, timeout=60.0):
     raise AssertionError("no lease for %s" % WAN_MAC)
 
 
+def _start(srv):
+    try:
+        srv.start()
+        return None
+    except AssertionError as e:
+        return e
+
+
 def wan_login(host, password, timeout=60.0):
     """A telnet login attempt from the attacker namespace until the decoy
     answers on host."""
@@ -133,7 +150,7 @@ def wan_login(host, password, timeout=60.0):
             time.sleep(0.5)
 
 
-def test_image_wan_dhcp_attack_static():
+def test_image_wan_dhcp_static_pppoe():
     for f in ("vmlinux", "rootfs.cpio.gz", "flash.img", "owner_key"):
         assert os.path.exists(os.path.join(IMG, f)), \
             "%s missing: run `make image` (make test does)" % os.path.join(IMG, f)
@@ -142,6 +159,17 @@ def test_image_wan_dhcp_attack_static():
     shutil.copy(os.path.join(IMG, "flash.img"), flash)
     leases = os.path.join(work, "leases")
     with Pair() as p:
+        # the attacker's side: the PPPoE server guest's TAPs and a bridge
+        # with the veth end (test_wan_ppp's), and 198.18.0.1 on that bridge
+        # for DHCP and the static address; the server boots meanwhile
+        ppp_wan, ppp_lan = ppp_topology(p)
+        abr = "tb" + p.att[3:]
+        sh("ip", "-n", p.att, "addr", "add", "198.18.0.1/24", "dev", abr)
+        srv = PppoeServer(p.att, ppp_wan, ppp_lan, auth="chap", user=PPP_USER,
+                          secret=PPP_SECRET)
+        srv_err = []
+        srv_boot = threading.Thread(target=lambda: srv_err.append(_start(srv)), daemon=True)
+        srv_boot.start()
         tag = p.dec[3:]
         tap, br = "tm" + tag, "bm" + tag
         fd = open_tap(p.dec, tap)
@@ -153,7 +181,7 @@ def test_image_wan_dhcp_attack_static():
             sh("ip", "-n", p.dec, "link", "set", dev, "up")
         dns = subprocess.Popen(
             ["ip", "netns", "exec", p.att, "dnsmasq", "--no-daemon", "--conf-file=/dev/null",
-             "--port=0", "--interface=" + p.aif, "--bind-interfaces", "--user=root",
+             "--port=0", "--interface=" + abr, "--bind-interfaces", "--user=root",
              "--group=root", "--dhcp-range=198.18.0.50,198.18.0.59,255.255.255.0,1h",
              "--dhcp-option=3,198.18.0.1", "--dhcp-leasefile=" + leases,
              "--pid-file=" + os.path.join(work, "pid"), "--log-dhcp"],
@@ -192,7 +220,7 @@ def test_image_wan_dhcp_attack_static():
             seen0 = len(cap.guest_frames())
             assert seen0 == tx0, (seen0, tx0)
             t_probe = time.time()
-            sh("ip", "-n", p.att, "neigh", "flush", "dev", p.aif)
+            sh("ip", "-n", p.att, "neigh", "flush", "dev", abr)
             with in_netns(p.att):
                 for port in (22, 23):
                     s = socket.socket()
@@ -270,9 +298,55 @@ def test_image_wan_dhcp_attack_static():
             assert conn and conn[0]["dst_ip"] == "198.18.0.2", conn
             out = snmp_or_fail(vm, "ip addr show dev eth1")
             assert "inet" not in out, out
+            # 7. proto pppoe against Debian's pppoe-server and pppd (in the
+            # x86 guest, tests/lib/pppoe_vm.py): CHAP login, the address
+            # from pppd's pool, an attacker's login over the PPP link
+            srv_boot.join(180)
+            assert srv_err == [None], srv_err
+            conf = snmp_or_fail(vm, "cat /etc/config/tanuki")
+            conf = conf.replace("\toption proto 'static'\n\toption ipaddr '198.18.0.2'\n"
+                                "\toption netmask '255.255.255.0'\n"
+                                "\toption gateway '198.18.0.1'\n",
+                                "\toption proto 'pppoe'\n\toption username '%s'\n"
+                                "\toption password '%s'\n" % (PPP_USER, PPP_SECRET))
+            assert "'pppoe'" in conf, conf
+            p2 = vm.ssh("cat > /etc/config/tanuki && tanuki check -c /etc/config/tanuki && "
+                        "killall tanuki", stdin=conf)
+            assert p2.returncode == 0, (p2.stdout, p2.stderr, vm.console())
+            with in_netns(p.att):
+                wan_login("198.18.1.10", "pppoe-wan", timeout=90)
+            deadline = time.time() + 30
+            while True:
+                evs = vm.scp_store(os.path.join(work, "pull3"))
+                fails = [e for e in tt.by_id(evs, "cowrie.login.failed")
+                         if e.get("password") == "pppoe-wan"]
+                if fails or time.time() > deadline:
+                    break
+                time.sleep(2)
+            assert fails, [e["eventid"] for e in evs]
+            up = [e for e in tt.by_id(evs, "tanuki.wan.ppp") if e.get("state") == "up"]
+            assert up and (up[-1]["auth"], up[-1]["ipaddr"], up[-1]["peer"]) == \
+                ("chap", "198.18.1.10", "198.18.1.1"), up
+            conn = [e for e in tt.by_id(evs, "cowrie.session.connect")
+                    if e["session"] == fails[-1]["session"]]
+            assert conn and (conn[0]["src_ip"], conn[0]["dst_ip"]) == \
+                ("198.18.2.1", "198.18.1.10"), conn
+            log = srv.pppd_log()
+            assert 'name = "%s"]' % PPP_USER in log and "sent [CHAP Success" in log, log[-2000:]
+            # from the first PPPoE discovery frame on, the guest's WAN port
+            # carried PPPoE only (the kernel has no PPPoE and no address)
+            frames = [f for _, f in cap.guest_frames()]
+            first = [i for i, f in enumerate(frames) if f[12:14] == b"\x88\x63"]
+            assert first, "no PPPoE discovery frame from the guest"
+            other = [f[:20].hex() for f in frames[first[0]:]
+                     if f[12:14] not in (b"\x88\x63", b"\x88\x64") or mac(f[6:12]) != WAN_MAC]
+            assert not other, other
+            out = snmp_or_fail(vm, "ip addr show dev eth1")
+            assert "inet" not in out, out
             n = len(cap.guest_frames())
-            print("      image WAN: lease %s in %.1fs boot, %d frames from the guest's "
-                  "eth1, all from %s" % (ip, vm.boot_s, n, WAN_MAC), flush=True)
+            print("      image WAN: boot %.1fs, lease %s, static, PPPoE %s by %s; %d frames "
+                  "from the guest's eth1, all from %s" % (
+                      vm.boot_s, ip, up[-1]["ipaddr"], up[-1]["auth"], n, WAN_MAC), flush=True)
             vm.reboot_and_wait()
             shutil.rmtree(work, ignore_errors=True)
         finally:
@@ -281,3 +355,5 @@ def test_image_wan_dhcp_attack_static():
             cap.close()
             dns.terminate()
             dns.wait(10)
+            srv_boot.join(180)
+            srv.close()
