@@ -113,6 +113,26 @@ def snmp_or_fail(vm, cmd):
     return p.stdout
 
 
+def rp_filter_drops(vm):
+    """TcpExt IPReversePathFilter of the guest's kernel."""
+    out = snmp_or_fail(vm, "cat /proc/net/netstat").splitlines()
+    for head, val in zip(out[0::2], out[1::2]):
+        if head.startswith("TcpExt:"):
+            return int(dict(zip(head.split(), val.split()))["IPReversePathFilter"])
+    raise AssertionError(out)
+
+
+def arp_request(ifname, ip):
+    """A broadcast ARP who-has for ip, from ifname's address and MAC."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    src = s.getsockname()[4]
+    s.send(b"\xff" * 6 + src + b"\x08\x06" +
+           struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + src + socket.inet_aton("198.18.0.1") +
+           b"\0" * 6 + socket.inet_aton(ip) + b"\0" * 18)
+    s.close()
+
+
 def wait_lease(leases, timeout=60.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -210,24 +230,33 @@ def test_image_wan_dhcp_static_pppoe():
             assert "CapAmb:\t0000000000002000" in lines, out
             assert [x for x in lines if x.startswith("Uid:")][0].split()[1] != "0", out
             # 4. the guest kernel sends nothing on eth1 itself: with the
-            # decoy frozen, ARP, TCP SYNs (22, 23), ICMP echo and UDP to the
-            # WAN address get no frame back, and eth1's transmit counter
-            # (every frame the driver sent, the kernel's and lwIP's) stands
-            # still and equals the frames the TAP saw from the guest
-            snmp_or_fail(vm, "kill -STOP $(pidof tanuki)")
+            # decoy frozen, an ARP request, TCP SYNs (22, 23), ICMP echo and
+            # UDP to the WAN address, and a SYN to an address of the guest's
+            # own kernel (198.18.3.3 on its lo, for the test: a kernel takes
+            # any packet for one of its addresses on any port unless the
+            # reverse-path filter drops it) get no frame back; eth1's
+            # transmit counter (every frame the driver sent, the kernel's
+            # and lwIP's) stands still and equals the frames the TAP saw
+            # from the guest; the filter counted its drops (without rcS's
+            # `arp off` the kernel answers the ARP request for 198.18.3.3
+            # on eth1; without rp_filter it takes the SYN)
+            snmp_or_fail(vm, "ip addr add 198.18.3.3/32 dev lo && kill -STOP $(pidof tanuki)")
             time.sleep(0.5)
             tx0 = int(snmp_or_fail(vm, "cat /sys/class/net/eth1/statistics/tx_packets"))
+            rpf0 = rp_filter_drops(vm)
             seen0 = len(cap.guest_frames())
             assert seen0 == tx0, (seen0, tx0)
             t_probe = time.time()
-            sh("ip", "-n", p.att, "neigh", "flush", "dev", abr)
+            sh("ip", "-n", p.att, "neigh", "replace", ip, "lladdr", WAN_MAC, "dev", abr,
+               "nud", "permanent")
+            sh("ip", "-n", p.att, "route", "add", "198.18.3.3/32", "via", ip)
             with in_netns(p.att):
-                for port in (22, 23):
+                for host, port in ((ip, 22), (ip, 23), ("198.18.3.3", 22)):
                     s = socket.socket()
                     s.settimeout(1.5)
                     try:
-                        s.connect((ip, port))
-                        raise AssertionError("the frozen guest accepted on %d" % port)
+                        s.connect((host, port))
+                        raise AssertionError("the frozen guest accepted %s:%d" % (host, port))
                     except OSError:
                         pass
                     finally:
@@ -235,11 +264,22 @@ def test_image_wan_dhcp_static_pppoe():
                 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 u.sendto(b"x", (ip, 9))
                 u.close()
+                arp_request(abr, ip)
+                arp_request(abr, "198.18.3.3")
             sh("ip", "netns", "exec", p.att, "ping", "-c", "2", "-W", "1", ip, check=False)
             time.sleep(1)
             tx1 = int(snmp_or_fail(vm, "cat /sys/class/net/eth1/statistics/tx_packets"))
             late = [f for t, f in cap.guest_frames() if t >= t_probe]
             assert tx1 == tx0 and not late, (tx0, tx1, [f[:42].hex() for f in late])
+            # the SYN to the kernel's own address opened nothing (its answer
+            # would have left by eth0, into QEMU's restricted user network)
+            tcp = snmp_or_fail(vm, "cat /proc/net/tcp")
+            assert "030312C6:" not in tcp.upper(), tcp
+            rpf1 = rp_filter_drops(vm)
+            assert rpf1 > rpf0, (rpf0, rpf1)
+            snmp_or_fail(vm, "ip addr del 198.18.3.3/32 dev lo")
+            sh("ip", "-n", p.att, "route", "del", "198.18.3.3/32")
+            sh("ip", "-n", p.att, "neigh", "del", ip, "dev", abr)
             snmp_or_fail(vm, "kill -CONT $(pidof tanuki)")
             # every frame from the guest's WAN port: its MAC, ARP or IPv4
             # from 0.0.0.0 (DHCP) or the lease, never IPv6
