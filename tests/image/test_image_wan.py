@@ -107,7 +107,8 @@ def mac(b):
     return ":".join("%02x" % x for x in b)
 
 
-def snmp_or_fail(vm, cmd):
+def guest_sh(vm, cmd):
+    """A command in the guest over ssh (the LAN side); its output."""
     p = vm.ssh(cmd)
     assert p.returncode == 0, (cmd, p.stdout, p.stderr, vm.console())
     return p.stdout
@@ -115,7 +116,7 @@ def snmp_or_fail(vm, cmd):
 
 def rp_filter_drops(vm):
     """TcpExt IPReversePathFilter of the guest's kernel."""
-    out = snmp_or_fail(vm, "cat /proc/net/netstat").splitlines()
+    out = guest_sh(vm, "cat /proc/net/netstat").splitlines()
     for head, val in zip(out[0::2], out[1::2]):
         if head.startswith("TcpExt:"):
             return int(dict(zip(head.split(), val.split()))["IPReversePathFilter"])
@@ -208,8 +209,11 @@ def test_image_wan_dhcp_static_pppoe():
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "dnsmasq.log"), "wb"))
         vm = None
         try:
-            vm = VM(flash, work, wan_fd=fd).start()
-            os.close(fd)
+            vm = VM(flash, work, wan_fd=fd)
+            try:
+                vm.start()
+            finally:
+                os.close(fd)  # QEMU holds the TAP now (or failed to start)
             # 1. the lease: dnsmasq hands the guest's WAN MAC an address
             # (option 12: the persona's hostname), the decoy logs it
             lease = wait_lease(leases)
@@ -220,7 +224,7 @@ def test_image_wan_dhcp_static_pppoe():
                 _attack(23, host=ip, probe="tanuki-image-wan")
             # 3. the guest kernel: no address on eth1, IPv6 and ARP off, strict
             # reverse-path filter; the decoy holds CAP_NET_RAW alone
-            out = snmp_or_fail(vm, "ip addr show dev eth1; "
+            out = guest_sh(vm, "ip addr show dev eth1; "
                                    "cat /proc/sys/net/ipv6/conf/eth1/disable_ipv6 "
                                    "/proc/sys/net/ipv4/conf/eth1/rp_filter; "
                                    "grep -E '^Cap(Eff|Amb)|^Uid' /proc/$(pidof tanuki)/status")
@@ -240,9 +244,9 @@ def test_image_wan_dhcp_static_pppoe():
             # from the guest; the filter counted its drops (without rcS's
             # `arp off` the kernel answers the ARP request for 198.18.3.3
             # on eth1; without rp_filter it takes the SYN)
-            snmp_or_fail(vm, "ip addr add 198.18.3.3/32 dev lo && kill -STOP $(pidof tanuki)")
+            guest_sh(vm, "ip addr add 198.18.3.3/32 dev lo && kill -STOP $(pidof tanuki)")
             time.sleep(0.5)
-            tx0 = int(snmp_or_fail(vm, "cat /sys/class/net/eth1/statistics/tx_packets"))
+            tx0 = int(guest_sh(vm, "cat /sys/class/net/eth1/statistics/tx_packets"))
             rpf0 = rp_filter_drops(vm)
             seen0 = len(cap.guest_frames())
             assert seen0 == tx0, (seen0, tx0)
@@ -268,19 +272,19 @@ def test_image_wan_dhcp_static_pppoe():
                 arp_request(abr, "198.18.3.3")
             sh("ip", "netns", "exec", p.att, "ping", "-c", "2", "-W", "1", ip, check=False)
             time.sleep(1)
-            tx1 = int(snmp_or_fail(vm, "cat /sys/class/net/eth1/statistics/tx_packets"))
+            tx1 = int(guest_sh(vm, "cat /sys/class/net/eth1/statistics/tx_packets"))
             late = [f for t, f in cap.guest_frames() if t >= t_probe]
             assert tx1 == tx0 and not late, (tx0, tx1, [f[:42].hex() for f in late])
             # the SYN to the kernel's own address opened nothing (its answer
             # would have left by eth0, into QEMU's restricted user network)
-            tcp = snmp_or_fail(vm, "cat /proc/net/tcp")
+            tcp = guest_sh(vm, "cat /proc/net/tcp")
             assert "030312C6:" not in tcp.upper(), tcp
             rpf1 = rp_filter_drops(vm)
             assert rpf1 > rpf0, (rpf0, rpf1)
-            snmp_or_fail(vm, "ip addr del 198.18.3.3/32 dev lo")
+            guest_sh(vm, "ip addr del 198.18.3.3/32 dev lo")
             sh("ip", "-n", p.att, "route", "del", "198.18.3.3/32")
             sh("ip", "-n", p.att, "neigh", "del", ip, "dev", abr)
-            snmp_or_fail(vm, "kill -CONT $(pidof tanuki)")
+            guest_sh(vm, "kill -CONT $(pidof tanuki)")
             # every frame from the guest's WAN port: its MAC, ARP or IPv4
             # from 0.0.0.0 (DHCP) or the lease, never IPv6
             for _, f in cap.guest_frames():
@@ -310,7 +314,7 @@ def test_image_wan_dhcp_static_pppoe():
                 ("dhcp", ip, "198.18.0.1", "eth1"), addr
             # 6. proto static: the owner's reconfigure over ssh, init respawns
             # the decoy; a login at the static address
-            conf = snmp_or_fail(vm, "cat /etc/config/tanuki")
+            conf = guest_sh(vm, "cat /etc/config/tanuki")
             assert "\toption proto 'dhcp'\n" in conf, conf
             conf = conf.replace("\toption proto 'dhcp'\n", "\toption proto 'static'\n"
                                 "\toption ipaddr '198.18.0.2'\n\toption netmask '255.255.255.0'\n"
@@ -336,14 +340,14 @@ def test_image_wan_dhcp_static_pppoe():
             conn = [e for e in tt.by_id(evs, "cowrie.session.connect")
                     if e["session"] == fails[-1]["session"]]
             assert conn and conn[0]["dst_ip"] == "198.18.0.2", conn
-            out = snmp_or_fail(vm, "ip addr show dev eth1")
+            out = guest_sh(vm, "ip addr show dev eth1")
             assert "inet" not in out, out
             # 7. proto pppoe against Debian's pppoe-server and pppd (in the
             # x86 guest, tests/lib/pppoe_vm.py): CHAP login, the address
             # from pppd's pool, an attacker's login over the PPP link
             srv_boot.join(180)
             assert srv_err == [None], srv_err
-            conf = snmp_or_fail(vm, "cat /etc/config/tanuki")
+            conf = guest_sh(vm, "cat /etc/config/tanuki")
             conf = conf.replace("\toption proto 'static'\n\toption ipaddr '198.18.0.2'\n"
                                 "\toption netmask '255.255.255.0'\n"
                                 "\toption gateway '198.18.0.1'\n",
@@ -381,7 +385,7 @@ def test_image_wan_dhcp_static_pppoe():
             other = [f[:20].hex() for f in frames[first[0]:]
                      if f[12:14] not in (b"\x88\x63", b"\x88\x64") or mac(f[6:12]) != WAN_MAC]
             assert not other, other
-            out = snmp_or_fail(vm, "ip addr show dev eth1")
+            out = guest_sh(vm, "ip addr show dev eth1")
             assert "inet" not in out, out
             n = len(cap.guest_frames())
             print("      image WAN: boot %.1fs, lease %s, static, PPPoE %s by %s; %d frames "
