@@ -31,6 +31,7 @@ ln -s ../bin/dropbearmulti "$root/usr/sbin/dropbear"
 ln -s dropbearmulti "$root/usr/bin/scp"
 ln -s dropbearmulti "$root/usr/bin/dropbearkey"
 cp "$var/tanuki" "$root/usr/bin/tanuki"
+cp "$var/caprun" "$root/usr/lib/tanuki/caprun"
 mkdir -p "$root/usr/share/tanuki"
 cp -r "$top/personas" "$root/usr/share/tanuki/personas"
 

@@ -20,8 +20,14 @@ $(IMG)/owner_key.pub:
 
 MALTA_INPUTS := $(shell find rootfs board/qemu-malta personas -type f 2>/dev/null)
 
+# caprun (src/image/caprun.c): starts the decoy as its user with CAP_NET_RAW
+# alone when the config gives it the WAN port (rootfs/usr/lib/tanuki/run).
+$(BUILD)/mipsel/caprun: src/image/caprun.c board/qemu-malta/board.mk $(TC)/uclibc-mipsel/.done
+	$(mipsel_CC) $(STD) $(WARN) -Os -ffunction-sections -fdata-sections -static -s \
+		-Wl,--gc-sections -o $@ $<
+
 $(IMG)/rootfs.cpio.gz: $(MALTA_KDIR)/.done $(BUILD)/mipsel/tanuki $(BUILD)/mipsel/busybox/.done \
-		$(BUILD)/mipsel/dropbear/.done $(AUTHORIZED_KEYS) $(MALTA_INPUTS) \
+		$(BUILD)/mipsel/dropbear/.done $(BUILD)/mipsel/caprun $(AUTHORIZED_KEYS) $(MALTA_INPUTS) \
 		scripts/mkimage.sh scripts/mkcpio.py
 	sh scripts/mkimage.sh $(BUILD)/mipsel board/qemu-malta $(MALTA_KDIR) $(MALTA_KVER) \
 		$(AUTHORIZED_KEYS) $(IMG)

@@ -35,10 +35,11 @@ SSH_OPTS = ["-i", KEY, "-o", "StrictHostKeyChecking=no",
 class VM:
     """One boot of the image on a given flash file."""
 
-    def __init__(self, flash, work, hub_port=None):
+    def __init__(self, flash, work, hub_port=None, wan_fd=None):
         self.flash = flash
         self.work = work
         self.hub_port = hub_port
+        self.wan_fd = wan_fd  # an open TAP (the guest's eth1), else no cable
         self.tport = tt.free_port()
         self.sport = tt.free_port()
         self.serial = os.path.join(work, "serial-%d.log" % self.tport)
@@ -47,11 +48,16 @@ class VM:
 
     def start(self):
         t0 = time.time()
+        env = dict(os.environ)
+        if self.hub_port:
+            env["HUB_FWD"] = str(self.hub_port)
+        if self.wan_fd is not None:
+            env["WAN_FD"] = str(self.wan_fd)
         self.proc = subprocess.Popen(
             ["sh", os.path.join(tt.TOP, "scripts", "qemu-run.sh"), IMG, self.flash,
              str(self.tport), str(self.sport), "file:" + self.serial],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=dict(os.environ, HUB_FWD=str(self.hub_port)) if self.hub_port else None)
+            env=env, pass_fds=() if self.wan_fd is None else (self.wan_fd,))
         # QEMU's forwarder accepts at once; the decoy is up when bytes come back.
         while True:
             if self.proc.poll() is not None:
@@ -114,14 +120,14 @@ class VM:
             self.proc.wait()
 
 
-def _attack(port):
+def _attack(port, host="127.0.0.1", probe="tanuki-image-test"):
     """A Mirai-style session: login, the shell escape, two commands."""
     user, pw, _ = tt.persona_info(PERSONA)["creds"][0]
-    c = tt.Conn(port, timeout=30)
+    c = tt.Conn(port, host=host, timeout=30)
     mirai.login(c, user, pw)
     mirai.enter_shell(c)
     out = mirai.token_cmd(c, "/bin/busybox cat /proc/mounts", timeout=30)
-    mirai.token_cmd(c, "cd /tmp; echo tanuki-image-test > probe", timeout=30)
+    mirai.token_cmd(c, "cd /tmp; echo %s > probe" % probe, timeout=30)
     c.close()
     return out
 
