@@ -83,7 +83,7 @@ static void setup(void)
 
 	/* the HG532's fingerprint (net/wan_fp.c): window scale, SACK_PERM and
 	 * ECE in SYN-ACKs, RSTs rebuilt, FIN probes of closed ports dropped */
-	static const struct persona_tcpip fp = {2, 5840, true, false, false, 23};
+	static const struct persona_tcpip fp = {2, 5840, true, false, false, 23, 32};
 
 	sys_fake_clock(1767225600000000LL, now_ms);
 	wan_fp_init(&w.fp, &fp);

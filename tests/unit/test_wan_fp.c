@@ -16,7 +16,7 @@
 #define SELF 0xc6120002u /* 198.18.0.2, the decoy */
 #define PEER 0xc6120001u /* 198.18.0.1 */
 
-static const struct persona_tcpip hg532 = {2, 5840, true, true, false, 23};
+static const struct persona_tcpip hg532 = {2, 5840, true, true, false, 23, 32};
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -257,6 +257,7 @@ static void isn(void **st)
 
 	(void)st;
 	p.isn_bits = 24;
+	p.isn_ns = 64;
 	wan_fp_init(&f, &p);
 	/* 24 random bits plus the clock in 64 ns steps */
 	assert_int_equal(wan_fp_isn(&f, 0xabcdef12u, 0), 0xcdef12u);

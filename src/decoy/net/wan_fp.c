@@ -276,7 +276,8 @@ uint32_t wan_fp_isn(const struct wan_fp *f, uint32_t rnd, uint64_t now_us)
 	if (!f->on || f->p.isn_bits >= 32)
 		return rnd;
 	/* Linux 2.6 (secure_tcp_sequence_number): a 24-bit keyed hash plus
-	 * the clock in 64 ns steps; fewer bits give a slower rate (nmap's
-	 * ISR and SP) */
-	return (rnd & ((1u << f->p.isn_bits) - 1)) + (uint32_t)(now_us * 125 / 8);
+	 * the clock in 64 ns steps; fewer bits or a faster clock move nmap's
+	 * SP (the spread) and ISR (the rate) */
+	return (rnd & ((1u << f->p.isn_bits) - 1)) +
+	       (uint32_t)(now_us * 1000 / (f->p.isn_ns ? f->p.isn_ns : 64));
 }

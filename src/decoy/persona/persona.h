@@ -149,6 +149,7 @@ struct persona {
 		bool synfin;	  /* a SYN|FIN to an open port is answered */
 		bool fin_rst;	  /* a FIN/PSH/URG/null to a closed port gets a RST */
 		uint8_t isn_bits; /* 32: random; less: Linux 2.6's (24 random bits + clock) */
+		uint16_t isn_ns;  /* … whose clock ticks every isn_ns ns (Linux: 64) */
 	} tcpip;
 
 	/* --- this unit --- */

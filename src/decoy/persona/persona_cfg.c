@@ -264,6 +264,7 @@ static const struct pattr persona_attrs[] = {
     PN(tcp_synfin, PK_BOOL, tcpip.synfin, 0, 1),
     PN(tcp_fin_rst, PK_BOOL, tcpip.fin_rst, 1, 1),
     PN(tcp_isn_bits, PK_U8, tcpip.isn_bits, 24, 32),
+    PN(tcp_isn_ns, PK_U16, tcpip.isn_ns, 64, 4096),
 };
 
 static int apply_attr(struct loader *L, struct uci_sec *sec, char *p, const struct pattr *a,
