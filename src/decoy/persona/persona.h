@@ -143,7 +143,7 @@ struct persona {
 	/* the device kernel's TCP/IP fingerprint on the WAN side (`tcp_*`
 	 * options; net/wan_fp.h, docs/wan.md "Fingerprint") */
 	struct persona_tcpip {
-		uint8_t wscale;	  /* SYN-ACK window scale shift (0-14) */
+		uint8_t wscale;	  /* SYN-ACK window scale shift (0-7) */
 		uint16_t synwin;  /* SYN-ACK window */
 		bool ecn;	  /* an ECN SYN gets ECE in the SYN-ACK */
 		bool synfin;	  /* a SYN|FIN to an open port is answered */
