@@ -7,8 +7,9 @@
  * clock by (op >> 2) * 50 ms and run the timers first; bit 1: before the
  * frame goes in, its TCP acknowledgement number (at the offsets of a
  * 20-byte IPv4 header) is rebased on the last SYN-ACK lwIP sent, so the
- * fuzzer can complete handshakes despite random ISNs. lwIP's fuzz build
- * skips checksum checks (mk/lwip.mk).
+ * fuzzer can complete handshakes despite random ISNs. Frames out pass
+ * the HG532's fingerprint rewrite (net/wan_fp.c) as on a decoy. lwIP's
+ * fuzz build skips checksum checks (mk/lwip.mk).
  *
  * The listener's backlog is 4: past it (or past the per-source half-open
  * cap) SYNs are answered with SYN cookies (net/syncookie.c), and an ACK
@@ -88,7 +89,12 @@ static void setup(void)
 	static bool done;
 	struct tcp_pcb *l;
 
+	/* the HG532's fingerprint (net/wan_fp.c): window scale, SACK_PERM and
+	 * ECE in SYN-ACKs, RSTs rebuilt, FIN probes of closed ports dropped */
+	static const struct persona_tcpip fp = {2, 5840, true, false, false, 23, 32};
+
 	sys_fake_clock(1767225600000000LL, now_ms);
+	wan_fp_init(&w.fp, &fp);
 	if (lwport_init(&w, mac, 1500))
 		__builtin_trap();
 	w.tx = tx;

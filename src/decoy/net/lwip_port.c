@@ -50,9 +50,14 @@ uint32_t tanuki_lwip_rand(void)
 
 /* --- hooks --- */
 
+/* the window scale lwIP offers (TCP_RCV_SCALE, lwipopts.h): the persona's */
+unsigned char tanuki_lwip_rcv_scale;
+
 unsigned int tanuki_lwip_isn(void)
 {
-	return tanuki_lwip_rand();
+	uint32_t r = tanuki_lwip_rand();
+
+	return active ? wan_fp_isn(&active->fp, r, sys_mono_us()) : r;
 }
 
 /* A SYN to a listening port from a source that already holds
@@ -67,6 +72,9 @@ signed char tanuki_lwip_tcp_in(struct tcp_pcb *pcb, struct tcp_hdr *hdr, unsigne
 	(void)p;
 	if (pcb->state != LISTEN || (TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK)) != TCP_SYN)
 		return ERR_OK;
+	/* a SYN|FIN (nmap's T3): newer Linux drops it at a listener */
+	if ((TCPH_FLAGS(hdr) & TCP_FIN) && active && active->fp.on && !active->fp.p.synfin)
+		return ERR_ABRT;
 	for (q = tcp_active_pcbs; q; q = q->next)
 		if (q->state == SYN_RCVD && ip_addr_cmp(&q->remote_ip, ip_current_src_addr()) &&
 		    ++n >= CAP_WAN_HALFOPEN_PER_SRC) {
@@ -81,7 +89,7 @@ signed char tanuki_lwip_tcp_in(struct tcp_pcb *pcb, struct tcp_hdr *hdr, unsigne
 static err_t linkoutput(struct netif *nif, struct pbuf *p)
 {
 	struct lwport *w = nif->state;
-	uint8_t frame[PBUF_POOL_BUFSIZE];
+	uint8_t frame[PBUF_POOL_BUFSIZE + 8]; /* + the SYN-ACK's SACK_PERM */
 	u16_t n;
 
 	if (p->tot_len > sizeof frame) {
@@ -89,6 +97,9 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
 		return ERR_IF;
 	}
 	n = pbuf_copy_partial(p, frame, p->tot_len, 0);
+	/* as the persona's kernel would send it, or not at all */
+	if (!(n = (u16_t)wan_fp_out(&w->fp, frame, n, sizeof frame, sys_mono_ms())))
+		return ERR_OK;
 	if (w->tx(w->arg, frame, n)) {
 		w->tx_failed++;
 		return ERR_IF;
@@ -129,6 +140,7 @@ int lwport_init(struct lwport *w, const uint8_t mac[6], uint16_t mtu)
 	}
 	memcpy(w->nif.hwaddr, mac, 6);
 	w->nif.mtu = mtu;
+	tanuki_lwip_rcv_scale = w->fp.on ? w->fp.p.wscale : 0;
 	if (!netif_add(&w->nif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, w, nif_init,
 		       ethernet_input))
 		return -EINVAL;
@@ -171,6 +183,7 @@ void lwport_input(struct lwport *w, const uint8_t *frame, size_t n)
 	}
 	if (w->scan && lwport_addr(w))
 		scan_frame(w->scan, frame, n, lwport_addr(w));
+	wan_fp_in(&w->fp, frame, n, lwport_addr(w));
 	p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
 	if (!p) {
 		w->rx_dropped++; /* the pool is full: the frame is lost, as on a busy NIC */

@@ -17,6 +17,7 @@
 
 #include "lwip/netif.h"
 #include "net/scan.h"
+#include "net/wan_fp.h"
 
 struct lwport {
 	struct netif nif;
@@ -32,6 +33,9 @@ struct lwport {
 	void (*on_addr)(void *arg);
 	char hostname[33];	 /* DHCP option 12 */
 	struct scan_table *scan; /* optional: SYNs to our address are counted here */
+	/* the persona kernel's fingerprint (net/wan_fp.h); set before
+	 * lwport_init, off (lwIP's own) when left zero */
+	struct wan_fp fp;
 	bool dhcp;
 	uint64_t rx_frames, rx_dropped, tx_frames, tx_failed;
 };

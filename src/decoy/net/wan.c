@@ -779,6 +779,8 @@ int wan_init(struct net *n, const struct wan_cfg *c, const struct persona *p, ch
 	w->port.on_addr = on_addr;
 	if (p && p->hostname)
 		snprintf(w->port.hostname, sizeof w->port.hostname, "%s", p->hostname);
+	if (p) /* the device kernel's TCP/IP fingerprint (net/wan_fp.h) */
+		wan_fp_init(&w->port.fp, &p->tcpip);
 	if ((rc = lwport_init(&w->port, mac, mtu))) {
 		snprintf(err, errlen, "%s:%d: config wan: lwIP: %s", n->o.cfgpath, c->line,
 			 strerror(-rc));

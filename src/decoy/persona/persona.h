@@ -140,6 +140,17 @@ struct persona {
 	 * every other port answers as closed (docs/wan.md) */
 	uint16_t ports[CAP_PERSONA_PORTS];
 	size_t nports;
+	/* the device kernel's TCP/IP fingerprint on the WAN side (`tcp_*`
+	 * options; net/wan_fp.h, docs/wan.md "Fingerprint") */
+	struct persona_tcpip {
+		uint8_t wscale;	  /* SYN-ACK window scale shift (0-7) */
+		uint16_t synwin;  /* SYN-ACK window */
+		bool ecn;	  /* an ECN SYN gets ECE in the SYN-ACK */
+		bool synfin;	  /* a SYN|FIN to an open port is answered */
+		bool fin_rst;	  /* a FIN/PSH/URG/null to a closed port gets a RST */
+		uint8_t isn_bits; /* 32: random; less: Linux 2.6's (24 random bits + clock) */
+		uint16_t isn_ns;  /* … whose clock ticks every isn_ns ns (Linux: 64) */
+	} tcpip;
 
 	/* --- this unit --- */
 	uint8_t mac[6];

@@ -257,6 +257,14 @@ static const struct pattr persona_attrs[] = {
     PN(elf_machine, PK_U16, elf.e_machine, 8, 0xffff),
     PN(elf_flags, PK_U32, elf.e_flags, 0, 0xffffffffUL),
     PN(elf_size, PK_SIZE, elf.size, 65536, PERSONA_MAX_ELF),
+    /* the WAN side's TCP/IP fingerprint (docs/wan.md): Linux 2.6.32's */
+    PN(tcp_wscale, PK_U8, tcpip.wscale, 1, 7),
+    PN(tcp_synwin, PK_U16, tcpip.synwin, 5840, 65535),
+    PN(tcp_ecn, PK_BOOL, tcpip.ecn, 0, 1),
+    PN(tcp_synfin, PK_BOOL, tcpip.synfin, 0, 1),
+    PN(tcp_fin_rst, PK_BOOL, tcpip.fin_rst, 1, 1),
+    PN(tcp_isn_bits, PK_U8, tcpip.isn_bits, 24, 32),
+    PN(tcp_isn_ns, PK_U16, tcpip.isn_ns, 64, 4096),
 };
 
 static int apply_attr(struct loader *L, struct uci_sec *sec, char *p, const struct pattr *a,

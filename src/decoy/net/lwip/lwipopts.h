@@ -58,6 +58,9 @@
 #define IP_FRAG 0
 #define IP_OPTIONS_ALLOWED 1
 #define LWIP_ICMP 1
+/* a port unreachable quotes the datagram up to 576 bytes in all, as Linux
+ * (nmap's U1 test; package/lwip/0003-…patch lets this be set) */
+#define ICMP_DEST_UNREACH_DATASIZE 528
 #define LWIP_BROADCAST_PING 0
 #define LWIP_MULTICAST_PING 0
 #define LWIP_ARP 1
@@ -82,7 +85,11 @@
 #define TCP_DEFAULT_LISTEN_BACKLOG CAP_WAN_BACKLOG
 #define LWIP_TCP_KEEPALIVE 0
 #define LWIP_CALLBACK_API 1
-#define LWIP_WND_SCALE 0
+/* window scaling: the shift offered is the persona's (net/wan_fp.h;
+ * lwIP offers it only to a peer that offered one) */
+#define LWIP_WND_SCALE 1
+extern unsigned char tanuki_lwip_rcv_scale;
+#define TCP_RCV_SCALE tanuki_lwip_rcv_scale
 #define LWIP_TCP_TIMESTAMPS 0
 
 /* hooks (net/lwip/wan_hooks.h): the per-source half-open cap, and random
