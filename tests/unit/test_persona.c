@@ -95,8 +95,9 @@ static void claims_of_each_device(void **st)
 	assert_int_equal(h->nports, 4);
 	assert_int_equal(h->ports[0], 23);
 	assert_int_equal(h->ports[3], 37215);
-	assert_int_equal(x->nports, 5);
+	assert_int_equal(x->nports, 6);
 	assert_int_equal(x->ports[4], 34567);
+	assert_int_equal(x->ports[5], 34599);
 	assert_int_equal(z->nports, 3);
 	assert_int_equal(z->ports[2], 52869);
 	persona_free(h);
