@@ -19,6 +19,10 @@ void wan_client_stop(void)
 {
 }
 
+void wan_client_run(void)
+{
+}
+
 #else
 
 #include <arpa/inet.h>
@@ -125,13 +129,14 @@ static void kick(struct wc_conn *c)
 	}
 }
 
-static void on_kick(struct ev_loop *l, struct ev_timer *t)
+void wan_client_run(void)
 {
 	unsigned i, budget = 64;
 	struct wc_conn *c;
 
-	(void)l;
-	(void)t;
+	if (!wc.on)
+		return;
+	ev_timer_stop(wc.loop, &wc.t_kick);
 	/* answers first: a lookup's owner may open a connection */
 	while (wc.lk_kick) {
 		wc.lk_kick = false;
@@ -162,6 +167,13 @@ static void on_kick(struct ev_loop *l, struct ev_timer *t)
 		c->s->cb(c->s, r);
 	}
 	arm(); /* more than a turn's worth: the rest next turn */
+}
+
+static void on_kick(struct ev_loop *l, struct ev_timer *t)
+{
+	(void)l;
+	(void)t;
+	wan_client_run();
 }
 
 static struct wc_conn *conn_new(struct xsock *s)

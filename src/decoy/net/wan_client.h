@@ -21,5 +21,9 @@ struct xnet;
 struct xnet *wan_client_start(struct ev_loop *l, const struct sockaddr_storage *dns);
 /* Aborts what is still open (the owners' later closes only free). */
 void wan_client_stop(void);
+/* Tells the owners what is ready now: lookups answered, connections
+ * readable or writable. The loop does it by a timer; the fuzz target
+ * (tests/fuzz/fuzz_wanclient.c) calls it directly. */
+void wan_client_run(void);
 
 #endif
