@@ -68,15 +68,17 @@ def dnsmasq(p, dhcp=True):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def att_hub(p):
-    """A tanuki-hub listening on the attacker namespace's 198.18.0.1."""
+def att_hub(p, ns=None, addr=ATT):
+    """A tanuki-hub listening on addr in namespace ns (the attacker's
+    198.18.0.1 unless told)."""
+    ns = ns or p.att
     from test_hub import HUB, TOKEN, Hub
 
     class AttHub(Hub):
         def __init__(self):
             super().__init__()
             with open(self.conf) as f:
-                conf = f.read().replace("option listen '127.0.0.1'", "option listen '%s'" % ATT)
+                conf = f.read().replace("option listen '127.0.0.1'", "option listen '%s'" % addr)
             with open(self.conf, "w") as f:
                 f.write(conf)
 
@@ -88,7 +90,7 @@ def att_hub(p):
 
         def start(self):
             self.errf = open(self.errpath, "wb")
-            self.proc = subprocess.Popen(["ip", "netns", "exec", p.att, HUB, "run", "-c",
+            self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HUB, "run", "-c",
                                           self.conf], stdout=subprocess.DEVNULL,
                                          stderr=self.errf, env=dict(os.environ, **tt.SAN_ENV))
             deadline = time.time() + 20
@@ -101,10 +103,10 @@ def att_hub(p):
 
         def api(self, path):
             import json
-            r = sh("ip", "netns", "exec", p.att, "curl", "-sS", "-k", "--max-time", "20",
+            r = sh("ip", "netns", "exec", ns, "curl", "-sS", "-k", "--max-time", "20",
                    "--pinnedpubkey", "sha256//" + self.pin.split("/", 1)[1],
                    "-H", "Authorization: Bearer " + TOKEN,
-                   "https://%s:%d%s" % (ATT, self.port, path), timeout=60)
+                   "https://%s:%d%s" % (addr, self.port, path), timeout=60)
             return json.loads(r.stdout)
 
     return AttHub()
@@ -436,3 +438,51 @@ def test_wan_client_hydra():
             assert not any(sent.values()), sent
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_wan_client_uplink_via_lan():
+    """`option via 'lan'`: a hub on the owner's side (here an address the
+    decoy's own namespace holds, 198.18.9.1, not a loopback one) is reached
+    through the kernel although `config wan` owns the WAN port; the
+    summaries are acked. A wrong value names its line."""
+    from test_uplink import wait_match
+
+    with Pair() as p:
+        # the kernel has no dummy driver here: the address sits on lo
+        sh("ip", "-n", p.dec, "link", "set", "lo", "up")
+        sh("ip", "-n", p.dec, "addr", "add", "198.18.9.1/32", "dev", "lo")
+        with att_hub(p, ns=p.dec, addr="198.18.9.1") as hub:
+            secret, pin = hub.enroll("decoy-wc3")
+            more = ["config uplink 'hub'",
+                    "\toption url 'https://198.18.9.1:%d/v1/ingest'" % hub.port,
+                    "\toption pin '%s'" % pin, "\toption device 'decoy-wc3'",
+                    "\toption secret '%s'" % secret, "\toption interval_ms '300'",
+                    "\toption timeout_s '5'", "\toption via 'lan'", ""]
+            bad = WanDaemon(p, STATIC_WC, more=[m.replace("'lan'", "'lann'") for m in more])
+            r = subprocess.run([bad.binary, "check", "-c", bad.conf], capture_output=True,
+                               text=True, env=dict(os.environ, **tt.SAN_ENV))
+            line = open(bad.conf).read().splitlines().index("\toption via 'lann'") + 1
+            assert r.returncode == 2 and ("%s:%d:" % (bad.conf, line)) in r.stderr, r.stderr
+            assert "option via must be wan or lan" in r.stderr, r.stderr
+            shutil.rmtree(bad.dir, ignore_errors=True)
+            # without it the hub is looked for on the WAN side, where
+            # nobody answers for 198.18.9.1: the attempt times out
+            wan = [m for m in more if "via" not in m and "timeout_s" not in m]
+            with WanDaemon(p, STATIC_WC, more=wan[:-1] + ["\toption timeout_s '1'", ""]) as d:
+                evs = d.wait_events(lambda e: by_id(e, "tanuki.uplink.failed"), timeout=15)
+                f = by_id(evs, "tanuki.uplink.failed")[0]
+                assert f["reason"] == "timeout", f
+            with WanDaemon(p, STATIC_WC, more=more, main={"sync_ms": "50"}) as d:
+                d.wan_address()
+                with in_netns(p.att):
+                    c = Conn(d.port, host="198.18.0.2")
+                c.read_until(b"ogin")
+                c.close()
+                d.wait_events(lambda e: by_id(e, "cowrie.session.closed"))
+                tot, ids, _ = wait_match(hub, d, timeout=30)
+                assert ids["cowrie.session.connect"] == 1, ids
+                assert not by_id(d.events(), "tanuki.uplink.failed")
+
+
+STATIC_WC = [("proto", "static"), ("ipaddr", "198.18.0.2"), ("netmask", "255.255.255.0"),
+             ("gateway", ATT)]

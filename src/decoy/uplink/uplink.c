@@ -483,7 +483,8 @@ static void on_io(struct xsock *io, unsigned rev)
 	step(u);
 }
 
-/* A hub on this host (loopback) is the kernel's to reach, whatever the WAN. */
+/* A hub on this host (loopback) is the kernel's to reach, whatever the WAN;
+ * so is one on the LAN side (`option via 'lan'`). */
 static bool loopback(const struct uplink *u)
 {
 	static const uint8_t lo6[16] = {[15] = 1};
@@ -496,8 +497,8 @@ static bool loopback(const struct uplink *u)
 
 static void start_connect(struct uplink *u)
 {
-	int rc =
-	    xsock_tcp(&u->io, u->e.loop, loopback(u) ? NULL : u->e.net, &u->addr, u->alen, on_io);
+	struct xnet *net = loopback(u) || u->c->via_lan ? NULL : u->e.net;
+	int rc = xsock_tcp(&u->io, u->e.loop, net, &u->addr, u->alen, on_io);
 
 	if (rc) {
 		failed(u, "connect", strerror(-rc));
@@ -599,7 +600,7 @@ static void send_now(struct uplink *u)
 			srv = &lo;
 		}
 		u->st = UP_DNS;
-		if (u->e.net) {
+		if (u->e.net && !u->c->via_lan) {
 			/* the WAN's resolver (its servers from DHCP or PPP) */
 			if ((rc = xres_start(&u->xr, u->e.net, u->c->host, on_xres)))
 				failed(u, "dns", strerror(-rc));
