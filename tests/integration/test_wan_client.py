@@ -171,7 +171,10 @@ def test_wan_client_fetch_dns_uplink():
                     "\toption url 'https://hub.test:%d/v1/ingest'" % hub.port,
                     "\toption pin '%s'" % pin, "\toption device 'decoy-wc1'",
                     "\toption secret '%s'" % secret, "\toption interval_ms '500'",
-                    "\toption timeout_s '5'", ""]
+                    "\toption timeout_s '5'", "",
+                    # nobody answers SNTP there: the hub's Date sets the time
+                    "config time 'ntp'", "\tlist ntp '%s'" % ATT, "\toption retry_ms '300'",
+                    ""]
                 with WanDaemon(p, [("proto", "dhcp")], more=more, main={"sync_ms": "50"},
                                listeners=[("telnet", "telnet", None),
                                           ("door", "hg532", None)]) as d:
@@ -254,11 +257,15 @@ def test_wan_client_fetch_dns_uplink():
                     ups = by_id(d.events(), "tanuki.uplink.failed")
                     assert all((u["reason"], u["detail"]) == ("dns", "Network is unreachable")
                                and u["timestamp"] <= a["timestamp"] for u in ups), ups
-                    # the hub's Date checked the time over the same TLS
+                    # the hub's Date (over the same TLS through lwIP) set the
+                    # time: no SNTP server answers in the attacker namespace
+                    evs = d.wait_events(lambda e: by_id(e, "tanuki.time"), timeout=20)
+                    t = by_id(evs, "tanuki.time")[0]
+                    assert t["source"] == "hub" and abs(t["offset_us"]) < 3e6, t
                     st = subprocess.run([d.binary, "status", "--store", d.store],
                                         capture_output=True, text=True, timeout=30,
                                         env=dict(os.environ, **tt.SAN_ENV)).stdout
-                    assert "hub acked seq" in st, st
+                    assert "hub acked seq" in st and "time_source: hub" in st, st
                     # (d) the decoy namespace's kernel sent nothing at all
                     sent = kernel_sent(p)
                     assert not any(sent.values()), sent
