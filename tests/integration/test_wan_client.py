@@ -329,14 +329,14 @@ def test_wan_client_static_refused_and_timeout():
             http.shutdown()
 
 
-class DvrWanDaemon(WanDaemon):
-    """WanDaemon as the Xiongmai DVR (ARM: Mirai's dlr runs there)."""
+class PersonaWanDaemon(WanDaemon):
+    """WanDaemon as another device (test_wan.py's is the HG532)."""
 
-    def __init__(self, *a, **kw):
+    def __init__(self, persona, *a, **kw):
         super().__init__(*a, **kw)
         with open(self.conf) as f:
             conf = f.read().replace("option persona 'huawei-hg532'",
-                                    "option persona 'xiongmai-dvr'")
+                                    "option persona '%s'" % persona)
         with open(self.conf, "w") as f:
             f.write(conf)
 
@@ -354,8 +354,8 @@ def test_wan_client_mirai_loader_dlr():
         with in_netns(p.att):
             http = fetchsrv.http_server({"/bins/mirai.arm": ("file", bot)}, host=ATT, port=80)
         try:
-            with DvrWanDaemon(p, [("proto", "dhcp")], more=fetch_lines(),
-                              main={"sync_ms": "50"}) as d:
+            with PersonaWanDaemon("xiongmai-dvr", p, [("proto", "dhcp")], more=fetch_lines(),
+                                  main={"sync_ms": "50"}) as d:
                 ip = d.wan_address()["ipaddr"]
                 with in_netns(p.att):
                     c = Conn(d.port, host=ip)
@@ -493,3 +493,36 @@ def test_wan_client_uplink_via_lan():
 
 STATIC_WC = [("proto", "static"), ("ipaddr", "198.18.0.2"), ("netmask", "255.255.255.0"),
              ("gateway", ATT)]
+
+
+def test_wan_client_miniigd_door_fetch():
+    """The PK5001Z's miniigd door (52869) over lwIP: an AddPortMapping whose
+    NewInternalClient runs a wget of a URL by name; the payload is fetched
+    through the WAN stack and stored; the kernel sent nothing."""
+    from test_doors import read_response, rt_body, rt_request
+    from test_fetch import payload
+
+    body = payload("wan-igd", 2500)
+    with Pair() as p, dnsmasq(p):
+        with in_netns(p.att):
+            http = fetchsrv.http_server({"/igd.bin": ("file", body)}, host=ATT, port=80)
+        try:
+            with PersonaWanDaemon("zyxel-pk5001z", p, [("proto", "dhcp")], more=fetch_lines(),
+                                  main={"sync_ms": "50"},
+                                  listeners=[("door", "miniigd", None)]) as d:
+                ip = d.wan_address()["ipaddr"]
+                soap = rt_body("`cd /tmp; wget http://payload.test/igd.bin -O i`")
+                with in_netns(p.att):
+                    c = Conn(d.ports["door"], host=ip)
+                c.send(rt_request(soap, length=len(soap)))
+                head, resp = read_response(c)
+                assert head.startswith(b"HTTP/1.1 200 OK") and b"AddPortMapping" in resp, head
+                c.close()
+                ev = fetched(d, None, None, "http://payload.test/igd.bin")
+                sha = hashlib.sha256(body).hexdigest()
+                assert (ev.get("shasum"), ev["protocol"]) == (sha, "miniigd"), ev
+                assert d.files()[sha] == body
+            sent = kernel_sent(p)
+            assert not any(sent.values()), sent
+        finally:
+            http.shutdown()
