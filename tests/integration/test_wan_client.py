@@ -10,6 +10,7 @@ sends nothing throughout (/proc/net/snmp). Needs root.
 """
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -102,7 +103,6 @@ def att_hub(p, ns=None, addr=ATT):
             return self
 
         def api(self, path):
-            import json
             r = sh("ip", "netns", "exec", ns, "curl", "-sS", "-k", "--max-time", "20",
                    "--pinnedpubkey", "sha256//" + self.pin.split("/", 1)[1],
                    "-H", "Authorization: Bearer " + TOKEN,
@@ -370,8 +370,8 @@ def test_wan_client_mirai_loader_dlr():
                 assert (endian, machine) == (1, 40), (endian, machine)
                 ld.upload_echo(dlr)
                 out = ld.run("/bin/busybox chmod 777 upnp; ./upnp; ./dvrHelper telnet.arm")
-                assert out.endswith(b"\nMIRAI\r\nFIN\r\nlistening tun0\r\nIHCCE: applet not found"), \
-                    out
+                tail = b"\nMIRAI\r\nFIN\r\nlistening tun0\r\nIHCCE: applet not found"
+                assert out.endswith(tail), out
                 assert http.hits == ["/bins/mirai.arm"], http.hits
                 ld.close()
                 sha = hashlib.sha256(bot).hexdigest()
