@@ -10,16 +10,18 @@
 #include "host/doorsh.h"
 #include "net/session.h"
 #include "net/wan.h"
+#include "net/wan_client.h"
 #include "options.h"
 #include "proto/proto.h"
 #include "sys/sys.h"
 
 /* Timers: five per session, one per listener, the store tick, three per
  * fetch (total, TFTP step, DNS try), three for the uplink (next, deadline,
- * DNS try), the WAN side's (net/wan.h) and the SNTP client's. */
+ * DNS try), the WAN side's (net/wan.h), its client side's readiness and
+ * the SNTP client's. */
 #define MAX_TIMERS(d)                                                                              \
 	((size_t)(d)->cfg.max_sessions * 5 + CAP_LISTENERS + 8 + CAP_FETCH_INFLIGHT * 3 + 3 +      \
-	 WAN_TIMERS + SNTP_TIMERS)
+	 WAN_TIMERS + 1 + SNTP_TIMERS)
 
 static const struct persona *get_persona(struct daemon *d, const char *name, char *err,
 					 size_t errlen)
@@ -138,6 +140,10 @@ int daemon_init(struct daemon *d, const struct config *cfg, char *err, size_t er
 	if (d->cfg.wan.enabled && (!(up = get_persona(d, d->cfg.persona, err, errlen)) ||
 				   wan_init(&d->net, &d->cfg.wan, up, err, errlen)))
 		return -1;
+	/* ... and the fetcher's and the uplink's connections leave through it */
+	if (d->net.wan)
+		d->fetch.net = d->up.e.net =
+		    wan_client_start(&d->loop, d->cfg.fetch.dns_given ? &d->cfg.fetch.dns : NULL);
 	if (d->cfg.time.enabled &&
 	    sntp_start(&d->sntp, &d->loop, &d->log, &d->cfg.time, d->cfg.path, err, errlen))
 		return -1;
@@ -193,6 +199,8 @@ void daemon_done(struct daemon *d)
 	sess_close_all(&d->net);
 	fetch_shutdown(&d->fetch);
 	sntp_stop(&d->sntp);
+	uplink_stop(&d->up);
+	wan_client_stop();
 	wan_done(&d->net);
 	net_done(&d->net);
 	uplink_done(&d->up);

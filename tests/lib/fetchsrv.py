@@ -1,6 +1,7 @@
 """Payload servers for the fetcher's tests: HTTP, TFTP, FTP and DNS, each
 bound to 127.0.0.1 on a free port and run in a thread. Loopback only: these
-are the only hosts a test's URLs point at."""
+are the only hosts a test's URLs point at (the WAN tests bind them to
+198.18.0.1 inside a namespace they made: `host`)."""
 import http.server
 import socket
 import socketserver
@@ -83,8 +84,8 @@ class _ThreadingHTTP(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
 
-def http_server(routes):
-    srv = _ThreadingHTTP(("127.0.0.1", 0), _Http)
+def http_server(routes, host="127.0.0.1", port=0):
+    srv = _ThreadingHTTP((host, port), _Http)
     srv.routes = routes
     srv.hits = []
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -95,10 +96,11 @@ class Tftp:
     """RRQ only. files: name -> bytes, or "silent" (never answers) or
     "stall" (sends block 1 of a long file, then nothing)."""
 
-    def __init__(self, files):
+    def __init__(self, files, host="127.0.0.1", port=0):
         self.files = files
+        self.host = host
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((host, port))
         self.port = self.sock.getsockname()[1]
         self.requests = []
         self.stop = False
@@ -122,7 +124,7 @@ class Tftp:
     def _serve(self, name, peer):
         data = self.files.get(name)
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.0.0.1", 0))
+        s.bind((self.host, 0))
         s.settimeout(1.0)
         try:
             if data is None:
@@ -166,11 +168,12 @@ class Ftp:
     gets "530 Login incorrect." as vsftpd says it. `log` keeps every
     command line as received (USER and PASS included)."""
 
-    def __init__(self, files, users=None):
+    def __init__(self, files, users=None, host="127.0.0.1"):
         self.files = files
         self.users = users
+        self.host = host
         self.lsock = socket.socket()
-        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.bind((host, 0))
         self.lsock.listen(8)
         self.port = self.lsock.getsockname()[1]
         self.log = []
@@ -207,7 +210,7 @@ class Ftp:
                     f.write(b"200 binary\r\n")
                 elif verb == "PASV":
                     data_l = socket.socket()
-                    data_l.bind(("127.0.0.1", 0))
+                    data_l.bind((self.host, 0))
                     data_l.listen(1)
                     p = data_l.getsockname()[1]
                     f.write(b"227 Entering Passive Mode (127,0,0,1,%d,%d)\r\n" % (p >> 8, p & 255))

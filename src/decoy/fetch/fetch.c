@@ -51,13 +51,10 @@ static void refuse(struct fetcher *fr, const struct fetch_origin *o, const char 
 
 /* ---------- ending ---------- */
 
-void fetch_close_io(struct fetch *f, struct ev_io *io)
+void fetch_close_io(struct fetch *f, struct xsock *io)
 {
-	if (io->fd >= 0) {
-		ev_io_set(f->fr->loop, io, 0);
-		close(io->fd);
-		io->fd = -1;
-	}
+	(void)f;
+	xsock_close(io);
 }
 
 static void f_release(struct fetch *f)
@@ -65,6 +62,7 @@ static void f_release(struct fetch *f)
 	struct ev_loop *l = f->fr->loop;
 
 	dns_cancel(&f->dq);
+	xres_cancel(&f->xr);
 	fetch_close_io(f, &f->io);
 	fetch_close_io(f, &f->dio);
 	ev_timer_stop(l, &f->t_total);
@@ -188,37 +186,10 @@ void fetch_set_port(struct sockaddr_storage *ss, uint16_t port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
-int fetch_tcp_connect(struct fetch *f, struct ev_io *io, const struct sockaddr_storage *ss,
-		      socklen_t len)
+int fetch_tcp_connect(struct fetch *f, struct xsock *io, const struct sockaddr_storage *ss,
+		      socklen_t len, void (*cb)(struct xsock *io, unsigned rev))
 {
-	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (const struct sockaddr *)ss, len) && errno != EINPROGRESS) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	io->fd = fd;
-	io->events = 0;
-	if (ev_io_set(f->fr->loop, io, EV_WRITE)) {
-		close(fd);
-		io->fd = -1;
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-int fetch_sock_error(int fd)
-{
-	int e = 0;
-	socklen_t n = sizeof e;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &n))
-		return errno;
-	return e;
+	return xsock_tcp(io, f->fr->loop, f->fr->net, ss, len, cb);
 }
 
 /* ---------- sending ---------- */
@@ -243,8 +214,7 @@ int fetch_add_clean(struct buf *b, const char *s, bool encode)
 int fetch_flush_out(struct fetch *f)
 {
 	while (f->outoff < f->out.len) {
-		ssize_t w =
-		    send(f->io.fd, f->out.p + f->outoff, f->out.len - f->outoff, MSG_NOSIGNAL);
+		ssize_t w = xsock_send(&f->io, f->out.p + f->outoff, f->out.len - f->outoff);
 
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -258,21 +228,20 @@ int fetch_flush_out(struct fetch *f)
 
 /* ---------- the TCP control socket (http, ftp) ---------- */
 
-static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
+static void on_io(struct xsock *io, unsigned rev)
 {
 	struct fetch *f = container_of(io, struct fetch, io);
 	uint8_t tmp[RECV_CHUNK];
 	int budget = 16, rc;
 
-	(void)l;
-	if (f->dead || io->fd < 0)
+	if (f->dead || !xsock_open(io))
 		return;
 	if (f->st == FS_CONNECT) {
 		int e;
 
 		if (!(rev & EV_WRITE))
 			return;
-		if ((e = fetch_sock_error(io->fd))) {
+		if ((e = xsock_error(io))) {
 			fetch_fail(f, "connect", strerror(e));
 			return;
 		}
@@ -290,12 +259,12 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 			return;
 		if (f->sc->sent)
 			f->sc->sent(f);
-		ev_io_set(f->fr->loop, io, EV_READ);
+		xsock_want(io, EV_READ);
 	}
 	if (!(rev & EV_READ) && !f->sc->read_now(f))
 		return;
 	while (budget-- > 0 && !f->dead) {
-		ssize_t n = recv(io->fd, tmp, sizeof tmp, 0);
+		ssize_t n = xsock_recv(io, tmp, sizeof tmp);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -318,10 +287,9 @@ void fetch_tcp_start(struct fetch *f)
 {
 	int rc;
 
-	f->io.cb = on_io;
 	f->st = FS_CONNECT;
 	buf_reset(&f->in);
-	rc = fetch_tcp_connect(f, &f->io, &f->peer, f->plen);
+	rc = fetch_tcp_connect(f, &f->io, &f->peer, f->plen, on_io);
 	if (rc)
 		fetch_fail(f, "connect", strerror(-rc));
 }
@@ -355,6 +323,14 @@ static void f_connect(struct fetch *f, int family, const uint8_t *addr)
 	f->sc->start(f);
 }
 
+static void dns_failed(struct fetch *f, int err)
+{
+	fetch_fail(f, "dns",
+		   err == -ETIMEDOUT ? "timeout"
+		   : err == -ENOENT  ? "no address"
+				     : strerror(-err));
+}
+
 static void on_dns(struct dns_q *q, int err, const struct dns_result *r, size_t n)
 {
 	struct fetch *f = container_of(q, struct fetch, dq);
@@ -362,14 +338,25 @@ static void on_dns(struct dns_q *q, int err, const struct dns_result *r, size_t 
 	if (f->dead)
 		return;
 	if (err || !n) {
-		fetch_fail(f, "dns",
-			   err == -ETIMEDOUT ? "timeout"
-			   : err == -ENOENT  ? "no address"
-					     : strerror(-err));
+		dns_failed(f, err);
 		return;
 	}
 	/* the first address is the one connected to, and the one judged */
 	f_connect(f, r[0].family, r[0].addr);
+}
+
+/* lwIP's resolver (the WAN stack): one IPv4 address, judged the same way */
+static void on_xres(struct xres *r, int err, const uint8_t addr[4])
+{
+	struct fetch *f = container_of(r, struct fetch, xr);
+
+	if (f->dead)
+		return;
+	if (err) {
+		dns_failed(f, err);
+		return;
+	}
+	f_connect(f, AF_INET, addr);
 }
 
 void fetch_begin_target(struct fetch *f)
@@ -393,7 +380,11 @@ void fetch_begin_target(struct fetch *f)
 	}
 	f->st = FS_RESOLVE;
 	snprintf(host, sizeof host, "%s", f->u.host);
-	rc = dns_start(f->fr->loop, &f->dq, &f->fr->cfg->dns, f->fr->cfg->dnslen, host, on_dns);
+	if (f->fr->net)
+		rc = xres_start(&f->xr, f->fr->net, host, on_xres);
+	else
+		rc = dns_start(f->fr->loop, &f->dq, &f->fr->cfg->dns, f->fr->cfg->dnslen, host,
+			       on_dns);
 	if (rc)
 		fetch_fail(f, "dns", strerror(-rc));
 }
@@ -500,7 +491,8 @@ static struct fetch *start_fetch(struct fetcher *fr, const struct fetch_origin *
 	f->u = u;
 	f->sc = scheme_of(u.scheme);
 	memcpy(f->host0, u.host, sizeof f->host0);
-	f->io.fd = f->dio.fd = -1;
+	xsock_init(&f->io);
+	xsock_init(&f->dio);
 	f->dq.io.fd = -1;
 	f->t_total.cb = on_total;
 	f->clen = -1;

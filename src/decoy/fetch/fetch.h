@@ -34,6 +34,7 @@
 
 struct ev_loop;
 struct evlog;
+struct xnet;
 struct fetch;
 struct store;
 
@@ -73,6 +74,9 @@ struct fetcher {
 	struct store *store; /* where fetched files go */
 	struct evlog *log;   /* where their events go */
 	const struct fetch_cfg *cfg;
+	/* the stack downloads and lookups go through: NULL the kernel's, or
+	 * the WAN side's (net/wan_client.h: lwIP's resolver then, not dns) */
+	struct xnet *net;
 	struct fetch *list;
 	size_t inflight;
 	bool reap_pending;

@@ -11,6 +11,8 @@
 static const char *const ftp_user_default = "anonymous";
 static const char *const ftp_pass_default = "busybox@"; /* BusyBox ftpget's */
 
+static void on_dio(struct xsock *io, unsigned rev);
+
 static int ftp_cmd(struct fetch *f, const char *cmd, const char *arg)
 {
 	f->ftp_last = cmd;
@@ -20,7 +22,7 @@ static int ftp_cmd(struct fetch *f, const char *cmd, const char *arg)
 	    (arg && (buf_addc(&f->out, ' ') || fetch_add_clean(&f->out, arg, false))) ||
 	    buf_adds(&f->out, "\r\n"))
 		return -EINVAL;
-	return ev_io_set(f->fr->loop, &f->io, EV_READ | EV_WRITE);
+	return xsock_want(&f->io, EV_READ | EV_WRITE);
 }
 
 /* A complete reply in f->in: "ddd text" (after any "ddd-" lines). Returns
@@ -139,7 +141,7 @@ static void ftp_step(struct fetch *f)
 				return;
 			}
 			fetch_set_port(&da, (uint16_t)port);
-			if ((rc = fetch_tcp_connect(f, &f->dio, &da, f->plen)))
+			if ((rc = fetch_tcp_connect(f, &f->dio, &da, f->plen, on_dio)))
 				break;
 			f->fstep = FTP_RETR;
 			rc = ftp_cmd(f, "RETR", f->u.path[1] ? f->u.path + 1 : f->u.path);
@@ -158,26 +160,25 @@ static void ftp_step(struct fetch *f)
 	}
 }
 
-static void on_dio(struct ev_loop *l, struct ev_io *io, unsigned rev)
+static void on_dio(struct xsock *io, unsigned rev)
 {
 	struct fetch *f = container_of(io, struct fetch, dio);
 	uint8_t tmp[RECV_CHUNK];
 	int budget = 16;
 
-	(void)l;
-	if (f->dead || io->fd < 0)
+	if (f->dead || !xsock_open(io))
 		return;
 	if (rev & EV_WRITE) {
-		int e = fetch_sock_error(io->fd);
+		int e = xsock_error(io);
 
 		if (e) {
 			fetch_fail(f, "connect", strerror(e));
 			return;
 		}
-		ev_io_set(f->fr->loop, io, EV_READ);
+		xsock_want(io, EV_READ);
 	}
 	while (budget-- > 0) {
-		ssize_t n = recv(io->fd, tmp, sizeof tmp, 0);
+		ssize_t n = xsock_recv(io, tmp, sizeof tmp);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -200,7 +201,6 @@ static void on_dio(struct ev_loop *l, struct ev_io *io, unsigned rev)
 
 static void ftp_start(struct fetch *f)
 {
-	f->dio.cb = on_dio;
 	fetch_tcp_start(f);
 }
 
@@ -208,7 +208,7 @@ static int ftp_connected(struct fetch *f)
 {
 	f->st = FS_FTP;
 	f->fstep = FTP_GREET;
-	ev_io_set(f->fr->loop, &f->io, EV_READ);
+	xsock_want(&f->io, EV_READ);
 	return 0;
 }
 
@@ -236,13 +236,13 @@ static void ftp_input(struct fetch *f, const uint8_t *p, size_t n)
 			return;
 		}
 		if (rc == 1)
-			ev_io_set(f->fr->loop, &f->io, EV_READ);
+			xsock_want(&f->io, EV_READ);
 	}
 }
 
 static void ftp_eof(struct fetch *f)
 {
-	if (f->st == FS_FTP && f->fstep == FTP_RETR && f->dio.fd >= 0)
+	if (f->st == FS_FTP && f->fstep == FTP_RETR && xsock_open(&f->dio))
 		fetch_close_io(f, &f->io); /* the data socket decides */
 	else
 		fetch_fail(f, "truncated", NULL);

@@ -21,6 +21,7 @@
 #include "fetch/httpresp.h"
 #include "url.h"
 #include "hash.h"
+#include "xsock/xsock.h"
 
 struct fetch;
 
@@ -81,7 +82,8 @@ struct fetch {
 	struct sockaddr_storage peer;
 	socklen_t plen;
 	char peer_ip[46];
-	struct ev_io io, dio;
+	struct xsock io, dio; /* the control (or TFTP) socket, FTP's data */
+	struct xres xr;	      /* a lookup on the WAN stack (dq: the kernel's) */
 	struct ev_timer t_total, t_step;
 	struct buf out, in, body;
 	size_t outoff;
@@ -117,15 +119,16 @@ struct fetch {
 void fetch_fail(struct fetch *f, const char *reason, const char *detail);
 /* Stores f->body, logs cowrie.session.file_download, ends f. */
 void fetch_store(struct fetch *f);
-void fetch_close_io(struct fetch *f, struct ev_io *io);
+void fetch_close_io(struct fetch *f, struct xsock *io);
 /* Resolves f->u's host, checks it, starts the scheme (again after a redirect). */
 void fetch_begin_target(struct fetch *f);
 /* Connects f->io to f->peer and runs the control-socket loop (TCP schemes). */
 void fetch_tcp_start(struct fetch *f);
-/* Non-blocking TCP connect to ss; the caller has checked the policy. */
-int fetch_tcp_connect(struct fetch *f, struct ev_io *io, const struct sockaddr_storage *ss,
-		      socklen_t len);
-int fetch_sock_error(int fd);
+/* Non-blocking TCP connect to ss on the fetcher's stack (the kernel's or
+ * the WAN's); cb gets EV_WRITE when it is made or failed. The caller has
+ * checked the policy. */
+int fetch_tcp_connect(struct fetch *f, struct xsock *io, const struct sockaddr_storage *ss,
+		      socklen_t len, void (*cb)(struct xsock *io, unsigned rev));
 void fetch_set_port(struct sockaddr_storage *ss, uint16_t port);
 /* Sends what is queued in f->out; 1 when all of it left, 0 when more
  * waits, -errno on error. */

@@ -15,8 +15,7 @@ static int tftp_send(struct fetch *f)
 
 	if (f->tid)
 		fetch_set_port(&to, f->tid);
-	if (sendto(f->io.fd, f->last, f->lastn, 0, (struct sockaddr *)&to, f->plen) < 0 &&
-	    errno != EAGAIN)
+	if (xsock_sendto(&f->io, f->last, f->lastn, &to, f->plen) < 0 && errno != EAGAIN)
 		return -errno;
 	return ev_timer_in(f->fr->loop, &f->t_step, f->wait_ms);
 }
@@ -41,20 +40,18 @@ static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_st
 		       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
 }
 
-static void on_tftp(struct ev_loop *l, struct ev_io *io, unsigned rev)
+static void on_tftp(struct xsock *io, unsigned rev)
 {
 	struct fetch *f = container_of(io, struct fetch, io);
 	uint8_t pkt[516 + 4];
 	int budget = 64;
 
-	(void)l;
 	(void)rev;
-	if (f->dead || io->fd < 0)
+	if (f->dead || !xsock_open(io))
 		return;
 	while (budget-- > 0 && !f->dead) {
 		struct sockaddr_storage from;
-		socklen_t flen = sizeof from;
-		ssize_t n = recvfrom(io->fd, pkt, sizeof pkt, 0, (struct sockaddr *)&from, &flen);
+		ssize_t n = xsock_recvfrom(io, pkt, sizeof pkt, &from);
 		uint16_t op, blk, port;
 
 		if (n < 0) {
@@ -136,19 +133,15 @@ static int tftp_start(struct fetch *f)
 {
 	const char *file = f->u.path[1] ? f->u.path + 1 : f->u.path;
 	size_t n = strlen(file), i;
-	int fd;
+	int rc;
 
 	if (n + 2 + 6 + 1 > sizeof f->last)
 		return -EINVAL;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)file[i] < 0x20 || file[i] == 0x7f)
 			return -EINVAL;
-	fd = socket(f->peer.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	f->io.fd = fd;
-	f->io.events = 0;
-	f->io.cb = on_tftp;
+	if ((rc = xsock_udp(&f->io, f->fr->loop, f->fr->net, f->peer.ss_family, on_tftp)))
+		return rc;
 	f->last[0] = 0;
 	f->last[1] = 1; /* RRQ */
 	memcpy(f->last + 2, file, n + 1);
@@ -159,8 +152,6 @@ static int tftp_start(struct fetch *f)
 	f->retries = 0;
 	f->wait_ms = CAP_TFTP_WAIT_MS;
 	f->st = FS_TFTP;
-	if (ev_io_set(f->fr->loop, &f->io, EV_READ))
-		return -ENOSPC;
 	return tftp_send(f);
 }
 

@@ -110,6 +110,7 @@ int fetch_config(struct fetch_cfg *c, struct uci_sec *s, const char *file, char 
 		if (dns_server_parse(dns, &c->dns, &c->dnslen))
 			return bad(err, errlen, file, uci_get(s, "dns")->line,
 				   "dns must be ADDRESS or ADDRESS:PORT ([v6]:PORT)", dns);
+		c->dns_given = true;
 	} else {
 		default_dns(c);
 	}

@@ -30,6 +30,7 @@ struct fetch_cfg {
 	unsigned timeout_ms;
 	struct sockaddr_storage dns;
 	socklen_t dnslen;
+	bool dns_given; /* `option dns` was set (the WAN's resolver falls back on it) */
 	uint16_t dlr_port;
 };
 

@@ -109,6 +109,12 @@ int uplink_config(struct uplink_cfg *c, struct uci_sec *s, const char *file, cha
 	if ((o = uci_get(s, "dns")) && dns_server_parse(o->val, &c->dns, &c->dnslen))
 		return cfg_bad(err, errlen, file, o->line, "option dns must be an address[:port]",
 			       o->val);
+	if ((o = uci_get(s, "via"))) {
+		if (strcmp(o->val, "wan") && strcmp(o->val, "lan"))
+			return cfg_bad(err, errlen, file, o->line, "option via must be wan or lan",
+				       o->val);
+		c->via_lan = !strcmp(o->val, "lan");
+	}
 	return 0;
 bad_secret:
 	return cfg_bad(

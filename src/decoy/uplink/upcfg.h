@@ -11,6 +11,9 @@
  *   option max_kb '256'                               largest body sent
  *   option timeout_s '30'                             per attempt
  *   option dns '127.0.0.1'                            for a hub by name
+ *   option via 'wan'                                  with `config wan`: lan
+ *                                                     reaches the hub through
+ *                                                     the kernel (the LAN side)
  *   option enabled '1'
  *
  * Without the section there is no uplink.
@@ -44,6 +47,7 @@ struct uplink_cfg {
 	unsigned timeout_ms;
 	struct sockaddr_storage dns;
 	socklen_t dnslen; /* 0: the fetch section's resolver, else 127.0.0.1 */
+	bool via_lan;	  /* `option via 'lan'`: never the WAN stack */
 };
 
 /* Reads one `config uplink` section (marks its options used). 0, or -1

@@ -61,12 +61,9 @@ static void up_close(struct uplink *u)
 		mbedtls_ssl_free(&u->tls->ssl);
 		u->tls->ssl_on = false;
 	}
-	if (u->io.fd >= 0) {
-		ev_io_set(u->e.loop, &u->io, 0);
-		close(u->io.fd);
-		u->io.fd = -1;
-	}
+	xsock_close(&u->io);
 	dns_cancel(&u->dq);
+	xres_cancel(&u->xr);
 	ev_timer_stop(u->e.loop, &u->t_to);
 	buf_free(&u->req);
 	buf_free(&u->resp);
@@ -243,65 +240,6 @@ static int sign_request(struct uplink *u, const char *path, const char *ctype, c
 
 /* ------------------------------------------------------------ response */
 
-static bool header(const char *head, size_t n, const char *name, char *out, size_t cap)
-{
-	size_t k = strlen(name), i;
-
-	for (i = 0; i + k + 1 < n; i++) {
-		if ((i == 0 || head[i - 1] == '\n') && !strncasecmp(head + i, name, k) &&
-		    head[i + k] == ':') {
-			const char *p = head + i + k + 1, *e;
-
-			while (*p == ' ' || *p == '\t')
-				p++;
-			e = p + strcspn(p, "\r\n");
-			if ((size_t)(e - p) >= cap)
-				return false;
-			memcpy(out, p, (size_t)(e - p));
-			out[e - p] = '\0';
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Reads n digits at p into *v; false if one is not a digit. */
-static bool digits(const char *p, int n, int *v)
-{
-	*v = 0;
-	while (n--) {
-		if (*p < '0' || *p > '9')
-			return false;
-		*v = *v * 10 + (*p++ - '0');
-	}
-	return true;
-}
-
-/* "Fri, 27 Nov 2026 07:19:48 GMT" (RFC 9110 IMF-fixdate) → unix
- * seconds, 0 if it is not exactly that form. */
-int64_t uplink_http_date(const char *s)
-{
-	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	static const int cum[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-	int d, y, h, mi, sec, m;
-	int64_t days;
-
-	if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-	    s[16] != ' ' || s[19] != ':' || s[22] != ':' || strcmp(s + 25, " GMT") ||
-	    !digits(s + 5, 2, &d) || !digits(s + 12, 4, &y) || !digits(s + 17, 2, &h) ||
-	    !digits(s + 20, 2, &mi) || !digits(s + 23, 2, &sec) || y < 1970)
-		return 0;
-	for (m = 0; m < 12 && memcmp(mon + 3 * m, s + 8, 3); m++)
-		;
-	if (m == 12)
-		return 0;
-	days = (int64_t)(y - 1970) * 365 + (y - 1969) / 4 - (y - 1901) / 100 + (y - 1601) / 400 +
-	       cum[m] + d - 1;
-	if (m > 1 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		days++;
-	return ((days * 24 + h) * 60 + mi) * 60 + sec;
-}
-
 /* The whole answer is in resp: act on it. */
 static void answer(struct uplink *u)
 {
@@ -311,13 +249,13 @@ static void answer(struct uplink *u)
 	int code = 0;
 
 	body = strstr(p, "\r\n\r\n");
-	if (strncmp(p, "HTTP/1.", 7) || !body || p[8] != ' ' || !digits(p + 9, 3, &code)) {
+	if (strncmp(p, "HTTP/1.", 7) || !body || p[8] != ' ' || !uplink_digits(p + 9, 3, &code)) {
 		failed(u, "bad answer", NULL);
 		return;
 	}
 	hn = (size_t)(body - p);
 	body += 4;
-	if (header(p, hn, "Date", v, sizeof v)) {
+	if (uplink_header(p, hn, "Date", v, sizeof v)) {
 		int64_t hub = uplink_http_date(v);
 
 		/* authenticated (pinned TLS): a check on the decoy's time */
@@ -378,7 +316,7 @@ static bool complete(const struct uplink *u)
 
 	if (!p || !(e = strstr(p, "\r\n\r\n")))
 		return false;
-	if (!header(p, (size_t)(e - p), "Content-Length", v, sizeof v))
+	if (!uplink_header(p, (size_t)(e - p), "Content-Length", v, sizeof v))
 		return false;
 	cl = strtoul(v, NULL, 10);
 	return u->resp.len - (size_t)(e + 4 - p) >= cl;
@@ -389,7 +327,7 @@ static bool complete(const struct uplink *u)
 static int bio_send(void *ctx, const unsigned char *p, size_t n)
 {
 	struct uplink *u = ctx;
-	ssize_t w = send(u->io.fd, p, n, MSG_NOSIGNAL);
+	ssize_t w = xsock_send(&u->io, p, n);
 
 	if (w >= 0)
 		return (int)w;
@@ -401,7 +339,7 @@ static int bio_send(void *ctx, const unsigned char *p, size_t n)
 static int bio_recv(void *ctx, unsigned char *p, size_t n)
 {
 	struct uplink *u = ctx;
-	ssize_t r = recv(u->io.fd, p, n, 0);
+	ssize_t r = xsock_recv(&u->io, p, n);
 
 	if (r >= 0)
 		return (int)r;
@@ -420,7 +358,7 @@ static void tls_err(struct uplink *u, const char *what, int rc)
 
 static void want(struct uplink *u, int rc)
 {
-	ev_io_set(u->e.loop, &u->io, rc == MBEDTLS_ERR_SSL_WANT_WRITE ? EV_WRITE : EV_READ);
+	xsock_want(&u->io, rc == MBEDTLS_ERR_SSL_WANT_WRITE ? EV_WRITE : EV_READ);
 }
 
 /* The pin: SHA-256 of the leaf's SubjectPublicKeyInfo, as the hub prints. */
@@ -510,18 +448,16 @@ static void step(struct uplink *u)
 	}
 }
 
-static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
+static void on_io(struct xsock *io, unsigned rev)
 {
 	struct uplink *u = container_of(io, struct uplink, io);
 	struct up_tls *t = u->tls;
-	int rc, err = 0;
-	socklen_t el = sizeof err;
+	int rc, err;
 
-	(void)l;
 	(void)rev;
 	if (u->st == UP_CONNECT) {
-		if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &el) || err) {
-			failed(u, "connect", strerror(err ? err : errno));
+		if ((err = xsock_error(io))) {
+			failed(u, "connect", strerror(err));
 			return;
 		}
 		mbedtls_ssl_init(&t->ssl);
@@ -547,22 +483,28 @@ static void on_io(struct ev_loop *l, struct ev_io *io, unsigned rev)
 	step(u);
 }
 
+/* A hub on this host (loopback) is the kernel's to reach, whatever the WAN;
+ * so is one on the LAN side (`option via 'lan'`). */
+static bool loopback(const struct uplink *u)
+{
+	static const uint8_t lo6[16] = {[15] = 1};
+
+	if (u->addr.ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)&u->addr)->sin_addr.s_addr) >> 24) ==
+		       127;
+	return !memcmp(&((const struct sockaddr_in6 *)&u->addr)->sin6_addr, lo6, 16);
+}
+
 static void start_connect(struct uplink *u)
 {
-	int fd = socket(u->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct xnet *net = loopback(u) || u->c->via_lan ? NULL : u->e.net;
+	int rc = xsock_tcp(&u->io, u->e.loop, net, &u->addr, u->alen, on_io);
 
-	if (fd < 0) {
-		failed(u, "socket", strerror(errno));
-		return;
-	}
-	u->io.fd = fd;
-	u->io.cb = on_io;
-	if (connect(fd, (struct sockaddr *)&u->addr, u->alen) && errno != EINPROGRESS) {
-		failed(u, "connect", strerror(errno));
+	if (rc) {
+		failed(u, "connect", strerror(-rc));
 		return;
 	}
 	u->st = UP_CONNECT;
-	ev_io_set(u->e.loop, &u->io, EV_WRITE);
 }
 
 static void set_addr(struct uplink *u, int family, const uint8_t *a)
@@ -594,6 +536,18 @@ static void on_dns(struct dns_q *q, int err, const struct dns_result *r, size_t 
 		return;
 	}
 	set_addr(u, r[0].family, r[0].addr);
+	start_connect(u);
+}
+
+static void on_xres(struct xres *r, int err, const uint8_t a[4])
+{
+	struct uplink *u = container_of(r, struct uplink, xr);
+
+	if (err) {
+		failed(u, "dns", strerror(-err));
+		return;
+	}
+	set_addr(u, AF_INET, a);
 	start_connect(u);
 }
 
@@ -646,6 +600,12 @@ static void send_now(struct uplink *u)
 			srv = &lo;
 		}
 		u->st = UP_DNS;
+		if (u->e.net && !u->c->via_lan) {
+			/* the WAN's resolver (its servers from DHCP or PPP) */
+			if ((rc = xres_start(&u->xr, u->e.net, u->c->host, on_xres)))
+				failed(u, "dns", strerror(-rc));
+			return;
+		}
 		if ((rc = dns_start(u->e.loop, &u->dq, srv, sl, u->c->host, on_dns)))
 			failed(u, "dns", strerror(-rc));
 		return;
@@ -720,7 +680,7 @@ int uplink_init(struct uplink *u, const struct uplink_env *env, const struct upl
 	memset(u, 0, sizeof(*u));
 	u->e = *env;
 	u->c = c;
-	u->io.fd = -1;
+	xsock_init(&u->io);
 	if (!c->enabled || !c->url[0])
 		return 0;
 	u->agg = malloc(sizeof(*u->agg));

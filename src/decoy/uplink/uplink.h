@@ -31,6 +31,7 @@
 #include "fetch/dns.h"
 #include "uplink/cursor.h"
 #include "uplink/upcfg.h"
+#include "xsock/xsock.h"
 
 struct agg;
 struct evlog;
@@ -54,6 +55,10 @@ struct uplink_env {
 	/* the resolver when `config uplink` names none (the fetcher's), or NULL */
 	const struct sockaddr_storage *dns;
 	socklen_t dnslen;
+	/* the stack the hub is reached through: NULL the kernel's, or the WAN
+	 * side's (net/wan_client.h; names then resolve by lwIP's resolver,
+	 * a hub at a loopback address stays on the kernel's) */
+	struct xnet *net;
 };
 
 struct uplink {
@@ -63,8 +68,9 @@ struct uplink {
 	enum up_state st;
 	struct ev_timer t;    /* next attempt */
 	struct ev_timer t_to; /* the attempt's deadline */
-	struct ev_io io;
+	struct xsock io;
 	struct dns_q dq;
+	struct xres xr;
 	struct sockaddr_storage addr;
 	socklen_t alen;
 	struct up_tls *tls;
@@ -91,6 +97,12 @@ int uplink_init(struct uplink *u, const struct uplink_env *env, const struct upl
 void uplink_stop(struct uplink *u);
 void uplink_done(struct uplink *u);
 
+/* The value of header `name` in an answer head of n bytes (the first
+ * line that has it, case-insensitive), into out; false when absent or
+ * longer than cap - 1 (uphttp.c). */
+bool uplink_header(const char *head, size_t n, const char *name, char *out, size_t cap);
+/* Reads n decimal digits at p into *v; false if one is not a digit. */
+bool uplink_digits(const char *p, int n, int *v);
 /* "Fri, 27 Nov 2026 07:19:48 GMT" → unix seconds; 0 for anything else
  * (the hub's Date header, for the clock offset after a 401). */
 int64_t uplink_http_date(const char *s);
