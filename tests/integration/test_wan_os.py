@@ -11,12 +11,16 @@ pair, 198.18.0.0/15 only) against the decoy's lwIP, once per persona:
   ECN, T1-T7, U1, IE, SEQ's TI/CI/II/TS) against what nmap measured, and
   that nmap itself ranks the entry's class first;
 - the open ports are exactly the persona's `list ports` plus the listener,
-  and the closed ports nmap tried answered with a RST (reason "reset").
+  and the closed ports nmap tried answered with a RST (reason "reset");
+- `nmap -sV` of the telnet listener over lwIP names the service exactly as
+  it does over the kernel on loopback: the `! nmap` line of the persona's
+  telnet transcript (tests/transcripts), one source of truth for both.
 
 About 12 s per persona. Needs root and nmap.
 """
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,12 @@ TARGETS = {
 }
 # statistical attributes (from timing and random ISNs): left to nmap's score
 NOISY = {"SP", "GCD", "ISR", "TG"}
+# the transcript whose `! nmap` line names each persona's telnet service
+TELNET_T = {
+    "huawei-hg532": "huawei-hg532/telnet_atp.t",
+    "zyxel-pk5001z": "zyxel-pk5001z/telnet_su.t",
+    "xiongmai-dvr": "xiongmai-dvr/telnet_scanner.t",
+}
 
 
 class OsDaemon(wan_tests.WanDaemon):
@@ -118,6 +128,30 @@ def nmap_os(pair, ports):
         return ET.parse(xml.name).getroot()
 
 
+def nmap_sv(pair, port):
+    """nmap -sV of one port from the attacker namespace: the attributes of
+    its XML <service> that the transcripts' `! nmap` lines use."""
+    keys = ("name", "product", "version", "extrainfo", "hostname", "ostype", "devicetype")
+    p = subprocess.run(
+        ["ip", "netns", "exec", pair.att, "nmap", "-n", "-Pn", "-sV", "--max-retries", "1",
+         "--host-timeout", "150s", "-oX", "-", "-p", str(port), "198.18.0.2"],
+        capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, p.stderr
+    svc = ET.fromstring(p.stdout).find("./host/ports/port/service")
+    assert svc is not None, p.stdout
+    return {k: v for k, v in svc.attrib.items() if k in keys}
+
+
+def transcript_nmap(persona):
+    """The `! nmap KEY=VALUE…` line of the persona's telnet transcript."""
+    path = os.path.join(TOP, "tests", "transcripts", TELNET_T[persona])
+    with open(path) as f:
+        for ln in f:
+            if ln.startswith("! nmap"):
+                return dict(w.split("=", 1) for w in shlex.split(ln[1:])[1:])
+    raise AssertionError("no `! nmap` line in " + path)
+
+
 def summary(root):
     """({port: (state, reason)}, [(accuracy, name, line, classes)], fingerprint)."""
     host = root.find("host")
@@ -142,8 +176,11 @@ def check_persona(persona):
             d.wan_address()
             ports = persona_ports(persona) + [d.port]
             st, matches, fp = summary(nmap_os(p, ports + list(CLOSED)))
+            # the telnet door over lwIP is named as over the kernel
+            sv = nmap_sv(p, d.port)
             # the decoy namespace's kernel answered none of it
             assert p.kernel_sent() == (0, 0, 0), p.kernel_sent()
+    assert sv == transcript_nmap(persona), (persona, sv, transcript_nmap(persona))
     # the port set: the device's ports and the listener open, others RST
     assert {k for k, v in st.items() if v[0] == "open"} == set(ports), st
     for port in CLOSED:
