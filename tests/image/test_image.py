@@ -212,9 +212,11 @@ def test_image_uplink_to_hub():
     hub.start()
     vm = VM(flash, work, hub_port=hub.port).start()
     try:
+        # the image's WAN port (eth1) is the decoy's lwIP; this hub is behind
+        # QEMU's user net on eth0, the owner's LAN: `via lan` (docs/hub.md)
         section = ("\nconfig uplink 'hub'\n\toption url 'https://10.0.2.100:8443/v1/ingest'\n"
                    "\toption pin '%s'\n\toption device 'malta'\n\toption secret '%s'\n"
-                   "\toption interval_s '2'\n" % (pin, secret))
+                   "\toption interval_s '2'\n\toption via 'lan'\n" % (pin, secret))
         # the config is in the initramfs (RAM): append, then let init respawn
         p = vm.ssh("cat >> /etc/config/tanuki && tanuki check -c /etc/config/tanuki && "
                    "killall tanuki", stdin=section)
