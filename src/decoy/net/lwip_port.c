@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bounds.h"
+#include "buf.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/etharp.h"
@@ -240,6 +242,64 @@ void lwport_done(struct lwport *w)
 	netif_set_down(&w->nif);
 	netif_remove(&w->nif);
 	active = NULL;
+}
+
+bool lwport_can_send(struct tcp_pcb *pcb)
+{
+	return pcb && tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN;
+}
+
+ssize_t lwport_send(struct tcp_pcb *pcb, const void *p, size_t n)
+{
+	size_t room = lwport_can_send(pcb) ? tcp_sndbuf(pcb) : 0;
+	err_t e;
+
+	if (!room) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (n > room)
+		n = room;
+	e = tcp_write(pcb, p, (u16_t)n, TCP_WRITE_FLAG_COPY);
+	if (e == ERR_MEM) {
+		errno = EAGAIN; /* lwIP's heap is full: wait for ACKs (or the poll) */
+		return -1;
+	}
+	if (e != ERR_OK) {
+		errno = EPIPE;
+		return -1;
+	}
+	tcp_output(pcb);
+	return (ssize_t)n;
+}
+
+err_t lwport_take(struct buf *rx, struct pbuf *p)
+{
+	size_t before = rx->len;
+	struct pbuf *q;
+
+	if (rx->len + p->tot_len > CAP_WAN_RXBUF)
+		return ERR_MEM;
+	for (q = p; q; q = q->next)
+		if (buf_add(rx, q->payload, q->len)) {
+			rx->len = before;
+			return ERR_MEM;
+		}
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+size_t lwport_read(struct buf *rx, struct tcp_pcb *pcb, void *p, size_t n)
+{
+	if (n > rx->len)
+		n = rx->len;
+	if (!n)
+		return 0;
+	memcpy(p, rx->p, n);
+	buf_consume(rx, n);
+	if (pcb)
+		tcp_recved(pcb, (u16_t)n);
+	return n;
 }
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lwip/netif.h"
 #include "net/scan.h"
@@ -58,6 +59,23 @@ uint32_t lwport_addr(const struct lwport *w);
 uint32_t lwport_dns(const struct lwport *w, unsigned i);
 /* Aborts every connection and takes the netif down. */
 void lwport_done(struct lwport *w);
+
+/* Socket semantics on a TCP pcb, for the sessions' transport (net/wan.c)
+ * and the decoy's own connections (net/wan_client.c). */
+struct buf;
+struct tcp_pcb;
+struct pbuf;
+/* Room to queue output: a send buffer and a segment slot left. */
+bool lwport_can_send(struct tcp_pcb *pcb);
+/* send(): up to what the send buffer takes; -1 with EAGAIN when full (or
+ * lwIP's heap is: wait for ACKs or the poll), EPIPE on any other error. */
+ssize_t lwport_send(struct tcp_pcb *pcb, const void *p, size_t n);
+/* A received pbuf into rx, at most CAP_WAN_RXBUF held: ERR_OK (p freed)
+ * or ERR_MEM (rx unchanged: lwIP keeps p and offers it again). */
+err_t lwport_take(struct buf *rx, struct pbuf *p);
+/* recv() from rx when it holds bytes (returns 0 when empty): the window
+ * opens by what the owner read, so a slow owner pushes back. */
+size_t lwport_read(struct buf *rx, struct tcp_pcb *pcb, void *p, size_t n);
 
 #endif /* TANUKI_LWIP */
 

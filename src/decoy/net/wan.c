@@ -110,7 +110,7 @@ struct wan {
 
 static bool can_send(const struct wan_conn *c)
 {
-	return c->pcb && tcp_sndbuf(c->pcb) > 0 && tcp_sndqueuelen(c->pcb) < TCP_SND_QUEUELEN;
+	return lwport_can_send(c->pcb);
 }
 
 static unsigned ready(const struct wan_conn *c)
@@ -142,46 +142,20 @@ static void notify(struct wan_conn *c, unsigned ev)
 static ssize_t tp_send(void *ctx, const void *p, size_t n)
 {
 	struct wan_conn *c = ctx;
-	size_t room;
-	err_t e;
 
 	if (!c->pcb) {
 		errno = ECONNRESET;
 		return -1;
 	}
-	room = can_send(c) ? tcp_sndbuf(c->pcb) : 0;
-	if (!room) {
-		errno = EAGAIN;
-		return -1;
-	}
-	if (n > room)
-		n = room;
-	e = tcp_write(c->pcb, p, (u16_t)n, TCP_WRITE_FLAG_COPY);
-	if (e == ERR_MEM) {
-		errno = EAGAIN; /* lwIP's heap is full: wait for ACKs (or the poll) */
-		return -1;
-	}
-	if (e != ERR_OK) {
-		errno = EPIPE;
-		return -1;
-	}
-	tcp_output(c->pcb);
-	return (ssize_t)n;
+	return lwport_send(c->pcb, p, n);
 }
 
 static ssize_t tp_recv(void *ctx, void *p, size_t n)
 {
 	struct wan_conn *c = ctx;
 
-	if (c->rx.len) {
-		if (n > c->rx.len)
-			n = c->rx.len;
-		memcpy(p, c->rx.p, n);
-		buf_consume(&c->rx, n);
-		if (c->pcb)
-			tcp_recved(c->pcb, (u16_t)n); /* the window opens as the session reads */
-		return (ssize_t)n;
-	}
+	if (c->rx.len)
+		return (ssize_t)lwport_read(&c->rx, c->pcb, p, n);
 	if (!c->pcb) {
 		errno = ECONNRESET;
 		return -1;
@@ -253,8 +227,6 @@ static const struct sess_transport wan_tp = {
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct wan_conn *c = arg;
-	struct pbuf *q;
-	size_t before = c->rx.len;
 
 	(void)pcb;
 	(void)err;
@@ -263,14 +235,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		notify(c, EV_READ);
 		return ERR_OK;
 	}
-	if (c->rx.len + p->tot_len > CAP_WAN_RXBUF)
+	if (lwport_take(&c->rx, p) != ERR_OK)
 		return ERR_MEM; /* lwIP keeps it and offers it again */
-	for (q = p; q; q = q->next)
-		if (buf_add(&c->rx, q->payload, q->len)) {
-			c->rx.len = before; /* lwIP offers the whole pbuf again */
-			return ERR_MEM;
-		}
-	pbuf_free(p);
 	notify(c, EV_READ);
 	return ERR_OK;
 }

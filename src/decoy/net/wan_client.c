@@ -40,6 +40,7 @@ void wan_client_run(void)
 #include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "net/lwip_port.h"
 #include "sys/sys.h"
 
 /* Datagrams a UDP socket holds until read (TFTP has one in flight), and
@@ -98,8 +99,7 @@ static void arm(void)
 
 static bool can_send(const struct wc_conn *c)
 {
-	return c->tpcb && c->connected && tcp_sndbuf(c->tpcb) > 0 &&
-	       tcp_sndqueuelen(c->tpcb) < TCP_SND_QUEUELEN;
+	return c->connected && lwport_can_send(c->tpcb);
 }
 
 static unsigned ready(const struct wc_conn *c)
@@ -229,8 +229,6 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct wc_conn *c = arg;
-	size_t before = c->rx.len;
-	struct pbuf *q;
 
 	(void)pcb;
 	(void)err;
@@ -239,14 +237,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		kick(c);
 		return ERR_OK;
 	}
-	if (c->rx.len + p->tot_len > CAP_WAN_RXBUF)
+	if (lwport_take(&c->rx, p) != ERR_OK)
 		return ERR_MEM; /* lwIP keeps it and offers it again */
-	for (q = p; q; q = q->next)
-		if (buf_add(&c->rx, q->payload, q->len)) {
-			c->rx.len = before;
-			return ERR_MEM;
-		}
-	pbuf_free(p);
 	kick(c);
 	return ERR_OK;
 }
@@ -407,46 +399,24 @@ static int wc_udp(void *ctx, struct xsock *s)
 static ssize_t wc_send(struct xsock *s, const void *p, size_t n)
 {
 	struct wc_conn *c = s->h;
-	size_t room;
-	err_t e;
 
 	if (c->err || !c->tpcb) {
 		errno = c->err ? c->err : EPIPE;
 		return -1;
 	}
-	room = can_send(c) ? tcp_sndbuf(c->tpcb) : 0;
-	if (!room) {
+	if (!c->connected) {
 		errno = EAGAIN;
 		return -1;
 	}
-	if (n > room)
-		n = room;
-	e = tcp_write(c->tpcb, p, (u16_t)n, TCP_WRITE_FLAG_COPY);
-	if (e == ERR_MEM) {
-		errno = EAGAIN; /* lwIP's heap is full: wait for ACKs (or the poll) */
-		return -1;
-	}
-	if (e != ERR_OK) {
-		errno = EPIPE;
-		return -1;
-	}
-	tcp_output(c->tpcb);
-	return (ssize_t)n;
+	return lwport_send(c->tpcb, p, n);
 }
 
 static ssize_t wc_recv(struct xsock *s, void *p, size_t n)
 {
 	struct wc_conn *c = s->h;
 
-	if (c->rx.len) {
-		if (n > c->rx.len)
-			n = c->rx.len;
-		memcpy(p, c->rx.p, n);
-		buf_consume(&c->rx, n);
-		if (c->tpcb)
-			tcp_recved(c->tpcb, (u16_t)n); /* the window opens as the owner reads */
-		return (ssize_t)n;
-	}
+	if (c->rx.len)
+		return (ssize_t)lwport_read(&c->rx, c->tpcb, p, n);
 	if (c->err) {
 		errno = c->err;
 		return -1;
