@@ -513,6 +513,11 @@ static void t_while_read_dd(void **state)
 	RUN_EQ(fx, "wc -l .s .s; wc -lc .s",
 	       "        2 .s\n        2 .s\n        4 total\n        2         8 .s\n"
 	       "[root@router /var]# ");
+	/* df.c: -h says "     Size" and prints N.FU (make_human_readable_str) */
+	RUN_EQ(fx, "df -h | head -1; df -m | head -1",
+	       "Filesystem                Size      Used Available Use% Mounted on\n"
+	       "Filesystem           1M-blocks      Used Available Use% Mounted on\n"
+	       "[root@router /var]# ");
 	RUN_EQ(fx, "head -n 1 .s; head -c 2 .s; echo", "abc\nab\n[root@router /var]# ");
 	/* multi-line constructs continue with PS2 */
 	RUN_EQ(fx, "while read i", "> ");
