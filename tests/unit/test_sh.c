@@ -1339,6 +1339,13 @@ static void t_real_persona(void **state)
 	}
 	new_shell(fx, fx->loaded, true);
 	sh_start(fx->sh);
+	/* the login shell read the tree's /etc/profile (its output is the
+	 * persona's motd); env lists in ash's hash-chain order, no SHLVL
+	 * before 1.23 */
+	out = run(fx, "env");
+	assert_string_equal(out, "USER=root\nLD_LIBRARY_PATH=/usr/lib:/lib\nHOME=/\nLOGNAME=root\n"
+				 "TERM=vt102\nPATH=/bin:/sbin:/usr/bin:/usr/sbin\nSHELL=/bin/sh\n"
+				 "PWD=/\n# ");
 	out = run(fx, "enable");
 	assert_non_null(strstr(out, "-sh: enable: not found\n"));
 	out = run(fx, "/bin/busybox ps; /bin/busybox ECCHI");

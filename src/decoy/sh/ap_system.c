@@ -563,11 +563,24 @@ int ap_which(struct sh *sh, struct io *io, int argc, char **argv)
 
 int ap_env(struct sh *sh, struct io *io, int argc, char **argv)
 {
+	unsigned b;
 	int i;
 
 	(void)argc, (void)argv;
-	for (i = 0; i < sh->nvars; i++)
-		if (sh->vars[i].exported)
-			sh_printf(sh, io, 1, "%s=%s\n", sh->vars[i].name, sh->vars[i].val);
+	/* the environment ash hands a command: listvars() walks its 39 hash
+	 * chains (hashvar(): first byte << 4 plus every byte of the name),
+	 * each newest first (setvareq() pushes a new variable at the head) */
+	for (b = 0; b < 39; b++)
+		for (i = sh->nvars - 1; i >= 0; i--) {
+			const unsigned char *c = (const unsigned char *)sh->vars[i].name;
+			unsigned h = (unsigned)c[0] << 4;
+
+			if (!sh->vars[i].exported)
+				continue;
+			while (*c)
+				h += *c++;
+			if (h % 39 == b)
+				sh_printf(sh, io, 1, "%s=%s\n", sh->vars[i].name, sh->vars[i].val);
+		}
 	return 0;
 }
