@@ -348,6 +348,23 @@ static void t_scanner(void **state)
 	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
 }
 
+/* kill 0: the applet run as a process dies alone in its job (ash prints
+ * strsignal); the builtin kills the interactive shell's own group */
+static void t_kill_group(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "/bin/busybox kill -9 0; echo $?; busybox kill -HUP 0; busybox kill 0",
+	       "Killed\n137\nHangup\nTerminated\n[root@router /]# ");
+	RUN_EQ(fx, "kill 0; kill -s INT 0; echo alive", "alive\n[root@router /]# ");
+	RUN_EQ(fx, "sh", "[root@router /]# ");
+	RUN_EQ(fx, "kill -9 0; echo not here", "[root@router /]# ");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_SHELL);
+	RUN_EQ(fx, "kill -KILL 0", "");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+}
+
 static void t_mounts_nippon(void **state)
 {
 	struct fixture *fx = *state;
@@ -1527,6 +1544,7 @@ static void t_funcs_case_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(t_kill_group, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_scanner, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_mounts_nippon, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_cp_chmod_cat_echo, setup, teardown),

@@ -127,6 +127,7 @@ struct sh {
 	uint32_t next_pid; /* for commands (ps shows its own) */
 	uint32_t killed[SH_MAX_KILLED];
 	int nkilled;
+	bool child; /* the running applet is a process of its own (`busybox APPLET`) */
 
 	/* memory and work (issue 12): the account charged for the shell's
 	 * working memory (the host's, or own_mem), and the work done by the
