@@ -348,6 +348,23 @@ static void t_scanner(void **state)
 	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
 }
 
+/* kill 0: the applet run as a process dies alone in its job (ash prints
+ * strsignal); the builtin kills the interactive shell's own group */
+static void t_kill_group(void **state)
+{
+	struct fixture *fx = *state;
+
+	new_shell(fx, &fx->p, true);
+	RUN_EQ(fx, "/bin/busybox kill -9 0; echo $?; busybox kill -HUP 0; busybox kill 0",
+	       "Killed\n137\nHangup\nTerminated\n[root@router /]# ");
+	RUN_EQ(fx, "kill 0; kill -s INT 0; echo alive", "alive\n[root@router /]# ");
+	RUN_EQ(fx, "sh", "[root@router /]# ");
+	RUN_EQ(fx, "kill -9 0; echo not here", "[root@router /]# ");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_SHELL);
+	RUN_EQ(fx, "kill -KILL 0", "");
+	assert_int_equal(sh_mode(fx->sh), SH_MODE_DONE);
+}
+
 static void t_mounts_nippon(void **state)
 {
 	struct fixture *fx = *state;
@@ -507,7 +524,17 @@ static void t_while_read_dd(void **state)
 	       "dd: can't open '.nope': No such file or directory\n<abc>\n<def>\n[root@router "
 	       "/var]# ");
 	RUN_EQ(fx, "cat .s | grep def; cat .s | wc -l; wc -c .s",
-	       "def\n2\n        8 .s\n[root@router /var]# ");
+	       "def\n2\n8 .s\n[root@router /var]# ");
+	/* BusyBox wc.c: one count and at most one FILE bare (1.16.1 on), else
+	 * "%9u" columns and a total line for several FILEs */
+	RUN_EQ(fx, "wc -l .s .s; wc -lc .s",
+	       "        2 .s\n        2 .s\n        4 total\n        2         8 .s\n"
+	       "[root@router /var]# ");
+	/* df.c: -h says "     Size" and prints N.FU (make_human_readable_str) */
+	RUN_EQ(fx, "df -h | head -1; df -m | head -1",
+	       "Filesystem                Size      Used Available Use% Mounted on\n"
+	       "Filesystem           1M-blocks      Used Available Use% Mounted on\n"
+	       "[root@router /var]# ");
 	RUN_EQ(fx, "head -n 1 .s; head -c 2 .s; echo", "abc\nab\n[root@router /var]# ");
 	/* multi-line constructs continue with PS2 */
 	RUN_EQ(fx, "while read i", "> ");
@@ -1159,7 +1186,7 @@ static void t_fs_kb(void **state)
 	assert_true(pool.total <= 16 * 1024);
 	assert_int_equal(sh_fs_default()->total, 0);
 	/* a file that fits is still written */
-	RUN_EQ(fx, "rm b; cat a a a > c; wc -c c", "    12000 c\n[root@router /var]# ");
+	RUN_EQ(fx, "rm b; cat a a a > c; wc -c c", "12000 c\n[root@router /var]# ");
 
 	/* fs_total_kb 64: 16000 bytes here and in three more sessions fill
 	 * 64000 of 65536; the fourth and fifth cannot write their 4000 */
@@ -1329,6 +1356,13 @@ static void t_real_persona(void **state)
 	}
 	new_shell(fx, fx->loaded, true);
 	sh_start(fx->sh);
+	/* the login shell read the tree's /etc/profile (its output is the
+	 * persona's motd); env lists in ash's hash-chain order, no SHLVL
+	 * before 1.23 */
+	out = run(fx, "env");
+	assert_string_equal(out, "USER=root\nLD_LIBRARY_PATH=/usr/lib:/lib\nHOME=/\nLOGNAME=root\n"
+				 "TERM=vt102\nPATH=/bin:/sbin:/usr/bin:/usr/sbin\nSHELL=/bin/sh\n"
+				 "PWD=/\n# ");
 	out = run(fx, "enable");
 	assert_non_null(strstr(out, "-sh: enable: not found\n"));
 	out = run(fx, "/bin/busybox ps; /bin/busybox ECCHI");
@@ -1510,6 +1544,7 @@ static void t_funcs_case_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(t_kill_group, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_scanner, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_mounts_nippon, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_cp_chmod_cat_echo, setup, teardown),

@@ -101,9 +101,71 @@ int ap_ps(struct sh *sh, struct io *io, int argc, char **argv)
 	return 0;
 }
 
+static const char *const sig_names[] = {"HUP",	"INT",	"QUIT", "ILL",	"TRAP",
+					"ABRT", "BUS",	"FPE",	"KILL", "USR1",
+					"SEGV", "USR2", "PIPE", "ALRM", "TERM"};
+
+/* "9", "KILL" or "SIGKILL" (1..15); 0 for "0"; -1 when unknown */
+static int sig_parse(const char *s)
+{
+	unsigned long v;
+	size_t i;
+
+	if (ap_parse_uint(s, &v))
+		return v <= 64 ? (int)v : -1;
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
+		if (strcmp(s, sig_names[i]) == 0)
+			return (int)i + 1;
+	return -1;
+}
+
+/* kill 0: the signal goes to the caller's process group. An applet run as
+ * its own process (`/bin/busybox kill -9 0`) is, under ash's job control,
+ * alone in its job's group: it dies and ash prints strsignal() of it, as
+ * sprint_status() does (jobs.c; nothing for INT and PIPE), the shell goes
+ * on. The builtin signals the interactive shell's own group: KILL and HUP
+ * end that shell (the session, or back to the CLI or su's caller); ash
+ * ignores TERM, INT and QUIT when interactive. Returns the status, or -1
+ * when nothing died. */
+static int kill_group(struct sh *sh, int sig)
+{
+	static const char *const text[] = {"Hangup",
+					   "",
+					   "Quit",
+					   "Illegal instruction",
+					   "Trace/breakpoint trap",
+					   "Aborted",
+					   "Bus error",
+					   "Floating point exception",
+					   "Killed",
+					   "User defined signal 1",
+					   "Segmentation fault",
+					   "User defined signal 2",
+					   "",
+					   "Alarm clock",
+					   "Terminated"};
+
+	if (sig < 1 || sig > 15)
+		return -1;
+	if (sh->child || sh->nscript > 0) {
+		if (text[sig - 1][0]) {
+			sh_term(sh, text[sig - 1], strlen(text[sig - 1]));
+			sh_term(sh, "\n", 1);
+		}
+		return 128 + sig;
+	}
+	if (sig != 9 && sig != 1)
+		return -1;
+	sh->exit_req = true;
+	sh->stop = true;
+	return 128 + sig;
+}
+
 int ap_kill(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	int a = 1, s = 0;
+	int a = 1, s = 0, sig = 15;
 
 	if (a < argc && strcmp(argv[a], "-l") == 0) {
 		sh_puts(sh, io, 1,
@@ -112,10 +174,13 @@ int ap_kill(struct sh *sh, struct io *io, int argc, char **argv)
 			"13) PIPE\n14) ALRM\n15) TERM\n");
 		return 0;
 	}
-	if (a < argc && strcmp(argv[a], "-s") == 0)
+	if (a < argc && strcmp(argv[a], "-s") == 0) {
+		sig = a + 1 < argc ? sig_parse(argv[a + 1]) : -1;
 		a += 2;
-	else if (a < argc && argv[a][0] == '-' && argv[a][1])
+	} else if (a < argc && argv[a][0] == '-' && argv[a][1]) {
+		sig = sig_parse(argv[a] + 1);
 		a++;
+	}
 	if (a >= argc)
 		return ap_usage(sh, io, "kill");
 	for (; a < argc; a++) {
@@ -124,6 +189,13 @@ int ap_kill(struct sh *sh, struct io *io, int argc, char **argv)
 		if (!ap_parse_uint(argv[a], &pid)) {
 			ap_err(sh, io, "kill", "bad pid '%s'", argv[a]);
 			s = 1;
+			continue;
+		}
+		if (pid == 0) {
+			int st = kill_group(sh, sig);
+
+			if (st >= 0)
+				return st;
 			continue;
 		}
 		if (!pid_exists(sh, (uint32_t)pid)) {

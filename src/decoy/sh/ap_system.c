@@ -86,6 +86,36 @@ int ap_mount(struct sh *sh, struct io *io, int argc, char **argv)
 	return 0;
 }
 
+/* One df column of KIB kilobytes: "%lu" for 1K blocks, megabytes rounded
+ * for -m, and for -h libbb's make_human_readable_str(bytes, 1024, 0):
+ * divided by 1024 while >= 1024, one rounded tenth, "N.FU" ("0" alone). */
+static void df_num(struct sh *sh, struct io *io, char unit, const char *pre, unsigned long kib)
+{
+	char s[32];
+
+	if (unit == 'm') {
+		snprintf(s, sizeof s, "%lu", (kib + 512) / 1024);
+	} else if (unit == 'h' && kib) {
+		static const char units[] = "KMGTPE";
+		unsigned long long v = kib;
+		unsigned frac = 0, u = 0;
+
+		while (v >= 1024 && u + 1 < sizeof units - 1) {
+			frac = (unsigned)(((v % 1024) * 10 + 512) / 1024);
+			v /= 1024;
+			u++;
+		}
+		if (frac >= 10) {
+			v++;
+			frac = 0;
+		}
+		snprintf(s, sizeof s, "%llu.%u%c", v, frac, units[u]);
+	} else {
+		snprintf(s, sizeof s, "%lu", kib);
+	}
+	sh_printf(sh, io, 1, "%s%9s", pre, s);
+}
+
 int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 {
 	const uint8_t *d;
@@ -93,8 +123,26 @@ int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 	const char *s, *end;
 	unsigned long memk = meminfo(sh, "MemTotal", 27756);
 
-	(void)argc, (void)argv;
-	sh_puts(sh, io, 1, "Filesystem           1K-blocks      Used Available Use% Mounted on\n");
+	char unit = 'k'; /* k, h (-h) or m (-m): the last one wins */
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *o = argv[a];
+
+		if (o[0] != '-')
+			continue;
+		for (o++; *o; o++)
+			if (*o == 'h' || *o == 'm' || *o == 'k')
+				unit = *o;
+	}
+	/* df.c's header: "Filesystem           %-15sUsed ..." with "     Size"
+	 * for -h, "1M-blocks" for -m and, for 1K blocks, "1k-blocks" in 1_9_1
+	 * (df.c:46) but "1K-blocks" from 1_16_1 (make_human_readable_str) */
+	sh_printf(sh, io, 1, "Filesystem           %-15sUsed Available Use%% Mounted on\n",
+		  unit == 'h'		 ? "     Size"
+		  : unit == 'm'		 ? "1M-blocks"
+		  : ap_bb_minor(sh) < 16 ? "1k-blocks"
+					 : "1K-blocks");
 	if (vfs_read(sh->fs, "/proc/mounts", &d, &n))
 		return 0;
 	s = (const char *)d;
@@ -164,8 +212,10 @@ int ap_df(struct sh *sh, struct io *io, int argc, char **argv)
 			sh_printf(sh, io, 1, "%s\n%20s", dev, "");
 		else
 			sh_printf(sh, io, 1, "%-20s", dev);
-		sh_printf(sh, io, 1, " %9lu %9lu %9lu %3lu%% %s\n", tot, used, tot - used,
-			  tot ? (used * 100 + tot - 1) / tot : 0, mnt);
+		df_num(sh, io, unit, " ", tot);
+		df_num(sh, io, unit, " ", used);
+		df_num(sh, io, unit, " ", tot - used);
+		sh_printf(sh, io, 1, " %3lu%% %s\n", tot ? (used * 100 + tot - 1) / tot : 0, mnt);
 	}
 	return 0;
 }
@@ -513,11 +563,24 @@ int ap_which(struct sh *sh, struct io *io, int argc, char **argv)
 
 int ap_env(struct sh *sh, struct io *io, int argc, char **argv)
 {
+	unsigned b;
 	int i;
 
 	(void)argc, (void)argv;
-	for (i = 0; i < sh->nvars; i++)
-		if (sh->vars[i].exported)
-			sh_printf(sh, io, 1, "%s=%s\n", sh->vars[i].name, sh->vars[i].val);
+	/* the environment ash hands a command: listvars() walks its 39 hash
+	 * chains (hashvar(): first byte << 4 plus every byte of the name),
+	 * each newest first (setvareq() pushes a new variable at the head) */
+	for (b = 0; b < 39; b++)
+		for (i = sh->nvars - 1; i >= 0; i--) {
+			const unsigned char *c = (const unsigned char *)sh->vars[i].name;
+			unsigned h = (unsigned)c[0] << 4;
+
+			if (!sh->vars[i].exported)
+				continue;
+			while (*c)
+				h += *c++;
+			if (h % 39 == b)
+				sh_printf(sh, io, 1, "%s=%s\n", sh->vars[i].name, sh->vars[i].val);
+		}
 	return 0;
 }

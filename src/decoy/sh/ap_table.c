@@ -208,8 +208,15 @@ int ap_busybox(struct sh *sh, struct io *io, int argc, char **argv)
 	}
 	a = sh_applet_find(name);
 	if (sh_has_applet(sh, name)) {
-		if (a && (a->flags & AP_APPLET))
-			return a->fn(sh, io, argc - 1, argv + 1);
+		if (a && (a->flags & AP_APPLET)) {
+			bool was = sh->child;
+			int rc;
+
+			sh->child = true;
+			rc = a->fn(sh, io, argc - 1, argv + 1);
+			sh->child = was;
+			return rc;
+		}
 		return 0;
 	}
 	sh_printf(sh, io, 2, "%s: applet not found\n", name);

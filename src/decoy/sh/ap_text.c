@@ -93,41 +93,59 @@ int ap_tail(struct sh *sh, struct io *io, int argc, char **argv)
 	return head_tail(sh, io, argc, argv, true);
 }
 
-static void wc_num(struct sh *sh, struct io *io, bool first, bool nopad, unsigned long v)
+static void wc_line(struct sh *sh, struct io *io, bool nopad, const bool on[3],
+		    const unsigned long v[3], const char *name)
 {
-	if (nopad)
-		sh_printf(sh, io, 1, "%lu", v);
-	else if (first)
-		sh_printf(sh, io, 1, "%9lu", v);
-	else
-		sh_printf(sh, io, 1, " %9lu", v);
+	bool first = true;
+	int u;
+
+	for (u = 0; u < 3; u++) {
+		if (!on[u])
+			continue;
+		if (first && nopad)
+			sh_printf(sh, io, 1, "%lu", v[u]);
+		else
+			sh_printf(sh, io, 1, "%s%9lu", first ? "" : " ", v[u]);
+		first = false;
+	}
+	if (name)
+		sh_printf(sh, io, 1, " %s", name);
+	sh_puts(sh, io, 1, "\n");
 }
 
+/* BusyBox wc.c (1_9_1 to 1_35_0): the first count is "%9u", the next ones
+ * " %9u"; with exactly one count the first is bare "%u" when reading stdin
+ * (1.9.1, wc.c:96) or at most one FILE (1.16.1 on, wc.c:92 `!argv[1]`);
+ * a "total" line follows when more than one FILE was named, failed ones
+ * included (num_files counts before fopen). */
 int ap_wc(struct sh *sh, struct io *io, int argc, char **argv)
 {
-	bool c = false, l = false, w = false;
+	bool on[3] = {false, false, false}; /* lines, words, bytes */
 	char *files[CAP_SH_WORDS];
+	unsigned long tot[3] = {0, 0, 0};
 	int a, nf = 0, s = 0, i, nopt;
+	bool nopad;
 	struct buf tmp;
 
 	for (a = 1; a < argc; a++) {
 		if (argv[a][0] == '-' && argv[a][1]) {
-			c = c || strpbrk(argv[a], "cm");
-			l = l || strchr(argv[a], 'l');
-			w = w || strchr(argv[a], 'w');
+			on[2] = on[2] || strpbrk(argv[a], "cm");
+			on[0] = on[0] || strchr(argv[a], 'l');
+			on[1] = on[1] || strchr(argv[a], 'w');
 			continue;
 		}
 		files[nf++] = argv[a];
 	}
-	if (!c && !l && !w)
-		c = l = w = true;
-	nopt = (int)c + (int)l + (int)w;
+	if (!on[0] && !on[1] && !on[2])
+		on[0] = on[1] = on[2] = true;
+	nopt = (int)on[0] + (int)on[1] + (int)on[2];
+	nopad = nopt == 1 && (nf == 0 || (nf == 1 && ap_bb_minor(sh) >= 16));
 	sh_buf_init(sh, &tmp, CAP_PROCFS_FILE);
 	for (i = 0; i < (nf ? nf : 1); i++) {
 		const uint8_t *d;
 		size_t n, k;
-		unsigned long nl = 0, nw = 0;
-		bool inw = false, first = true, nopad;
+		unsigned long v[3] = {0, 0, 0};
+		bool inw = false;
 
 		if (ap_filter_input(sh, io, "wc", nf ? files[i] : NULL, &d, &n, &tmp)) {
 			s = 1;
@@ -138,26 +156,18 @@ int ap_wc(struct sh *sh, struct io *io, int argc, char **argv)
 				  d[k] == '\v' || d[k] == '\f';
 
 			if (d[k] == '\n')
-				nl++;
+				v[0]++;
 			if (!sp && !inw)
-				nw++;
+				v[1]++;
 			inw = !sp;
 		}
-		nopad = !nf && nopt == 1;
-		if (l) {
-			wc_num(sh, io, first, nopad, nl);
-			first = false;
-		}
-		if (w) {
-			wc_num(sh, io, first, nopad, nw);
-			first = false;
-		}
-		if (c)
-			wc_num(sh, io, first, nopad, (unsigned long)n);
-		if (nf)
-			sh_printf(sh, io, 1, " %s", files[i]);
-		sh_puts(sh, io, 1, "\n");
+		v[2] = (unsigned long)n;
+		for (k = 0; k < 3; k++)
+			tot[k] += v[k];
+		wc_line(sh, io, nopad, on, v, nf ? files[i] : NULL);
 	}
+	if (nf > 1)
+		wc_line(sh, io, nopad, on, tot, "total");
 	buf_free(&tmp);
 	return s;
 }

@@ -715,8 +715,15 @@ int sh_exec_argv(struct sh *sh, struct io *io, int argc, char **argv, int depth)
 					base = rb;
 			}
 			a = sh_applet_find(base);
-			if (a && (a->flags & AP_APPLET) && sh_has_applet(sh, base))
-				return sh_applet_run(sh, io, a, argc, argv);
+			if (a && (a->flags & AP_APPLET) && sh_has_applet(sh, base)) {
+				bool was = sh->child;
+
+				/* a path runs the applet as a process of its own */
+				sh->child = true;
+				rc = sh_applet_run(sh, io, a, argc, argv);
+				sh->child = was;
+				return rc;
+			}
 			if (sh_has_applet(sh, base))
 				return 0;
 			sh_printf(sh, io, 2, "%s: applet not found\n", base);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sh/applet.h"
 #include "sh/params.h"
 #include "sh/sh_int.h"
 
@@ -364,7 +365,8 @@ struct sh *sh_new(const struct persona *p, const struct sh_host *host, bool root
 	sh_setvar(sh, "PS1", sh_is_root(sh) ? "# " : "$ ", false);
 	sh_setvar(sh, "IFS", " \t\n", false);
 	/* the variables ash itself sets (`set` lists them) */
-	sh_setvar(sh, "SHLVL", "1", true);
+	if (ap_bb_minor(sh) >= 23) /* ash exports SHLVL from 1_23_0 (5680e9845) */
+		sh_setvar(sh, "SHLVL", "1", true);
 	sh_setvar(sh, "FUNCNAME", "", false);
 	sh_setvar(sh, "HISTFILE", "/.ash_history", false);
 	sh_setvar(sh, "HOSTNAME", p->hostname ? p->hostname : "", false);
@@ -447,6 +449,11 @@ static void line_reset(struct sh *sh)
 void sh_start(struct sh *sh)
 {
 	set_now(sh);
+	if (!sh->cli) {
+		line_reset(sh);
+		sh_login(sh);
+		line_reset(sh);
+	}
 	term_raw(sh, sh->p->motd.p, sh->p->motd.n);
 	print_prompt(sh);
 }

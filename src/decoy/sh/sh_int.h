@@ -127,6 +127,7 @@ struct sh {
 	uint32_t next_pid; /* for commands (ps shows its own) */
 	uint32_t killed[SH_MAX_KILLED];
 	int nkilled;
+	bool child; /* the running applet is a process of its own (`busybox APPLET`) */
 
 	/* memory and work (issue 12): the account charged for the shell's
 	 * working memory (the host's, or own_mem), and the work done by the
@@ -236,6 +237,10 @@ unsigned sh_count_nl(const char *p, size_t n);
 /* The running command's line, when p (its first word) lies in the chunk
  * of the script being run (script.c). */
 void sh_scr_mark(struct sh *sh, const char *p);
+/* --- login.c --- */
+/* A terminal login: HOME and the starting directory from /etc/passwd,
+ * then /etc/profile and ~/.profile as ash reads them for `-sh`. */
+void sh_login(struct sh *sh);
 /* Runs the waiting line src again up to its waiting command (node
  * target), which finishes through sh_fetch_finish(), then the rest. */
 int sh_run_resume(struct sh *sh, struct io *io, const char *src, size_t n, int target);
