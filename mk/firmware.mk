@@ -41,7 +41,13 @@ FW_LIBCFLAGS := -Os -ffunction-sections -fdata-sections
 # mbedTLS and zlib are linked into the decoy: built in its code model too
 # (14.5 KB less on mipsel, docs/wan.md). Their stamps depend on .libcode, rewritten only when this
 # changes, so a changed code model rebuilds them.
-FW_LIBCODE := $(FW_CODEMODEL)
+# They are MIPS16e too (FW_ISA), but for mbedTLS's bignum.c: its multiply
+# loop is MIPS32 inline assembly (bn_mul.h, MBEDTLS_HAVE_ASM), the inner loop
+# of every P-256 and RSA operation; it stays MIPS32 (FW_MBEDTLS_MIPS32, built
+# first, so the library's own make finds it done). Sizes and the handshake's
+# cost: docs/firmware.md.
+FW_LIBCODE := $(FW_CODEMODEL) $(FW_ISAFLAGS)
+FW_MBEDTLS_MIPS32 := $(if $(FW_ISAFLAGS),bignum.o,)
 
 # The decoy's own objects must never hold an FP instruction. The linked
 # binary is checked too (libc included): uClibc-ng passes (built without
@@ -107,6 +113,8 @@ $(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done pack
 		$(BUILD)/$(1)/staging/.libcode
 	@$$(call fw_unpack,mbedtls_2.28.3.orig.tar.gz,package/mbedtls/mbedtls.hash,$$($(1)_D)/src/mbedtls)
 	cp package/mbedtls/config.h $$($(1)_D)/src/mbedtls/include/mbedtls/config.h
+	$(if $(FW_MBEDTLS_MIPS32),+$$(MAKE) -s -C $$($(1)_D)/src/mbedtls/library CC=$$($(1)_CC) \
+		CFLAGS="$(FW_LIBCFLAGS) $(FW_CODEMODEL)" $(FW_MBEDTLS_MIPS32))
 	+$$(MAKE) -s -C $$($(1)_D)/src/mbedtls/library CC=$$($(1)_CC) AR=$$($(1)_CROSS)ar \
 		CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE)" libmbedcrypto.a libmbedx509.a libmbedtls.a
 	@mkdir -p $$($(1)_S)/lib $$($(1)_S)/include
@@ -156,6 +164,11 @@ $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki
 $(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) $(BUILD)/$(1)/staging/.cmocka
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) \
 		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto -lz
+
+# The uplink's handshake arithmetic on this build's mbedTLS (make bench runs
+# it under qemu-user: tests/bench/tlsbench.c).
+$(BUILD)/$(1)/tlsbench: tests/bench/tlsbench.c $(BUILD)/$(1)/staging/.mbedtls
+	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< -o $$@ -L$$($(1)_S)/lib -lmbedcrypto
 
 # BusyBox: allnoconfig plus our fragment, static.
 $(BUILD)/$(1)/busybox/.done: $(DL)/busybox.hash.ok $(TC)/$(3)-$(2)/.done package/busybox/busybox.fragment
