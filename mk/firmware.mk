@@ -48,6 +48,11 @@ FW_LIBCFLAGS := -Os -ffunction-sections -fdata-sections
 # cost: docs/firmware.md.
 FW_LIBCODE := $(FW_CODEMODEL) $(FW_ISAFLAGS)
 FW_MBEDTLS_MIPS32 := $(if $(FW_ISAFLAGS),bignum.o,)
+# zlib serves the store's sealed segments (src/decoy/store/seal.c): zlib
+# streams, both ways. NO_GZIP: no gzip wrapper in deflate/inflate (seal.c
+# asks for windowBits 15, zlib's own format); Z_TESTW=0 leaves W undefined in
+# crc32.c, so CRC-32 runs a byte at a time without the 4 KB braid table.
+FW_ZLIB_DEFS := -DNO_GZIP -DZ_TESTW=0
 
 # The decoy's own objects must never hold an FP instruction. The linked
 # binary is checked too (libc included): uClibc-ng passes (built without
@@ -107,7 +112,7 @@ $(1)_ENDIANDEF := $(if $(filter mips,$(2)),-DWORDS_BIGENDIAN=1,)
 # own trimmed config (package/mbedtls/config.h) over the default one.
 $(BUILD)/$(1)/staging/.libcode: fw-force
 	@mkdir -p $$(dir $$@)
-	@echo '$(FW_LIBCODE)' | cmp -s - $$@ || echo '$(FW_LIBCODE)' > $$@
+	@echo '$(FW_LIBCODE) $(FW_ZLIB_DEFS)' | cmp -s - $$@ || echo '$(FW_LIBCODE) $(FW_ZLIB_DEFS)' > $$@
 
 $(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done package/mbedtls/config.h \
 		$(BUILD)/$(1)/staging/.libcode
@@ -125,7 +130,7 @@ $(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done pack
 # zlib: static only (the store's sealed segments use it: src/decoy/store/seal.c).
 $(BUILD)/$(1)/staging/.zlib: $(DL)/zlib.hash.ok $(TC)/$(3)-$(2)/.done $(BUILD)/$(1)/staging/.libcode
 	@$$(call fw_unpack,zlib_1.2.13.dfsg.orig.tar.bz2,package/zlib/zlib.hash,$$($(1)_D)/src/zlib)
-	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE)" \
+	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE) $(FW_ZLIB_DEFS)" \
 		./configure --static --prefix=$$(abspath $$($(1)_S)) >/dev/null
 	+$$(MAKE) -s -C $$($(1)_D)/src/zlib libz.a
 	+$$(MAKE) -s -C $$($(1)_D)/src/zlib install >/dev/null
