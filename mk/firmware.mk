@@ -158,9 +158,10 @@ $(BUILD)/$(1)/libtanuki.a: $$($(1)_OBJ)
 	@rm -f $$@
 	$$($(1)_CROSS)ar rcs $$@ $$^
 
-# tanuki.elf keeps the symbols (for addr2line); tanuki is what ships.
+# tanuki.elf keeps the symbols (for addr2line), tanuki.map says which library
+# each byte came from; tanuki is what ships.
 $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1))
-	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
+	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) -Wl,-Map=$$@.map $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/obj/src/decoy/main.o
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $$@.elf || [ "$(FP_CHECK)" = warn ]
 	$$($(1)_CROSS)strip -s -R .comment -R .note -o $$@ $$@.elf
