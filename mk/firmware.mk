@@ -41,7 +41,18 @@ FW_LIBCFLAGS := -Os -ffunction-sections -fdata-sections
 # mbedTLS and zlib are linked into the decoy: built in its code model too
 # (14.5 KB less on mipsel, docs/wan.md). Their stamps depend on .libcode, rewritten only when this
 # changes, so a changed code model rebuilds them.
-FW_LIBCODE := $(FW_CODEMODEL)
+# They are MIPS16e too (FW_ISA), but for mbedTLS's bignum.c: its multiply
+# loop is MIPS32 inline assembly (bn_mul.h, MBEDTLS_HAVE_ASM), the inner loop
+# of every P-256 and RSA operation; it stays MIPS32 (FW_MBEDTLS_MIPS32, built
+# first, so the library's own make finds it done). Sizes and the handshake's
+# cost: docs/firmware.md.
+FW_LIBCODE := $(FW_CODEMODEL) $(FW_ISAFLAGS)
+FW_MBEDTLS_MIPS32 := $(if $(FW_ISAFLAGS),bignum.o,)
+# zlib serves the store's sealed segments (src/decoy/store/seal.c): zlib
+# streams, both ways. NO_GZIP: no gzip wrapper in deflate/inflate (seal.c
+# asks for windowBits 15, zlib's own format); Z_TESTW=0 leaves W undefined in
+# crc32.c, so CRC-32 runs a byte at a time without the 4 KB braid table.
+FW_ZLIB_DEFS := -DNO_GZIP -DZ_TESTW=0
 
 # The decoy's own objects must never hold an FP instruction. The linked
 # binary is checked too (libc included): uClibc-ng passes (built without
@@ -101,12 +112,14 @@ $(1)_ENDIANDEF := $(if $(filter mips,$(2)),-DWORDS_BIGENDIAN=1,)
 # own trimmed config (package/mbedtls/config.h) over the default one.
 $(BUILD)/$(1)/staging/.libcode: fw-force
 	@mkdir -p $$(dir $$@)
-	@echo '$(FW_LIBCODE)' | cmp -s - $$@ || echo '$(FW_LIBCODE)' > $$@
+	@echo '$(FW_LIBCODE) $(FW_ZLIB_DEFS)' | cmp -s - $$@ || echo '$(FW_LIBCODE) $(FW_ZLIB_DEFS)' > $$@
 
 $(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done package/mbedtls/config.h \
 		$(BUILD)/$(1)/staging/.libcode
 	@$$(call fw_unpack,mbedtls_2.28.3.orig.tar.gz,package/mbedtls/mbedtls.hash,$$($(1)_D)/src/mbedtls)
 	cp package/mbedtls/config.h $$($(1)_D)/src/mbedtls/include/mbedtls/config.h
+	$(if $(FW_MBEDTLS_MIPS32),+$$(MAKE) -s -C $$($(1)_D)/src/mbedtls/library CC=$$($(1)_CC) \
+		CFLAGS="$(FW_LIBCFLAGS) $(FW_CODEMODEL)" $(FW_MBEDTLS_MIPS32))
 	+$$(MAKE) -s -C $$($(1)_D)/src/mbedtls/library CC=$$($(1)_CC) AR=$$($(1)_CROSS)ar \
 		CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE)" libmbedcrypto.a libmbedx509.a libmbedtls.a
 	@mkdir -p $$($(1)_S)/lib $$($(1)_S)/include
@@ -117,7 +130,7 @@ $(BUILD)/$(1)/staging/.mbedtls: $(DL)/mbedtls.hash.ok $(TC)/$(3)-$(2)/.done pack
 # zlib: static only (the store's sealed segments use it: src/decoy/store/seal.c).
 $(BUILD)/$(1)/staging/.zlib: $(DL)/zlib.hash.ok $(TC)/$(3)-$(2)/.done $(BUILD)/$(1)/staging/.libcode
 	@$$(call fw_unpack,zlib_1.2.13.dfsg.orig.tar.bz2,package/zlib/zlib.hash,$$($(1)_D)/src/zlib)
-	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE)" \
+	cd $$($(1)_D)/src/zlib && CC=$$($(1)_CC) CHOST=$(2)-linux-gnu CFLAGS="$(FW_LIBCFLAGS) $(FW_LIBCODE) $(FW_ZLIB_DEFS)" \
 		./configure --static --prefix=$$(abspath $$($(1)_S)) >/dev/null
 	+$$(MAKE) -s -C $$($(1)_D)/src/zlib libz.a
 	+$$(MAKE) -s -C $$($(1)_D)/src/zlib install >/dev/null
@@ -145,9 +158,10 @@ $(BUILD)/$(1)/libtanuki.a: $$($(1)_OBJ)
 	@rm -f $$@
 	$$($(1)_CROSS)ar rcs $$@ $$^
 
-# tanuki.elf keeps the symbols (for addr2line); tanuki is what ships.
+# tanuki.elf keeps the symbols (for addr2line), tanuki.map says which library
+# each byte came from; tanuki is what ships.
 $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1))
-	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
+	$$($(1)_CC) $(FW_CFLAGS) $(FW_LDFLAGS) -Wl,-Map=$$@.map $$^ -o $$@.elf -L$$($(1)_S)/lib -lmbedtls -lmbedx509 -lmbedcrypto -lz
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $(BUILD)/$(1)/libtanuki.a $(BUILD)/$(1)/obj/src/decoy/main.o
 	@sh scripts/check-fp.sh $$($(1)_CROSS)objdump $$@.elf || [ "$(FP_CHECK)" = warn ]
 	$$($(1)_CROSS)strip -s -R .comment -R .note -o $$@ $$@.elf
@@ -156,6 +170,11 @@ $(BUILD)/$(1)/tanuki: $(BUILD)/$(1)/obj/src/decoy/main.o $(BUILD)/$(1)/libtanuki
 $(BUILD)/$(1)/test_%: tests/unit/test_%.c $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) $(BUILD)/$(1)/staging/.cmocka
 	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< $(BUILD)/$(1)/libtanuki.a $(call lwip_lib,$(1)) \
 		-o $$@ -L$$($(1)_S)/lib -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto -lz
+
+# The uplink's handshake arithmetic on this build's mbedTLS (make bench runs
+# it under qemu-user: tests/bench/tlsbench.c).
+$(BUILD)/$(1)/tlsbench: tests/bench/tlsbench.c $(BUILD)/$(1)/staging/.mbedtls
+	$$($(1)_CC) $(FW_CFLAGS) -I$$($(1)_S)/include $(FW_LDFLAGS) $$< -o $$@ -L$$($(1)_S)/lib -lmbedcrypto
 
 # BusyBox: allnoconfig plus our fragment, static.
 $(BUILD)/$(1)/busybox/.done: $(DL)/busybox.hash.ok $(TC)/$(3)-$(2)/.done package/busybox/busybox.fragment

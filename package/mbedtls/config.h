@@ -21,14 +21,12 @@
 #define MBEDTLS_HAVE_TIME_DATE
 
 /* feature support */
-#define MBEDTLS_CIPHER_MODE_CTR
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_PKCS1_V15
-#define MBEDTLS_PKCS1_V21
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
@@ -40,6 +38,7 @@
 /* modules */
 #define MBEDTLS_AES_C
 #define MBEDTLS_AES_ROM_TABLES   /* tables in flash, not built in RAM */
+#define MBEDTLS_AES_FEWER_TABLES /* one table each way, rotated: 6 KB less */
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C
 #define MBEDTLS_BASE64_C
@@ -57,11 +56,21 @@
 #define MBEDTLS_PK_PARSE_C
 #define MBEDTLS_RSA_C
 #define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA256_SMALLER /* rolled loop */
 #define MBEDTLS_SHA512_C
+#define MBEDTLS_SHA512_SMALLER /* rolled loop */
 #define MBEDTLS_SSL_CLI_C
 #define MBEDTLS_SSL_TLS_C
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+
+/* module configuration: the only suites the features above allow, named so
+ * the library's preference list of every suite it knows is not linked */
+#define MBEDTLS_SSL_CIPHERSUITES                                                 \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,                         \
+	    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,                       \
+	    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,                     \
+	    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
 
 #include "mbedtls/check_config.h"
 

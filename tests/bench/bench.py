@@ -203,6 +203,16 @@ def main():
         if os.path.exists(path):
             results.append(("size of " + name, "%d bytes" % os.path.getsize(path), ""))
 
+    # 5. the uplink's handshake arithmetic on the firmware's mbedTLS, under
+    # qemu-user (make TARGET=mipsel build/mipsel/tlsbench; tests/bench/tlsbench.c)
+    tb = os.path.join(build, "mipsel", "tlsbench")
+    if os.path.exists(tb):
+        p = subprocess.run(["qemu-mipsel-static", tb], capture_output=True, text=True,
+                           timeout=600)
+        for line in p.stdout.splitlines():
+            k, _, v = line.rpartition(" ")
+            results.append(("mipsel mbedTLS " + k, v, "qemu-user, CPU time"))
+
     print()
     for k, v, note in results:
         print("%-48s %14s   %s" % (k, v, note))

@@ -250,6 +250,40 @@ def test_uplink_router_build_under_qemu():
         assert "refused" not in hub.stderr(), hub.stderr()
 
 
+def test_uplink_router_build_rsa_certificate():
+    """The router's build against a hub holding an owner's RSA-2048
+    certificate (ECDHE-RSA, a PKCS#1 v1.5 signature): the suites and the
+    RSA pieces the trimmed mbedTLS keeps (package/mbedtls/config.h)."""
+    binary = os.path.join(BUILD, "mipsel", "tanuki")
+    if not os.path.exists(binary):
+        print("  (no %s: run make TARGET=mipsel; make test builds it)" % binary)
+        return
+    with Hub() as hub:
+        hub.stop()
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                        "-days", "30", "-subj", "/CN=hub.example", "-keyout",
+                        os.path.join(hub.dir, "hub.key"), "-out", os.path.join(hub.dir, "hub.crt")],
+                       check=True, capture_output=True, timeout=60)
+        hub.start()
+        assert hub.pin == "sha256/" + subprocess.run(
+            "openssl x509 -in %s -noout -pubkey | openssl pkey -pubin -outform DER"
+            " | openssl dgst -sha256 -binary | base64" % os.path.join(hub.dir, "hub.crt"),
+            shell=True, capture_output=True, text=True, timeout=60).stdout.strip(), hub.pin
+        secret, pin = hub.enroll("decoy-rsa")
+        d = Daemon(main={"sync_ms": "50"},
+                   extra=uplink_lines(hub, secret, pin, device="decoy-rsa"))
+        wrapper = os.path.join(d.dir, "tanuki-mipsel")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec qemu-mipsel-static "%s" "$@"\n' % binary)
+        os.chmod(wrapper, 0o755)
+        d.binary = wrapper
+        with d:
+            attack(d, 3)
+            tot, ids, creds = wait_match(hub, d, timeout=60)
+            assert ids["cowrie.login.failed"] == 3, ids
+        assert "refused" not in hub.stderr(), hub.stderr()
+
+
 def test_uplink_uploads_binaries():
     """option binaries '1': a binary the attacker built with echo goes up
     after its summary, byte-exact, and the hub keeps it once."""
