@@ -485,13 +485,30 @@ def test_wan_sntp_time():
         assert a2 and a2[0]["timestamp"] == after["timestamp"], a2
 
 
-def ns_hub(ns):
-    """A tanuki-hub run inside namespace ns (on its 127.0.0.1), its API read
-    with curl from there too."""
+def ns_hub(ns, addr="127.0.0.1"):
+    """A tanuki-hub run inside namespace ns, listening on addr (its
+    127.0.0.1 unless told), its API read with curl from there too."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from test_hub import HUB, TOKEN, Hub
 
     class NsHub(Hub):
+        def __init__(self):
+            super().__init__()
+            if addr != "127.0.0.1":
+                with open(self.conf) as f:
+                    conf = f.read().replace("option listen '127.0.0.1'",
+                                            "option listen '%s'" % addr)
+                with open(self.conf, "w") as f:
+                    f.write(conf)
+
+        def enroll(self, name):
+            if addr == "127.0.0.1":
+                return super().enroll(name)
+            r = self.cmd("enroll", "-c", self.conf, name)
+            assert r.returncode == 0, r.stderr
+            pin = [ln for ln in r.stdout.splitlines() if "option pin" in ln][0].split("'")[1]
+            return r.stdout.split()[1], pin
+
         def start(self):
             self.errf = open(self.errpath, "wb")
             self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HUB, "run", "-c",
@@ -509,7 +526,7 @@ def ns_hub(ns):
             r = sh("ip", "netns", "exec", ns, "curl", "-sS", "-k", "--max-time", "20",
                    "--pinnedpubkey", "sha256//" + self.pin.split("/", 1)[1],
                    "-H", "Authorization: Bearer " + TOKEN,
-                   "https://127.0.0.1:%d%s" % (self.port, path), timeout=60)
+                   "https://%s:%d%s" % (addr, self.port, path), timeout=60)
             return json.loads(r.stdout)
 
     return NsHub()

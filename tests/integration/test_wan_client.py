@@ -25,7 +25,7 @@ import fetchsrv  # noqa: E402
 import mirai  # noqa: E402
 import tanuki_test as tt  # noqa: E402
 from tanuki_test import Conn, by_id  # noqa: E402
-from test_wan import Pair, WanDaemon, in_netns, sh  # noqa: E402
+from test_wan import Pair, WanDaemon, in_netns, ns_hub, sh  # noqa: E402
 
 ATT = "198.18.0.1"
 NAMES = {"payload.test": ATT, "hub.test": ATT,
@@ -72,44 +72,7 @@ def dnsmasq(p, dhcp=True):
 def att_hub(p, ns=None, addr=ATT):
     """A tanuki-hub listening on addr in namespace ns (the attacker's
     198.18.0.1 unless told)."""
-    ns = ns or p.att
-    from test_hub import HUB, TOKEN, Hub
-
-    class AttHub(Hub):
-        def __init__(self):
-            super().__init__()
-            with open(self.conf) as f:
-                conf = f.read().replace("option listen '127.0.0.1'", "option listen '%s'" % addr)
-            with open(self.conf, "w") as f:
-                f.write(conf)
-
-        def enroll(self, name):
-            r = self.cmd("enroll", "-c", self.conf, name)
-            assert r.returncode == 0, r.stderr
-            pin = [ln for ln in r.stdout.splitlines() if "option pin" in ln][0].split("'")[1]
-            return r.stdout.split()[1], pin
-
-        def start(self):
-            self.errf = open(self.errpath, "wb")
-            self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HUB, "run", "-c",
-                                          self.conf], stdout=subprocess.DEVNULL,
-                                         stderr=self.errf, env=dict(os.environ, **tt.SAN_ENV))
-            deadline = time.time() + 20
-            while "listening on" not in self.stderr():
-                if self.proc.poll() is not None or time.time() > deadline:
-                    raise AssertionError("hub did not start: %s" % self.stderr())
-                time.sleep(0.05)
-            self.pin = self.stderr().split(" pin ")[1].split()[0]
-            return self
-
-        def api(self, path):
-            r = sh("ip", "netns", "exec", ns, "curl", "-sS", "-k", "--max-time", "20",
-                   "--pinnedpubkey", "sha256//" + self.pin.split("/", 1)[1],
-                   "-H", "Authorization: Bearer " + TOKEN,
-                   "https://%s:%d%s" % (addr, self.port, path), timeout=60)
-            return json.loads(r.stdout)
-
-    return AttHub()
+    return ns_hub(ns or p.att, addr)
 
 
 def fetch_lines(timeout_s=8):
